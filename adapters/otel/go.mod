@@ -1,0 +1,3 @@
+module github.com/codextel/codextel/adapters/otel
+
+go 1.26

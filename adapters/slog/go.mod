@@ -1,0 +1,3 @@
+module github.com/codextel/codextel/adapters/slog
+
+go 1.26

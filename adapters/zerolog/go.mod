@@ -1,0 +1,3 @@
+module github.com/codextel/codextel/adapters/zerolog
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/codextel/codextel/cmd/codextel
+
+go 1.26

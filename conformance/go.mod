@@ -1,0 +1,3 @@
+module github.com/codextel/codextel/conformance
+
+go 1.26

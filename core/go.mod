@@ -1,0 +1,3 @@
+module github.com/codextel/codextel/core
+
+go 1.26

@@ -1,0 +1,142 @@
+package telemetry_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// sink keeps the compiler from discarding the benchmarked work.
+var sink int
+
+// noop counts events so the handler call cannot be optimised away.
+type noop struct{ n int }
+
+func (h *noop) Handle(_ context.Context, e telemetry.Event) { h.n += e.NumMetadata() }
+
+// emitFive emits the event the benchmarks share: one measurement and five
+// metadata attributes, the shape of a tool event.
+func emitFive(ctx context.Context, b *telemetry.Bus) {
+	b.Emit(ctx, "codex.tool.start", []telemetry.Measurement{telemetry.Int("system_time", 1764672732123456789)},
+		slog.String("tool", "shell"),
+		slog.String("tool_kind", "command_execution"),
+		slog.String("call_id", "item_3"),
+		slog.Int("attempt", 1),
+		slog.Bool("sandboxed", true),
+	)
+}
+
+func BenchmarkEmit(b *testing.B) {
+	ctx := context.Background()
+	b.Run("no_handlers", func(b *testing.B) {
+		bus := telemetry.New()
+		b.ReportAllocs()
+		for b.Loop() {
+			emitFive(ctx, bus)
+		}
+	})
+	b.Run("no_handlers_guarded", func(b *testing.B) {
+		// The way a hot caller skips building fields nobody will read, as
+		// with zap's Check.
+		bus := telemetry.New()
+		b.ReportAllocs()
+		for b.Loop() {
+			if bus.Enabled("codex.tool.start") {
+				emitFive(ctx, bus)
+			}
+		}
+	})
+	b.Run("disabled", func(b *testing.B) {
+		bus := telemetry.New()
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.tool.start")
+		bus.SetEnabled(false)
+		b.ReportAllocs()
+		for b.Loop() {
+			emitFive(ctx, bus)
+		}
+		sink += h.n
+	})
+	b.Run("other_handlers", func(b *testing.B) {
+		// Handlers are attached, but not to this event.
+		bus := telemetry.New()
+		mustAttach(b, bus, "thread", &noop{}, "codex.thread.*")
+		mustAttach(b, bus, "turn", &noop{}, "codex.turn.completed")
+		b.ReportAllocs()
+		for b.Loop() {
+			emitFive(ctx, bus)
+		}
+	})
+	b.Run("one_handler", func(b *testing.B) {
+		bus := telemetry.New()
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.tool.start")
+		b.ReportAllocs()
+		for b.Loop() {
+			emitFive(ctx, bus)
+		}
+		sink += h.n
+	})
+	b.Run("one_handler_prefix", func(b *testing.B) {
+		bus := telemetry.New()
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.*")
+		b.ReportAllocs()
+		for b.Loop() {
+			emitFive(ctx, bus)
+		}
+		sink += h.n
+	})
+	b.Run("reference_slog_discard", func(b *testing.B) {
+		// For scale, in the same run: slog building the same five attributes
+		// for a handler that discards them (its disabled path).
+		logger := slog.New(slog.DiscardHandler)
+		b.ReportAllocs()
+		for b.Loop() {
+			logger.LogAttrs(ctx, slog.LevelInfo, "codex.tool.start",
+				slog.String("tool", "shell"),
+				slog.String("tool_kind", "command_execution"),
+				slog.String("call_id", "item_3"),
+				slog.Int("attempt", 1),
+				slog.Bool("sandboxed", true),
+			)
+		}
+	})
+	b.Run("span", func(b *testing.B) {
+		bus := telemetry.New()
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.tool.*")
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = bus.Span(ctx, "codex.tool", nil, func(context.Context) error { return nil })
+		}
+		sink += h.n
+	})
+}
+
+// BenchmarkEmitParallel emits from every P at once to one handler: with no
+// shared lock on the path, ns/op falls as GOMAXPROCS grows (-cpu 1,2).
+func BenchmarkEmitParallel(b *testing.B) {
+	bus := telemetry.New()
+	mustAttach(b, bus, "count", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		if e.NumMetadata() != 5 {
+			panic("lost metadata")
+		}
+	}), "codex.tool.start")
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			emitFive(ctx, bus)
+		}
+	})
+}
+
+func mustAttach(tb testing.TB, bus *telemetry.Bus, id string, h telemetry.Handler, patterns ...string) {
+	tb.Helper()
+	if err := bus.Attach(id, h, patterns...); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -1,0 +1,207 @@
+package telemetry_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// fakeClock advances by step on every read.
+type fakeClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	step time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.now
+	c.now = c.now.Add(c.step)
+	return t
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func newSpanBus(t *testing.T) (*telemetry.Bus, *recorder) {
+	t.Helper()
+	clock := &fakeClock{now: mustTime(t, "2025-12-02T10:52:12Z"), step: 1500 * time.Microsecond}
+	bus := telemetry.New(telemetry.WithClock(clock.Now))
+	rec := &recorder{}
+	mustAttach(t, bus, "rec", rec, "*")
+	return bus, rec
+}
+
+func TestSpanStop(t *testing.T) {
+	bus, rec := newSpanBus(t)
+	var inner correlation.IDs
+	err := bus.Span(context.Background(), "codex.thread", []slog.Attr{slog.String("thread_id", "th1")},
+		func(ctx context.Context) error {
+			inner = *correlation.From(ctx)
+			bus.Emit(ctx, "codex.inside", nil)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bus read the clock once at creation (the monotonic epoch), then at
+	// start (+1.5ms) and at stop (+3ms).
+	want := []string{
+		"codex.thread.start{system_time=1764672732001500000, monotonic_time=1500000}[thread_id=th1]",
+		"codex.inside{}[]",
+		"codex.thread.stop{duration=1.5ms, duration_ms=1.5}[thread_id=th1]",
+	}
+	if got := rec.strings(); !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(inner.Span) != 16 || inner.ParentSpan != "" {
+		t.Errorf("root span ids = %+v", inner)
+	}
+	for _, e := range rec.events {
+		if e.IDs() != inner {
+			t.Errorf("%s carries ids %+v, want %+v", e.Name, e.IDs(), inner)
+		}
+	}
+	if !rec.events[0].Time.Equal(mustTime(t, "2025-12-02T10:52:12.0015Z")) ||
+		!rec.events[2].Time.Equal(mustTime(t, "2025-12-02T10:52:12.003Z")) {
+		t.Errorf("span times %v, %v", rec.events[0].Time, rec.events[2].Time)
+	}
+}
+
+func TestSpanException(t *testing.T) {
+	bus, rec := newSpanBus(t)
+	boom := &fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}
+	err := bus.Span(context.Background(), "codex.tool", []slog.Attr{slog.String("tool", "shell")},
+		func(context.Context) error { return boom })
+	if err != boom {
+		t.Fatalf("Span returned %v, want fn's error", err)
+	}
+	want := []string{
+		"codex.tool.start{system_time=1764672732001500000, monotonic_time=1500000}[tool=shell]",
+		"codex.tool.exception{duration=1.5ms, duration_ms=1.5}[tool=shell, kind=error, reason=open x: file does not exist, error_type=*fs.PathError]",
+	}
+	if got := rec.strings(); !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestSpanPanicIsReportedAndRepanicked(t *testing.T) {
+	bus, rec := newSpanBus(t)
+	defer func() {
+		if r := recover(); r != "kaboom" {
+			t.Errorf("recovered %v, want the original panic value", r)
+		}
+		if len(rec.events) != 2 {
+			t.Fatalf("got %d events, want start and exception", len(rec.events))
+		}
+		e := rec.events[1]
+		if e.Name != "codex.tool.exception" {
+			t.Errorf("second event %s", e.Name)
+		}
+		for key, want := range map[string]string{"kind": "panic", "reason": "kaboom", "error_type": "string"} {
+			if v, _ := e.Lookup(key); v.String() != want {
+				t.Errorf("%s = %q, want %q", key, v, want)
+			}
+		}
+		if v, _ := e.Lookup("stacktrace"); !strings.Contains(v.String(), "span_test.go") {
+			t.Errorf("stacktrace lacks the panic site: %s", v)
+		}
+	}()
+	_ = bus.Span(context.Background(), "codex.tool", nil, func(context.Context) error { panic("kaboom") })
+	t.Fatal("Span swallowed the panic")
+}
+
+func TestNestedSpansFormATree(t *testing.T) {
+	bus, rec := newSpanBus(t)
+	ctx := correlation.With(context.Background(), correlation.IDs{Correlation: "sess", Thread: "th"})
+	var threadID, turnID string
+	_ = bus.Span(ctx, "codex.thread", nil, func(ctx context.Context) error {
+		threadID = correlation.From(ctx).Span
+		return bus.Span(ctx, "codex.turn", nil, func(ctx context.Context) error {
+			turnID = correlation.From(ctx).Span
+			// A span ended on another goroutine still reports its own ids.
+			_, tool := bus.StartSpan(ctx, "codex.tool")
+			done := make(chan struct{})
+			go func() { tool.End(slog.Int("exit_code", 0)); close(done) }()
+			<-done
+			return nil
+		})
+	})
+	type ids struct{ span, parent string }
+	want := map[string]ids{
+		"codex.thread.start": {threadID, ""}, "codex.thread.stop": {threadID, ""},
+		"codex.turn.start": {turnID, threadID}, "codex.turn.stop": {turnID, threadID},
+	}
+	var toolSpan string
+	for _, e := range rec.events {
+		got := e.IDs()
+		if got.Correlation != "sess" || got.Thread != "th" {
+			t.Errorf("%s lost the outer ids: %+v", e.Name, got)
+		}
+		if strings.HasPrefix(e.Name, "codex.tool.") {
+			if got.ParentSpan != turnID {
+				t.Errorf("%s parent = %q, want the turn %q", e.Name, got.ParentSpan, turnID)
+			}
+			if toolSpan == "" {
+				toolSpan = got.Span
+			} else if got.Span != toolSpan {
+				t.Errorf("tool start and stop have different span ids")
+			}
+			continue
+		}
+		if w := want[e.Name]; got.Span != w.span || got.ParentSpan != w.parent {
+			t.Errorf("%s ids = %s/%s, want %s/%s", e.Name, got.Span, got.ParentSpan, w.span, w.parent)
+		}
+	}
+	if threadID == turnID || toolSpan == turnID || toolSpan == "" {
+		t.Errorf("span ids not distinct: %q %q %q", threadID, turnID, toolSpan)
+	}
+}
+
+func TestSpanEndsOnce(t *testing.T) {
+	bus, rec := newSpanBus(t)
+	_, sp := bus.StartSpan(context.Background(), "codex.approval")
+	sp.End()
+	sp.End()
+	sp.Fail(errors.New("late"))
+	if got := rec.names(); !slices.Equal(got, []string{"codex.approval.start", "codex.approval.stop"}) {
+		t.Errorf("got %v", got)
+	}
+	if sp.ID() == "" {
+		t.Error("span has no id")
+	}
+}
+
+func TestSpanWithoutListenersStillCorrelates(t *testing.T) {
+	clock := &fakeClock{step: time.Second}
+	bus := telemetry.New(telemetry.WithClock(clock.Now))
+	rec := &recorder{}
+	mustAttach(t, bus, "rec", rec, "codex.inner")
+	reads := func() time.Time { clock.mu.Lock(); defer clock.mu.Unlock(); return clock.now }
+	before := reads()
+	ctx, sp := bus.StartSpan(context.Background(), "codex.silent")
+	bus.Emit(ctx, "codex.inner", nil)
+	sp.End()
+	if reads() != before {
+		t.Error("a span nobody listens to read the clock")
+	}
+	if got := rec.events[0].IDs().Span; got == "" || got != sp.ID() {
+		t.Errorf("inner event span id %q, span %q", got, sp.ID())
+	}
+}
