@@ -45,11 +45,12 @@ type Bus struct {
 	// handlers, so the common "nobody listens" case is one atomic load.
 	live atomic.Pointer[snapshot]
 
-	now       func() time.Time
-	epoch     time.Time // start of the monotonic_time measurement
-	errOut    io.Writer
-	errMu     sync.Mutex
-	spanNames sync.Map // span name -> *spanNames
+	now     func() time.Time
+	epoch   time.Time // start of the monotonic_time measurement
+	errOut  io.Writer
+	errMu   sync.Mutex
+	namesMu sync.Mutex                         // serialises writers of names
+	names   atomic.Pointer[map[nameKey]string] // span event names, see eventName
 }
 
 // An Option configures a [Bus].

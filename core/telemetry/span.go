@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync/atomic"
 	"time"
 
@@ -33,7 +34,7 @@ func (b *Bus) Span(ctx context.Context, name string, metadata []slog.Attr, fn fu
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			sp.end("panic", fmt.Sprint(r), fmt.Sprintf("%T", r), stack(), nil)
+			sp.end(SpanException, "panic", fmt.Sprint(r), fmt.Sprintf("%T", r), stack(), nil)
 			panic(r)
 		}
 	}()
@@ -56,6 +57,13 @@ func (b *Bus) Span(ctx context.Context, name string, metadata []slog.Attr, fn fu
 // bus is disabled, StartSpan returns ctx unchanged and a nil *Span, whose
 // methods do nothing.
 func (b *Bus) StartSpan(ctx context.Context, name string, metadata ...slog.Attr) (context.Context, *Span) {
+	return b.StartSpanAs(ctx, name, SpanStart, metadata...)
+}
+
+// StartSpanAs is [Bus.StartSpan] for spans whose first event is not called
+// "start": it emits <name>.<suffix>. The catalog's approval spans open with
+// codex.approval.requested, for example.
+func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...slog.Attr) (context.Context, *Span) {
 	if b.live.Load() == nil {
 		return ctx, nil
 	}
@@ -70,14 +78,14 @@ func (b *Bus) StartSpan(ctx context.Context, name string, metadata ...slog.Attr)
 	ids.Span = correlation.NewSpanID()
 	ctx = correlation.With(ctx, ids)
 
-	sp := &Span{bus: b, ctx: ctx, names: b.namesOf(name)}
-	if !b.Enabled(sp.names.start) && !b.Enabled(sp.names.stop) && !b.Enabled(sp.names.exception) {
+	sp := &Span{bus: b, ctx: ctx, name: name}
+	if !b.listensUnder(name) {
 		sp.ended.Store(true) // nobody listens: skip the clock and the events
 		return ctx, sp
 	}
 	sp.metadata = append([]slog.Attr(nil), metadata...)
 	sp.start = b.now()
-	e := NewEvent(sp.names.start, sp.start)
+	e := NewEvent(b.eventName(name, suffix), sp.start)
 	e.AddMeasurements(
 		Int("system_time", sp.start.UnixNano()),
 		Int("monotonic_time", int64(sp.start.Sub(b.epoch))),
@@ -92,7 +100,7 @@ func (b *Bus) StartSpan(ctx context.Context, name string, metadata ...slog.Attr)
 type Span struct {
 	bus      *Bus
 	ctx      context.Context
-	names    *spanNames
+	name     string
 	start    time.Time
 	metadata []slog.Attr
 	ended    atomic.Bool
@@ -108,26 +116,36 @@ func (s *Span) ID() string {
 
 // End closes the span successfully: it emits <name>.stop with measurements
 // duration and duration_ms, and the start metadata followed by metadata.
-func (s *Span) End(metadata ...slog.Attr) {
+func (s *Span) End(metadata ...slog.Attr) { s.EndAs(SpanStop, metadata...) }
+
+// EndAs closes the span successfully like [Span.End], but emits
+// <name>.<suffix>: the catalog's turn spans end in codex.turn.completed, for
+// example.
+func (s *Span) EndAs(suffix string, metadata ...slog.Attr) {
 	if s == nil || !s.ended.CompareAndSwap(false, true) {
 		return
 	}
-	s.emitEnd(s.names.stop, metadata)
+	s.emitEnd(suffix, metadata)
 }
 
 // Fail closes the span with an error: it emits <name>.exception with
 // measurements duration and duration_ms, and the start metadata followed by
 // kind "error", reason (err's message), error_type (err's Go type) and
 // metadata. A nil err is reported as the reason "<nil>".
-func (s *Span) Fail(err error, metadata ...slog.Attr) {
+func (s *Span) Fail(err error, metadata ...slog.Attr) { s.FailAs(SpanException, err, metadata...) }
+
+// FailAs closes the span with an error like [Span.Fail], but emits
+// <name>.<suffix>: the catalog's tool spans fail with codex.tool.failure, for
+// example.
+func (s *Span) FailAs(suffix string, err error, metadata ...slog.Attr) {
 	reason := "<nil>"
 	if err != nil {
 		reason = err.Error()
 	}
-	s.end("error", reason, fmt.Sprintf("%T", err), "", metadata)
+	s.end(suffix, "error", reason, fmt.Sprintf("%T", err), "", metadata)
 }
 
-func (s *Span) end(kind, reason, errType, trace string, metadata []slog.Attr) {
+func (s *Span) end(suffix, kind, reason, errType, trace string, metadata []slog.Attr) {
 	if s == nil || !s.ended.CompareAndSwap(false, true) {
 		return
 	}
@@ -139,13 +157,13 @@ func (s *Span) end(kind, reason, errType, trace string, metadata []slog.Attr) {
 	if trace != "" {
 		extra = append(extra, slog.String("stacktrace", trace))
 	}
-	s.emitEnd(s.names.exception, append(extra, metadata...))
+	s.emitEnd(suffix, append(extra, metadata...))
 }
 
-func (s *Span) emitEnd(name string, metadata []slog.Attr) {
+func (s *Span) emitEnd(suffix string, metadata []slog.Attr) {
 	end := s.bus.now()
 	d := end.Sub(s.start)
-	e := NewEvent(name, end)
+	e := NewEvent(s.bus.eventName(s.name, suffix), end)
 	e.AddMeasurements(
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
@@ -155,20 +173,55 @@ func (s *Span) emitEnd(name string, metadata []slog.Attr) {
 	s.bus.emitEvent(s.ctx, &e)
 }
 
-// spanNames are the three event names of a span, made once per span name.
-type spanNames struct {
-	start, stop, exception string
+// listensUnder reports whether some handler takes an event named
+// <name>.<something>.
+func (b *Bus) listensUnder(name string) bool {
+	s := b.live.Load()
+	if s == nil {
+		return false
+	}
+	for _, en := range s.entries {
+		for _, p := range en.patterns {
+			if p.text != name && p.overlaps(name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
-func (b *Bus) namesOf(name string) *spanNames {
-	if n, ok := b.spanNames.Load(name); ok {
-		return n.(*spanNames)
+type nameKey struct{ name, suffix string }
+
+// maxCachedNames bounds the span event name cache, for programs that make
+// span names at run time.
+const maxCachedNames = 4096
+
+// eventName returns name + "." + suffix, from a copy-on-write cache so that
+// spans do not build the same strings again and again.
+func (b *Bus) eventName(name, suffix string) string {
+	k := nameKey{name, suffix}
+	if m := b.names.Load(); m != nil {
+		if s, ok := (*m)[k]; ok {
+			return s
+		}
 	}
-	n := &spanNames{
-		start:     name + "." + SpanStart,
-		stop:      name + "." + SpanStop,
-		exception: name + "." + SpanException,
+	full := name + "." + suffix
+	b.namesMu.Lock()
+	defer b.namesMu.Unlock()
+	old := b.names.Load()
+	if old != nil && len(*old) >= maxCachedNames {
+		return full
 	}
-	actual, _ := b.spanNames.LoadOrStore(name, n)
-	return actual.(*spanNames)
+	m := make(map[nameKey]string, 1+func() int {
+		if old == nil {
+			return 0
+		}
+		return len(*old)
+	}())
+	if old != nil {
+		maps.Copy(m, *old)
+	}
+	m[k] = full
+	b.names.Store(&m)
+	return full
 }

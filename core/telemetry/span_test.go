@@ -205,3 +205,36 @@ func TestSpanWithoutListenersStillCorrelates(t *testing.T) {
 		t.Errorf("inner event span id %q, span %q", got, sp.ID())
 	}
 }
+
+func TestSpanSuffixes(t *testing.T) {
+	bus, rec := newSpanBus(t)
+	_, turn := bus.StartSpan(context.Background(), "codex.turn")
+	turn.EndAs("completed", slog.Int("turn_index", 1))
+	_, approval := bus.StartSpanAs(context.Background(), "codex.approval", "requested", slog.String("call_id", "item_1"))
+	approval.EndAs("approved", slog.String("decision", "accept"))
+	_, tool := bus.StartSpan(context.Background(), "codex.tool")
+	tool.FailAs("failure", errors.New("exit status 1"))
+	want := []string{
+		"codex.turn.start", "codex.turn.completed",
+		"codex.approval.requested", "codex.approval.approved",
+		"codex.tool.start", "codex.tool.failure",
+	}
+	if got := rec.names(); !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if got := rec.events[3].String(); got != "codex.approval.approved{duration=1.5ms, duration_ms=1.5}[call_id=item_1, decision=accept]" {
+		t.Errorf("approved = %s", got)
+	}
+}
+
+func TestSpanListenersByExactEndName(t *testing.T) {
+	// A handler attached only to the span's end event still gets it, so the
+	// span must read the clock and emit.
+	bus := telemetry.New()
+	only := &recorder{}
+	mustAttach(t, bus, "only-stop", only, "codex.job.stop")
+	_ = bus.Span(context.Background(), "codex.job", nil, func(context.Context) error { return nil })
+	if got := only.names(); !slices.Equal(got, []string{"codex.job.stop"}) {
+		t.Errorf("got %v", got)
+	}
+}
