@@ -1,0 +1,257 @@
+package catalog
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/codextel/codextel/core/pylog"
+)
+
+// DataClass says whether a field carries data that the Python client keeps out
+// of its logs unless asked: model data (prompts, agent messages, reasoning) or
+// tool data (tool inputs and outputs, command output, diffs).
+type DataClass uint8
+
+// The data classes.
+const (
+	NoData    DataClass = iota // safe to log always
+	ModelData                  // logged only when model data logging is on
+	ToolData                   // logged only when tool data logging is on
+)
+
+// String returns "none", "model" or "tool".
+func (c DataClass) String() string {
+	switch c {
+	case ModelData:
+		return "model"
+	case ToolData:
+		return "tool"
+	}
+	return "none"
+}
+
+// MarshalText returns c's name.
+func (c DataClass) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// Type is the type of a field's value.
+type Type string
+
+// The field types. Measurements are int, float or duration.
+const (
+	String   Type = "string"
+	Int      Type = "int"
+	Float    Type = "float"
+	Bool     Type = "bool"
+	Duration Type = "duration" // a Go time.Duration; Python renders it as a timedelta
+	Time     Type = "time"
+	List     Type = "list"
+	Object   Type = "object" // nested key/value pairs, order kept
+	Any      Type = "any"    // JSON-like: whatever the source carried
+)
+
+// A Field is one measurement or metadata attribute of an event.
+type Field struct {
+	Key      string    `json:"key"`
+	Type     Type      `json:"type"`
+	Doc      string    `json:"doc"`
+	Data     DataClass `json:"data"`
+	Optional bool      `json:"optional"`
+}
+
+// An Entry describes one event.
+type Entry struct {
+	// Name is the dotted event name.
+	Name string `json:"name"`
+	// Logger is the Python logger name the event is logged under.
+	Logger string `json:"logger"`
+	// Level is the level of Message.
+	Level pylog.Level `json:"level"`
+	// Message is the message template used while the data the event carries
+	// is redacted (the default). It never names a data field.
+	Message string `json:"message"`
+	// DataMessage, when set, replaces Message once logging of the data it
+	// names is turned on: "Tool {tool} returned {result}" for "Tool {tool}
+	// completed.". DataLevel, when not zero, replaces Level with it.
+	DataMessage string      `json:"data_message,omitempty"`
+	DataLevel   pylog.Level `json:"data_level,omitempty"`
+	// HighVolume events may be throttled; lifecycle events never are.
+	HighVolume bool `json:"high_volume"`
+	// Doc says when the event is emitted.
+	Doc string `json:"doc"`
+	// Measurements and Metadata list the event's fields in emission order.
+	Measurements []Field `json:"measurements"`
+	Metadata     []Field `json:"metadata"`
+
+	// Compiled when the package is initialised.
+	message, dataMessage          Template
+	dataNeedsModel, dataNeedsTool bool
+}
+
+// Field returns the measurement or metadata field named key.
+func (e *Entry) Field(key string) (Field, bool) {
+	for _, f := range e.Measurements {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	for _, f := range e.Metadata {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Data returns the classes of data the event's fields carry, in order, each
+// once; it is empty for an event that carries none.
+func (e *Entry) Data() []DataClass {
+	var out []DataClass
+	for _, f := range slices.Concat(e.Measurements, e.Metadata) {
+		if f.Data != NoData && !slices.Contains(out, f.Data) {
+			out = append(out, f.Data)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// MessageFor returns the message template and level to log with, given which
+// data classes the user lets through: the data message when every data field
+// it names is let through, else the redacted message.
+func (e *Entry) MessageFor(logModel, logTool bool) (Template, pylog.Level) {
+	if e.DataMessage == "" || e.dataNeedsModel && !logModel || e.dataNeedsTool && !logTool {
+		return e.message, e.Level
+	}
+	if e.DataLevel != 0 {
+		return e.dataMessage, e.DataLevel
+	}
+	return e.dataMessage, e.Level
+}
+
+// compile parses the entry's templates. The catalog test checks that it
+// succeeds for every entry.
+func (e *Entry) compile() error {
+	var err error
+	if e.message, err = ParseTemplate(e.Message); err != nil {
+		return err
+	}
+	if e.DataMessage == "" {
+		return nil
+	}
+	if e.dataMessage, err = ParseTemplate(e.DataMessage); err != nil {
+		return err
+	}
+	for _, key := range e.dataMessage.Fields() {
+		f, _ := e.Field(key)
+		e.dataNeedsModel = e.dataNeedsModel || f.Data == ModelData
+		e.dataNeedsTool = e.dataNeedsTool || f.Data == ToolData
+	}
+	return nil
+}
+
+// CorrelationFields are the fields every event carries when its context has
+// them, in this order, after its own metadata: correlation_id, thread_id,
+// turn_id, span_id, parent_span_id.
+var CorrelationFields = []Field{
+	{Key: "correlation_id", Type: String, Doc: "Ties together everything one session does, across threads."},
+	{Key: "thread_id", Type: String, Doc: "The Codex thread id."},
+	{Key: "turn_id", Type: String, Doc: "The id of the turn within the thread."},
+	{Key: "span_id", Type: String, Doc: "The innermost open span: 16 lower-case hex digits."},
+	{Key: "parent_span_id", Type: String, Doc: "The span enclosing span_id, when there is one."},
+}
+
+// All returns every entry, in catalog order (grouped by subject). The entries
+// are shared and must not be modified.
+func All() []*Entry { return slices.Clone(entries) }
+
+var byName = func() map[string]*Entry {
+	m := make(map[string]*Entry, len(entries))
+	for _, e := range entries {
+		m[e.Name] = e
+		if err := e.compile(); err != nil {
+			compileErrors = append(compileErrors, err)
+		}
+	}
+	return m
+}()
+
+// compileErrors collects template errors found at initialisation, for the
+// catalog test to report; with a correct catalog it is empty.
+var compileErrors []error
+
+// Lookup returns the entry of the event named name.
+func Lookup(name string) (*Entry, bool) {
+	e, ok := byName[name]
+	return e, ok
+}
+
+// A Template is a parsed message template: literal text and field names.
+type Template struct {
+	parts []part
+}
+
+type part struct {
+	text  string // literal text, or the field key when field is true
+	field bool
+}
+
+// ParseTemplate parses a message template. Fields are written {key}; "{{" and
+// "}}" stand for literal braces. An unclosed or empty field, or a lone "}", is
+// an error naming its byte offset.
+func ParseTemplate(s string) (Template, error) {
+	var t Template
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			t.parts = append(t.parts, part{text: lit.String()})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '{' && i+1 < len(s) && s[i+1] == '{', c == '}' && i+1 < len(s) && s[i+1] == '}':
+			lit.WriteByte(c)
+			i++
+		case c == '{':
+			end := strings.IndexByte(s[i+1:], '}')
+			if end < 0 {
+				return Template{}, fmt.Errorf("catalog: template %q: unclosed '{' at byte %d", s, i)
+			}
+			key := s[i+1 : i+1+end]
+			if key == "" || strings.ContainsAny(key, "{ ") {
+				return Template{}, fmt.Errorf("catalog: template %q: bad field name %q at byte %d", s, key, i)
+			}
+			flush()
+			t.parts = append(t.parts, part{text: key, field: true})
+			i += end + 1
+		case c == '}':
+			return Template{}, fmt.Errorf("catalog: template %q: lone '}' at byte %d", s, i)
+		default:
+			lit.WriteByte(c)
+		}
+	}
+	flush()
+	return t, nil
+}
+
+// Fields returns the field names the template refers to, in order.
+func (t Template) Fields() []string {
+	var out []string
+	for _, p := range t.parts {
+		if p.field {
+			out = append(out, p.text)
+		}
+	}
+	return out
+}
+
+// Parts calls yield for each piece of the template in order: literal text
+// with isField false, or a field name with isField true.
+func (t Template) Parts(yield func(text string, isField bool) bool) {
+	for _, p := range t.parts {
+		if !yield(p.text, p.field) {
+			return
+		}
+	}
+}

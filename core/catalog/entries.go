@@ -1,0 +1,351 @@
+package catalog
+
+import (
+	"slices"
+
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// The fields the bus's span helper adds (see telemetry.Bus.StartSpan).
+var (
+	spanStart = []Field{
+		{Key: "system_time", Type: Int, Doc: "Unix time of the start, in nanoseconds."},
+		{Key: "monotonic_time", Type: Int, Doc: "The start on the bus's monotonic clock, in nanoseconds."},
+	}
+	spanEnd = []Field{
+		{Key: "duration", Type: Duration, Doc: "Time from the span's start to this event."},
+		{Key: "duration_ms", Type: Float, Doc: "The duration in milliseconds."},
+	}
+	spanFailure = []Field{
+		{Key: "kind", Type: String, Doc: `"error" for a returned error, "panic" for a Go panic.`},
+		{Key: "reason", Type: String, Doc: "The error's message or the panic value."},
+		{Key: "error_type", Type: String, Doc: "The Go type of the error or panic value."},
+		{Key: "stacktrace", Type: String, Optional: true, Doc: "The goroutine's stack, for a panic."},
+	}
+)
+
+// fields joins field lists into one new slice.
+func fields(lists ...[]Field) []Field { return slices.Concat(lists...) }
+
+// Shared metadata of the span families, in emission order.
+var (
+	threadStart = []Field{
+		{Key: "source", Type: String, Doc: `Where the events come from: "exec" (a codex exec --json stream), "app-server", or "sdk" (a Go client instrumenting itself).`},
+		{Key: "model", Type: String, Optional: true, Doc: "The model the thread runs on, when known."},
+		{Key: "input", Type: String, Optional: true, Data: ModelData, Doc: "The prompt the thread started with."},
+	}
+	turnStart = []Field{
+		{Key: "turn_index", Type: Int, Doc: "The turn's number within this run of the thread, from 1."},
+		{Key: "input", Type: String, Optional: true, Data: ModelData, Doc: "The user input of the turn."},
+	}
+	toolStart = []Field{
+		{Key: "tool", Type: String, Doc: `The tool's name: "shell" for a command, "apply_patch" for a file change, "web_search", a collab tool ("spawn_agent", "wait", ...) or a function tool's name.`},
+		{Key: "tool_kind", Type: String, Doc: "The Codex item type: command_execution, file_change, web_search, collab_tool_call or function."},
+		{Key: "call_id", Type: String, Doc: "The Codex item id of the call (item_N)."},
+		{Key: "input", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's input: the command line, the file changes, the search query or action, the collab prompt."},
+	}
+	mcpStart = []Field{
+		{Key: "server", Type: String, Doc: "The MCP server's name."},
+		{Key: "tool", Type: String, Doc: "The MCP tool's name."},
+		{Key: "call_id", Type: String, Doc: "The Codex item id of the call."},
+		{Key: "arguments", Type: Any, Optional: true, Data: ToolData, Doc: "The arguments the tool was called with."},
+	}
+	approvalStart = []Field{
+		{Key: "approval_kind", Type: String, Doc: "What needs approving: command_execution or file_change."},
+		{Key: "call_id", Type: String, Doc: "The Codex item id the approval is for."},
+		{Key: "request_id", Type: String, Optional: true, Doc: "The JSON-RPC request id of the approval request."},
+		{Key: "approval_reason", Type: String, Optional: true, Doc: "Why Codex asks, when it says."},
+		{Key: "command", Type: String, Optional: true, Data: ToolData, Doc: "The command to approve, for a command execution."},
+		{Key: "cwd", Type: String, Optional: true, Doc: "The working directory of the command."},
+	}
+	decision = []Field{
+		{Key: "decision", Type: String, Doc: "The decision as the protocol spells it (accept, acceptForSession, decline, cancel, approved, denied, timed_out, abort, ...)."},
+	}
+	tokenUsage = []Field{
+		{Key: "input_tokens", Type: Int, Doc: "Input tokens of this update: the turn's, or the request's on app-server."},
+		{Key: "cached_input_tokens", Type: Int, Doc: "Cached input tokens of this update."},
+		{Key: "cache_write_input_tokens", Type: Int, Doc: "Input tokens written to the cache in this update (0 when the CLI does not report it)."},
+		{Key: "output_tokens", Type: Int, Doc: "Output tokens of this update."},
+		{Key: "reasoning_output_tokens", Type: Int, Doc: "Reasoning output tokens of this update (0 when the CLI does not report it)."},
+		{Key: "total_input_tokens", Type: Int, Doc: "Input tokens of the whole thread so far."},
+		{Key: "total_cached_input_tokens", Type: Int, Doc: "Cached input tokens of the whole thread so far."},
+		{Key: "total_cache_write_input_tokens", Type: Int, Doc: "Cache-write input tokens of the whole thread so far."},
+		{Key: "total_output_tokens", Type: Int, Doc: "Output tokens of the whole thread so far."},
+		{Key: "total_reasoning_output_tokens", Type: Int, Doc: "Reasoning output tokens of the whole thread so far."},
+		{Key: "model_context_window", Type: Int, Optional: true, Doc: "The model's context window, when the app-server reports it."},
+	}
+	delta = func(what string, data DataClass) []Field {
+		return []Field{
+			{Key: "call_id", Type: String, Doc: "The Codex item id the delta belongs to."},
+			{Key: "delta", Type: String, Data: data, Doc: "The " + what + " text of this delta."},
+		}
+	}
+	deltaBytes = []Field{{Key: "delta_bytes", Type: Int, Doc: "The length of the delta in bytes."}}
+)
+
+// entries is the catalog. Keep it grouped by subject; names.go and
+// docs/events.md are generated from it in this order.
+var entries = []*Entry{
+	// Threads: a span from the thread's start to the end of the run.
+	{
+		Name: "codex.thread.start", Logger: "codex.thread", Level: pylog.Info,
+		Message: "Thread {thread_id} started", DataMessage: "Thread {thread_id} started with input {input}",
+		Doc:          "A thread starts (codex exec: thread.started). Opens the thread span.",
+		Measurements: spanStart, Metadata: threadStart,
+	},
+	{
+		Name: "codex.thread.stop", Logger: "codex.thread", Level: pylog.Info,
+		Message:      "Thread {thread_id} completed",
+		Doc:          "The run of a thread ends normally: its stream ended after a terminal turn event.",
+		Measurements: spanEnd, Metadata: fields(threadStart, []Field{
+			{Key: "turns", Type: Int, Doc: "Turns run in this run of the thread."},
+		}),
+	},
+	{
+		Name: "codex.thread.exception", Logger: "codex.thread", Level: pylog.Error,
+		Message:      "Thread {thread_id} failed: {reason}",
+		Doc:          "The run of a thread ends abnormally: its last turn failed, or the stream ended without a terminal event (SIGINT, killed process, truncated file).",
+		Measurements: spanEnd, Metadata: fields(threadStart, spanFailure, []Field{
+			{Key: "turns", Type: Int, Doc: "Turns run in this run of the thread."},
+		}),
+	},
+
+	// Turns: a span from turn.started to turn.completed or turn.failed.
+	{
+		Name: "codex.turn.start", Logger: "codex.turn", Level: pylog.Debug,
+		Message: "Running turn {turn_index}", DataMessage: "Running turn {turn_index} with input {input}",
+		Doc:          "A turn starts. Like the Agents SDK's per-turn line, logged at DEBUG.",
+		Measurements: spanStart, Metadata: turnStart,
+	},
+	{
+		Name: "codex.turn.completed", Logger: "codex.turn", Level: pylog.Info,
+		Message:      "Turn {turn_index} completed",
+		Doc:          "A turn completes (codex exec: turn.completed; app-server: turn/completed with status completed).",
+		Measurements: spanEnd, Metadata: turnStart,
+	},
+	{
+		Name: "codex.turn.failed", Logger: "codex.turn", Level: pylog.Error,
+		Message:      "Turn {turn_index} failed: {reason}",
+		Doc:          "A turn fails (codex exec: turn.failed, whose message is the fatal error line before it).",
+		Measurements: spanEnd, Metadata: fields(turnStart, spanFailure),
+	},
+	{
+		Name: "codex.thread.token_usage.updated", Logger: "codex.thread", Level: pylog.Debug, HighVolume: true,
+		Message:      "Token usage: {input_tokens} input, {output_tokens} output tokens",
+		Doc:          "Token usage changes: at each turn.completed (whose usage is cumulative for the thread; this event gives the turn's delta and the totals) and at each app-server thread/tokenUsage/updated.",
+		Measurements: tokenUsage,
+	},
+	{
+		Name: "codex.turn.diff.updated", Logger: "codex.turn", Level: pylog.Debug, HighVolume: true,
+		Message: "Turn diff updated ({diff_bytes} bytes)", DataMessage: "Turn diff updated:\n{diff}",
+		Doc:          "The unified diff of the turn so far changes (app-server turn/diff/updated).",
+		Measurements: []Field{{Key: "diff_bytes", Type: Int, Doc: "The length of the diff in bytes."}},
+		Metadata:     []Field{{Key: "diff", Type: String, Data: ToolData, Doc: "The whole unified diff of the turn so far."}},
+	},
+	{
+		Name: "codex.turn.compaction.started", Logger: "codex.turn", Level: pylog.Info,
+		Message: "Compacting conversation history",
+		Doc:     "Codex starts compacting the thread's history to fit the context window.",
+	},
+	{
+		Name: "codex.turn.compaction.completed", Logger: "codex.turn", Level: pylog.Info,
+		Message:      "Compacted conversation history",
+		Doc:          "Compaction finished.",
+		Measurements: []Field{{Key: "token_savings", Type: Int, Optional: true, Doc: "Tokens saved, when known."}},
+	},
+	{
+		Name: "codex.turn.compaction.failed", Logger: "codex.turn", Level: pylog.Warning,
+		Message:  "Compacting conversation history failed: {reason}",
+		Doc:      "Compaction failed; the turn goes on.",
+		Metadata: []Field{{Key: "reason", Type: String, Doc: "Why it failed."}},
+	},
+
+	// Tools: command executions, file changes, web searches, collab tool
+	// calls and function tools, each a span under its turn.
+	{
+		Name: "codex.tool.start", Logger: "codex.tool", Level: pylog.Debug,
+		Message: "Invoking tool {tool}", DataMessage: "Invoking tool {tool} with input {input}",
+		Doc:          "A tool call starts (item.started of a tool item, or its item.completed when no start was seen). The Agents SDK's message.",
+		Measurements: spanStart, Metadata: toolStart,
+	},
+	{
+		Name: "codex.tool.success", Logger: "codex.tool", Level: pylog.Debug,
+		Message: "Tool {tool} completed.", DataMessage: "Tool {tool} returned {result}",
+		Doc:          "A tool call succeeds (status completed; exit code 0 for a command). The Agents SDK's message.",
+		Measurements: spanEnd,
+		Metadata: fields(toolStart, []Field{
+			{Key: "exit_code", Type: Int, Optional: true, Doc: "The command's exit code."},
+			{Key: "result", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's output: the command's aggregated output, the changed files."},
+		}),
+	},
+	{
+		Name: "codex.tool.failure", Logger: "codex.tool", Level: pylog.Debug,
+		Message: "Tool {tool} failed", DataMessage: "Tool {tool} failed: {input} {reason}", DataLevel: pylog.Error,
+		Doc:          "A tool call fails, is declined, or is abandoned (the stream ended with it open). The Agents SDK's messages: DEBUG when tool data is redacted, ERROR with the input and error when it is not.",
+		Measurements: spanEnd,
+		Metadata: fields(toolStart, spanFailure, []Field{
+			{Key: "status", Type: String, Doc: "failed, declined or abandoned."},
+			{Key: "exit_code", Type: Int, Optional: true, Doc: "The command's exit code."},
+			{Key: "result", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's output, when it produced any."},
+		}),
+	},
+
+	// MCP tool calls.
+	{
+		Name: "codex.mcp.tool_call.start", Logger: "codex.mcp", Level: pylog.Debug,
+		Message: "Invoking MCP tool {tool}", DataMessage: "Invoking MCP tool {tool} with input {arguments}",
+		Doc:          "An MCP tool call starts. The Agents SDK's message.",
+		Measurements: spanStart, Metadata: mcpStart,
+	},
+	{
+		Name: "codex.mcp.tool_call.success", Logger: "codex.mcp", Level: pylog.Debug,
+		Message: "MCP tool {tool} completed.", DataMessage: "MCP tool {tool} returned {result}",
+		Doc:          "An MCP tool call succeeds. The Agents SDK's message.",
+		Measurements: spanEnd,
+		Metadata: fields(mcpStart, []Field{
+			{Key: "result", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's result: content and structured content."},
+		}),
+	},
+	{
+		Name: "codex.mcp.tool_call.failure", Logger: "codex.mcp", Level: pylog.Error,
+		Message:      "Error invoking MCP tool {tool}: {reason}",
+		Doc:          "An MCP tool call fails: the tool reported an error (isError) or the call failed (JSON-RPC error). The Agents SDK's message.",
+		Measurements: spanEnd,
+		Metadata: fields(mcpStart, spanFailure, []Field{
+			{Key: "result", Type: Any, Optional: true, Data: ToolData, Doc: "The result the tool returned with its error, if any."},
+		}),
+	},
+
+	// Approvals: a span from the request to the decision (app-server only).
+	{
+		Name: "codex.approval.requested", Logger: "codex.approval", Level: pylog.Info,
+		Message: "Approval requested for {approval_kind} {call_id}", DataMessage: "Approval requested for {approval_kind} {call_id}: {command}",
+		Doc:          "Codex asks the client to approve a command or a file change.",
+		Measurements: spanStart, Metadata: approvalStart,
+	},
+	{
+		Name: "codex.approval.approved", Logger: "codex.approval", Level: pylog.Info,
+		Message:      "Approval granted for {approval_kind} {call_id}: {decision}",
+		Doc:          "The client approved; duration is the time Codex waited.",
+		Measurements: spanEnd, Metadata: fields(approvalStart, decision),
+	},
+	{
+		Name: "codex.approval.denied", Logger: "codex.approval", Level: pylog.Warning,
+		Message:      "Approval denied for {approval_kind} {call_id}: {decision}",
+		Doc:          "The client declined; duration is the time Codex waited.",
+		Measurements: spanEnd, Metadata: fields(approvalStart, decision),
+	},
+	{
+		Name: "codex.approval.timeout", Logger: "codex.approval", Level: pylog.Warning,
+		Message:      "Approval timed out for {approval_kind} {call_id}",
+		Doc:          "No decision came in time.",
+		Measurements: spanEnd, Metadata: fields(approvalStart, decision),
+	},
+	{
+		Name: "codex.approval.cancelled", Logger: "codex.approval", Level: pylog.Warning,
+		Message:      "Approval cancelled for {approval_kind} {call_id}",
+		Doc:          "The request was cancelled (the turn was interrupted, or the client answered cancel/abort).",
+		Measurements: spanEnd, Metadata: fields(approvalStart, decision),
+	},
+
+	// Streaming deltas (app-server only): the high-volume stream.
+	{
+		Name: "codex.item.agent_message.delta", Logger: "codex.item", Level: pylog.Debug, HighVolume: true,
+		Message: "Agent message delta for {call_id} ({delta_bytes} bytes)", DataMessage: "Agent message delta for {call_id}: {delta}",
+		Doc:          "A piece of an agent message streams in (item/agentMessage/delta).",
+		Measurements: deltaBytes, Metadata: delta("message", ModelData),
+	},
+	{
+		Name: "codex.item.reasoning.delta", Logger: "codex.item", Level: pylog.Debug, HighVolume: true,
+		Message: "Reasoning delta for {call_id} ({delta_bytes} bytes)", DataMessage: "Reasoning delta for {call_id}: {delta}",
+		Doc:          "A piece of a reasoning summary streams in (item/reasoning/summaryTextDelta).",
+		Measurements: deltaBytes, Metadata: delta("reasoning", ModelData),
+	},
+	{
+		Name: "codex.item.command_execution.output_delta", Logger: "codex.item", Level: pylog.Debug, HighVolume: true,
+		Message: "Command output for {call_id} ({delta_bytes} bytes)", DataMessage: "Command output for {call_id}: {delta}",
+		Doc:          "A piece of a running command's output streams in (item/commandExecution/outputDelta).",
+		Measurements: deltaBytes, Metadata: delta("output", ToolData),
+	},
+
+	// Items that are not tool calls.
+	{
+		Name: "codex.item.agent_message", Logger: "codex.item", Level: pylog.Info,
+		Message: "Agent message {call_id} ({text_bytes} bytes)", DataMessage: "Agent message {call_id}: {text}",
+		Doc:          "The agent answers (an agent_message item completes).",
+		Measurements: []Field{{Key: "text_bytes", Type: Int, Doc: "The length of the message in bytes."}},
+		Metadata: []Field{
+			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "text", Type: String, Data: ModelData, Doc: "The message (JSON text when the run has an output schema)."},
+		},
+	},
+	{
+		Name: "codex.item.reasoning", Logger: "codex.item", Level: pylog.Debug,
+		Message: "Reasoning {call_id} ({text_bytes} bytes)", DataMessage: "Reasoning {call_id}: {text}",
+		Doc:          "The model's reasoning summary (a reasoning item completes).",
+		Measurements: []Field{{Key: "text_bytes", Type: Int, Doc: "The length of the text in bytes."}},
+		Metadata: []Field{
+			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "text", Type: String, Data: ModelData, Doc: "The reasoning text."},
+		},
+	},
+	{
+		Name: "codex.item.todo_list.updated", Logger: "codex.item", Level: pylog.Info,
+		Message: "Plan updated: {completed_items} of {total_items} done", DataMessage: "Plan updated: {completed_items} of {total_items} done: {items}",
+		Doc: "The agent's to-do list starts, changes or completes.",
+		Measurements: []Field{
+			{Key: "total_items", Type: Int, Doc: "Items in the list."},
+			{Key: "completed_items", Type: Int, Doc: "Items marked done."},
+		},
+		Metadata: []Field{
+			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "items", Type: List, Data: ModelData, Doc: "The items, each {text, completed}."},
+		},
+	},
+	{
+		Name: "codex.item.warning", Logger: "codex.item", Level: pylog.Warning,
+		Message: "{warning}",
+		Doc:     "Codex reports a non-fatal problem as an item (an error item: configuration, deprecation, unknown model metadata, WebSocket fallback).",
+		Metadata: []Field{
+			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "warning", Type: String, Doc: "Codex's message."},
+		},
+	},
+	{
+		Name: "codex.error", Logger: "codex", Level: pylog.Warning,
+		Message: "{error_message}",
+		Doc:     "Codex reports an error that does not end the turn (codex exec: an error line such as \"Reconnecting... 2/5\"; app-server: error with willRetry). The fatal one that precedes turn.failed is reported by codex.turn.failed instead.",
+		Metadata: []Field{
+			{Key: "error_message", Type: String, Doc: "Codex's message."},
+			{Key: "will_retry", Type: Bool, Optional: true, Doc: "Whether Codex retries, when it says."},
+		},
+	},
+
+	// codextel's own events.
+	{
+		Name: telemetry.HandlerFailure, Logger: "codex.telemetry", Level: pylog.Error,
+		Message: "Handler {handler_id} failed on {event}: {reason}",
+		Doc:     "A telemetry handler panicked; it has been detached from all its events.",
+		Metadata: []Field{
+			{Key: "handler_id", Type: String, Doc: "The id the handler was attached under."},
+			{Key: "event", Type: String, Doc: "The event it was handling."},
+			{Key: "kind", Type: String, Doc: `Always "panic".`},
+			{Key: "reason", Type: String, Doc: "The panic value."},
+			{Key: "stacktrace", Type: String, Doc: "The goroutine's stack at the panic."},
+		},
+	},
+	{
+		Name: "codex.telemetry.dropped", Logger: "codex.telemetry", Level: pylog.Warning,
+		Message: "Dropped {dropped} {event} events in {interval_ms} ms",
+		Doc:     "The throttle dropped high-volume events: a summary per event name (and key) at the end of each interval and on flush.",
+		Measurements: []Field{
+			{Key: "dropped", Type: Int, Doc: "Events dropped in the interval."},
+			{Key: "interval_ms", Type: Int, Doc: "The interval's length in milliseconds."},
+		},
+		Metadata: []Field{
+			{Key: "event", Type: String, Doc: "The name of the dropped events."},
+			{Key: "key", Type: String, Optional: true, Doc: "The value of the throttle's key field, when it has one."},
+		},
+	},
+}

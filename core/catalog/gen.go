@@ -1,0 +1,3 @@
+package catalog
+
+//go:generate go test -run ^TestGenerated$ -update

@@ -1,0 +1,42 @@
+package correlation
+
+import (
+	"context"
+	"regexp"
+	"testing"
+)
+
+func TestWithFrom(t *testing.T) {
+	if From(context.Background()) != nil {
+		t.Error("background context has ids")
+	}
+	//lint:ignore SA1012 From documents that a nil context has no ids
+	if From(nil) != nil { //nolint:staticcheck
+		t.Error("nil context has ids")
+	}
+	want := IDs{Correlation: "c", Thread: "t", Turn: "u", Span: "s", ParentSpan: "p"}
+	ctx := With(context.Background(), want)
+	got := From(ctx)
+	if got == nil || *got != want {
+		t.Fatalf("From = %+v, want %+v", got, want)
+	}
+	inner := With(ctx, IDs{Span: "x"})
+	if From(inner).Span != "x" || From(ctx).Span != "s" {
+		t.Error("deriving a context changed the parent's ids")
+	}
+}
+
+func TestNewSpanID(t *testing.T) {
+	hex16 := regexp.MustCompile(`^[0-9a-f]{16}$`)
+	seen := map[string]bool{}
+	for range 10000 {
+		id := NewSpanID()
+		if !hex16.MatchString(id) || id == "0000000000000000" {
+			t.Fatalf("bad span id %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("span id %q repeated", id)
+		}
+		seen[id] = true
+	}
+}
