@@ -1,0 +1,5 @@
+//go:build race
+
+package pylog
+
+const raceEnabled = true
