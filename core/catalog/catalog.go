@@ -84,8 +84,8 @@ type Entry struct {
 	Metadata     []Field `json:"metadata"`
 
 	// Compiled when the package is initialised.
-	message, dataMessage          Template
-	dataNeedsModel, dataNeedsTool bool
+	message, dataMessage Template
+	dataFields           []string // the data fields dataMessage names
 }
 
 // Field returns the measurement or metadata field named key.
@@ -103,25 +103,30 @@ func (e *Entry) Field(key string) (Field, bool) {
 	return Field{}, false
 }
 
-// Data returns the classes of data the event's fields carry, in order, each
-// once; it is empty for an event that carries none.
-func (e *Entry) Data() []DataClass {
-	var out []DataClass
-	for _, f := range slices.Concat(e.Measurements, e.Metadata) {
-		if f.Data != NoData && !slices.Contains(out, f.Data) {
-			out = append(out, f.Data)
+// DataFields returns the metadata fields of class c, in order.
+func (e *Entry) DataFields(c DataClass) []string {
+	var out []string
+	for _, f := range e.Metadata {
+		if f.Data == c && c != NoData {
+			out = append(out, f.Key)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
-// MessageFor returns the message template and level to log with, given which
-// data classes the user lets through: the data message when every data field
-// it names is let through, else the redacted message.
-func (e *Entry) MessageFor(logModel, logTool bool) (Template, pylog.Level) {
-	if e.DataMessage == "" || e.dataNeedsModel && !logModel || e.dataNeedsTool && !logTool {
+// MessageFor returns the message template and level to log an event with:
+// the data message when the event carries every data field it names (has
+// reports whether the event has a field), else the redacted message. The bus
+// removes data fields the user has not let through before any handler sees an
+// event, so their presence is the policy.
+func (e *Entry) MessageFor(has func(key string) bool) (Template, pylog.Level) {
+	if e.DataMessage == "" {
 		return e.message, e.Level
+	}
+	for _, key := range e.dataFields {
+		if !has(key) {
+			return e.message, e.Level
+		}
 	}
 	if e.DataLevel != 0 {
 		return e.dataMessage, e.DataLevel
@@ -143,9 +148,9 @@ func (e *Entry) compile() error {
 		return err
 	}
 	for _, key := range e.dataMessage.Fields() {
-		f, _ := e.Field(key)
-		e.dataNeedsModel = e.dataNeedsModel || f.Data == ModelData
-		e.dataNeedsTool = e.dataNeedsTool || f.Data == ToolData
+		if f, _ := e.Field(key); f.Data != NoData {
+			e.dataFields = append(e.dataFields, key)
+		}
 	}
 	return nil
 }
@@ -244,6 +249,17 @@ func (t Template) Fields() []string {
 		}
 	}
 	return out
+}
+
+// Literal returns the template's text when it names no field.
+func (t Template) Literal() (string, bool) {
+	switch {
+	case len(t.parts) == 0:
+		return "", true
+	case len(t.parts) == 1 && !t.parts[0].field:
+		return t.parts[0].text, true
+	}
+	return "", false
 }
 
 // Parts calls yield for each piece of the template in order: literal text

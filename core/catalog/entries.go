@@ -4,10 +4,10 @@ import (
 	"slices"
 
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/telemetry"
 )
 
-// The fields the bus's span helper adds (see telemetry.Bus.StartSpan).
+// The fields the bus's span helper adds (see telemetry.Bus.StartSpan); the
+// telemetry package's tests check that the bus emits exactly these.
 var (
 	spanStart = []Field{
 		{Key: "system_time", Type: Int, Doc: "Unix time of the start, in nanoseconds."},
@@ -324,7 +324,17 @@ var entries = []*Entry{
 
 	// codextel's own events.
 	{
-		Name: telemetry.HandlerFailure, Logger: "codex.telemetry", Level: pylog.Error,
+		Name: "codex.bridge.invalid_line", Logger: "codex.bridge", Level: pylog.Warning,
+		Message: "Skipping line {line}: {reason}",
+		Doc:     "The bridge could not read a line of a Codex stream (malformed JSON, invalid UTF-8, over the size limit, an unknown shape); it reports the line and reads on.",
+		Metadata: []Field{
+			{Key: "line", Type: Int, Doc: "The 1-based line number."},
+			{Key: "reason", Type: String, Doc: "What is wrong with it."},
+			{Key: "excerpt", Type: String, Doc: "The start of the line, at most 60 bytes, as valid UTF-8."},
+		},
+	},
+	{
+		Name: "codex.telemetry.handler.failure", Logger: "codex.telemetry", Level: pylog.Error,
 		Message: "Handler {handler_id} failed on {event}: {reason}",
 		Doc:     "A telemetry handler panicked; it has been detached from all its events.",
 		Metadata: []Field{

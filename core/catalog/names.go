@@ -148,6 +148,10 @@ const (
 	// Metadata: error_message (string), will_retry (bool, optional).
 	Error = "codex.error"
 
+	// BridgeInvalidLine is codex.bridge.invalid_line, logged by codex.bridge at WARNING: "Skipping line {line}: {reason}".
+	// Metadata: line (int), reason (string), excerpt (string).
+	BridgeInvalidLine = "codex.bridge.invalid_line"
+
 	// TelemetryHandlerFailure is codex.telemetry.handler.failure, logged by codex.telemetry at ERROR: "Handler {handler_id} failed on {event}: {reason}".
 	// Metadata: handler_id (string), event (string), kind (string), reason (string), stacktrace (string).
 	TelemetryHandlerFailure = "codex.telemetry.handler.failure"

@@ -39,6 +39,65 @@ func From(ctx context.Context) *IDs {
 	return ids
 }
 
+// NewCorrelationID returns a new correlation id: 32 lower-case hex digits
+// holding 128 random bits, the shape of a W3C Trace Context trace-id, so a
+// tracing backend can use it as the trace id of the session. The bits come
+// from math/rand/v2's global generator (ChaCha8, seeded by the operating
+// system for each process), so ids are unique across processes with
+// overwhelming probability, and making one costs two random draws and a hex
+// encoding. It never returns the all-zero id.
+func NewCorrelationID() string {
+	var b [16]byte
+	for {
+		hi, lo := rand.Uint64(), rand.Uint64()
+		if hi|lo == 0 {
+			continue
+		}
+		for i := range 8 {
+			b[i] = byte(hi >> (56 - 8*i))
+			b[8+i] = byte(lo >> (56 - 8*i))
+		}
+		return hex.EncodeToString(b[:])
+	}
+}
+
+// Ensure returns ctx and its ids, first deriving a context with a new
+// correlation id (see [NewCorrelationID]) when ctx carries none.
+func Ensure(ctx context.Context) (context.Context, IDs) {
+	var ids IDs
+	if cur := From(ctx); cur != nil {
+		ids = *cur
+	}
+	if ids.Correlation != "" {
+		return ctx, ids
+	}
+	ids.Correlation = NewCorrelationID()
+	return With(ctx, ids), ids
+}
+
+// WithThread returns a copy of ctx whose ids name thread as the Codex thread,
+// keeping the others.
+func WithThread(ctx context.Context, thread string) context.Context {
+	ids := value(ctx)
+	ids.Thread = thread
+	return With(ctx, ids)
+}
+
+// WithTurn returns a copy of ctx whose ids name turn as the current turn,
+// keeping the others.
+func WithTurn(ctx context.Context, turn string) context.Context {
+	ids := value(ctx)
+	ids.Turn = turn
+	return With(ctx, ids)
+}
+
+func value(ctx context.Context) IDs {
+	if cur := From(ctx); cur != nil {
+		return *cur
+	}
+	return IDs{}
+}
+
 // NewSpanID returns a new random span id: 16 lower-case hex digits, the W3C
 // Trace Context span-id form. It never returns the all-zero id.
 func NewSpanID() string {

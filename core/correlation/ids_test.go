@@ -40,3 +40,34 @@ func TestNewSpanID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func TestNewCorrelationID(t *testing.T) {
+	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	seen := map[string]bool{}
+	for range 10000 {
+		id := NewCorrelationID()
+		if !hex32.MatchString(id) || seen[id] {
+			t.Fatalf("bad or repeated correlation id %q", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestEnsureAndWith(t *testing.T) {
+	ctx, ids := Ensure(context.Background())
+	if ids.Correlation == "" || From(ctx).Correlation != ids.Correlation {
+		t.Fatalf("Ensure made no id: %+v", ids)
+	}
+	same, again := Ensure(ctx)
+	if same != ctx || again != ids {
+		t.Error("Ensure replaced an existing correlation id")
+	}
+	ctx = WithTurn(WithThread(ctx, "th"), "tu")
+	got := *From(ctx)
+	if got != (IDs{Correlation: ids.Correlation, Thread: "th", Turn: "tu"}) {
+		t.Errorf("ids = %+v", got)
+	}
+	if got := *From(WithThread(context.Background(), "x")); got != (IDs{Thread: "x"}) {
+		t.Errorf("WithThread on an empty context = %+v", got)
+	}
+}

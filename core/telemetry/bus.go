@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/scrub"
+	"github.com/codextel/codextel/core/throttle"
 )
 
 // Errors returned by [Bus.Attach] and [Bus.Detach]; test for them with
@@ -44,6 +47,7 @@ type Bus struct {
 	// live is what emitters read: nil when the bus is disabled or has no
 	// handlers, so the common "nobody listens" case is one atomic load.
 	live atomic.Pointer[snapshot]
+	off  atomic.Bool // SetEnabled(false); spans read it
 
 	now     func() time.Time
 	epoch   time.Time // start of the monotonic_time measurement
@@ -51,6 +55,17 @@ type Bus struct {
 	errMu   sync.Mutex
 	namesMu sync.Mutex                         // serialises writers of names
 	names   atomic.Pointer[map[nameKey]string] // span event names, see eventName
+
+	// The safeguards (pipeline.go), fixed at New.
+	policy      redact.Policy
+	scrubber    *scrub.Scrubber
+	throttle    *throttle.Throttle
+	throttleKey string
+	rules       map[string]*rule // catalog event name -> what to do to it
+
+	tickMu   sync.Mutex // serialises starting and stopping the ticker
+	ticking  atomic.Bool
+	stopTick chan struct{}
 }
 
 // An Option configures a [Bus].
@@ -82,23 +97,34 @@ func WithErrorOutput(w io.Writer) Option {
 	})
 }
 
-// New returns an enabled bus with no handlers.
+// New returns an enabled bus with no handlers. It redacts model and tool data,
+// scrubs secrets and throttles high-volume events unless options say
+// otherwise (see pipeline.go's [WithRedaction], [WithScrubber],
+// [WithThrottle]).
 func New(opts ...Option) *Bus {
 	b := &Bus{
-		attached: &snapshot{},
-		enabled:  true,
-		now:      time.Now,
-		errOut:   os.Stderr,
+		enabled:     true,
+		now:         time.Now,
+		errOut:      os.Stderr,
+		scrubber:    scrub.New(),
+		throttle:    throttle.New(),
+		throttleKey: DefaultThrottleKey,
 	}
 	for _, o := range opts {
 		o.apply(b)
 	}
+	b.buildRules()
+	b.attached = newSnapshot(nil, b.rules)
 	b.epoch = b.now()
 	return b
 }
 
 var defaultBus = sync.OnceValue(func() *Bus {
-	b := New()
+	policy, err := redact.FromEnv(os.LookupEnv)
+	b := New(WithRedaction(policy))
+	if err != nil {
+		fmt.Fprintf(b.errOut, "telemetry: default bus: %v\n", err)
+	}
 	if v, ok := os.LookupEnv("CODEXTEL_DISABLED"); ok {
 		if off, err := strconv.ParseBool(strings.TrimSpace(v)); err == nil && off {
 			b.SetEnabled(false)
@@ -109,10 +135,15 @@ var defaultBus = sync.OnceValue(func() *Bus {
 
 // Default returns the process-wide bus, for instrumented code that has no bus
 // handed to it (as [net/http.DefaultServeMux] is for handlers). Libraries and
-// tests should prefer a bus of their own from [New]. The default bus starts
-// disabled when the environment variable CODEXTEL_DISABLED is true (as
-// [strconv.ParseBool] reads it).
+// tests should prefer a bus of their own from [New]. The default bus reads its
+// redaction policy from the environment ([redact.FromEnv]: the Python client's
+// OPENAI_AGENTS_DONT_LOG_* variables and codextel's CODEXTEL_LOG_*), and
+// starts disabled when CODEXTEL_DISABLED is true (as [strconv.ParseBool]
+// reads it). A malformed variable is reported on stderr once.
 func Default() *Bus { return defaultBus() }
+
+// Now reads the bus's clock (see [WithClock]).
+func (b *Bus) Now() time.Time { return b.now() }
 
 // Attach attaches h under id to every event matching one of patterns. A pattern
 // is an exact event name ("codex.tool.start"), a prefix ("codex.tool.*": every
@@ -145,7 +176,7 @@ func (b *Bus) Attach(id string, h Handler, patterns ...string) error {
 			return fmt.Errorf("%w: %q", ErrDuplicateHandler, id)
 		}
 	}
-	b.publish(newSnapshot(append(slices.Clip(b.attached.entries), en)))
+	b.publish(newSnapshot(append(slices.Clip(b.attached.entries), en), b.rules))
 	return nil
 }
 
@@ -158,7 +189,7 @@ func (b *Bus) Detach(id string) error {
 	if i < 0 {
 		return fmt.Errorf("%w: %q", ErrUnknownHandler, id)
 	}
-	b.publish(newSnapshot(slices.Delete(slices.Clone(b.attached.entries), i, i+1)))
+	b.publish(newSnapshot(slices.Delete(slices.Clone(b.attached.entries), i, i+1), b.rules))
 	return nil
 }
 
@@ -169,7 +200,7 @@ func (b *Bus) detachEntry(en *entry) {
 	defer b.mu.Unlock()
 	i := slices.Index(b.attached.entries, en)
 	if i >= 0 {
-		b.publish(newSnapshot(slices.Delete(slices.Clone(b.attached.entries), i, i+1)))
+		b.publish(newSnapshot(slices.Delete(slices.Clone(b.attached.entries), i, i+1), b.rules))
 	}
 }
 
@@ -194,6 +225,7 @@ func (b *Bus) SetEnabled(on bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.enabled = on
+	b.off.Store(!on)
 	b.refreshLive()
 }
 
@@ -204,7 +236,7 @@ func (b *Bus) Enabled(name string) bool {
 	if s == nil {
 		return false
 	}
-	hs, filtered := s.lookup(name)
+	hs, filtered, _ := s.lookup(name, nil)
 	return firstMatch(hs, filtered, name) >= 0
 }
 
@@ -234,7 +266,7 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if s == nil {
 		return
 	}
-	hs, filtered := s.lookup(name)
+	hs, filtered, r := s.lookup(name, b.rules)
 	first := firstMatch(hs, filtered, name)
 	if first < 0 {
 		return
@@ -242,11 +274,20 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if !b.allow(ctx, name, r, metadata) {
+		return
+	}
 	var e Event
 	e.Name = name
 	e.ids = correlation.From(ctx)
 	e.AddMeasurements(measurements...)
-	e.AddMetadata(metadata...)
+	if r == nil && b.scrubber == nil {
+		e.AddMetadata(metadata...)
+	} else {
+		for _, a := range metadata {
+			b.add(&e, r, a)
+		}
+	}
 
 	// The loop is dispatch's, written out here: handing the event to dispatch
 	// by pointer would make the compiler copy it twice per handler call.
@@ -278,7 +319,7 @@ func (b *Bus) emitEvent(ctx context.Context, e *Event) int {
 	if s == nil {
 		return 0
 	}
-	hs, filtered := s.lookup(e.Name)
+	hs, filtered, r := s.lookup(e.Name, b.rules)
 	first := firstMatch(hs, filtered, e.Name)
 	if first < 0 {
 		return 0
@@ -286,9 +327,24 @@ func (b *Bus) emitEvent(ctx context.Context, e *Event) int {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if r != nil && r.highVolume && b.throttle != nil {
+		var md []slog.Attr
+		if b.throttleKey != "" {
+			for a := range e.Metadata {
+				if a.Key == b.throttleKey {
+					md = []slog.Attr{a}
+					break
+				}
+			}
+		}
+		if !b.allow(ctx, e.Name, r, md) {
+			return 0
+		}
+	}
 	if ids := correlation.From(ctx); ids != nil {
 		e.ids = ids
 	}
+	b.clean(e, r)
 	return b.dispatch(ctx, hs[first:], filtered, e)
 }
 
@@ -340,6 +396,7 @@ type snapshot struct {
 	// order. A few names are scanned; index maps them when there are many.
 	names []string
 	lists [][]*entry
+	rules []*rule // the bus's rule for names[i], or nil
 	index map[string]int
 
 	// wild holds, in attach order, the handlers attached by prefix; for names
@@ -351,7 +408,7 @@ type snapshot struct {
 // string comparison is cheaper than a hash up to about this many.
 const scanLimit = 8
 
-func newSnapshot(entries []*entry) *snapshot {
+func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 	s := &snapshot{entries: entries}
 	for _, en := range entries {
 		for _, p := range en.patterns {
@@ -374,6 +431,7 @@ func newSnapshot(entries []*entry) *snapshot {
 			}
 			s.names = append(s.names, p.text)
 			s.lists = append(s.lists, hs)
+			s.rules = append(s.rules, rules[p.text])
 		}
 	}
 	if len(s.names) > scanLimit {
@@ -385,21 +443,25 @@ func newSnapshot(entries []*entry) *snapshot {
 	return s
 }
 
-// lookup returns the handlers that may take name; when filtered is true each
-// must still be checked with matches.
-func (s *snapshot) lookup(name string) (hs []*entry, filtered bool) {
+// lookup returns the handlers that may take name (when filtered is true each
+// must still be checked with matches) and the bus's rule for name: cached in
+// the snapshot for exact names, else looked up in rules when that is not nil.
+func (s *snapshot) lookup(name string, rules map[string]*rule) (hs []*entry, filtered bool, r *rule) {
 	if s.index != nil {
 		if i, ok := s.index[name]; ok {
-			return s.lists[i], false
+			return s.lists[i], false, s.rules[i]
 		}
-		return s.wild, true
-	}
-	for i, n := range s.names {
-		if n == name {
-			return s.lists[i], false
+	} else {
+		for i, n := range s.names {
+			if n == name {
+				return s.lists[i], false, s.rules[i]
+			}
 		}
 	}
-	return s.wild, true
+	if rules != nil && len(s.wild) > 0 {
+		r = rules[name]
+	}
+	return s.wild, true, r
 }
 
 // firstMatch returns the index of the first handler in hs that takes name, or -1.

@@ -221,3 +221,14 @@ func (e Event) String() string {
 	b.WriteByte(']')
 	return b.String()
 }
+
+// addMetadata appends one attribute; the bus's pipeline adds them one by one.
+func (e *Event) addMetadata(a slog.Attr) {
+	if int(e.nMetadata) < metadataInline {
+		e.metadata[e.nMetadata] = a
+		e.nMetadata++
+		return
+	}
+	more := e.overflow()
+	more.metadata = append(more.metadata, a)
+}

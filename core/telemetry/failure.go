@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+
+	"github.com/codextel/codextel/core/catalog"
 )
 
 // HandlerFailure is the name of the event a [Bus] emits after a handler
@@ -19,7 +21,7 @@ import (
 //
 // When no handler takes the failure event, the bus writes one line to its
 // error output (see [WithErrorOutput]) instead, so the failure is never lost.
-const HandlerFailure = "codex.telemetry.handler.failure"
+const HandlerFailure = catalog.TelemetryHandlerFailure
 
 func stack() string { return string(debug.Stack()) }
 

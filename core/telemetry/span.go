@@ -52,7 +52,8 @@ func (b *Bus) Span(ctx context.Context, name string, metadata []slog.Attr, fn fu
 // (nanoseconds on the bus's monotonic clock), and the given metadata.
 //
 // The returned context carries the span's ids (see [correlation.IDs]): pass
-// it to the work the span covers. The ids are made even when nobody listens to
+// it to the work the span covers. A span opened under a context without a
+// correlation id starts a new one (see [correlation.NewCorrelationID]). The ids are made even when nobody listens to
 // the span's events, so that events emitted inside it still correlate. When the
 // bus is disabled, StartSpan returns ctx unchanged and a nil *Span, whose
 // methods do nothing.
@@ -64,7 +65,7 @@ func (b *Bus) StartSpan(ctx context.Context, name string, metadata ...slog.Attr)
 // "start": it emits <name>.<suffix>. The catalog's approval spans open with
 // codex.approval.requested, for example.
 func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...slog.Attr) (context.Context, *Span) {
-	if b.live.Load() == nil {
+	if b.off.Load() {
 		return ctx, nil
 	}
 	if ctx == nil {
@@ -73,6 +74,9 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 	var ids correlation.IDs
 	if parent := correlation.From(ctx); parent != nil {
 		ids = *parent
+	}
+	if ids.Correlation == "" {
+		ids.Correlation = correlation.NewCorrelationID()
 	}
 	ids.ParentSpan = ids.Span
 	ids.Span = correlation.NewSpanID()

@@ -70,7 +70,7 @@ func TestSpanStop(t *testing.T) {
 	if got := rec.strings(); !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if len(inner.Span) != 16 || inner.ParentSpan != "" {
+	if len(inner.Span) != 16 || inner.ParentSpan != "" || len(inner.Correlation) != 32 {
 		t.Errorf("root span ids = %+v", inner)
 	}
 	for _, e := range rec.events {

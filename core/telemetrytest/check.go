@@ -12,7 +12,8 @@ import (
 )
 
 // CheckCatalog checks e against its catalog entry: the event must be in the
-// catalog, carry every field the entry does not mark optional, carry no field
+// catalog, carry every field the entry does not mark optional (model and tool
+// data fields may be absent: redaction removes them), carry no field
 // the entry does not list, keep the entry's order, and give each field a value
 // of the listed type. It returns the problems joined, or nil.
 func CheckCatalog(e telemetry.Event) error {
@@ -47,7 +48,7 @@ func CheckCatalog(e telemetry.Event) error {
 				errs = append(errs, fmt.Errorf("%s: %s %q is out of catalog order", e.Name, what, g.key))
 			}
 			for _, skipped := range want[next:max(i, next)] {
-				if !skipped.Optional {
+				if mustHave(skipped) {
 					errs = append(errs, fmt.Errorf("%s: %s %q is missing", e.Name, what, skipped.Key))
 				}
 			}
@@ -57,7 +58,7 @@ func CheckCatalog(e telemetry.Event) error {
 			}
 		}
 		for _, f := range want[next:] {
-			if !f.Optional {
+			if mustHave(f) {
 				errs = append(errs, fmt.Errorf("%s: %s %q is missing", e.Name, what, f.Key))
 			}
 		}
@@ -66,6 +67,10 @@ func CheckCatalog(e telemetry.Event) error {
 	check("metadata", entry.Metadata, gotMetadata)
 	return errors.Join(errs...)
 }
+
+// mustHave reports whether an event must carry f: fields marked optional may
+// be absent, and so may data fields, which redaction removes.
+func mustHave(f catalog.Field) bool { return !f.Optional && f.Data == catalog.NoData }
 
 func typeMatches(t catalog.Type, v slog.Value) bool {
 	switch t {

@@ -1,0 +1,77 @@
+package bridge
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codextel/codextel/core/instrument"
+	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
+)
+
+// TestAppServerCaptures replays the real app-server wire logs (and the bare
+// turn/completed capture) against goldens, with the bus on the stream's clock.
+func TestAppServerCaptures(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.jsonl")
+	for _, f := range files {
+		base := filepath.Base(f)
+		if !strings.HasPrefix(base, "appserver__") && !strings.Contains(base, "app_server") {
+			continue
+		}
+		t.Run(strings.TrimSuffix(base, ".jsonl"), func(t *testing.T) {
+			clock := NewStreamClock(func() time.Time { return time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC) })
+			bus := telemetry.New(telemetry.WithClock(clock.Now),
+				telemetry.WithRedaction(redact.Policy{ModelData: true, ToolData: true}), telemetry.WithThrottle(nil))
+			rec := telemetrytest.Record(t, bus)
+			in, err := os.Open(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			sum, err := ReadAppServer(context.Background(), in, instrument.Codex{Bus: bus}, WithStreamClock(clock))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.BadLines != 0 {
+				t.Errorf("%d bad lines in a real capture", sum.BadLines)
+			}
+			rec.WantCatalog()
+			checkGolden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(base, ".jsonl")+".events"), describe(rec))
+		})
+	}
+}
+
+func TestApprovalWaitingTime(t *testing.T) {
+	wire := strings.Join([]string{
+		`{"dir":"s2c","msg":{"method":"thread/started","params":{"thread":{"id":"th"}},"emittedAtMs":1000}}`,
+		`{"dir":"s2c","msg":{"method":"turn/started","params":{"threadId":"th","turn":{"id":"tu"}},"emittedAtMs":1000}}`,
+		`{"dir":"s2c","msg":{"method":"item/commandExecution/requestApproval","id":5,"params":{"threadId":"th","turnId":"tu","itemId":"c1","startedAtMs":2000,"command":"rm -rf /"}}}`,
+		`{"dir":"s2c","msg":{"method":"serverRequest/resolved","params":{"threadId":"th","requestId":5},"emittedAtMs":4500}}`,
+		`{"dir":"c2s","msg":{"id":5,"result":{"decision":{"acceptWithExecpolicyAmendment":{"execpolicy_amendment":["rm"]}}}}}`,
+		`{"dir":"s2c","msg":{"method":"item/fileChange/requestApproval","id":6,"params":{"threadId":"th","turnId":"tu","itemId":"c2","startedAtMs":5000}}}`,
+	}, "\n")
+	clock := NewStreamClock(nil)
+	bus := telemetry.New(telemetry.WithClock(clock.Now), telemetry.WithThrottle(nil))
+	rec := telemetrytest.Record(t, bus, "codex.approval.*")
+	sum, err := ReadAppServer(context.Background(), strings.NewReader(wire), instrument.Codex{Bus: bus}, WithStreamClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.WantNames("codex.approval.requested", "codex.approval.approved", "codex.approval.requested", "codex.approval.cancelled")
+	approved, _ := rec.Find("codex.approval.approved")
+	if d, _ := approved.Measurement("duration"); d.Duration() != 2500*time.Millisecond {
+		t.Errorf("waited %v, want 2.5s", d.Duration())
+	}
+	if v, _ := approved.Lookup("decision"); v.String() != "acceptWithExecpolicyAmendment" {
+		t.Errorf("decision %v", v)
+	}
+	if sum.Approvals != 2 {
+		t.Errorf("approvals %d", sum.Approvals)
+	}
+	rec.WantCatalog()
+}

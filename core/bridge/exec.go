@@ -1,0 +1,478 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+	"unicode/utf8"
+
+	"github.com/codextel/codextel/core/eventjson"
+	"github.com/codextel/codextel/core/instrument"
+	"github.com/codextel/codextel/core/internal/lines"
+)
+
+// DefaultMaxLine is the longest line the readers accept unless told
+// otherwise: 16 MiB.
+const DefaultMaxLine = 16 << 20
+
+// ErrLegacyFormat is returned for a stream in the {"id","msg"} format that
+// `codex exec --json` printed before 2025-10.
+var ErrLegacyFormat = errors.New(`bridge: this is the legacy {"id", "msg"} event format of Codex CLIs before 2025-10; codextel reads the format of Codex 0.46 and later: upgrade the Codex CLI`)
+
+// An Option configures a reader.
+type Option interface{ apply(*config) }
+
+type config struct {
+	maxLine int
+	clock   *StreamClock
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+// WithMaxLine sets the longest line accepted; longer ones are reported and
+// skipped. The default is [DefaultMaxLine].
+func WithMaxLine(n int) Option {
+	return optionFunc(func(c *config) {
+		if n > 0 {
+			c.maxLine = n
+		}
+	})
+}
+
+func newConfig(opts []Option) config {
+	c := config{maxLine: DefaultMaxLine}
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	return c
+}
+
+// Summary counts what a stream held.
+type Summary struct {
+	Lines       int // lines read, blank and comment lines included
+	BadLines    int // lines reported as codex.bridge.invalid_line
+	Threads     int
+	Turns       int
+	TurnsFailed int
+	Tools       int // tool and MCP tool calls started
+	ToolsFailed int // of which failed, declined or abandoned
+	Approvals   int
+	Usage       instrument.Usage // the last cumulative usage reported
+	Duration    time.Duration    // from the first line to the end of the stream, on the bus's clock
+}
+
+// ReadExec reads a `codex exec --json` stream from r to its end and turns
+// it into telemetry through codex. It returns what the stream held and an
+// error only when r fails or the stream is in the legacy format; bad lines are
+// reported as events, counted, and skipped.
+func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (Summary, error) {
+	cfg := newConfig(opts)
+	var sum Summary
+	x := &execReader{session: newSession(codex, ctx, &sum)}
+	lr := lines.NewReader(r, cfg.maxLine)
+	start := x.now()
+	defer func() { sum.Duration = x.now().Sub(start) }()
+	for {
+		line, err := lr.Next()
+		if errors.Is(err, io.EOF) {
+			x.end()
+			sum.Lines = lr.Line()
+			return sum, nil
+		}
+		var tooLong *lines.TooLongError
+		if errors.As(err, &tooLong) {
+			x.bad(tooLong.Line, tooLong.Error(), tooLong.Excerpt)
+			continue
+		}
+		if err != nil {
+			x.end()
+			sum.Lines = lr.Line()
+			return sum, fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
+		}
+		if err := x.line(lr.Line(), line); err != nil {
+			x.end()
+			sum.Lines = lr.Line()
+			return sum, err
+		}
+	}
+}
+
+// execLine is one line of codex exec --json; Item is decoded in the same pass.
+type execLine struct {
+	Type     string     `json:"type"`
+	ThreadID string     `json:"thread_id"`
+	Usage    *execUsage `json:"usage"`
+	Error    *struct {
+		Message string `json:"message"`
+	} `json:"error"`
+	Message string    `json:"message"`
+	Item    *execItem `json:"item"`
+
+	// The legacy format's members.
+	ID  json.RawMessage `json:"id"`
+	Msg json.RawMessage `json:"msg"`
+}
+
+type execUsage struct {
+	InputTokens           int64 `json:"input_tokens"`
+	CachedInputTokens     int64 `json:"cached_input_tokens"`
+	CacheWriteInputTokens int64 `json:"cache_write_input_tokens"`
+	OutputTokens          int64 `json:"output_tokens"`
+	ReasoningOutputTokens int64 `json:"reasoning_output_tokens"`
+}
+
+type execItem struct {
+	ID               string          `json:"id"`
+	Type             string          `json:"type"`
+	Text             string          `json:"text"`
+	Message          string          `json:"message"`
+	Status           string          `json:"status"`
+	Command          string          `json:"command"`
+	AggregatedOutput string          `json:"aggregated_output"`
+	ExitCode         *int            `json:"exit_code"`
+	Changes          []fileChange    `json:"changes"`
+	Server           string          `json:"server"`
+	Tool             string          `json:"tool"`
+	Arguments        json.RawMessage `json:"arguments"`
+	Result           json.RawMessage `json:"result"`
+	Error            *struct {
+		Message string `json:"message"`
+	} `json:"error"`
+	Query  string          `json:"query"`
+	Action json.RawMessage `json:"action"`
+	Items  []struct {
+		Text      string `json:"text"`
+		Completed bool   `json:"completed"`
+	} `json:"items"`
+	Prompt            *string  `json:"prompt"`
+	ReceiverThreadIDs []string `json:"receiver_thread_ids"`
+}
+
+type fileChange struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"`
+}
+
+// execReader is the state of one exec stream: one thread at a time.
+type execReader struct {
+	*session
+	pending string // a top-level error line held until the next line
+	hasPend bool
+}
+
+func (x *execReader) bad(line int, reason, excerpt string) {
+	x.sum.BadLines++
+	x.codex.InvalidLine(x.ctx(), line, reason, excerpt)
+}
+
+// line handles one line; it returns an error only for the legacy format.
+func (x *execReader) line(n int, raw []byte) error {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || trimmed[0] == '#' {
+		return nil
+	}
+	if !utf8.Valid(trimmed) {
+		x.bad(n, "invalid UTF-8", lines.Excerpt(trimmed))
+		return nil
+	}
+	var l execLine
+	if err := json.Unmarshal(trimmed, &l); err != nil {
+		x.bad(n, "not a JSON object: "+jsonError(err), lines.Excerpt(trimmed))
+		return nil
+	}
+	if l.Type == "" {
+		if l.ID != nil && l.Msg != nil {
+			return fmt.Errorf("line %d: %w", n, ErrLegacyFormat)
+		}
+		x.bad(n, `no "type" member`, lines.Excerpt(trimmed))
+		return nil
+	}
+	if l.Type != "error" && l.Type != "turn.failed" {
+		x.flushError()
+	}
+	switch l.Type {
+	case "thread.started":
+		x.finish()
+		x.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec})
+	case "turn.started":
+		x.startTurn(instrument.SourceExec, instrument.TurnInfo{})
+	case "turn.completed":
+		x.ensureTurn(instrument.SourceExec)
+		if u := l.Usage; u != nil {
+			x.cumulativeUsage(instrument.Usage{
+				InputTokens:           u.InputTokens,
+				CachedInputTokens:     u.CachedInputTokens,
+				CacheWriteInputTokens: u.CacheWriteInputTokens,
+				OutputTokens:          u.OutputTokens,
+				ReasoningOutputTokens: u.ReasoningOutputTokens,
+			}, 0)
+		}
+		x.endTurn(nil)
+	case "turn.failed":
+		msg := ""
+		if l.Error != nil {
+			msg = l.Error.Message
+		}
+		if x.hasPend && x.pending != msg {
+			x.flushError()
+		}
+		x.hasPend = false
+		x.ensureTurn(instrument.SourceExec)
+		x.endTurn(errors.New(msg))
+	case "error":
+		x.flushError()
+		x.pending, x.hasPend = l.Message, true
+	case "item.started", "item.updated", "item.completed":
+		if l.Item == nil {
+			x.bad(n, fmt.Sprintf(`%s without an "item"`, l.Type), lines.Excerpt(trimmed))
+			return nil
+		}
+		if l.Item.Type == "web_search" {
+			l.Item.ID = firstItemID(trimmed, l.Item.ID)
+		}
+		x.item(l.Type, l.Item)
+	}
+	return nil
+}
+
+// jsonError shortens encoding/json's messages to what a reader needs.
+func jsonError(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("member %q has the wrong type (%s)", te.Field, te.Value)
+	}
+	return err.Error()
+}
+
+// flushError reports a held error line as non-fatal.
+func (x *execReader) flushError() {
+	if !x.hasPend {
+		return
+	}
+	x.hasPend = false
+	x.codex.Error(x.ctx(), x.pending, nil)
+}
+
+// end finishes the stream: a held error, then the thread.
+func (x *execReader) end() {
+	x.flushError()
+	x.finish()
+}
+
+// item handles item.started, item.updated and item.completed.
+func (x *execReader) item(kind string, it *execItem) {
+	x.ensureThread(instrument.SourceExec)
+	ctx := x.ctx()
+	completed := kind == "item.completed"
+	switch it.Type {
+	case "agent_message":
+		if completed {
+			x.codex.AgentMessage(ctx, it.ID, it.Text)
+		}
+	case "reasoning":
+		if completed {
+			x.codex.Reasoning(ctx, it.ID, it.Text)
+		}
+	case "error":
+		if completed {
+			x.codex.Warning(ctx, it.ID, it.Message)
+		}
+	case "todo_list":
+		items := make([]instrument.TodoItem, len(it.Items))
+		for i, t := range it.Items {
+			items[i] = instrument.TodoItem{Text: t.Text, Completed: t.Completed}
+		}
+		x.codex.TodoList(ctx, it.ID, items)
+	case "command_execution", "file_change", "web_search", "collab_tool_call", "mcp_tool_call":
+		x.toolItem(ctx, kind, it)
+	}
+}
+
+func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
+	if kind == "item.updated" {
+		return
+	}
+	open, started := x.open[it.ID]
+	if !started {
+		open = x.startTool(ctx, it)
+	}
+	if kind != "item.completed" {
+		return
+	}
+	delete(x.open, it.ID)
+	if it.Type == "mcp_tool_call" {
+		result := parsed(it.Result)
+		switch {
+		case it.Status == "completed":
+			open.mcp.Succeed(result)
+		case it.Error != nil:
+			x.sum.ToolsFailed++
+			open.mcp.Fail(errors.New(it.Error.Message), result)
+		default:
+			x.sum.ToolsFailed++
+			open.mcp.Fail(errors.New("the tool reported an error"), result)
+		}
+		return
+	}
+	res := instrument.ToolResult{ExitCode: it.ExitCode, Output: toolOutput(it)}
+	switch it.Status {
+	case "failed", "declined":
+		x.sum.ToolsFailed++
+		open.tool.Fail(it.Status, toolError(it), res)
+	default:
+		open.tool.Succeed(res)
+	}
+}
+
+func (x *execReader) startTool(ctx context.Context, it *execItem) openItem {
+	var o openItem
+	if it.Type == "mcp_tool_call" {
+		_, o.mcp = x.codex.StartMCPToolCall(ctx, instrument.MCPCall{
+			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments),
+		})
+	} else {
+		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID}
+		switch it.Type {
+		case "command_execution":
+			call.Tool, call.Input = "shell", it.Command
+		case "file_change":
+			call.Tool, call.Input = "apply_patch", changes(it.Changes)
+		case "web_search":
+			call.Tool = "web_search"
+			if q := parsed(it.Action); q != nil {
+				call.Input = q
+			} else if it.Query != "" {
+				call.Input = it.Query
+			}
+		case "collab_tool_call":
+			call.Tool = it.Tool
+			if it.Prompt != nil {
+				call.Input = *it.Prompt
+			}
+		}
+		_, o.tool = x.codex.StartTool(ctx, call)
+	}
+	x.track(it.ID, o)
+	return o
+}
+
+// toolOutput is what a finished tool item produced, for the result field.
+func toolOutput(it *execItem) any {
+	switch it.Type {
+	case "command_execution":
+		return it.AggregatedOutput
+	case "file_change":
+		return changes(it.Changes)
+	case "web_search":
+		if q := parsed(it.Action); q != nil {
+			return q
+		}
+	case "collab_tool_call":
+		if len(it.ReceiverThreadIDs) > 0 {
+			ids := make([]any, len(it.ReceiverThreadIDs))
+			for i, id := range it.ReceiverThreadIDs {
+				ids[i] = id
+			}
+			return ids
+		}
+	}
+	return nil
+}
+
+func toolError(it *execItem) error {
+	switch {
+	case it.Status == "declined":
+		return errors.New("declined")
+	case it.ExitCode != nil:
+		return fmt.Errorf("exit code %d", *it.ExitCode)
+	}
+	return errors.New(it.Status)
+}
+
+func changes(cs []fileChange) any {
+	if cs == nil {
+		return nil
+	}
+	out := make([]any, len(cs))
+	for i, c := range cs {
+		out[i] = slog.GroupValue(slog.String("path", c.Path), slog.String("kind", c.Kind))
+	}
+	return out
+}
+
+// parsed reads raw JSON with its key order kept; nil for absent or null.
+func parsed(raw json.RawMessage) any {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	v, err := eventjson.ParseValue(string(raw))
+	if err != nil {
+		return string(raw)
+	}
+	return v
+}
+
+// firstItemID returns the first "id" member of the line's item. Codex's
+// web_search items have two (the item id, then the search id), and
+// encoding/json keeps the last.
+func firstItemID(line []byte, fallback string) string {
+	type frame struct{ object, expectKey bool }
+	dec := json.NewDecoder(bytes.NewReader(line))
+	var stack []frame
+	topKey := "" // the last key of the top-level object
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return fallback
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				stack = append(stack, frame{object: d == '{', expectKey: d == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) == 1 && topKey == "item" {
+					return fallback // the item ended without an id
+				}
+				if n := len(stack); n > 0 && stack[n-1].object {
+					stack[n-1].expectKey = true
+				}
+			}
+			continue
+		}
+		n := len(stack)
+		if n == 0 {
+			return fallback
+		}
+		top := &stack[n-1]
+		if !top.object || !top.expectKey {
+			if top.object {
+				top.expectKey = true
+			}
+			continue
+		}
+		key, _ := tok.(string)
+		top.expectKey = false
+		switch {
+		case n == 1:
+			topKey = key
+		case n == 2 && topKey == "item" && key == "id":
+			var id string
+			if dec.Decode(&id) != nil {
+				return fallback
+			}
+			return id
+		}
+	}
+}

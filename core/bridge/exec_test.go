@@ -1,0 +1,207 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codextel/codextel/core/instrument"
+	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden event sequences in testdata/golden")
+
+// newBus returns a bus with a fixed clock, all data let through (so the
+// goldens show it) and no throttling, and a recorder of everything on it.
+func newBus(t *testing.T) (*telemetry.Bus, *telemetrytest.Recorder) {
+	t.Helper()
+	fixed := time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC)
+	bus := telemetry.New(
+		telemetry.WithClock(func() time.Time { return fixed }),
+		telemetry.WithRedaction(redact.Policy{ModelData: true, ToolData: true}),
+		telemetry.WithThrottle(nil),
+	)
+	return bus, telemetrytest.Record(t, bus)
+}
+
+// describe writes the recorded events one a line, without the random span ids.
+func describe(rec *telemetrytest.Recorder) []byte {
+	var b bytes.Buffer
+	for _, e := range rec.Events() {
+		ids := e.IDs()
+		b.WriteString(e.String())
+		if ids.Thread != "" {
+			b.WriteString(" thread=" + ids.Thread)
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// TestExecCaptures replays every real `codex exec --json` capture and checks
+// the exact event sequence against testdata/golden (reviewed by eye; rewrite
+// with -update), and every event against the catalog.
+func TestExecCaptures(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.jsonl")
+	for _, f := range files {
+		base := filepath.Base(f)
+		if strings.HasPrefix(base, "appserver__") || strings.Contains(base, "app_server") {
+			continue
+		}
+		t.Run(strings.TrimSuffix(base, ".jsonl"), func(t *testing.T) {
+			bus, rec := newBus(t)
+			in, err := os.Open(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			sum, err := ReadExec(context.Background(), in, instrument.Codex{Bus: bus})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.BadLines != 0 {
+				t.Errorf("%d bad lines in a real capture", sum.BadLines)
+			}
+			rec.WantCatalog()
+			checkGolden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(base, ".jsonl")+".events"), describe(rec))
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if d := telemetrytest.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")); d != "" {
+		t.Errorf("event sequence differs from %s (-want +got):\n%s", path, d)
+	}
+}
+
+func TestExecBadInput(t *testing.T) {
+	input := strings.Join([]string{
+		`{"type":"thread.started","thread_id":"t1"}`,
+		`not json`,
+		"{\"type\":\"turn.started\"}\xff",
+		`{"no":"type"}`,
+		`{"type":"item.completed"}`,
+		`{"type":"item.completed","item":{"id":"item_0","type":"command_execution","exit_code":"x"}}`,
+		``,
+		`# comment`,
+		`{"type":"turn.started"}`,
+		`{"type":"future.event","x":1}`,
+		`{"type":"item.completed","item":{"id":"item_1","type":"future_item"}}`,
+		`{"type":"item.completed","item":{"id":"item_2","type":"agent_message","text":"` + strings.Repeat("a", 200) + `"}}`,
+		`{"type":"turn.completed","usage":{"input_tokens":10,"output_tokens":2}}`,
+	}, "\n")
+	bus, rec := newBus(t)
+	sum, err := ReadExec(context.Background(), strings.NewReader(input), instrument.Codex{Bus: bus}, WithMaxLine(150))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.BadLines != 6 || sum.Lines != 13 || sum.Turns != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	var reasons []string
+	for _, e := range rec.Events() {
+		if e.Name == "codex.bridge.invalid_line" {
+			line, _ := e.Lookup("line")
+			reason, _ := e.Lookup("reason")
+			reasons = append(reasons, line.String()+": "+reason.String())
+		}
+	}
+	want := []string{
+		"2: not a JSON object: invalid character 'o' in literal null (expecting 'u') (at byte 2)",
+		"3: invalid UTF-8",
+		`4: no "type" member`,
+		`5: item.completed without an "item"`,
+		`6: not a JSON object: member "item.exit_code" has the wrong type (string)`,
+		"12: line 12: over 150 bytes",
+	}
+	if d := telemetrytest.Diff(want, reasons); d != "" {
+		t.Errorf("invalid lines (-want +got):\n%s", d)
+	}
+	rec.WantCatalog()
+}
+
+func TestExecLegacyFormat(t *testing.T) {
+	bus, _ := newBus(t)
+	_, err := ReadExec(context.Background(),
+		strings.NewReader(`{"id":"0","msg":{"type":"session_configured","model":"o3"}}`+"\n"),
+		instrument.Codex{Bus: bus})
+	if !errors.Is(err, ErrLegacyFormat) || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("err = %v, want ErrLegacyFormat on line 1", err)
+	}
+}
+
+func TestFirstItemID(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"type":"item.started","item":{"id":"item_1","type":"web_search","id":"ws_a"}}`, "item_1"},
+		{`{"item":{"type":"web_search","action":{"id":"nested"},"id":"item_2","id":"ws"}}`, "item_2"},
+		{`{"id":"top","item":{"type":"web_search"}}`, "fallback"},
+		{`{"item":{"type":"web_search","id":3}}`, "fallback"},
+		{`not json`, "fallback"},
+	}
+	for _, tt := range tests {
+		if got := firstItemID([]byte(tt.line), "fallback"); got != tt.want {
+			t.Errorf("firstItemID(%s) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+// FuzzReadExec checks that no input panics the reader or stops it early, and
+// that every event it emits matches the catalog.
+func FuzzReadExec(f *testing.F) {
+	files, _ := filepath.Glob("testdata/gen__*.jsonl")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("{\"type\":\"item.completed\",\"item\":{\"id\":\"x\",\"type\":\"web_search\",\"id\":\"y\"}}\n\xff\xfe"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		bus := telemetry.New(telemetry.WithThrottle(nil))
+		var problems []error
+		_ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+			if err := telemetrytest.CheckCatalog(e); err != nil {
+				problems = append(problems, err)
+			}
+		}), "*")
+		sum, err := ReadExec(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}, WithMaxLine(4096))
+		if err != nil && !errors.Is(err, ErrLegacyFormat) {
+			t.Fatalf("ReadExec: %v", err)
+		}
+		if err == nil && sum.Lines != bytes.Count(data, []byte{'\n'})+boolInt(len(data) > 0 && data[len(data)-1] != '\n') {
+			t.Fatalf("read %d lines of %d", sum.Lines, bytes.Count(data, []byte{'\n'}))
+		}
+		if len(problems) > 0 {
+			t.Fatal(errors.Join(problems...))
+		}
+	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

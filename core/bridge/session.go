@@ -1,0 +1,147 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/codextel/codextel/core/instrument"
+)
+
+// session is the state of one thread of a stream: its open spans and what
+// the stream has said about it so far. Both readers drive sessions.
+type session struct {
+	codex instrument.Codex
+	root  context.Context
+	sum   *Summary
+
+	thread    *instrument.Thread
+	threadCtx context.Context
+	turn      *instrument.Turn
+	turnCtx   context.Context
+	lastTurn  error            // the failure of the last turn, nil when it completed
+	usage     instrument.Usage // the last cumulative usage
+	open      map[string]openItem
+	order     []string // ids of open items, in start order
+	approvals map[string]*instrument.Approval
+}
+
+// openItem is a started tool or MCP call.
+type openItem struct {
+	tool *instrument.Tool
+	mcp  *instrument.MCPToolCall
+}
+
+func newSession(codex instrument.Codex, root context.Context, sum *Summary) *session {
+	return &session{codex: codex, root: root, sum: sum}
+}
+
+func (s *session) now() time.Time { return s.codex.Bus.Now() }
+
+// ctx is the innermost open scope: the turn, else the thread, else the root.
+func (s *session) ctx() context.Context {
+	switch {
+	case s.turnCtx != nil:
+		return s.turnCtx
+	case s.threadCtx != nil:
+		return s.threadCtx
+	}
+	return s.root
+}
+
+func (s *session) startThread(info instrument.ThreadInfo) {
+	s.threadCtx, s.thread = s.codex.StartThread(s.root, info)
+	s.sum.Threads++
+	s.lastTurn = nil
+	s.usage = instrument.Usage{}
+}
+
+func (s *session) ensureThread(source string) {
+	if s.thread == nil {
+		s.startThread(instrument.ThreadInfo{Source: source})
+	}
+}
+
+func (s *session) startTurn(source string, info instrument.TurnInfo) {
+	s.ensureThread(source)
+	if s.turn != nil {
+		s.endTurn(errors.New("a new turn started before this one finished"))
+	}
+	s.turnCtx, s.turn = s.thread.StartTurn(s.threadCtx, info)
+	s.sum.Turns++
+}
+
+func (s *session) ensureTurn(source string) {
+	if s.turn == nil {
+		s.startTurn(source, instrument.TurnInfo{})
+	}
+}
+
+// cumulativeUsage reports a thread-cumulative usage as the change since the
+// last report and the total.
+func (s *session) cumulativeUsage(total instrument.Usage, contextWindow int64) {
+	s.codex.TokenUsage(s.ctx(), total.Sub(s.usage), total, contextWindow)
+	s.usage = total
+	s.sum.Usage = total
+}
+
+func (s *session) endTurn(err error) {
+	if s.turn == nil {
+		return
+	}
+	if err != nil {
+		s.turn.Fail(err)
+		s.sum.TurnsFailed++
+	} else {
+		s.turn.Complete()
+	}
+	s.lastTurn = err
+	s.turn, s.turnCtx = nil, nil
+}
+
+// track records a started call under its item id.
+func (s *session) track(id string, o openItem) {
+	if s.open == nil {
+		s.open = make(map[string]openItem)
+	}
+	s.sum.Tools++
+	s.open[id] = o
+	s.order = append(s.order, id)
+}
+
+// finish ends the thread at the end of its stream: open approvals are
+// cancelled, open items abandoned, the open turn failed, and the thread
+// closed, failed when its last turn failed or it never finished one.
+func (s *session) finish() {
+	if s.thread == nil {
+		return
+	}
+	for _, a := range s.approvals {
+		a.Resolve("stream_ended")
+	}
+	s.approvals = nil
+	abandoned := errors.New("the stream ended before the item completed")
+	for _, id := range s.order {
+		it, ok := s.open[id]
+		if !ok {
+			continue
+		}
+		s.sum.ToolsFailed++
+		if it.mcp != nil {
+			it.mcp.Fail(abandoned, nil)
+		} else {
+			it.tool.Fail(instrument.StatusAbandoned, abandoned, instrument.ToolResult{})
+		}
+	}
+	s.open, s.order = nil, nil
+	switch {
+	case s.turn != nil:
+		s.endTurn(errors.New("the stream ended before the turn finished"))
+		s.thread.Fail(errors.New("the stream ended without a terminal event (turn.completed or turn.failed)"))
+	case s.lastTurn != nil:
+		s.thread.Fail(s.lastTurn)
+	default:
+		s.thread.End()
+	}
+	s.thread, s.threadCtx = nil, nil
+}

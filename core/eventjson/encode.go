@@ -1,0 +1,74 @@
+package eventjson
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// AppendEvent appends e as one line of JSON, in the format [Parse] reads,
+// without a trailing newline: time (when set), event, measurements (durations
+// as integer nanoseconds), metadata (in json.dumps' layout, non-ASCII kept)
+// and ids (when any is set).
+func AppendEvent(dst []byte, e *telemetry.Event) []byte {
+	dst = append(dst, '{')
+	if !e.Time.IsZero() {
+		dst = append(dst, `"time": "`...)
+		dst = e.Time.AppendFormat(dst, time.RFC3339Nano)
+		dst = append(dst, `", `...)
+	}
+	dst = append(dst, `"event": `...)
+	dst = strconv.AppendQuote(dst, e.Name)
+	if e.NumMeasurements() > 0 {
+		dst = append(dst, `, "measurements": {`...)
+		i := 0
+		for m := range e.Measurements {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			i++
+			dst = pylog.AppendJSON(dst, slog.StringValue(m.Key), false)
+			dst = append(dst, ": "...)
+			v := m.Value.Value()
+			if v.Kind() == slog.KindDuration {
+				v = slog.Int64Value(int64(v.Duration()))
+			}
+			dst = pylog.AppendJSON(dst, v, false)
+		}
+		dst = append(dst, '}')
+	}
+	if e.NumMetadata() > 0 {
+		dst = append(dst, `, "metadata": `...)
+		var attrs []slog.Attr
+		for a := range e.Metadata {
+			attrs = append(attrs, a)
+		}
+		dst = pylog.AppendJSON(dst, slog.GroupValue(attrs...), false)
+	}
+	ids := e.IDs()
+	if ids != (correlation.IDs{}) {
+		dst = append(dst, `, "ids": {`...)
+		n := 0
+		for _, f := range [...]struct{ k, v string }{
+			{"correlation_id", ids.Correlation}, {"thread_id", ids.Thread}, {"turn_id", ids.Turn},
+			{"span_id", ids.Span}, {"parent_span_id", ids.ParentSpan},
+		} {
+			if f.v == "" {
+				continue
+			}
+			if n > 0 {
+				dst = append(dst, ", "...)
+			}
+			n++
+			dst = pylog.AppendJSON(dst, slog.StringValue(f.k), false)
+			dst = append(dst, ": "...)
+			dst = pylog.AppendJSON(dst, slog.StringValue(f.v), false)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, '}')
+}

@@ -1,0 +1,152 @@
+package instrument
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// AgentMessage reports an agent message: codex.item.agent_message.
+func (c Codex) AgentMessage(ctx context.Context, callID, text string) {
+	c.bus().Emit(ctx, catalog.ItemAgentMessage,
+		[]telemetry.Measurement{telemetry.Int("text_bytes", int64(len(text)))},
+		slog.String("call_id", callID), slog.String("text", text))
+}
+
+// Reasoning reports the model's reasoning summary: codex.item.reasoning.
+func (c Codex) Reasoning(ctx context.Context, callID, text string) {
+	c.bus().Emit(ctx, catalog.ItemReasoning,
+		[]telemetry.Measurement{telemetry.Int("text_bytes", int64(len(text)))},
+		slog.String("call_id", callID), slog.String("text", text))
+}
+
+// A TodoItem is one entry of the agent's to-do list.
+type TodoItem struct {
+	Text      string
+	Completed bool
+}
+
+// TodoList reports the agent's to-do list: codex.item.todo_list.updated.
+func (c Codex) TodoList(ctx context.Context, callID string, items []TodoItem) {
+	done := 0
+	list := make([]any, len(items))
+	for i, it := range items {
+		if it.Completed {
+			done++
+		}
+		list[i] = slog.GroupValue(slog.String("text", it.Text), slog.Bool("completed", it.Completed))
+	}
+	c.bus().Emit(ctx, catalog.ItemTodoListUpdated,
+		[]telemetry.Measurement{telemetry.Int("total_items", int64(len(items))), telemetry.Int("completed_items", int64(done))},
+		slog.String("call_id", callID), slog.Any("items", list))
+}
+
+// Warning reports a non-fatal problem Codex reported as an item:
+// codex.item.warning.
+func (c Codex) Warning(ctx context.Context, callID, message string) {
+	c.bus().Emit(ctx, catalog.ItemWarning, nil, slog.String("call_id", callID), slog.String("warning", message))
+}
+
+// Error reports an error that does not end the turn: codex.error. willRetry
+// is nil when Codex does not say.
+func (c Codex) Error(ctx context.Context, message string, willRetry *bool) {
+	md := []slog.Attr{slog.String("error_message", message)}
+	if willRetry != nil {
+		md = append(md, slog.Bool("will_retry", *willRetry))
+	}
+	c.bus().Emit(ctx, catalog.Error, nil, md...)
+}
+
+// Usage is a token count report, in the Codex CLI's terms.
+type Usage struct {
+	InputTokens           int64
+	CachedInputTokens     int64
+	CacheWriteInputTokens int64
+	OutputTokens          int64
+	ReasoningOutputTokens int64
+}
+
+// Sub returns u - v, field by field.
+func (u Usage) Sub(v Usage) Usage {
+	return Usage{
+		InputTokens:           u.InputTokens - v.InputTokens,
+		CachedInputTokens:     u.CachedInputTokens - v.CachedInputTokens,
+		CacheWriteInputTokens: u.CacheWriteInputTokens - v.CacheWriteInputTokens,
+		OutputTokens:          u.OutputTokens - v.OutputTokens,
+		ReasoningOutputTokens: u.ReasoningOutputTokens - v.ReasoningOutputTokens,
+	}
+}
+
+// TokenUsage reports token usage: last is this update's (the turn's, or the
+// request's), total the thread's so far; contextWindow is 0 when unknown.
+// codex.thread.token_usage.updated.
+func (c Codex) TokenUsage(ctx context.Context, last, total Usage, contextWindow int64) {
+	ms := []telemetry.Measurement{
+		telemetry.Int("input_tokens", last.InputTokens),
+		telemetry.Int("cached_input_tokens", last.CachedInputTokens),
+		telemetry.Int("cache_write_input_tokens", last.CacheWriteInputTokens),
+		telemetry.Int("output_tokens", last.OutputTokens),
+		telemetry.Int("reasoning_output_tokens", last.ReasoningOutputTokens),
+		telemetry.Int("total_input_tokens", total.InputTokens),
+		telemetry.Int("total_cached_input_tokens", total.CachedInputTokens),
+		telemetry.Int("total_cache_write_input_tokens", total.CacheWriteInputTokens),
+		telemetry.Int("total_output_tokens", total.OutputTokens),
+		telemetry.Int("total_reasoning_output_tokens", total.ReasoningOutputTokens),
+	}
+	if contextWindow > 0 {
+		ms = append(ms, telemetry.Int("model_context_window", contextWindow))
+	}
+	c.bus().Emit(ctx, catalog.ThreadTokenUsageUpdated, ms)
+}
+
+// TurnDiff reports the turn's unified diff so far: codex.turn.diff.updated.
+func (c Codex) TurnDiff(ctx context.Context, diff string) {
+	c.bus().Emit(ctx, catalog.TurnDiffUpdated,
+		[]telemetry.Measurement{telemetry.Int("diff_bytes", int64(len(diff)))},
+		slog.String("diff", diff))
+}
+
+// The streams a delta belongs to, for [Codex.Delta].
+const (
+	AgentMessageDelta  = catalog.ItemAgentMessageDelta
+	ReasoningDelta     = catalog.ItemReasoningDelta
+	CommandOutputDelta = catalog.ItemCommandExecutionOutputDelta
+)
+
+// Delta reports one piece of streamed text; stream is AgentMessageDelta,
+// ReasoningDelta or CommandOutputDelta. These are the high-volume events the
+// bus throttles.
+func (c Codex) Delta(ctx context.Context, stream, callID, delta string) {
+	c.bus().Emit(ctx, stream,
+		[]telemetry.Measurement{telemetry.Int("delta_bytes", int64(len(delta)))},
+		slog.String("call_id", callID), slog.String("delta", delta))
+}
+
+// CompactionStarted reports that Codex started compacting the history.
+func (c Codex) CompactionStarted(ctx context.Context) {
+	c.bus().Emit(ctx, catalog.TurnCompactionStarted, nil)
+}
+
+// CompactionCompleted reports a finished compaction; tokenSavings is
+// negative when unknown.
+func (c Codex) CompactionCompleted(ctx context.Context, tokenSavings int64) {
+	var ms []telemetry.Measurement
+	if tokenSavings >= 0 {
+		ms = append(ms, telemetry.Int("token_savings", tokenSavings))
+	}
+	c.bus().Emit(ctx, catalog.TurnCompactionCompleted, ms)
+}
+
+// CompactionFailed reports a failed compaction.
+func (c Codex) CompactionFailed(ctx context.Context, reason string) {
+	c.bus().Emit(ctx, catalog.TurnCompactionFailed, nil, slog.String("reason", reason))
+}
+
+// InvalidLine reports a line of a Codex stream that could not be read:
+// codex.bridge.invalid_line.
+func (c Codex) InvalidLine(ctx context.Context, line int, reason, excerpt string) {
+	c.bus().Emit(ctx, catalog.BridgeInvalidLine, nil,
+		slog.Int("line", line), slog.String("reason", reason), slog.String("excerpt", excerpt))
+}

@@ -1,0 +1,169 @@
+package scrub
+
+import (
+	"cmp"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// A Scrubber removes secrets from text and from [log/slog] values. Make one
+// with [New]. A Scrubber is immutable after New and safe for concurrent use.
+//
+// A nil *Scrubber is valid and scrubs nothing: every method returns its input
+// unchanged. That is how scrubbing is turned off (see the package
+// documentation).
+type Scrubber struct {
+	repl     string
+	keys     keySet
+	patterns []pattern
+
+	// structs caches the exported fields of the struct types met while
+	// walking values (reflect.Type to []field). It is the only state that
+	// changes after New, and it is invisible to callers.
+	structs sync.Map
+}
+
+// A pattern is a user-supplied regular expression (see [WithPatterns]).
+type pattern struct {
+	re     *regexp.Regexp
+	prefix string // literal prefix of every match, "" if none
+	group  bool   // replace submatch 1 rather than the whole match
+}
+
+// maxPasses bounds the scans [Scrubber.String] makes of a text. After a
+// replacement the text is scanned again, since a replacement can make a
+// neighbouring secret recognisable (its first byte now follows "]" rather
+// than a letter), until a scan changes nothing: usually the second. The bound
+// only matters for added patterns that match their own replacement.
+const maxPasses = 8
+
+// New returns a Scrubber with the built-in rules and keys plus whatever the
+// options add.
+func New(opts ...Option) *Scrubber {
+	c := newConfig(opts)
+	s := &Scrubber{
+		repl: c.replacement,
+		keys: newKeySet(append(slices.Clip(defaultKeys), c.keys...)),
+	}
+	for _, re := range c.patterns {
+		if re == nil {
+			continue
+		}
+		prefix, _ := re.LiteralPrefix()
+		s.patterns = append(s.patterns, pattern{re: re, prefix: prefix, group: re.NumSubexp() > 0})
+	}
+	return s
+}
+
+// String returns v with every secret in it replaced, and whether anything was
+// replaced. Text around a secret is kept: "Bearer abc123def456" becomes
+// "Bearer [REDACTED]". When nothing is replaced, v itself is returned and
+// nothing is allocated. Scrubbing is idempotent: the result, scrubbed again,
+// comes back unchanged.
+func (s *Scrubber) String(v string) (string, bool) {
+	if s == nil {
+		return v, false
+	}
+	// The common case first: no secret, no added pattern, one scan.
+	spans := s.find(v)
+	if len(spans) == 0 {
+		return v, false
+	}
+	out, changed := s.replace(v, spans)
+	if !changed {
+		return v, false
+	}
+	for range maxPasses - 1 {
+		next, ok := s.replace(out, s.find(out))
+		if !ok {
+			break
+		}
+		out = next
+	}
+	return out, true
+}
+
+// find returns the spans of v that the built-in rules and the added
+// patterns match, unsorted and possibly overlapping.
+func (s *Scrubber) find(v string) []span {
+	spans := findBuiltin(v, nil)
+	for i := range s.patterns {
+		spans = s.patterns[i].find(v, spans)
+	}
+	return spans
+}
+
+func (p *pattern) find(v string, spans []span) []span {
+	if p.prefix != "" && !strings.Contains(v, p.prefix) {
+		return spans
+	}
+	for _, m := range p.re.FindAllStringSubmatchIndex(v, -1) {
+		a, b := m[0], m[1]
+		if p.group {
+			a, b = m[2], m[3]
+		}
+		if a >= 0 && b > a {
+			spans = append(spans, span{a, b})
+		}
+	}
+	return spans
+}
+
+// replace returns v with the spans, merged where they overlap, replaced by
+// s.repl. A span that already reads s.repl does not count as a change, which
+// makes scrubbing idempotent (https://u:[REDACTED]@h still has a password).
+func (s *Scrubber) replace(v string, spans []span) (string, bool) {
+	if len(spans) == 0 {
+		return v, false
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	merged := spans[:1]
+	for _, sp := range spans[1:] {
+		if last := &merged[len(merged)-1]; sp.start < last.end {
+			last.end = max(last.end, sp.end)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	changed := false
+	n := len(v)
+	for _, sp := range merged {
+		if v[sp.start:sp.end] != s.repl {
+			changed = true
+		}
+		n += len(s.repl) - (sp.end - sp.start)
+	}
+	if !changed {
+		return v, false
+	}
+	var b strings.Builder
+	b.Grow(n)
+	last := 0
+	for _, sp := range merged {
+		b.WriteString(v[last:sp.start])
+		b.WriteString(s.repl)
+		last = sp.end
+	}
+	b.WriteString(v[last:])
+	return b.String(), true
+}
+
+// SecretKey reports whether values under key are secrets that are replaced
+// whole. The comparison ignores case and separators (any ASCII byte other than
+// a letter or digit), and a key matches when it ends with a secret name that
+// starts a word of it: at the start of the key, after a separator, at an
+// upper-case letter, or after a digit. So for the name "token", "token",
+// "access_token", "GITHUB_TOKEN", "accessToken" and "oauth2token" are secret
+// keys, but "tiktoken", "token_count", "input_tokens" and "max_tokens" are
+// not.
+//
+// Even under a secret key, numbers, booleans, durations and times are kept
+// (they are counts and flags, not secrets), as are empty strings and nil.
+func (s *Scrubber) SecretKey(key string) bool {
+	if s == nil {
+		return false
+	}
+	return s.keys.match(key)
+}

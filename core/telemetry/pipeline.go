@@ -1,0 +1,229 @@
+package telemetry
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+	"weak"
+
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/scrub"
+	"github.com/codextel/codextel/core/throttle"
+)
+
+// Before any handler sees an event, the bus applies three safeguards, in
+// order of cost:
+//
+//  1. throttling, for the events the catalog marks high-volume (deltas, output
+//     chunks, token-usage and diff updates); lifecycle events never;
+//  2. redaction, removing the metadata fields the catalog marks as model or
+//     tool data unless the bus's [redact.Policy] lets that class through;
+//  3. scrubbing of secrets from the remaining metadata values.
+//
+// All three are on by default; see [WithRedaction], [WithScrubber],
+// [WithThrottle] and [WithThrottleKey].
+
+// rule is what the bus does to one catalog event before dispatch.
+type rule struct {
+	drop       []string // metadata keys redaction removes
+	highVolume bool
+}
+
+// DroppedEvents is the name of the summary event the bus emits for events its
+// throttle dropped: one per event name (and throttle key) at the end of each
+// throttle interval and on [Bus.Flush]. See the catalog for its fields.
+const DroppedEvents = catalog.TelemetryDropped
+
+// DefaultThrottleKey is the field whose value keys the throttle unless
+// [WithThrottleKey] says otherwise: each Codex thread gets its own allowance.
+const DefaultThrottleKey = "thread_id"
+
+// WithRedaction sets which model and tool data reach handlers. [New] uses the
+// zero Policy, which lets neither through, like the Python client; [Default]
+// reads the policy from the environment (see [redact.FromEnv]).
+func WithRedaction(p redact.Policy) Option {
+	return optionFunc(func(b *Bus) { b.policy = p })
+}
+
+// WithScrubber sets the scrubber applied to every event's metadata; nil turns
+// scrubbing off. [New] uses scrub.New().
+func WithScrubber(s *scrub.Scrubber) Option {
+	return optionFunc(func(b *Bus) { b.scrubber = s })
+}
+
+// WithThrottle sets the throttle applied to high-volume events; nil turns
+// throttling off. [New] uses throttle.New(), whose defaults its package
+// documents.
+func WithThrottle(t *throttle.Throttle) Option {
+	return optionFunc(func(b *Bus) { b.throttle = t })
+}
+
+// WithThrottleKey sets the field whose value, with the event name, keys the
+// throttle: a metadata key, or one of the correlation fields (correlation_id,
+// thread_id, turn_id, span_id, parent_span_id). The default is
+// [DefaultThrottleKey].
+func WithThrottleKey(field string) Option {
+	return optionFunc(func(b *Bus) { b.throttleKey = field })
+}
+
+// buildRules precomputes, for every catalog event, what the bus does to it.
+func (b *Bus) buildRules() {
+	b.rules = make(map[string]*rule)
+	for _, e := range catalog.All() {
+		r := &rule{drop: b.policy.Dropped(e), highVolume: e.HighVolume}
+		if len(r.drop) > 0 || r.highVolume {
+			b.rules[e.Name] = r
+		}
+	}
+}
+
+func (r *rule) drops(key string) bool {
+	return r != nil && slices.Contains(r.drop, key)
+}
+
+// allow asks the throttle whether a high-volume event may pass.
+func (b *Bus) allow(ctx context.Context, name string, r *rule, metadata []slog.Attr) bool {
+	if r == nil || !r.highVolume || b.throttle == nil {
+		return true
+	}
+	b.startTicker()
+	return b.throttle.Allow(name, b.keyOf(ctx, metadata))
+}
+
+// keyOf finds the throttle key's value in the metadata or the correlation ids.
+func (b *Bus) keyOf(ctx context.Context, metadata []slog.Attr) string {
+	for _, a := range metadata {
+		if a.Key == b.throttleKey {
+			return a.Value.String()
+		}
+	}
+	ids := correlation.From(ctx)
+	if ids == nil {
+		return ""
+	}
+	switch b.throttleKey {
+	case "correlation_id":
+		return ids.Correlation
+	case "thread_id":
+		return ids.Thread
+	case "turn_id":
+		return ids.Turn
+	case "span_id":
+		return ids.Span
+	case "parent_span_id":
+		return ids.ParentSpan
+	}
+	return ""
+}
+
+// add appends one metadata attribute to e after redaction and scrubbing.
+func (b *Bus) add(e *Event, r *rule, a slog.Attr) {
+	if r.drops(a.Key) {
+		return
+	}
+	if b.scrubber != nil {
+		a, _ = b.scrubber.Attr(a)
+	}
+	e.addMetadata(a)
+}
+
+// clean applies redaction and scrubbing to a prepared event's metadata.
+func (b *Bus) clean(e *Event, r *rule) {
+	if len(r.dropList()) == 0 && b.scrubber == nil {
+		return
+	}
+	out := *e
+	out.nMetadata, out.more = 0, nil
+	if e.more != nil && len(e.more.measurements) > 0 {
+		out.more = &overflow{measurements: e.more.measurements}
+	}
+	for a := range e.Metadata {
+		b.add(&out, r, a)
+	}
+	*e = out
+}
+
+func (r *rule) dropList() []string {
+	if r == nil {
+		return nil
+	}
+	return r.drop
+}
+
+// tickEvery is how often the bus's ticker goroutine advances the throttle's
+// clock and reports its drops.
+const tickEvery = 100 * time.Millisecond
+
+// startTicker starts, once, the goroutine that drives the throttle. It holds
+// the bus only weakly, so an abandoned bus is collected and its ticker stops
+// at the next tick; [Bus.Close] stops it at once.
+func (b *Bus) startTicker() {
+	if b.ticking.Load() {
+		return
+	}
+	b.tickMu.Lock()
+	defer b.tickMu.Unlock()
+	if b.ticking.Load() {
+		return
+	}
+	stop := make(chan struct{})
+	b.stopTick = stop
+	b.ticking.Store(true)
+	go tickLoop(weak.Make(b), b.throttle, stop)
+}
+
+func tickLoop(wb weak.Pointer[Bus], t *throttle.Throttle, stop <-chan struct{}) {
+	tk := time.NewTicker(tickEvery)
+	defer tk.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-tk.C:
+			t.Tick(now)
+			b := wb.Value()
+			if b == nil {
+				return
+			}
+			b.report(t.Flush())
+		}
+	}
+}
+
+// Flush reports, as [DroppedEvents] events, what the throttle dropped since
+// its last report.
+func (b *Bus) Flush() {
+	if b.throttle != nil {
+		b.report(b.throttle.Flush())
+	}
+}
+
+// Close stops the bus's background work (the throttle's ticker) and flushes.
+// The bus stays usable: a later high-volume event starts the ticker again.
+func (b *Bus) Close() {
+	b.tickMu.Lock()
+	if b.ticking.Load() {
+		close(b.stopTick)
+		b.ticking.Store(false)
+	}
+	b.tickMu.Unlock()
+	b.Flush()
+}
+
+func (b *Bus) report(drops []throttle.Drop) {
+	for _, d := range drops {
+		e := NewEvent(DroppedEvents, b.now())
+		e.AddMeasurements(
+			Int("dropped", d.Dropped),
+			Int("interval_ms", d.Interval.Milliseconds()),
+		)
+		e.addMetadata(slog.String("event", d.Name))
+		if d.Key != "" {
+			e.addMetadata(slog.String("key", d.Key))
+		}
+		b.emitEvent(context.Background(), &e)
+	}
+}
