@@ -94,9 +94,8 @@ type rpcError struct {
 // line per message (the wire logs), or bare messages, taken as sent by the
 // server. Like [ReadExec] it returns an error only when r fails; bad lines are
 // reported, counted and skipped.
-func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (Summary, error) {
+func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	var sum Summary
 	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
 		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
 	lr := lines.NewReader(r, cfg.maxLine)

@@ -72,9 +72,8 @@ type Summary struct {
 // it into telemetry through codex. It returns what the stream held and an
 // error only when r fails or the stream is in the legacy format; bad lines are
 // reported as events, counted, and skipped.
-func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (Summary, error) {
+func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	var sum Summary
 	x := &execReader{session: newSession(codex, ctx, &sum)}
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := x.now()
@@ -427,6 +426,14 @@ func parsed(raw json.RawMessage) any {
 // web_search items have two (the item id, then the search id), and
 // encoding/json keeps the last.
 func firstItemID(line []byte, fallback string) string {
+	// Codex writes compact JSON with the item's id first: read it directly.
+	const prefix = `"item":{"id":"`
+	if i := bytes.Index(line, []byte(prefix)); i >= 0 && i == bytes.Index(line, []byte(`"item":`)) {
+		rest := line[i+len(prefix):]
+		if j := bytes.IndexByte(rest, '"'); j >= 0 && bytes.IndexByte(rest[:j], '\\') < 0 {
+			return string(rest[:j])
+		}
+	}
 	type frame struct{ object, expectKey bool }
 	dec := json.NewDecoder(bytes.NewReader(line))
 	var stack []frame

@@ -159,6 +159,7 @@ func TestFirstItemID(t *testing.T) {
 		{`{"id":"top","item":{"type":"web_search"}}`, "fallback"},
 		{`{"item":{"type":"web_search","id":3}}`, "fallback"},
 		{`not json`, "fallback"},
+		{`{"item":{"type":"web_search","action":{"item":{"id":"inner"}},"id":"outer"}}`, "outer"},
 	}
 	for _, tt := range tests {
 		if got := firstItemID([]byte(tt.line), "fallback"); got != tt.want {
@@ -204,4 +205,14 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+func TestSummaryDuration(t *testing.T) {
+	now := time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC)
+	clock := func() time.Time { now = now.Add(time.Second); return now }
+	bus := telemetry.New(telemetry.WithClock(clock))
+	sum, err := ReadExec(context.Background(), strings.NewReader(`{"type":"thread.started","thread_id":"t"}`+"\n"), instrument.Codex{Bus: bus})
+	if err != nil || sum.Duration <= 0 {
+		t.Errorf("Duration %v, err %v: want the time the replay took on the bus clock", sum.Duration, err)
+	}
 }

@@ -8,16 +8,30 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
+// emit sends an event stamped with the bus's clock, so that every event of
+// a Codex session, spans and plain events alike, is timed by the same clock
+// (the stream's own, when the bridge drives it).
+func (c Codex) emit(ctx context.Context, name string, ms []telemetry.Measurement, md ...slog.Attr) {
+	bus := c.bus()
+	if !bus.Enabled(name) {
+		return
+	}
+	e := telemetry.NewEvent(name, bus.Now())
+	e.AddMeasurements(ms...)
+	e.AddMetadata(md...)
+	bus.EmitEvent(ctx, e)
+}
+
 // AgentMessage reports an agent message: codex.item.agent_message.
 func (c Codex) AgentMessage(ctx context.Context, callID, text string) {
-	c.bus().Emit(ctx, catalog.ItemAgentMessage,
+	c.emit(ctx, catalog.ItemAgentMessage,
 		[]telemetry.Measurement{telemetry.Int("text_bytes", int64(len(text)))},
 		slog.String("call_id", callID), slog.String("text", text))
 }
 
 // Reasoning reports the model's reasoning summary: codex.item.reasoning.
 func (c Codex) Reasoning(ctx context.Context, callID, text string) {
-	c.bus().Emit(ctx, catalog.ItemReasoning,
+	c.emit(ctx, catalog.ItemReasoning,
 		[]telemetry.Measurement{telemetry.Int("text_bytes", int64(len(text)))},
 		slog.String("call_id", callID), slog.String("text", text))
 }
@@ -38,7 +52,7 @@ func (c Codex) TodoList(ctx context.Context, callID string, items []TodoItem) {
 		}
 		list[i] = slog.GroupValue(slog.String("text", it.Text), slog.Bool("completed", it.Completed))
 	}
-	c.bus().Emit(ctx, catalog.ItemTodoListUpdated,
+	c.emit(ctx, catalog.ItemTodoListUpdated,
 		[]telemetry.Measurement{telemetry.Int("total_items", int64(len(items))), telemetry.Int("completed_items", int64(done))},
 		slog.String("call_id", callID), slog.Any("items", list))
 }
@@ -46,7 +60,7 @@ func (c Codex) TodoList(ctx context.Context, callID string, items []TodoItem) {
 // Warning reports a non-fatal problem Codex reported as an item:
 // codex.item.warning.
 func (c Codex) Warning(ctx context.Context, callID, message string) {
-	c.bus().Emit(ctx, catalog.ItemWarning, nil, slog.String("call_id", callID), slog.String("warning", message))
+	c.emit(ctx, catalog.ItemWarning, nil, slog.String("call_id", callID), slog.String("warning", message))
 }
 
 // Error reports an error that does not end the turn: codex.error. willRetry
@@ -56,7 +70,7 @@ func (c Codex) Error(ctx context.Context, message string, willRetry *bool) {
 	if willRetry != nil {
 		md = append(md, slog.Bool("will_retry", *willRetry))
 	}
-	c.bus().Emit(ctx, catalog.Error, nil, md...)
+	c.emit(ctx, catalog.Error, nil, md...)
 }
 
 // Usage is a token count report, in the Codex CLI's terms.
@@ -98,12 +112,12 @@ func (c Codex) TokenUsage(ctx context.Context, last, total Usage, contextWindow 
 	if contextWindow > 0 {
 		ms = append(ms, telemetry.Int("model_context_window", contextWindow))
 	}
-	c.bus().Emit(ctx, catalog.ThreadTokenUsageUpdated, ms)
+	c.emit(ctx, catalog.ThreadTokenUsageUpdated, ms)
 }
 
 // TurnDiff reports the turn's unified diff so far: codex.turn.diff.updated.
 func (c Codex) TurnDiff(ctx context.Context, diff string) {
-	c.bus().Emit(ctx, catalog.TurnDiffUpdated,
+	c.emit(ctx, catalog.TurnDiffUpdated,
 		[]telemetry.Measurement{telemetry.Int("diff_bytes", int64(len(diff)))},
 		slog.String("diff", diff))
 }
@@ -119,14 +133,14 @@ const (
 // ReasoningDelta or CommandOutputDelta. These are the high-volume events the
 // bus throttles.
 func (c Codex) Delta(ctx context.Context, stream, callID, delta string) {
-	c.bus().Emit(ctx, stream,
+	c.emit(ctx, stream,
 		[]telemetry.Measurement{telemetry.Int("delta_bytes", int64(len(delta)))},
 		slog.String("call_id", callID), slog.String("delta", delta))
 }
 
 // CompactionStarted reports that Codex started compacting the history.
 func (c Codex) CompactionStarted(ctx context.Context) {
-	c.bus().Emit(ctx, catalog.TurnCompactionStarted, nil)
+	c.emit(ctx, catalog.TurnCompactionStarted, nil)
 }
 
 // CompactionCompleted reports a finished compaction; tokenSavings is
@@ -136,17 +150,17 @@ func (c Codex) CompactionCompleted(ctx context.Context, tokenSavings int64) {
 	if tokenSavings >= 0 {
 		ms = append(ms, telemetry.Int("token_savings", tokenSavings))
 	}
-	c.bus().Emit(ctx, catalog.TurnCompactionCompleted, ms)
+	c.emit(ctx, catalog.TurnCompactionCompleted, ms)
 }
 
 // CompactionFailed reports a failed compaction.
 func (c Codex) CompactionFailed(ctx context.Context, reason string) {
-	c.bus().Emit(ctx, catalog.TurnCompactionFailed, nil, slog.String("reason", reason))
+	c.emit(ctx, catalog.TurnCompactionFailed, nil, slog.String("reason", reason))
 }
 
 // InvalidLine reports a line of a Codex stream that could not be read:
 // codex.bridge.invalid_line.
 func (c Codex) InvalidLine(ctx context.Context, line int, reason, excerpt string) {
-	c.bus().Emit(ctx, catalog.BridgeInvalidLine, nil,
+	c.emit(ctx, catalog.BridgeInvalidLine, nil,
 		slog.Int("line", line), slog.String("reason", reason), slog.String("excerpt", excerpt))
 }

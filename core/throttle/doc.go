@@ -105,18 +105,24 @@
 // copying the table. Tick is linear in the number of cells for a token bucket,
 // and for a sampler once per interval.
 //
-// On a 2-core AMD EPYC (Zen 5) virtual machine shared with other work, with Go
-// 1.26, 6 runs summarised by benchstat (median ± 95% confidence interval):
+// On a 2-core Oxide virtual machine (AMD Turin-class, Zen 5) with Go 1.26,
+// shared with other work while measured (load average 2 to 3), 6 runs
+// summarised by benchstat (median ± 95% confidence interval), and the fastest
+// of the 6:
 //
-//	BenchmarkThrottle/allow            17.3 ns/op ± 2%  0 allocs/op
-//	BenchmarkThrottle/drop             19.7 ns/op ± 8%  0 allocs/op
-//	BenchmarkThrottle/allow_10k_keys   18.2 ns/op ± 9%  0 allocs/op
-//	BenchmarkThrottle/allow_parallel   10.0 ns/op ± 9%  0 allocs/op
-//	BenchmarkThrottle/drop_parallel     9.9 ns/op ± 9%  0 allocs/op
+//	                                   median            fastest  allocs/op
+//	BenchmarkThrottle/allow            18.9 ns ± 11%     16.8 ns  0
+//	BenchmarkThrottle/drop             20.5 ns ± 11%     18.3 ns  0
+//	BenchmarkThrottle/allow_10k_keys   19.2 ns ± 20%     17.0 ns  0
+//	BenchmarkThrottle/allow_parallel   16.6 ns ± 70%     12.6 ns  0
+//	BenchmarkThrottle/drop_parallel    17.9 ns ±  8%     16.5 ns  0
 //
 // allow and drop use 5 names × 8 thread ids, drop a pair past its first 100
 // events, allow_10k_keys 5 × 2000; the parallel ones give each goroutine its
-// own thread id. About 7 ns of each decision is the atomic add. Reproduce with
+// own thread id (per operation, so two cores at full speed would halve the
+// single-threaded time; other runs reached 8.6 ns). Of a decision, about 7 ns
+// is the atomic add, 5 ns hashing the key, and the rest the probe, the key
+// comparison and the name sample. Reproduce with
 //
 //	cd core && go test -run '^$' -bench Throttle -benchmem -count 6 ./throttle | tee new.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest new.txt

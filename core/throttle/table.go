@@ -15,7 +15,7 @@ const dead = 1 << 62
 
 // A cell is the state of one (name, key) pair, or the overflow cell of a name.
 type cell struct {
-	// n is the decision word and the only field the decision path touches.
+	// n is the decision word, the only field the decision path writes.
 	// Sampler: events offered in the current interval, from 0. Token bucket:
 	// events offered since the last Tick minus the tokens there were then,
 	// so n <= 0 after an Add means a token was taken. The drops of a span of
