@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH ?= .
 BENCHCOUNT ?= 1
 
-.PHONY: test bench lint docs
+.PHONY: test bench lint docs golden e2e
 
 # vet and race-test every module, then run the allocation tests without the
 # race detector (its instrumentation allocates, so they skip under -race).
@@ -37,3 +37,23 @@ lint:
 # docs/events.md (a test fails when they are stale).
 docs:
 	cd core && $(GO) generate ./catalog
+
+# Regenerate the conformance suite's golden transcripts with CPython (3.11
+# with python-json-logger 2.0.1, as .ci/run installs them): the Go prepare
+# step writes the catalog and the scenarios' events as the bus delivers them,
+# then python/render.py renders them with logging and python-json-logger.
+# GOLDEN_DIR=DIR writes them elsewhere (CI compares such a fresh set with
+# the committed one).
+PYTHON ?= /usr/bin/python3
+GOLDEN_DIR ?= $(CURDIR)/conformance/golden
+golden:
+	@set -e; prepared=$$(mktemp -d); trap 'rm -rf "$$prepared"' EXIT; \
+	(cd conformance && $(GO) run ./internal/prepare -scenarios scenarios -out "$$prepared"); \
+	$(PYTHON) conformance/python/render.py conformance/scenarios "$$prepared" "$(GOLDEN_DIR)"
+
+# The real Codex CLI end to end: install @openai/codex (pinned in the script)
+# with npm into a cache outside the repo (~/.cache/codextel-e2e, reused), then
+# run `codextel exec` against a Responses API mock on 127.0.0.1 and check the
+# telemetry of each scenario. Fails loudly without npm or the download.
+e2e:
+	GO="$(GO)" bash cmd/codextel/e2e.sh

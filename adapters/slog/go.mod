@@ -1,3 +1,13 @@
 module github.com/codextel/codextel/adapters/slog
 
 go 1.26
+
+require (
+	github.com/codextel/codextel/conformance v0.0.0-00010101000000-000000000000
+	github.com/codextel/codextel/core v0.0.0-00010101000000-000000000000
+)
+
+replace (
+	github.com/codextel/codextel/conformance => ../../conformance
+	github.com/codextel/codextel/core => ../../core
+)

@@ -2,6 +2,12 @@ module github.com/codextel/codextel/cmd/codextel
 
 go 1.26
 
-require github.com/codextel/codextel/core v0.0.0-00010101000000-000000000000
+require (
+	github.com/codextel/codextel/adapters/slog v0.0.0-00010101000000-000000000000
+	github.com/codextel/codextel/core v0.0.0-00010101000000-000000000000
+)
 
-replace github.com/codextel/codextel/core => ../../core
+replace (
+	github.com/codextel/codextel/adapters/slog => ../../adapters/slog
+	github.com/codextel/codextel/core => ../../core
+)

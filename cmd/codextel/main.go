@@ -1,57 +1,40 @@
-// Command codextel turns Codex telemetry into logs.
+// Command codextel turns Codex sessions into logs, traces and metrics, through
+// the logging library or OpenTelemetry an application already uses.
 //
-//	codextel events [--json]     print the event catalog (Markdown, or JSON)
+//	codextel [flags] [FILE|-]            replay a recorded `codex exec --json` stream
+//	                                      (default: a bundled sample session)
+//	codextel exec [flags] -- ARGS...      run `codex exec --json ARGS...` and log it live;
+//	                                      exit with codex's exit status
+//	codextel appserver [flags] [FILE|-]   replay an app-server wire log ({"dir","msg"} lines)
+//	codextel render [flags] [FILE|-]      render raw telemetry events (JSON lines: optional
+//	                                      "time", "event", "measurements", "metadata")
+//	codextel events [--json]              print the event catalog
 //
-// Exit status: 0 on success, 2 on a usage error (one line on stderr).
+// Flags:
+//
+//	--adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
+//	--format plain|json|native               Python text, python-json-logger JSON, or the
+//	                                          library's own format (default plain)
+//	--fmt FORMAT        the Python format string for plain (default '%(levelname)s:%(name)s:%(message)s')
+//	--datefmt FORMAT    strftime format for %(asctime)s
+//	--level LEVEL       DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)
+//	--clock RFC3339     a fixed time for every event, for reproducible output (with TZ=UTC)
+//	--log-model-data    log prompts, agent messages and reasoning (redacted by default)
+//	--log-tool-data     log tool inputs and outputs (redacted by default)
+//	--otlp-endpoint URL the collector, for --adapter otel
+//	--codex PATH        the codex binary for exec (default: codex on PATH)
+//	--max-line BYTES    the longest stream line accepted (default 16 MiB)
+//	--quiet             no summary on stderr at the end
+//
+// Exit status: 0 on success (a replay with bad lines still exits 0 and reports
+// how many on stderr); 2 on a usage error, with one line on stderr; for exec,
+// codex's own status.
 package main
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"os"
-
-	"github.com/codextel/codextel/core/catalog"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// run executes one codextel invocation and returns its exit status.
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "codextel: usage: codextel events [--json]")
-		return 2
-	}
-	switch args[0] {
-	case "events":
-		return runEvents(args[1:], stdout, stderr)
-	default:
-		fmt.Fprintf(stderr, "codextel: unknown command %q (usage: codextel events [--json])\n", args[0])
-		return 2
-	}
-}
-
-func runEvents(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("codextel events", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "print the catalog as JSON")
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "codextel events: %v\n", err)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "codextel events: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	write := catalog.WriteMarkdown
-	if *asJSON {
-		write = catalog.WriteJSON
-	}
-	if err := write(stdout); err != nil {
-		fmt.Fprintf(stderr, "codextel events: %v\n", err)
-		return 1
-	}
-	return 0
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -42,12 +42,19 @@ func AppendEvent(dst []byte, e *telemetry.Event) []byte {
 		dst = append(dst, '}')
 	}
 	if e.NumMetadata() > 0 {
-		dst = append(dst, `, "metadata": `...)
-		var attrs []slog.Attr
+		// Attribute by attribute: slog.GroupValue would drop empty groups.
+		dst = append(dst, `, "metadata": {`...)
+		i := 0
 		for a := range e.Metadata {
-			attrs = append(attrs, a)
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			i++
+			dst = pylog.AppendJSON(dst, slog.StringValue(a.Key), false)
+			dst = append(dst, ": "...)
+			dst = pylog.AppendJSON(dst, a.Value, false)
 		}
-		dst = pylog.AppendJSON(dst, slog.GroupValue(attrs...), false)
+		dst = append(dst, '}')
 	}
 	ids := e.IDs()
 	if ids != (correlation.IDs{}) {

@@ -134,6 +134,7 @@ func TestRoundTrip(t *testing.T) {
 	lines := []string{
 		`{"time": "2025-12-02T10:52:12.123456789Z", "event": "codex.tool.success", "measurements": {"duration": 1500000, "duration_ms": 1.5}, "metadata": {"tool": "shell", "tool_kind": "command_execution", "call_id": "item_0", "exit_code": 0, "result": {"a": [1, 2.5, "x", null, true]}}, "ids": {"correlation_id": "c", "span_id": "s"}}`,
 		`{"event": "my.event", "metadata": {"s": "é😀\n", "nan": NaN, "big": 18446744073709551616}}`,
+		`{"event": "my.event", "metadata": {"empty": {}, "list": []}}`,
 	}
 	for _, line := range lines {
 		e, err := Parse(line)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package codexslog
+
+const raceEnabled = false

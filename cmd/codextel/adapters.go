@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	codexslog "github.com/codextel/codextel/adapters/slog"
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// An output is an adapter attached to the run's bus.
+type output interface {
+	// close detaches the adapter and flushes what it buffered.
+	close() error
+}
+
+type closeFunc func() error
+
+func (f closeFunc) close() error { return f() }
+
+// attacher attaches one adapter to bus, writing to w as o says.
+type attacher func(o *options, bus *telemetry.Bus, w io.Writer) (output, error)
+
+// adapters are the libraries codextel can write through, by --adapter name.
+var adapters = map[string]attacher{
+	"slog": attachSlog,
+}
+
+func adapterNames() string {
+	var names []string
+	for n := range adapters {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func attach(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+	return adapters[o.adapter](o, bus, w)
+}
+
+// pythonFormatter builds the Python formatter --format and --fmt ask for;
+// asctime is in local time, as in Python (TZ applies).
+func pythonFormatter(o *options) (codexslog.Formatter, error) {
+	var opts []pylog.Option
+	if o.datefmt != "" {
+		opts = append(opts, pylog.WithDateFormat(o.datefmt))
+	}
+	opts = append(opts, pylog.WithLocation(time.Local))
+	if o.format == "json" {
+		return pylog.NewJSONFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", opts...)
+	}
+	f, err := pylog.NewFormatter(o.fmt, opts...)
+	if err != nil {
+		return nil, usagef("bad --fmt: %v", err)
+	}
+	return f, nil
+}
+
+func attachSlog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+	hopts := &slog.HandlerOptions{Level: codexslog.Level(o.levelValue)}
+	var h slog.Handler
+	if o.format == "native" {
+		h = slog.NewJSONHandler(w, hopts)
+	} else {
+		f, err := pythonFormatter(o)
+		if err != nil {
+			return nil, err
+		}
+		h = codexslog.NewPythonHandler(w, f, hopts)
+	}
+	detach, err := codexslog.Attach(bus, h, codexslog.WithEvents("*"))
+	if err != nil {
+		return nil, err
+	}
+	return closeFunc(func() error { return errors.Join(detach()) }), nil
+}

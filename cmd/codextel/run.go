@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/codextel/codextel/core/bridge"
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/eventjson"
+	"github.com/codextel/codextel/core/instrument"
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// sample is the bundled session the command replays with no arguments: a
+// real `codex exec --json` capture (Codex 0.169.0) with three MCP tool calls.
+//
+//go:embed sample.jsonl
+var sample string
+
+// usageError is a bad invocation: one line on stderr, exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// options are the flags every subcommand shares.
+type options struct {
+	adapter, format, fmt, datefmt, level, clock string
+	otlpEndpoint, codexPath                     string
+	logModel, logTool, quiet                    bool
+	maxLine                                     int
+
+	levelValue pylog.Level
+	fixed      time.Time // from --clock; zero when not set
+}
+
+func (o *options) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.adapter, "adapter", "slog", "slog, zap, zerolog, logrus or otel")
+	fs.StringVar(&o.format, "format", "plain", "plain, json or native")
+	fs.StringVar(&o.fmt, "fmt", "%(levelname)s:%(name)s:%(message)s", "Python format string for --format plain")
+	fs.StringVar(&o.datefmt, "datefmt", "", "strftime format for %(asctime)s")
+	fs.StringVar(&o.level, "level", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL")
+	fs.StringVar(&o.clock, "clock", "", "a fixed RFC 3339 time for every event")
+	fs.BoolVar(&o.logModel, "log-model-data", false, "log model data (prompts, messages, reasoning)")
+	fs.BoolVar(&o.logTool, "log-tool-data", false, "log tool data (inputs, outputs)")
+	fs.StringVar(&o.otlpEndpoint, "otlp-endpoint", "", "OTLP collector endpoint for --adapter otel")
+	fs.StringVar(&o.codexPath, "codex", "", "the codex binary for exec (default: codex on PATH)")
+	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
+	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
+}
+
+// check validates the flags after parsing.
+func (o *options) check() error {
+	if _, ok := adapters[o.adapter]; !ok {
+		return usagef("unknown adapter %q (want %s)", o.adapter, adapterNames())
+	}
+	switch o.format {
+	case "plain", "json", "native":
+	default:
+		return usagef("unknown format %q (want plain, json or native)", o.format)
+	}
+	l, err := pylog.ParseLevel(o.level)
+	if err != nil {
+		return usagef("bad --level: %v", err)
+	}
+	o.levelValue = l
+	if o.clock != "" {
+		t, err := time.Parse(time.RFC3339Nano, o.clock)
+		if err != nil {
+			return usagef("bad --clock %q: want an RFC 3339 time such as 2025-12-02T10:52:12Z", o.clock)
+		}
+		o.fixed = t
+	}
+	if o.maxLine <= 0 {
+		return usagef("bad --max-line %d: want a positive number of bytes", o.maxLine)
+	}
+	return nil
+}
+
+func (o *options) now() time.Time {
+	if !o.fixed.IsZero() {
+		return o.fixed
+	}
+	return time.Now()
+}
+
+// run executes one invocation and returns its exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	code, err := dispatch(args, stdin, stdout, stderr)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "codextel: %s\n", ue.msg)
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "codextel: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	cmd := "replay"
+	if len(args) > 0 {
+		switch args[0] {
+		case "exec", "appserver", "render", "events", "replay":
+			cmd, args = args[0], args[1:]
+		}
+	}
+	if cmd == "events" {
+		return 0, runEvents(args, stdout)
+	}
+	fs := flag.NewFlagSet("codextel "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o options
+	o.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 0, usagef("%v", err)
+	}
+	if err := o.check(); err != nil {
+		return 0, err
+	}
+	if cmd == "exec" {
+		return runExec(&o, fs.Args(), stdout, stderr)
+	}
+	if fs.NArg() > 1 {
+		return 0, usagef("%s takes one FILE (or - for stdin), got %d arguments", cmd, fs.NArg())
+	}
+	name, in, closeIn, err := openInput(fs.Arg(0), cmd, stdin)
+	if err != nil {
+		return 0, err
+	}
+	defer closeIn()
+	return 0, runStream(&o, cmd, name, in, stdout, stderr)
+}
+
+// openInput opens FILE, stdin for "-", or the bundled sample for a replay
+// with no argument.
+func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), error) {
+	switch {
+	case path == "-":
+		return "stdin", stdin, func() {}, nil
+	case path == "" && cmd == "replay":
+		return "the bundled sample session", strings.NewReader(sample), func() {}, nil
+	case path == "":
+		return "", nil, nil, usagef("%s needs a FILE (or - for stdin)", cmd)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", nil, nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	return path, f, func() { f.Close() }, nil
+}
+
+// newBus builds the bus for a run: redaction from the environment and the
+// flags, the clock from --clock or clock.
+func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
+	policy, err := redact.FromEnv(os.LookupEnv)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	policy.ModelData = policy.ModelData || o.logModel
+	policy.ToolData = policy.ToolData || o.logTool
+	if !o.fixed.IsZero() {
+		clock = o.now
+	}
+	return telemetry.New(telemetry.WithRedaction(policy), telemetry.WithClock(clock)), nil
+}
+
+// runStream replays a file or stdin: an exec stream, an app-server wire log,
+// or raw telemetry events.
+func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Writer) error {
+	streamClock := bridge.NewStreamClock(time.Now)
+	bus, err := newBus(o, streamClock.Now)
+	if err != nil {
+		return err
+	}
+	out, err := attach(o, bus, stdout)
+	if err != nil {
+		return err
+	}
+	codex := instrument.Codex{Bus: bus}
+	var sum bridge.Summary
+	switch cmd {
+	case "replay":
+		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine))
+	case "appserver":
+		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
+	case "render":
+		sum, err = render(o, bus, in, stderr)
+	}
+	bus.Close()
+	if cerr := out.close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	report(o, cmd, sum, stderr)
+	return nil
+}
+
+// render emits raw telemetry events; a line's own time wins over --clock.
+func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bridge.Summary, error) {
+	var sum bridge.Summary
+	dec := eventjson.NewDecoderSize(in, o.maxLine)
+	for {
+		e, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			sum.Lines = dec.Line()
+			return sum, nil
+		}
+		var le *eventjson.LineError
+		if errors.As(err, &le) {
+			sum.BadLines++
+			fmt.Fprintf(stderr, "codextel: %v\n", le)
+			continue
+		}
+		if err != nil {
+			return sum, err
+		}
+		if e.Time.IsZero() {
+			e.Time = o.now()
+		}
+		bus.EmitEvent(context.Background(), e)
+	}
+}
+
+// report writes the end-of-run summary to stderr.
+func report(o *options, cmd string, sum bridge.Summary, stderr io.Writer) {
+	if sum.BadLines > 0 {
+		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"))
+	}
+	if o.quiet || cmd == "render" {
+		return
+	}
+	fmt.Fprintf(stderr, "codextel: %d %s, %d %s (%d failed), %d %s (%d failed), %d %s, tokens %d in / %d out, %s\n",
+		sum.Threads, plural(sum.Threads, "thread", "threads"),
+		sum.Turns, plural(sum.Turns, "turn", "turns"), sum.TurnsFailed,
+		sum.Tools, plural(sum.Tools, "tool call", "tool calls"), sum.ToolsFailed,
+		sum.Approvals, plural(sum.Approvals, "approval", "approvals"),
+		sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Duration.Round(time.Millisecond))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func runEvents(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("codextel events", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print the catalog as JSON")
+	if err := fs.Parse(args); err != nil {
+		return usagef("events: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("events: unexpected argument %q", fs.Arg(0))
+	}
+	if *asJSON {
+		return catalog.WriteJSON(stdout)
+	}
+	return catalog.WriteMarkdown(stdout)
+}
