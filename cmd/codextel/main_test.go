@@ -67,6 +67,15 @@ func TestUsageErrors(t *testing.T) {
 
 // TestReplaySample is the README's first command: the bundled session,
 // reproducibly with --clock and TZ=UTC.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"render", "--help"}} {
+		code, out, errOut := runWith(t, "", args...)
+		if code != 0 || !strings.HasPrefix(out, "usage:") || errOut != "" {
+			t.Errorf("codextel %q: exit %d, stdout %.20q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
 func TestReplaySample(t *testing.T) {
 	t.Setenv("TZ", "UTC")
 	code, out, errOut := runWith(t, "", "--clock", "2025-12-02T10:52:12.123456Z", "--fmt", "%(asctime)s %(levelname)s %(name)s: %(message)s")

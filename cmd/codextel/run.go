@@ -26,6 +26,34 @@ import (
 //go:embed sample.jsonl
 var sample string
 
+// usage is what --help prints.
+const usage = `usage:
+  codextel [flags] [FILE|-]            replay a recorded codex exec --json stream
+                                        (default: a bundled sample session)
+  codextel exec [flags] -- ARGS...      run codex exec --json ARGS... and log it live;
+                                        exit with codex's exit status
+  codextel appserver [flags] [FILE|-]   replay an app-server wire log ({"dir","msg"} lines)
+  codextel render [flags] [FILE|-]      render raw telemetry events (JSON lines: optional
+                                        "time", "event", "measurements", "metadata", "ids")
+  codextel events [--json]              print the event catalog
+
+flags:
+  --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
+  --format plain|json|native               Python text, python-json-logger JSON, or the
+                                            library's own format (default plain)
+  --fmt FORMAT        Python format string for plain (default '%(levelname)s:%(name)s:%(message)s')
+  --datefmt FORMAT    strftime format for %(asctime)s
+  --level LEVEL       DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)
+  --clock RFC3339     a fixed time for every event, for reproducible output (with TZ=UTC);
+                      with render, a line's own time wins
+  --log-model-data    log prompts, agent messages and reasoning (redacted by default)
+  --log-tool-data     log tool inputs and outputs (redacted by default)
+  --otlp-endpoint URL the collector, for --adapter otel
+  --codex PATH        the codex binary for exec (default: codex on PATH)
+  --max-line BYTES    the longest stream line accepted (default 16 MiB)
+  --quiet             no summary on stderr at the end
+`
+
 // usageError is a bad invocation: one line on stderr, exit status 2.
 type usageError struct{ msg string }
 
@@ -127,7 +155,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	var o options
 	o.register(fs)
 	if err := fs.Parse(args); err != nil {
-		return 0, usagef("%v", err)
+		if errors.Is(err, flag.ErrHelp) {
+			_, err := io.WriteString(stdout, usage)
+			return 0, err
+		}
+		return 0, usagef("%v (see codextel --help)", err)
 	}
 	if err := o.check(); err != nil {
 		return 0, err

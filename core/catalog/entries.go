@@ -355,7 +355,7 @@ var entries = []*Entry{
 		},
 		Metadata: []Field{
 			{Key: "event", Type: String, Doc: "The name of the dropped events."},
-			{Key: "key", Type: String, Optional: true, Doc: "The value of the throttle's key field, when it has one."},
+			{Key: "key", Type: String, Optional: true, Doc: `The value of the throttle's key field (the thread id by default), when it has one; "(other keys)" for the keys beyond the throttle's limit on distinct keys.`},
 		},
 	},
 }

@@ -37,6 +37,10 @@ type rule struct {
 // throttle interval and on [Bus.Flush]. See the catalog for its fields.
 const DroppedEvents = catalog.TelemetryDropped
 
+// OverflowKey is the key a [DroppedEvents] summary gives for the events of
+// keys beyond the throttle's limit on distinct keys, which share one count.
+const OverflowKey = "(other keys)"
+
 // DefaultThrottleKey is the field whose value keys the throttle unless
 // [WithThrottleKey] says otherwise: each Codex thread gets its own allowance.
 const DefaultThrottleKey = "thread_id"
@@ -221,7 +225,10 @@ func (b *Bus) report(drops []throttle.Drop) {
 			Int("interval_ms", d.Interval.Milliseconds()),
 		)
 		e.addMetadata(slog.String("event", d.Name))
-		if d.Key != "" {
+		switch {
+		case d.Overflow:
+			e.addMetadata(slog.String("key", OverflowKey))
+		case d.Key != "":
 			e.addMetadata(slog.String("key", d.Key))
 		}
 		b.emitEvent(context.Background(), &e)
