@@ -26,8 +26,8 @@ import (
 //go:embed sample.jsonl
 var sample string
 
-// usage is what --help prints.
-const usage = `usage:
+// usageText is what --help prints.
+const usageText = `usage:
   codextel [flags] [FILE|-]            replay a recorded codex exec --json stream
                                         (default: a bundled sample session)
   codextel exec [flags] -- ARGS...      run codex exec --json ARGS... and log it live;
@@ -156,7 +156,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	o.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			_, err := io.WriteString(stdout, usage)
+			_, err := io.WriteString(stdout, usageText)
 			return 0, err
 		}
 		return 0, usagef("%v (see codextel --help)", err)
