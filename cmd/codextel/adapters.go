@@ -8,7 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+	"github.com/sirupsen/logrus"
+
+	codexlogrus "github.com/codextel/codextel/adapters/logrus"
 	codexslog "github.com/codextel/codextel/adapters/slog"
+	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -28,7 +33,9 @@ type attacher func(o *options, bus *telemetry.Bus, w io.Writer) (output, error)
 
 // adapters are the libraries codextel can write through, by --adapter name.
 var adapters = map[string]attacher{
-	"slog": attachSlog,
+	"slog":    attachSlog,
+	"zerolog": attachZerolog,
+	"logrus":  attachLogrus,
 }
 
 func adapterNames() string {
@@ -79,4 +86,45 @@ func attachSlog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		return nil, err
 	}
 	return closeFunc(func() error { return errors.Join(detach()) }), nil
+}
+
+func attachZerolog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+	var logger zerolog.Logger
+	if o.format == "native" {
+		logger = zerolog.New(w)
+	} else {
+		f, err := pythonFormatter(o)
+		if err != nil {
+			return nil, err
+		}
+		logger = codexzerolog.NewPythonLogger(w, f)
+	}
+	_, filter := codexzerolog.Level(o.levelValue)
+	detach, err := codexzerolog.Attach(bus, logger.Level(filter), codexzerolog.WithEvents("*"))
+	if err != nil {
+		return nil, err
+	}
+	return closeFunc(detach), nil
+}
+
+func attachLogrus(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+	var logger *logrus.Logger
+	if o.format == "native" {
+		logger = logrus.New()
+		logger.SetOutput(w)
+		logger.SetFormatter(&logrus.JSONFormatter{})
+	} else {
+		f, err := pythonFormatter(o)
+		if err != nil {
+			return nil, err
+		}
+		logger = codexlogrus.NewPythonLogger(w, f)
+	}
+	level, _ := codexlogrus.Level(o.levelValue)
+	logger.SetLevel(level)
+	detach, err := codexlogrus.Attach(bus, logger, codexlogrus.WithEvents("*"))
+	if err != nil {
+		return nil, err
+	}
+	return closeFunc(detach), nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -165,5 +166,39 @@ func TestRender(t *testing.T) {
 	}
 	if !strings.Contains(errOut, `line 3: "event" must be a string`) || !strings.Contains(errOut, "1 bad line skipped") {
 		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// randomIDs matches the random correlation and span ids in JSON lines.
+var randomIDs = regexp.MustCompile(`"(correlation_id|span_id|parent_span_id)": "[0-9a-f]+"`)
+
+// TestAdaptersAgree replays the sample through every logging adapter: in the
+// Python formats they must print the same bytes, and natively something.
+func TestAdaptersAgree(t *testing.T) {
+	t.Setenv("TZ", "UTC")
+	for _, format := range []string{"plain", "json"} {
+		var want string
+		for _, adapter := range []string{"slog", "zap", "zerolog", "logrus"} {
+			if _, ok := adapters[adapter]; !ok {
+				continue
+			}
+			code, out, errOut := runWith(t, "", "--adapter", adapter, "--format", format, "--level", "DEBUG",
+				"--clock", "2025-12-02T10:52:12Z", "--quiet", "--fmt", "%(asctime)s %(levelname)-8s %(name)s %(message)s")
+			if code != 0 || errOut != "" || out == "" {
+				t.Fatalf("%s %s: exit %d, stderr %q", adapter, format, code, errOut)
+			}
+			out = randomIDs.ReplaceAllString(out, `"$1": "<id>"`)
+			if want == "" {
+				want = out
+			} else if out != want {
+				t.Errorf("%s --format %s differs from slog:\n%s\nslog:\n%s", adapter, format, out, want)
+			}
+		}
+	}
+	for name := range adapters {
+		code, out, errOut := runWith(t, "", "--adapter", name, "--format", "native", "--quiet")
+		if code != 0 || errOut != "" || strings.Count(out, "\n") < 6 {
+			t.Errorf("%s native: exit %d, %d lines, stderr %q", name, code, strings.Count(out, "\n"), errOut)
+		}
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package codexlogrus_test
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build race
+
+package codexzerolog_test
+
+const raceEnabled = true
