@@ -3,9 +3,7 @@ package codexlogrus
 import (
 	"github.com/sirupsen/logrus"
 
-	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/telemetry"
 )
 
 // LevelNameKey is the field that holds the Python level name of an event
@@ -73,18 +71,4 @@ func PythonLevel(l logrus.Level) pylog.Level {
 		return pylog.Critical
 	}
 	return pylog.NotSet
-}
-
-// eventLevel returns the level eventlog.Mapper.Map gives e, without rendering
-// anything, so that a disabled level is rejected before the event is mapped.
-func eventLevel(e *telemetry.Event) pylog.Level {
-	entry, ok := catalog.Lookup(e.Name)
-	if !ok {
-		return pylog.Info
-	}
-	_, l := entry.MessageFor(func(key string) bool {
-		_, ok := e.Lookup(key)
-		return ok
-	})
-	return l
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -106,16 +105,8 @@ const maxPooledAttrs = 64
 
 // Handle writes e through the slog handler.
 func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {
-	// The level first, so that a disabled one costs little: the catalog's,
-	// for the message the event's data fields select (as eventlog does).
-	level := pylog.Info
-	if entry, ok := catalog.Lookup(e.Name); ok {
-		_, level = entry.MessageFor(func(key string) bool {
-			_, ok := e.Lookup(key)
-			return ok
-		})
-	}
-	if !a.h.Enabled(ctx, Level(level)) {
+	// The level first, so that a disabled one costs little.
+	if !a.h.Enabled(ctx, Level(eventlog.Level(&e))) {
 		return
 	}
 	r := records.Get().(*pylog.Record)

@@ -76,7 +76,7 @@ var _ telemetry.Handler = (*handler)(nil)
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
-	h.handle(ctx, &e, eventLevel(&e))
+	h.handle(ctx, &e, eventlog.Level(&e))
 }
 
 // handle writes e at the Python level pl, which is the level the catalog gives

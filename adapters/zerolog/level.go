@@ -3,9 +3,7 @@ package codexzerolog
 import (
 	"github.com/rs/zerolog"
 
-	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/telemetry"
 )
 
 // Level returns the zerolog level an event at the Python level l is written
@@ -78,18 +76,4 @@ func PythonLevel(l zerolog.Level) pylog.Level {
 		return pylog.Level(l)
 	}
 	return 5
-}
-
-// eventLevel returns the level eventlog.Mapper.Map gives e, without rendering
-// anything, so that a disabled level is rejected before the event is mapped.
-func eventLevel(e *telemetry.Event) pylog.Level {
-	entry, ok := catalog.Lookup(e.Name)
-	if !ok {
-		return pylog.Info
-	}
-	_, l := entry.MessageFor(func(key string) bool {
-		_, ok := e.Lookup(key)
-		return ok
-	})
-	return l
 }

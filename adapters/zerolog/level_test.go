@@ -171,7 +171,7 @@ func TestEventLevel(t *testing.T) {
 		t.Helper()
 		var r pylog.Record
 		m.Map(&r, &e)
-		if got := eventLevel(&e); got != r.Level {
+		if got := eventlog.Level(&e); got != r.Level {
 			t.Errorf("%s: level %v, Map gives %v", e, got, r.Level)
 		}
 	}

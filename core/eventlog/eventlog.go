@@ -57,12 +57,20 @@ func (m *Mapper) Map(r *pylog.Record, e *telemetry.Event) {
 		return
 	}
 	r.Logger = entry.Logger
-	tmpl, level := entry.MessageFor(func(key string) bool {
-		_, ok := e.Lookup(key)
-		return ok
-	})
+	tmpl, level := entry.MessageFor(e.Has)
 	r.Level = level
 	r.Message = Message(tmpl, r.Attrs)
+}
+
+// Level returns the level [Mapper.Map] gives e, without rendering anything,
+// so that an adapter can reject a disabled level before mapping the event.
+func Level(e *telemetry.Event) pylog.Level {
+	entry, ok := catalog.Lookup(e.Name)
+	if !ok {
+		return pylog.Info
+	}
+	_, level := entry.MessageFor(e.Has)
+	return level
 }
 
 // AppendAttrs appends e's fields to dst in record order: metadata,

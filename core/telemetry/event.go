@@ -178,6 +178,12 @@ func (e *Event) Lookup(key string) (slog.Value, bool) {
 	return slog.Value{}, false
 }
 
+// Has reports whether the event has a metadata attribute named key.
+func (e *Event) Has(key string) bool {
+	_, ok := e.Lookup(key)
+	return ok
+}
+
 // AddMetadata appends attrs to the event's metadata. Order is kept: handlers
 // see the attributes in the order they were added.
 func (e *Event) AddMetadata(attrs ...slog.Attr) {
