@@ -6,13 +6,17 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/sirupsen/logrus"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	codexlogrus "github.com/codextel/codextel/adapters/logrus"
 	codexslog "github.com/codextel/codextel/adapters/slog"
+	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -34,6 +38,7 @@ type attacher func(o *options, bus *telemetry.Bus, w io.Writer) (output, error)
 // adapters are the libraries codextel can write through, by --adapter name.
 var adapters = map[string]attacher{
 	"slog":    attachSlog,
+	"zap":     attachZap,
 	"zerolog": attachZerolog,
 	"logrus":  attachLogrus,
 }
@@ -127,4 +132,33 @@ func attachLogrus(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		return nil, err
 	}
 	return closeFunc(detach), nil
+}
+
+func attachZap(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+	level := codexzap.Level(o.levelValue)
+	var logger *zap.Logger
+	if o.format == "native" {
+		enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
+		logger = zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), level))
+	} else {
+		f, err := pythonFormatter(o)
+		if err != nil {
+			return nil, err
+		}
+		logger = codexzap.NewPythonLogger(w, f, level)
+	}
+	detach, err := codexzap.Attach(bus, logger, codexzap.WithEvents("*"))
+	if err != nil {
+		return nil, err
+	}
+	return closeFunc(func() error { return errors.Join(detach(), unsyncable(logger.Sync())) }), nil
+}
+
+// unsyncable drops the error fsync gives for a pipe or a terminal (zap's Sync
+// syncs its writer, and stdout often is one): there is nothing to flush.
+func unsyncable(err error) error {
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTTY) || errors.Is(err, syscall.ENOTSUP) {
+		return nil
+	}
+	return err
 }

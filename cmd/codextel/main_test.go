@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -200,5 +201,16 @@ func TestAdaptersAgree(t *testing.T) {
 		if code != 0 || errOut != "" || strings.Count(out, "\n") < 6 {
 			t.Errorf("%s native: exit %d, %d lines, stderr %q", name, code, strings.Count(out, "\n"), errOut)
 		}
+	}
+}
+
+func TestUnsyncable(t *testing.T) {
+	pipe := &os.PathError{Op: "sync", Path: "/dev/stdout", Err: syscall.EINVAL}
+	if err := unsyncable(pipe); err != nil {
+		t.Errorf("unsyncable(%v) = %v, want nil", pipe, err)
+	}
+	disk := &os.PathError{Op: "sync", Path: "/tmp/x", Err: syscall.EIO}
+	if err := unsyncable(disk); err != disk {
+		t.Errorf("unsyncable(%v) = %v, want it unchanged", disk, err)
 	}
 }

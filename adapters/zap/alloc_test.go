@@ -1,0 +1,70 @@
+package codexzap_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
+	"go.uber.org/zap/zapcore"
+
+	codexzap "github.com/codextel/codextel/adapters/zap"
+)
+
+func wantAllocs(t *testing.T, what string, want int, f func()) {
+	t.Helper()
+	if got := testing.AllocsPerRun(200, f); int(got) != want {
+		t.Errorf("%s: %v allocs per run, want %d", what, got, want)
+	}
+}
+
+// TestAllocs pins what one event costs in allocations: no more than the
+// hand-written zap call writing the same line (zap's variadic fields escape
+// to the heap; the adapter's one allocation is the message eventlog
+// renders), and nothing when the level is disabled.
+func TestAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	ctx := context.Background()
+	nativeLogger := benchLogger(io.Discard).Named("codex.approval")
+	native := testing.AllocsPerRun(200, func() { logNative(nativeLogger) })
+	wantAllocs(t, "native zap", 1, func() { logNative(nativeLogger) })
+
+	for _, c := range []struct {
+		name string
+		opts []telemetry.Option
+	}{
+		{"default bus", nil},
+		{"no scrubber", []telemetry.Option{telemetry.WithScrubber(nil)}},
+	} {
+		bus := newBus(t, c.opts...)
+		attach(t, bus, benchLogger(io.Discard))
+		got := testing.AllocsPerRun(200, func() { emitEvent(ctx, bus) })
+		if got > native {
+			t.Errorf("%s: %v allocs per event, more than native zap's %v", c.name, got, native)
+		}
+		wantAllocs(t, c.name, 1, func() { emitEvent(ctx, bus) })
+	}
+
+	t.Run("disabled", func(t *testing.T) {
+		bus := newBus(t)
+		attach(t, bus, benchLogger(io.Discard)) // at INFO
+		wantAllocs(t, "a DEBUG event", 0, func() {
+			bus.Emit(ctx, catalog.ToolStart, nil, slog.String("tool", "shell"), slog.String("tool_kind", "command"), slog.String("call_id", "c1"))
+		})
+	})
+
+	t.Run("python encoder", func(t *testing.T) {
+		f, err := pylog.NewJSONFormatter(codexzap.JSONFormat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bus := newBus(t)
+		attach(t, bus, codexzap.NewPythonLogger(io.Discard, f, zapcore.InfoLevel))
+		wantAllocs(t, "python json", 1, func() { emitEvent(ctx, bus) })
+	})
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package codexzap_test
+
+const raceEnabled = false
