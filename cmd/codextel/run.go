@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	_ "embed"
 	"errors"
@@ -219,7 +220,11 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	out, err := attach(o, bus, stdout)
+	// A replay runs as fast as it can read: buffer the output rather than
+	// make one write system call per line (exec, which is live, does not).
+	buffered := bufio.NewWriterSize(stdout, 64<<10)
+	defer buffered.Flush()
+	out, err := attach(o, bus, buffered)
 	if err != nil {
 		return err
 	}
@@ -236,6 +241,9 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	bus.Close()
 	if cerr := out.close(); err == nil {
 		err = cerr
+	}
+	if ferr := buffered.Flush(); err == nil {
+		err = ferr
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)

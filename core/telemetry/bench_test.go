@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -76,6 +77,33 @@ func BenchmarkEmit(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			emitFive(ctx, bus)
+		}
+		sink += h.n
+	})
+	b.Run("one_handler_no_scrubber", func(b *testing.B) {
+		// The dispatch alone: the same, on a bus without the default
+		// scrubber (which one_handler includes).
+		bus := telemetry.New(telemetry.WithScrubber(nil))
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.tool.start")
+		b.ReportAllocs()
+		for b.Loop() {
+			emitFive(ctx, bus)
+		}
+		sink += h.n
+	})
+	b.Run("high_volume_throttled", func(b *testing.B) {
+		// A high-volume event through the throttle's decision (mostly drops
+		// once past the first 100 of the interval).
+		bus := telemetry.New()
+		defer bus.Close()
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.item.agent_message.delta")
+		ctx := correlation.WithThread(ctx, "thread-1")
+		b.ReportAllocs()
+		for b.Loop() {
+			bus.Emit(ctx, "codex.item.agent_message.delta", []telemetry.Measurement{telemetry.Int("delta_bytes", 5)},
+				slog.String("call_id", "item_0"), slog.String("delta", "hello"))
 		}
 		sink += h.n
 	})

@@ -236,7 +236,7 @@ func (b *Bus) Enabled(name string) bool {
 	if s == nil {
 		return false
 	}
-	hs, filtered, _ := s.lookup(name, nil)
+	hs, filtered, _ := s.lookup(name)
 	return firstMatch(hs, filtered, name) >= 0
 }
 
@@ -266,10 +266,13 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if s == nil {
 		return
 	}
-	hs, filtered, r := s.lookup(name, b.rules)
+	hs, filtered, r := s.lookup(name)
 	first := firstMatch(hs, filtered, name)
 	if first < 0 {
 		return
+	}
+	if filtered {
+		r = b.rules[name]
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -284,8 +287,23 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if r == nil && b.scrubber == nil {
 		e.AddMetadata(metadata...)
 	} else {
+		// Redaction and scrubbing, written out (not b.add) so that the
+		// attributes are stored straight into the event on this stack.
 		for _, a := range metadata {
-			b.add(&e, r, a)
+			if r.drops(a.Key) {
+				continue
+			}
+			if b.scrubber != nil {
+				if clean, changed := b.scrubber.Attr(a); changed {
+					a = clean
+				}
+			}
+			if e.nMetadata < metadataInline {
+				e.metadata[e.nMetadata] = a
+				e.nMetadata++
+			} else {
+				e.addMetadata(a)
+			}
 		}
 	}
 
@@ -319,10 +337,13 @@ func (b *Bus) emitEvent(ctx context.Context, e *Event) int {
 	if s == nil {
 		return 0
 	}
-	hs, filtered, r := s.lookup(e.Name, b.rules)
+	hs, filtered, r := s.lookup(e.Name)
 	first := firstMatch(hs, filtered, e.Name)
 	if first < 0 {
 		return 0
+	}
+	if filtered {
+		r = b.rules[e.Name]
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -444,9 +465,11 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 }
 
 // lookup returns the handlers that may take name (when filtered is true each
-// must still be checked with matches) and the bus's rule for name: cached in
-// the snapshot for exact names, else looked up in rules when that is not nil.
-func (s *snapshot) lookup(name string, rules map[string]*rule) (hs []*entry, filtered bool, r *rule) {
+// must still be checked with matches) and, for a name some handler is
+// attached to exactly, the bus's rule for it, cached in the snapshot. For the
+// others the caller looks the rule up itself once a handler matched, so that
+// a miss costs no map lookup.
+func (s *snapshot) lookup(name string) (hs []*entry, filtered bool, r *rule) {
 	if s.index != nil {
 		if i, ok := s.index[name]; ok {
 			return s.lists[i], false, s.rules[i]
@@ -458,10 +481,7 @@ func (s *snapshot) lookup(name string, rules map[string]*rule) (hs []*entry, fil
 			}
 		}
 	}
-	if rules != nil && len(s.wild) > 0 {
-		r = rules[name]
-	}
-	return s.wild, true, r
+	return s.wild, true, nil
 }
 
 // firstMatch returns the index of the first handler in hs that takes name, or -1.
