@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH ?= .
 BENCHCOUNT ?= 1
 
-.PHONY: test bench lint docs golden e2e
+.PHONY: test bench lint docs golden e2e e2e-otel
 
 # vet and race-test every module, then run the allocation tests without the
 # race detector (its instrumentation allocates, so they skip under -race).
@@ -55,5 +55,14 @@ golden:
 # with npm into a cache outside the repo (~/.cache/codextel-e2e, reused), then
 # run `codextel exec` against a Responses API mock on 127.0.0.1 and check the
 # telemetry of each scenario. Fails loudly without npm or the download.
-e2e:
+e2e: e2e-otel
 	GO="$(GO)" bash cmd/codextel/e2e.sh
+
+# The OpenTelemetry adapter end to end: a real OpenTelemetry Collector (built
+# once from adapters/otel/e2e/otelcol through the Go module proxy, cached in
+# ~/.cache/codextel-otel) and Debian's prometheus (apt-get installed when
+# missing) on 127.0.0.1, fed a recorded session over OTLP/HTTP, gRPC and mTLS,
+# with the collector down, slow and shut down mid-queue. Fails loudly when a
+# component cannot be had.
+e2e-otel:
+	GO="$(GO)" bash adapters/otel/e2e/run.sh

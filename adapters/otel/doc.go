@@ -1,9 +1,147 @@
-// Package codexotel translates codextel telemetry events into OpenTelemetry (logs, traces and metrics over OTLP): it attaches to
-// a telemetry bus and writes each event through an OpenTelemetry logger, tracer and meter provider the application already
-// has, in the application's own format or in Python logging's formats.
+// Package codexotel writes codextel telemetry events to OpenTelemetry: every
+// event as a log record, the bus's spans as spans (opt-in), and metrics
+// defined over events, exported over OTLP to an OpenTelemetry Collector (and
+// from there to any backend) or exposed to Prometheus.
 //
 //	import codexotel "github.com/codextel/codextel/adapters/otel"
 //
-// The adapter itself is built by its own issue; until then this module holds
-// only this documentation.
+// [Start] builds the OpenTelemetry SDK providers and OTLP exporters from the
+// environment (the standard OTEL_* variables and the Codex SDK's
+// CODEX_OTLP_*), attaches a [Handler] to the bus, and returns a [Pipeline]
+// to shut down at exit:
+//
+//	p, err := codexotel.Start(ctx, telemetry.Default())
+//	if err != nil {
+//		return err
+//	}
+//	defer p.Shutdown(context.Background())
+//
+// [Attach] (or [NewHandler] and [telemetry.Bus.Attach]) writes through
+// providers the application already has instead: [WithLoggerProvider],
+// [WithTracerProvider], [WithMeterProvider]. A signal whose provider is not
+// given is not written; the adapter never falls back to the global
+// providers.
+//
+// # Log records
+//
+// Each event becomes one record, as Python's OpenTelemetry LoggingHandler
+// (opentelemetry-sdk 1.38) writes the record Python's logging would make of
+// it; the record is the one [eventlog.Mapper] maps the event to, as in every
+// codextel log adapter:
+//
+//   - Timestamp: the event's time (the bus's clock for events without one).
+//   - SeverityNumber: [Severity] of the Python level: DEBUG 5, INFO 9,
+//     WARNING 13, ERROR 17, CRITICAL 21; the levels just above one are its
+//     2, 3 and 4 variants (21 is INFO2, 25 is INFO4); below DEBUG is 0 and
+//     above 53 is FATAL4 (24).
+//   - SeverityText: [SeverityText]: the Python level name, WARNING written
+//     WARN; CRITICAL stays CRITICAL, other numbers are "Level N".
+//   - Body: the rendered message (the catalog's redacted or data template).
+//   - Instrumentation scope: the Python logger name ("codex.tool").
+//   - Attributes: the fields in record order (metadata, measurements, then
+//     the correlation fields correlation_id, thread_id, turn_id, span_id,
+//     parent_span_id); then, for an exception event (one with error_type and
+//     reason), exception.type, exception.message and exception.stacktrace,
+//     as the Python handler adds for a record with exc_info.
+//   - TraceId, SpanId: the open span's, when spans are on; else the event's
+//     correlation id and span id, which codextel makes in the W3C shapes
+//     (32 and 16 hex digits) for this; else the span of the emitting
+//     context, for events outside any codextel span.
+//   - EventName: the event name ("codex.tool.success").
+//
+// Value kinds: strings, booleans, 64-bit integers and floats stay as they
+// are (NaN and infinities too); durations are integer nanoseconds and times
+// RFC 3339 text, as the otelslog bridge writes them; groups and objects are
+// maps, keeping order; lists are slices; integers beyond 64 bits (unsigned
+// above 2^63-1, *big.Int) are their decimal digits as a string, since OTLP
+// has no wider integer; nil is the empty value; other types are written with
+// fmt's %+v.
+//
+// The records are written through the log.Logger API directly, not through
+// the contrib bridge go.opentelemetry.io/contrib/bridges/otelslog: the
+// bridge writes slog's level names as severity text ("ERROR+4" for
+// CRITICAL, "INFO+3" for level 25), names its scope once per handler, and
+// converts the record twice; measured, it is also slower (docs/otel.md).
+//
+// # Spans
+//
+// Spans are off unless a TracerProvider is given ([WithTracerProvider]; for
+// [Start], CODEX_OTLP_ENABLE=true or [WithSpans]), like the Elixir Codex
+// SDK's exporter. Each span the bus opens becomes a span with the start and
+// end times its events carry; spans are found by the bus's span id, so a
+// span may end on another goroutine than the one that started it, and its
+// parent is the span its parent_span_id names. With [IDGenerator] in the
+// TracerProvider ([Start] installs it), trace ids are the correlation ids
+// and span ids the bus's, so logs and spans name the same ids; [Correlate]
+// puts Codex spans under an application span.
+//
+//	thread  codex.thread.start .. stop / exception       "codex.thread"
+//	turn    codex.turn.start .. completed / failed        "invoke_agent codex"      (client)
+//	tool    codex.tool.start .. success / failure         "execute_tool <tool>"
+//	MCP     codex.mcp.tool_call.start .. success/failure  "tools/call <tool>"       (client)
+//	approval codex.approval.requested .. approved, denied, timeout, cancelled
+//	                                                      "codex.approval <kind>"
+//	other   <name>.start .. <name>.stop / <name>.exception  "<name>"
+//
+// Attributes follow the OpenTelemetry GenAI conventions where they apply:
+// gen_ai.operation.name (invoke_agent, execute_tool), gen_ai.provider.name
+// (openai), gen_ai.agent.name (codex), gen_ai.conversation.id (the thread
+// id), gen_ai.request.model (the thread's model, on its turns too),
+// gen_ai.tool.name, gen_ai.tool.call.id, gen_ai.tool.type, and, when data
+// logging lets them through, gen_ai.tool.call.arguments and
+// gen_ai.tool.call.result (JSON text); mcp.method.name (tools/call);
+// error.type. Token usage events set gen_ai.usage.input_tokens,
+// gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens and
+// gen_ai.usage.cache_creation.input_tokens on the open turn (the turn's
+// counts) and thread (the totals). Other fields are codex.<field>
+// (codex.source, codex.turn_index, codex.exit_code, codex.tool.kind,
+// codex.tool.status, codex.mcp.server, codex.approval.kind,
+// codex.approval.decision, codex.approval.outcome), plus codex.turn_id and
+// codex.correlation_id. A failed span (exception, failed, failure) has
+// status Error with the reason, and an "exception" event at its end with
+// exception.type, exception.message and exception.stacktrace (for panics).
+// Spans still open when their parent ends, or at [Handler.Close], end with
+// it, marked codex.incomplete. The bus has redacted and scrubbed the events
+// before the handler sees them, so spans carry no more than logs.
+//
+// # Metrics
+//
+// Metrics are defined over events in the manner of Elixir's
+// telemetry_metrics: [Counter], [Sum], [LastValue] and [Distribution] name an
+// instrument, an event (or a prefix pattern "codex.tool.*") and a
+// measurement, with tags taken from the event's fields ([WithTags],
+// [WithTag], [WithConstantTags]), a filter ([WithKeep]) and units
+// ([WithUnit], [ConvertUnit]; durations are reported in seconds unless told
+// otherwise). [DefaultMetrics] lists the defaults: operation durations
+// (gen_ai.client.operation.duration for turns and tool calls,
+// codex.thread.duration, codex.approval.duration), token usage
+// (gen_ai.client.token.usage), tool failures (codex.tool.failures),
+// approvals by outcome and decision (codex.approvals) and events the bus's
+// throttle dropped (codex.telemetry.dropped). [WithMetrics] replaces them.
+//
+// # Configuration
+//
+// [Start] reads, besides its options (which take precedence):
+//
+//	CODEX_OTLP_ENABLE       true: spans on (off by default)
+//	CODEX_OTLP_ENDPOINT     base URL of the receiver: http://127.0.0.1:4318 (HTTP), http://127.0.0.1:4317 (gRPC)
+//	CODEX_OTLP_HEADERS      k=v,k2=v2 headers (URL-encoded values)
+//	CODEX_OTLP_CERTFILE     client certificate (PEM) for mutual TLS
+//	CODEX_OTLP_KEYFILE      its key (PEM)
+//	CODEX_OTLP_CACERTFILE   CA (PEM) for the receiver's certificate
+//	OTEL_EXPORTER_OTLP_PROTOCOL    http/protobuf (default) or grpc
+//	OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _TIMEOUT, _CERTIFICATE, ... and their per-signal forms:
+//	                        read by the OTLP exporters when no CODEX_OTLP_* variable or option sets them
+//	OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES   the resource
+//	OTEL_LOGS_EXPORTER, OTEL_TRACES_EXPORTER      otlp (default) or none
+//	OTEL_METRICS_EXPORTER   otlp (default), prometheus, none, or a list: otlp,prometheus
+//	OTEL_BLRP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_QUEUE_SIZE  queue bound (2048)
+//	OTEL_BLRP_SCHEDULE_DELAY, OTEL_BSP_SCHEDULE_DELAY, OTEL_METRIC_EXPORT_INTERVAL  export delays in ms (1000, 1000, 60000)
+//	OTEL_SDK_DISABLED       true: attach nothing
+//
+// Exports never hold up the code that emits: log records and spans go
+// through bounded queues; what does not fit is dropped, counted
+// ([Pipeline.Stats]) and reported ([WithErrorHandler], standard error by
+// default), as are failed exports and what [Pipeline.Shutdown] could not
+// flush. docs/otel.md has a collector configuration to copy.
 package codexotel

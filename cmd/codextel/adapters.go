@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"os"
 	"io"
 	"log/slog"
 	"slices"
@@ -15,6 +17,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	codexlogrus "github.com/codextel/codextel/adapters/logrus"
+	codexotel "github.com/codextel/codextel/adapters/otel"
 	codexslog "github.com/codextel/codextel/adapters/slog"
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
@@ -41,6 +44,7 @@ var adapters = map[string]attacher{
 	"zap":     attachZap,
 	"zerolog": attachZerolog,
 	"logrus":  attachLogrus,
+	"otel":    attachOtel,
 }
 
 func adapterNames() string {
@@ -161,4 +165,26 @@ func unsyncable(err error) error {
 		return nil
 	}
 	return err
+}
+
+// attachOtel sends logs (and, with CODEX_OTLP_ENABLE, spans) and metrics
+// over OTLP to --otlp-endpoint or the endpoint the environment names; it
+// prints nothing on stdout.
+func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
+	if o.otlpEndpoint == "" && os.Getenv("CODEX_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
+		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
+	}
+	opts := []codexotel.PipelineOption{codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue), codexotel.WithEvents("*"))}
+	if o.otlpEndpoint != "" {
+		opts = append(opts, codexotel.WithEndpoint(o.otlpEndpoint))
+	}
+	p, err := codexotel.Start(context.Background(), bus, opts...)
+	if err != nil {
+		return nil, usagef("--adapter otel: %v", err)
+	}
+	return closeFunc(func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return p.Shutdown(ctx)
+	}), nil
 }

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -197,6 +201,9 @@ func TestAdaptersAgree(t *testing.T) {
 		}
 	}
 	for name := range adapters {
+		if name == "otel" { // writes to a collector, not stdout: TestOtelAdapter
+			continue
+		}
 		code, out, errOut := runWith(t, "", "--adapter", name, "--format", "native", "--quiet")
 		if code != 0 || errOut != "" || strings.Count(out, "\n") < 6 {
 			t.Errorf("%s native: exit %d, %d lines, stderr %q", name, code, strings.Count(out, "\n"), errOut)
@@ -212,5 +219,34 @@ func TestUnsyncable(t *testing.T) {
 	disk := &os.PathError{Op: "sync", Path: "/tmp/x", Err: syscall.EIO}
 	if err := unsyncable(disk); err != disk {
 		t.Errorf("unsyncable(%v) = %v, want it unchanged", disk, err)
+	}
+}
+
+// TestOtelAdapter replays the sample through --adapter otel into a stand-in
+// OTLP/HTTP receiver and checks that logs and metrics arrive.
+func TestOtelAdapter(t *testing.T) {
+	var mu sync.Mutex
+	posts := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		if len(body) > 0 && r.Method == http.MethodPost {
+			posts[r.URL.Path]++
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer srv.Close()
+	code, out, errOut := runWith(t, "", "--adapter", "otel", "--otlp-endpoint", srv.URL, "--quiet")
+	if code != 0 || out != "" || errOut != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if posts["/v1/logs"] == 0 || posts["/v1/metrics"] == 0 {
+		t.Errorf("OTLP requests by path: %v; want logs and metrics", posts)
+	}
+	if code, _, errOut := runWith(t, "", "--adapter", "otel"); code != 2 || !strings.Contains(errOut, "needs --otlp-endpoint") {
+		t.Errorf("no endpoint: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -1,0 +1,201 @@
+package codexotel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// DefaultID is the id [Attach] and [Start] attach their Handler under unless
+// [WithID] gives another.
+const DefaultID = "codexotel"
+
+// Attach attaches to bus a [Handler] built from opts (see [NewHandler]),
+// under [WithID]'s id for [WithEvents]' patterns (default: [DefaultID], every
+// event). detach detaches it and ends the spans it still has open (see
+// [Handler.Close]); shut the providers down after it.
+func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error) {
+	if bus == nil {
+		return nil, errors.New("codexotel: nil bus")
+	}
+	h, err := NewHandler(opts...)
+	if err != nil {
+		return nil, err
+	}
+	c := newConfig(opts)
+	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
+		return nil, fmt.Errorf("codexotel: %w", err)
+	}
+	return func() error {
+		err := bus.Detach(c.id)
+		h.Close()
+		return err
+	}, nil
+}
+
+// A Handler writes telemetry events to OpenTelemetry: each event as a log
+// record, the bus's spans as spans (when a TracerProvider is given), and the
+// metrics defined over events. Attach it to a bus for every event:
+//
+//	h, err := codexotel.NewHandler(codexotel.WithLoggerProvider(lp), codexotel.WithMeterProvider(mp))
+//	...
+//	err = bus.Attach("otel", h, "*")
+//
+// or use [Attach], or let [Start] build the providers from the environment
+// and attach it.
+// A Handler is safe for concurrent use. It never blocks on export: that is
+// the providers' processors' business (see [Start] for bounded queues).
+type Handler struct {
+	//lint:ignore U1000 a zero-size func array keeps Handler not comparable, so fields can be added
+	noCmp [0]func()
+
+	logs    *logWriter
+	spans   *spanTracker
+	metrics *metricSet
+
+	known map[string]*route // routes of the catalog's events
+	more  sync.Map          // string -> *route, routes of other events
+	nmore int               // routes in more, at most maxRoutes; guarded by mu
+	mu    sync.Mutex        // guards nmore
+}
+
+var _ telemetry.Handler = (*Handler)(nil)
+
+// maxRoutes bounds the routes cached for events outside the catalog, for
+// programs that make event names at run time.
+const maxRoutes = 4096
+
+// route is what the handler does with the events of one name, worked out
+// once per name.
+type route struct {
+	fam     *family
+	role    role
+	usage   bool
+	metrics []*binding
+}
+
+// NewHandler returns a Handler writing through the providers the options
+// give; with none it writes nothing. It returns an error, and no Handler,
+// when a metric definition is invalid (an unknown unit conversion, one name
+// defined with two kinds).
+func NewHandler(opts ...Option) (*Handler, error) {
+	c := newConfig(opts)
+	h := &Handler{known: map[string]*route{}}
+	if c.loggers != nil {
+		h.logs = newLogWriter(c.loggers, c.level)
+	}
+	if c.tracers != nil {
+		h.spans = newSpanTracker(c.tracers, c.maxSpans)
+	}
+	if c.meters != nil && len(c.metrics) > 0 {
+		ms, err := newMetricSet(c.meters, c.metrics)
+		if err != nil {
+			return nil, err
+		}
+		h.metrics = ms
+	}
+	for _, e := range catalog.All() {
+		h.known[e.Name] = h.newRoute(e.Name)
+	}
+	return h, nil
+}
+
+func (h *Handler) newRoute(name string) *route {
+	r := &route{}
+	if h.spans != nil {
+		r.fam, r.role = spanRole(name)
+		r.usage = name == catalog.ThreadTokenUsageUpdated
+	}
+	if h.metrics != nil {
+		r.metrics = h.metrics.forEvent(name)
+	}
+	return r
+}
+
+func (h *Handler) route(name string) *route {
+	if r, ok := h.known[name]; ok {
+		return r
+	}
+	if r, ok := h.more.Load(name); ok {
+		return r.(*route)
+	}
+	r := h.newRoute(name)
+	h.mu.Lock()
+	if h.nmore < maxRoutes {
+		if _, loaded := h.more.LoadOrStore(name, r); !loaded {
+			h.nmore++
+		}
+	}
+	h.mu.Unlock()
+	return r
+}
+
+// Handle writes e: its log record (carrying the trace and span ids of its
+// span), then its metrics, then what it does to its span. The span an event
+// opens is open before its log record is written, and the span an event
+// closes is closed after, so both records carry the span's ids.
+func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
+	r := h.route(e.Name)
+	if h.logs == nil && r.role == roleNone && !r.usage && len(r.metrics) == 0 {
+		return // nothing to do with this event: spans off, no metric over it
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ids := e.IDs()
+	if h.spans != nil && r.role == roleOpen {
+		h.spans.handle(&e, &ids, r.fam, r.role)
+	}
+	if h.logs != nil {
+		var sc trace.SpanContext
+		found := false
+		if h.spans != nil {
+			sc, found = h.spans.spanContext(ids.Span)
+		}
+		if !found {
+			sc = idsSpanContext(&ids)
+		}
+		if !sc.IsValid() {
+			sc = trace.SpanContextFromContext(ctx)
+		}
+		h.logs.emit(ctx, &e, sc)
+	}
+	if len(r.metrics) > 0 {
+		record(r.metrics, &e)
+	}
+	if h.spans != nil {
+		switch {
+		case r.usage:
+			h.spans.usage(&e, &ids)
+		case r.role == roleClose || r.role == roleFail:
+			h.spans.handle(&e, &ids, r.fam, r.role)
+		}
+	}
+}
+
+// Close ends the spans still open (a tool call whose end never came, a
+// thread still running) at the current time, marked with the attribute
+// codex.incomplete, so that shutting the TracerProvider down exports them.
+// Call it after detaching the handler from its bus. Logs and metrics need no
+// closing.
+func (h *Handler) Close() {
+	if h.spans != nil {
+		h.spans.closeAll(time.Now())
+	}
+}
+
+// UntracedSpans returns how many spans were not traced because
+// WithMaxOpenSpans spans were open already.
+func (h *Handler) UntracedSpans() uint64 {
+	if h.spans == nil {
+		return 0
+	}
+	return h.spans.untraced.Load()
+}

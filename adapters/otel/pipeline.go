@@ -1,0 +1,644 @@
+package codexotel
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"google.golang.org/grpc/credentials"
+
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// A Pipeline is a [Handler] attached to a bus together with the
+// OpenTelemetry SDK providers and exporters it writes through, built by
+// [Start]. Its methods are safe for concurrent use.
+type Pipeline struct {
+	bus     *telemetry.Bus
+	id      string
+	handler *Handler
+
+	logs    *sdklog.LoggerProvider
+	traces  *sdktrace.TracerProvider
+	metrics *sdkmetric.MeterProvider
+	prom    http.Handler
+
+	logCount, spanCount *counter
+	metricCount         *metricCounter
+	report              func(error)
+
+	shutdown sync.Once
+	err      error
+}
+
+// A PipelineOption configures [Start]. Options take precedence over the
+// environment.
+type PipelineOption interface {
+	applyPipeline(*setup)
+}
+
+type pipelineOptFunc func(*setup)
+
+func (f pipelineOptFunc) applyPipeline(s *setup) { f(s) }
+
+// setup is what Start builds a Pipeline from.
+type setup struct {
+	env        func(string) (string, bool)
+	spans      *bool
+	endpoint   string
+	protocol   string
+	headers    map[string]string
+	certFile   string
+	keyFile    string
+	caFile     string
+	queueSize  int
+	batchDelay time.Duration // log records; spans too unless spanDelay
+	spanDelay  time.Duration
+	metricTick time.Duration
+	prometheus *prometheus.Registry
+	promOn     bool
+	res        *resource.Resource
+	report     func(error)
+	handler    []Option
+}
+
+// WithEnv makes Start read the environment through lookup instead of
+// os.LookupEnv. The OTLP exporters still read the OTEL_EXPORTER_OTLP_*
+// variables Start does not (timeouts, compression, per-signal endpoints)
+// from the process environment.
+func WithEnv(lookup func(string) (string, bool)) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.env = lookup })
+}
+
+// WithSpans turns spans on or off whatever CODEX_OTLP_ENABLE says. Spans are
+// off by default.
+func WithSpans(on bool) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.spans = &on })
+}
+
+// WithEndpoint sets the base URL of the OTLP receiver, as CODEX_OTLP_ENDPOINT
+// does: "http://127.0.0.1:4318" for OTLP/HTTP (the signal paths /v1/logs,
+// /v1/traces, /v1/metrics are added), "http://127.0.0.1:4317" for gRPC. An
+// http URL sends in plain text, an https one over TLS.
+func WithEndpoint(rawURL string) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.endpoint = rawURL })
+}
+
+// WithProtocol sets the OTLP protocol: [ProtocolHTTP] (the default) or
+// [ProtocolGRPC], as OTEL_EXPORTER_OTLP_PROTOCOL does.
+func WithProtocol(p string) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.protocol = p })
+}
+
+// WithHeaders sets headers sent with every export, as CODEX_OTLP_HEADERS does.
+func WithHeaders(h map[string]string) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.headers = h })
+}
+
+// WithTLSFiles sets the PEM files of mutual TLS, as CODEX_OTLP_CERTFILE,
+// CODEX_OTLP_KEYFILE and CODEX_OTLP_CACERTFILE do: the client certificate and
+// its key (both or neither), and the CA the receiver's certificate is checked
+// against ("" for the system's).
+func WithTLSFiles(certFile, keyFile, caFile string) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.certFile, s.keyFile, s.caFile = certFile, keyFile, caFile })
+}
+
+// WithQueueSize bounds the log record and span export queues (default 2048,
+// or OTEL_BLRP_MAX_QUEUE_SIZE and OTEL_BSP_MAX_QUEUE_SIZE). When a queue is
+// full, what does not fit is dropped, counted in [Pipeline.Stats] and
+// reported; emitting never waits for the exporter.
+func WithQueueSize(n int) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.queueSize = max(n, 1) })
+}
+
+// WithBatchDelay sets how long log records and spans wait in the queue
+// before they are exported (default 1 s, or OTEL_BLRP_SCHEDULE_DELAY and
+// OTEL_BSP_SCHEDULE_DELAY in milliseconds).
+func WithBatchDelay(d time.Duration) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.batchDelay, s.spanDelay = d, d })
+}
+
+// WithMetricInterval sets how often metrics are exported over OTLP (default
+// 60 s, or OTEL_METRIC_EXPORT_INTERVAL in milliseconds). Shutdown exports
+// them once more.
+func WithMetricInterval(d time.Duration) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.metricTick = d })
+}
+
+// WithPrometheus exposes the metrics for Prometheus to scrape, in reg (nil:
+// a registry of the pipeline's own), through [Pipeline.PrometheusHandler].
+// OTEL_METRICS_EXPORTER=prometheus does the same.
+func WithPrometheus(reg *prometheus.Registry) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.promOn, s.prometheus = true, reg })
+}
+
+// WithResource sets the resource describing the program; it is merged over
+// the default one and the environment's (OTEL_SERVICE_NAME,
+// OTEL_RESOURCE_ATTRIBUTES), taking precedence.
+func WithResource(r *resource.Resource) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.res = r })
+}
+
+// WithErrorHandler sets where export problems are reported: the first failed
+// export after a successful one, the first record dropped because a queue
+// was full, and what shutdown could not export. The default writes one line
+// to standard error for each.
+func WithErrorHandler(f func(error)) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.report = f })
+}
+
+// WithHandlerOptions passes options to the pipeline's [Handler] (metrics,
+// level). Provider options among them are ignored: the handler writes
+// through the pipeline's providers only.
+func WithHandlerOptions(opts ...Option) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.handler = append(s.handler, opts...) })
+}
+
+// reportTo returns an error reporter writing one line per error to w.
+func reportTo(w io.Writer) func(error) {
+	var mu sync.Mutex
+	return func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, err)
+	}
+}
+
+// Start builds OpenTelemetry SDK providers exporting over OTLP (and, if
+// asked, to Prometheus), configured by opts and the environment, and attaches
+// a [Handler] writing through them to bus for every event, under [DefaultID]
+// (or the id WithHandlerOptions(WithID(...)) gives). Call
+// [Pipeline.Shutdown] before the program exits, to flush what is queued.
+//
+// The environment is read as the OpenTelemetry SDKs read it, plus the Codex
+// SDK's own variables (see the package documentation): CODEX_OTLP_ENABLE
+// turns spans on (they are off by default); CODEX_OTLP_ENDPOINT,
+// CODEX_OTLP_HEADERS and the CODEX_OTLP_*FILE mTLS files take precedence over
+// their OTEL_EXPORTER_OTLP_* counterparts; OTEL_EXPORTER_OTLP_PROTOCOL picks
+// OTLP/HTTP (http/protobuf, the default) or gRPC; OTEL_LOGS_EXPORTER,
+// OTEL_TRACES_EXPORTER and OTEL_METRICS_EXPORTER may say "none" (and the
+// latter "prometheus"); OTEL_SDK_DISABLED=true attaches nothing.
+//
+// A malformed variable or option is an error; nothing is attached then.
+// Start does not wait for the receiver: exports to one that is down fail,
+// are retried by the exporters, and are reported (see [WithErrorHandler]).
+func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pipeline, error) {
+	s := &setup{env: os.LookupEnv}
+	for _, o := range opts {
+		o.applyPipeline(s)
+	}
+	if s.report == nil {
+		s.report = reportTo(os.Stderr)
+	}
+	p := &Pipeline{bus: bus, report: s.report}
+	if off, err := lookupBool(s.env, "OTEL_SDK_DISABLED", false); err != nil || off {
+		return p, err
+	}
+	if err := s.resolve(); err != nil {
+		return nil, err
+	}
+	res, err := s.resource()
+	if err != nil {
+		return nil, err
+	}
+	var tlsCfg *tls.Config
+	if s.certFile != "" || s.keyFile != "" || s.caFile != "" {
+		if tlsCfg, err = tlsConfig(s.certFile, s.keyFile, s.caFile); err != nil {
+			return nil, err
+		}
+	}
+
+	hopts := append(slices.Clip(s.handler), optFunc(func(c config) config {
+		c.loggers, c.tracers, c.meters = nil, nil, nil
+		return c
+	}))
+	fail := func(err error) (*Pipeline, error) {
+		_ = p.shutdownProviders(context.Background())
+		return nil, err
+	}
+
+	if on, err := s.exporterOn("OTEL_LOGS_EXPORTER"); err != nil {
+		return nil, err
+	} else if on {
+		exp, err := s.logExporter(ctx, tlsCfg)
+		if err != nil {
+			return fail(err)
+		}
+		p.logCount = &counter{what: "log records", limit: int64(s.queueSize), report: s.report}
+		bp := sdklog.NewBatchProcessor(&logCounter{exp, p.logCount},
+			sdklog.WithMaxQueueSize(s.queueSize), sdklog.WithExportInterval(s.batchDelay))
+		p.logs = sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(&logQueue{bp, p.logCount}))
+		hopts = append(hopts, WithLoggerProvider(p.logs))
+	}
+
+	if on, err := s.exporterOn("OTEL_TRACES_EXPORTER"); err != nil {
+		return fail(err)
+	} else if on && *s.spans {
+		exp, err := s.traceExporter(ctx, tlsCfg)
+		if err != nil {
+			return fail(err)
+		}
+		p.spanCount = &counter{what: "spans", limit: int64(s.queueSize), report: s.report}
+		bsp := sdktrace.NewBatchSpanProcessor(&spanCounter{exp, p.spanCount},
+			sdktrace.WithMaxQueueSize(s.queueSize), sdktrace.WithBatchTimeout(s.spanDelay))
+		p.traces = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(NewIDGenerator()),
+			sdktrace.WithSpanProcessor(&spanQueue{bsp, p.spanCount}))
+		hopts = append(hopts, WithTracerProvider(p.traces))
+	}
+
+	readers, err := s.metricReaders(ctx, tlsCfg, p)
+	if err != nil {
+		return fail(err)
+	}
+	if len(readers) > 0 {
+		mopts := []sdkmetric.Option{sdkmetric.WithResource(res)}
+		for _, r := range readers {
+			mopts = append(mopts, sdkmetric.WithReader(r))
+		}
+		p.metrics = sdkmetric.NewMeterProvider(mopts...)
+		hopts = append(hopts, WithMeterProvider(p.metrics))
+	}
+
+	h, err := NewHandler(hopts...)
+	if err != nil {
+		return fail(err)
+	}
+	p.handler = h
+	p.id = newConfig(s.handler).id
+	if err := bus.Attach(p.id, h, "*"); err != nil {
+		return fail(fmt.Errorf("codexotel: %w", err))
+	}
+	return p, nil
+}
+
+// resolve fills what options left unset from the environment, and defaults.
+func (s *setup) resolve() error {
+	var errs []error
+	if s.spans == nil {
+		on, err := lookupBool(s.env, EnvEnable, false)
+		errs = append(errs, err)
+		s.spans = &on
+	}
+	get := func(name string) string {
+		v, _ := s.env(name)
+		return strings.TrimSpace(v)
+	}
+	if s.endpoint == "" {
+		s.endpoint = get(EnvEndpoint)
+	}
+	if s.endpoint != "" {
+		u, err := url.Parse(s.endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("codexotel: endpoint %q is not an http:// or https:// URL", s.endpoint))
+		}
+	}
+	if s.protocol == "" {
+		s.protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL")
+	}
+	if s.protocol == "" {
+		s.protocol = ProtocolHTTP
+	}
+	if s.protocol != ProtocolHTTP && s.protocol != ProtocolGRPC {
+		errs = append(errs, fmt.Errorf("codexotel: protocol %q is not %s or %s", s.protocol, ProtocolHTTP, ProtocolGRPC))
+	}
+	if s.headers == nil {
+		if v := get(EnvHeaders); v != "" {
+			h, err := parseHeaders(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("codexotel: %s: %w", EnvHeaders, err))
+			}
+			s.headers = h
+		}
+	}
+	if s.certFile == "" && s.keyFile == "" && s.caFile == "" {
+		s.certFile, s.keyFile, s.caFile = get(EnvCertFile), get(EnvKeyFile), get(EnvCACertFile)
+	}
+	if (s.certFile != "" || s.caFile != "") && strings.HasPrefix(s.endpoint, "http://") {
+		errs = append(errs, fmt.Errorf("codexotel: TLS files are set but the endpoint %s is plain http", s.endpoint))
+	}
+	if s.queueSize == 0 {
+		lq, err1 := lookupInt(s.env, "OTEL_BLRP_MAX_QUEUE_SIZE", 2048)
+		sq, err2 := lookupInt(s.env, "OTEL_BSP_MAX_QUEUE_SIZE", 2048)
+		errs = append(errs, err1, err2)
+		s.queueSize = min(lq, sq)
+	}
+	if s.batchDelay == 0 {
+		ms, err := lookupInt(s.env, "OTEL_BLRP_SCHEDULE_DELAY", 1000)
+		errs = append(errs, err)
+		s.batchDelay = time.Duration(ms) * time.Millisecond
+	}
+	if s.spanDelay == 0 {
+		ms, err := lookupInt(s.env, "OTEL_BSP_SCHEDULE_DELAY", 1000)
+		errs = append(errs, err)
+		s.spanDelay = time.Duration(ms) * time.Millisecond
+	}
+	if s.metricTick == 0 {
+		ms, err := lookupInt(s.env, "OTEL_METRIC_EXPORT_INTERVAL", 60000)
+		errs = append(errs, err)
+		s.metricTick = time.Duration(ms) * time.Millisecond
+	}
+	return errors.Join(errs...)
+}
+
+// exporterOn reads OTEL_<SIGNAL>_EXPORTER: "otlp" (the default) or "none".
+func (s *setup) exporterOn(name string) (bool, error) {
+	list, err := s.exporters(name)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range list {
+		if e != "otlp" && e != "none" {
+			return false, fmt.Errorf("codexotel: %s=%s: only otlp and none are supported", name, e)
+		}
+	}
+	return slices.Contains(list, "otlp"), nil
+}
+
+func (s *setup) exporters(name string) ([]string, error) {
+	v, _ := s.env(name)
+	if strings.TrimSpace(v) == "" {
+		return []string{"otlp"}, nil
+	}
+	var out []string
+	for _, e := range strings.Split(v, ",") {
+		out = append(out, strings.TrimSpace(e))
+	}
+	return out, nil
+}
+
+// resource is the default resource, then the environment's, then the
+// option's.
+func (s *setup) resource() (*resource.Resource, error) {
+	var kvs []attribute.KeyValue
+	if v, ok := s.env("OTEL_RESOURCE_ATTRIBUTES"); ok && strings.TrimSpace(v) != "" {
+		pairs, err := parsePairs(v)
+		if err != nil {
+			return nil, fmt.Errorf("codexotel: OTEL_RESOURCE_ATTRIBUTES: %w", err)
+		}
+		for _, kv := range pairs {
+			kvs = append(kvs, attribute.String(kv[0], kv[1]))
+		}
+	}
+	if v, ok := s.env("OTEL_SERVICE_NAME"); ok && strings.TrimSpace(v) != "" {
+		kvs = append(kvs, attribute.String("service.name", strings.TrimSpace(v)))
+	}
+	r, err := resource.Merge(resource.Default(), resource.NewSchemaless(kvs...))
+	if err != nil {
+		return nil, fmt.Errorf("codexotel: resource: %w", err)
+	}
+	if s.res != nil {
+		if r, err = resource.Merge(r, s.res); err != nil {
+			return nil, fmt.Errorf("codexotel: resource: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// signalURL is the endpoint of one signal: the base URL plus its path for
+// OTLP/HTTP, the base URL for gRPC.
+func (s *setup) signalURL(path string) string {
+	if s.protocol == ProtocolGRPC {
+		return s.endpoint
+	}
+	return strings.TrimSuffix(s.endpoint, "/") + path
+}
+
+func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exporter, error) {
+	if s.protocol == ProtocolGRPC {
+		var o []otlploggrpc.Option
+		if s.endpoint != "" {
+			o = append(o, otlploggrpc.WithEndpointURL(s.signalURL("")))
+		}
+		if s.headers != nil {
+			o = append(o, otlploggrpc.WithHeaders(s.headers))
+		}
+		if tlsCfg != nil {
+			o = append(o, otlploggrpc.WithTLSCredentials(credentials.NewTLS(tlsCfg)))
+		}
+		return otlploggrpc.New(ctx, o...)
+	}
+	var o []otlploghttp.Option
+	if s.endpoint != "" {
+		o = append(o, otlploghttp.WithEndpointURL(s.signalURL("/v1/logs")))
+	}
+	if s.headers != nil {
+		o = append(o, otlploghttp.WithHeaders(s.headers))
+	}
+	if tlsCfg != nil {
+		o = append(o, otlploghttp.WithTLSClientConfig(tlsCfg))
+	}
+	return otlploghttp.New(ctx, o...)
+}
+
+func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace.SpanExporter, error) {
+	if s.protocol == ProtocolGRPC {
+		var o []otlptracegrpc.Option
+		if s.endpoint != "" {
+			o = append(o, otlptracegrpc.WithEndpointURL(s.signalURL("")))
+		}
+		if s.headers != nil {
+			o = append(o, otlptracegrpc.WithHeaders(s.headers))
+		}
+		if tlsCfg != nil {
+			o = append(o, otlptracegrpc.WithTLSCredentials(credentials.NewTLS(tlsCfg)))
+		}
+		return otlptracegrpc.New(ctx, o...)
+	}
+	var o []otlptracehttp.Option
+	if s.endpoint != "" {
+		o = append(o, otlptracehttp.WithEndpointURL(s.signalURL("/v1/traces")))
+	}
+	if s.headers != nil {
+		o = append(o, otlptracehttp.WithHeaders(s.headers))
+	}
+	if tlsCfg != nil {
+		o = append(o, otlptracehttp.WithTLSClientConfig(tlsCfg))
+	}
+	return otlptracehttp.New(ctx, o...)
+}
+
+func (s *setup) metricExporter(ctx context.Context, tlsCfg *tls.Config) (sdkmetric.Exporter, error) {
+	if s.protocol == ProtocolGRPC {
+		var o []otlpmetricgrpc.Option
+		if s.endpoint != "" {
+			o = append(o, otlpmetricgrpc.WithEndpointURL(s.signalURL("")))
+		}
+		if s.headers != nil {
+			o = append(o, otlpmetricgrpc.WithHeaders(s.headers))
+		}
+		if tlsCfg != nil {
+			o = append(o, otlpmetricgrpc.WithTLSCredentials(credentials.NewTLS(tlsCfg)))
+		}
+		return otlpmetricgrpc.New(ctx, o...)
+	}
+	var o []otlpmetrichttp.Option
+	if s.endpoint != "" {
+		o = append(o, otlpmetrichttp.WithEndpointURL(s.signalURL("/v1/metrics")))
+	}
+	if s.headers != nil {
+		o = append(o, otlpmetrichttp.WithHeaders(s.headers))
+	}
+	if tlsCfg != nil {
+		o = append(o, otlpmetrichttp.WithTLSClientConfig(tlsCfg))
+	}
+	return otlpmetrichttp.New(ctx, o...)
+}
+
+// metricReaders returns the OTLP periodic reader and the Prometheus exporter
+// OTEL_METRICS_EXPORTER and the options ask for.
+func (s *setup) metricReaders(ctx context.Context, tlsCfg *tls.Config, p *Pipeline) ([]sdkmetric.Reader, error) {
+	list, err := s.exporters("OTEL_METRICS_EXPORTER")
+	if err != nil {
+		return nil, err
+	}
+	var readers []sdkmetric.Reader
+	for _, e := range list {
+		switch e {
+		case "otlp":
+			exp, err := s.metricExporter(ctx, tlsCfg)
+			if err != nil {
+				return nil, err
+			}
+			p.metricCount = &metricCounter{Exporter: exp, report: s.report}
+			readers = append(readers, sdkmetric.NewPeriodicReader(p.metricCount, sdkmetric.WithInterval(s.metricTick)))
+		case "prometheus":
+			s.promOn = true
+		case "none":
+		default:
+			return nil, fmt.Errorf("codexotel: OTEL_METRICS_EXPORTER=%s: only otlp, prometheus and none are supported", e)
+		}
+	}
+	if s.promOn {
+		reg := s.prometheus
+		if reg == nil {
+			reg = prometheus.NewRegistry()
+		}
+		exp, err := otelprom.New(otelprom.WithRegisterer(reg))
+		if err != nil {
+			return nil, fmt.Errorf("codexotel: prometheus exporter: %w", err)
+		}
+		p.prom = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+		readers = append(readers, exp)
+	}
+	return readers, nil
+}
+
+// Handler returns the pipeline's Handler, or nil when OTEL_SDK_DISABLED
+// turned the pipeline off.
+func (p *Pipeline) Handler() *Handler { return p.handler }
+
+// LoggerProvider, TracerProvider and MeterProvider return the pipeline's
+// providers, for the application's own telemetry; nil when that signal is
+// off.
+func (p *Pipeline) LoggerProvider() *sdklog.LoggerProvider { return p.logs }
+
+// TracerProvider returns the pipeline's TracerProvider; nil when spans are
+// off. See [Pipeline.LoggerProvider].
+func (p *Pipeline) TracerProvider() *sdktrace.TracerProvider { return p.traces }
+
+// MeterProvider returns the pipeline's MeterProvider; nil when metrics are
+// off. See [Pipeline.LoggerProvider].
+func (p *Pipeline) MeterProvider() *sdkmetric.MeterProvider { return p.metrics }
+
+// PrometheusHandler returns the HTTP handler serving the metrics in the
+// Prometheus exposition format, to mount at /metrics; nil unless Prometheus
+// was asked for (WithPrometheus, OTEL_METRICS_EXPORTER=prometheus).
+func (p *Pipeline) PrometheusHandler() http.Handler { return p.prom }
+
+// Stats returns the export counts so far.
+func (p *Pipeline) Stats() Stats {
+	var s Stats
+	if p.logCount != nil {
+		s.Logs = p.logCount.stats()
+	}
+	if p.spanCount != nil {
+		s.Spans = p.spanCount.stats()
+	}
+	if p.metricCount != nil {
+		s.MetricExports, s.MetricExportFailures = p.metricCount.exports.Load(), p.metricCount.failures.Load()
+	}
+	return s
+}
+
+// ForceFlush exports what is queued now, waiting until ctx is done.
+func (p *Pipeline) ForceFlush(ctx context.Context) error {
+	var errs []error
+	if p.traces != nil {
+		errs = append(errs, p.traces.ForceFlush(ctx))
+	}
+	if p.logs != nil {
+		errs = append(errs, p.logs.ForceFlush(ctx))
+	}
+	if p.metrics != nil {
+		errs = append(errs, p.metrics.ForceFlush(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// Shutdown detaches the handler from the bus, ends the spans still open (see
+// [Handler.Close]), exports everything queued and shuts the providers down,
+// waiting until ctx is done. It returns the providers' errors and, when some
+// log records or spans were not exported (dropped or failed), an error
+// saying how many; that error is also reported. Only the first call does
+// anything; later ones return its result.
+func (p *Pipeline) Shutdown(ctx context.Context) error {
+	p.shutdown.Do(func() {
+		var errs []error
+		if p.handler != nil {
+			if err := p.bus.Detach(p.id); err != nil && !errors.Is(err, telemetry.ErrUnknownHandler) {
+				errs = append(errs, err)
+			}
+			p.handler.Close()
+		}
+		errs = append(errs, p.shutdownProviders(ctx))
+		for _, c := range []*counter{p.logCount, p.spanCount} {
+			if c == nil {
+				continue
+			}
+			c.shutdownDone()
+			if err := c.lost(); err != nil {
+				p.report(err)
+				errs = append(errs, err)
+			}
+		}
+		p.err = errors.Join(errs...)
+	})
+	return p.err
+}
+
+func (p *Pipeline) shutdownProviders(ctx context.Context) error {
+	var errs []error
+	if p.traces != nil {
+		errs = append(errs, p.traces.Shutdown(ctx))
+	}
+	if p.logs != nil {
+		errs = append(errs, p.logs.Shutdown(ctx))
+	}
+	if p.metrics != nil {
+		errs = append(errs, p.metrics.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,549 @@
+package codexotel
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// A family is a kind of span: the events that open and close it.
+type family struct {
+	prefix string         // "codex.tool"
+	kind   familyKind     // what the span stands for
+	opens  string         // suffix of the opening event
+	ok     []string       // suffixes that close it without error
+	failed []string       // suffixes that close it with an error
+	spanOf trace.SpanKind // the OpenTelemetry span kind
+	name   func(*attrs) string
+}
+
+type familyKind uint8
+
+const (
+	kindCustom familyKind = iota
+	kindThread
+	kindTurn
+	kindTool
+	kindMCP
+	kindApproval
+)
+
+// role is what an event does to its span.
+type role uint8
+
+const (
+	roleNone role = iota
+	roleOpen
+	roleClose
+	roleFail
+)
+
+// Attribute keys of the OpenTelemetry GenAI (and MCP) semantic conventions
+// the adapter writes. The conventions are in development, so the names are
+// spelled out here rather than taken from a semconv package.
+const (
+	keyOperation    = "gen_ai.operation.name"
+	keyProvider     = "gen_ai.provider.name"
+	keyConversation = "gen_ai.conversation.id"
+	keyAgentName    = "gen_ai.agent.name"
+	keyModel        = "gen_ai.request.model"
+	keyToolName     = "gen_ai.tool.name"
+	keyToolCallID   = "gen_ai.tool.call.id"
+	keyToolType     = "gen_ai.tool.type"
+	keyToolArgs     = "gen_ai.tool.call.arguments"
+	keyToolResult   = "gen_ai.tool.call.result"
+	keyInputTokens  = "gen_ai.usage.input_tokens"
+	keyOutputTokens = "gen_ai.usage.output_tokens"
+	keyCacheRead    = "gen_ai.usage.cache_read.input_tokens"
+	keyCacheWrite   = "gen_ai.usage.cache_creation.input_tokens"
+	keyMCPMethod    = "mcp.method.name"
+	keyErrorType    = "error.type"
+
+	providerOpenAI = "openai"
+	agentCodex     = "codex"
+)
+
+var families = []*family{
+	{prefix: "codex.thread", kind: kindThread, opens: "start", ok: []string{"stop"}, failed: []string{"exception"},
+		spanOf: trace.SpanKindInternal, name: func(*attrs) string { return "codex.thread" }},
+	{prefix: "codex.turn", kind: kindTurn, opens: "start", ok: []string{"completed"}, failed: []string{"failed"},
+		spanOf: trace.SpanKindClient, name: func(*attrs) string { return "invoke_agent " + agentCodex }},
+	{prefix: "codex.tool", kind: kindTool, opens: "start", ok: []string{"success"}, failed: []string{"failure"},
+		spanOf: trace.SpanKindInternal, name: func(a *attrs) string { return "execute_tool " + a.tool }},
+	{prefix: "codex.mcp.tool_call", kind: kindMCP, opens: "start", ok: []string{"success"}, failed: []string{"failure"},
+		spanOf: trace.SpanKindClient, name: func(a *attrs) string { return "tools/call " + a.tool }},
+	{prefix: "codex.approval", kind: kindApproval, opens: "requested", ok: []string{"approved", "denied", "timeout", "cancelled"},
+		spanOf: trace.SpanKindInternal, name: func(a *attrs) string { return "codex.approval " + a.approvalKind }},
+}
+
+// spanRole says what event name does to a span, and of which family. The
+// catalog's span families are known; any other name ending in .start, .stop
+// or .exception (the suffixes of [telemetry.Bus.Span]) is a span of its own
+// family, named by the rest of the name.
+func spanRole(name string) (*family, role) {
+	for _, f := range families {
+		rest, ok := strings.CutPrefix(name, f.prefix+".")
+		if !ok {
+			continue
+		}
+		switch {
+		case rest == f.opens:
+			return f, roleOpen
+		case contains(f.ok, rest):
+			return f, roleClose
+		case contains(f.failed, rest):
+			return f, roleFail
+		}
+	}
+	if _, ok := catalog.Lookup(name); ok {
+		return nil, roleNone
+	}
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 {
+		return nil, roleNone
+	}
+	prefix, suffix := name[:i], name[i+1:]
+	f := &family{prefix: prefix, kind: kindCustom, opens: telemetry.SpanStart, spanOf: trace.SpanKindInternal,
+		ok: []string{telemetry.SpanStop}, failed: []string{telemetry.SpanException},
+		name: func(*attrs) string { return prefix }}
+	switch suffix {
+	case telemetry.SpanStart:
+		return f, roleOpen
+	case telemetry.SpanStop:
+		return f, roleClose
+	case telemetry.SpanException:
+		return f, roleFail
+	}
+	return nil, roleNone
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// attrs are an event's fields as span attributes, and the few values a span
+// name or its children need.
+type attrs struct {
+	kvs          []attribute.KeyValue
+	tool         string
+	approvalKind string
+	model        string
+	errType      string
+	reason       string
+	stacktrace   string
+}
+
+// spanAttrs converts e's metadata for a span of family f: the fields with a
+// GenAI name get it, the others are written as codex.<field>. reason and
+// stacktrace go to the status and the exception event instead.
+func spanAttrs(f *family, e *telemetry.Event, a *attrs) {
+	tooly := f.kind == kindTool || f.kind == kindMCP
+	for m := range e.Metadata {
+		v := m.Value.Resolve()
+		var key string
+		switch m.Key {
+		case "tool":
+			a.tool = v.String()
+			key = keyToolName
+			if !tooly {
+				key = "codex.tool"
+			}
+		case "call_id":
+			key = keyToolCallID
+			if !tooly {
+				key = "codex.call_id"
+			}
+		case "model":
+			a.model = v.String()
+			key = keyModel
+		case "input", "arguments":
+			key = "codex." + m.Key
+			if tooly {
+				key = keyToolArgs
+			}
+		case "result":
+			key = "codex.result"
+			if tooly {
+				key = keyToolResult
+			}
+		case "error_type":
+			a.errType = v.String()
+			key = keyErrorType
+		case "reason":
+			a.reason = v.String()
+			continue
+		case "stacktrace":
+			a.stacktrace = v.String()
+			continue
+		case "approval_kind":
+			a.approvalKind = v.String()
+			key = "codex.approval.kind"
+		case "decision":
+			key = "codex.approval.decision"
+		case "tool_kind":
+			key = "codex.tool.kind"
+			if v.Kind() == slog.KindString {
+				typ := "extension"
+				if v.String() == "function" {
+					typ = "function"
+				}
+				a.kvs = append(a.kvs, attribute.String(keyToolType, typ))
+			}
+		case "server":
+			key = "codex.mcp.server"
+		case "status":
+			key = "codex.status"
+			if f.kind == kindTool {
+				key = "codex.tool.status"
+			}
+		default:
+			key = "codex." + m.Key
+		}
+		a.kvs = append(a.kvs, attribute.KeyValue{Key: attribute.Key(key), Value: spanValue(v)})
+	}
+}
+
+// openSpan is a span between its opening and closing events.
+type openSpan struct {
+	ctx      startContext // what the span was started under
+	remote   idSpan       // its parent, when that is not one of the handler's spans
+	span     trace.Span
+	fam      *family
+	id       string
+	parent   string
+	start    time.Time
+	model    string
+	children []string
+	startKVs []attribute.KeyValue // the attributes it was started with
+}
+
+// spanTracker turns span events into OpenTelemetry spans. Spans are found by
+// the bus's span id, so a span may close on another goroutine than the one
+// that opened it.
+type spanTracker struct {
+	tracer   trace.Tracer
+	max      int
+	untraced atomic.Uint64
+
+	mu   sync.RWMutex
+	open map[string]*openSpan
+}
+
+func newSpanTracker(tp trace.TracerProvider, max int) *spanTracker {
+	return &spanTracker{
+		tracer: tp.Tracer(scopeName, trace.WithInstrumentationVersion(Version)),
+		max:    max,
+		open:   map[string]*openSpan{},
+	}
+}
+
+// spanContext returns the context of the open span with the bus span id id.
+func (t *spanTracker) spanContext(id string) (trace.SpanContext, bool) {
+	if id == "" {
+		return trace.SpanContext{}, false
+	}
+	t.mu.RLock()
+	s := t.open[id]
+	t.mu.RUnlock()
+	if s == nil {
+		return trace.SpanContext{}, false
+	}
+	return s.span.SpanContext(), true
+}
+
+// startTime is when the span e opens started: the event's time, or its
+// system_time measurement.
+func startTime(e *telemetry.Event) time.Time {
+	if !e.Time.IsZero() {
+		return e.Time
+	}
+	if n, ok := e.Measurement("system_time"); ok {
+		return time.Unix(0, n.Int64())
+	}
+	return time.Now()
+}
+
+// handle opens or closes a span for e, when e is a span event.
+func (t *spanTracker) handle(e *telemetry.Event, ids *correlation.IDs, f *family, r role) {
+	switch r {
+	case roleOpen:
+		if ids.Span == "" {
+			return
+		}
+		t.mu.RLock()
+		_, dup := t.open[ids.Span]
+		t.mu.RUnlock()
+		if dup { // not a new span: an event that merely ends in .start
+			return
+		}
+		a := attrs{kvs: make([]attribute.KeyValue, 0, e.NumMetadata()+8)}
+		spanAttrs(f, e, &a)
+		t.begin(f, ids, startTime(e), &a)
+	case roleClose, roleFail:
+		t.finish(e, ids, f, r)
+	}
+}
+
+// begin starts the span ids.Span of family f at start.
+func (t *spanTracker) begin(f *family, ids *correlation.IDs, start time.Time, a *attrs) *openSpan {
+	t.mu.RLock()
+	parent := t.open[ids.ParentSpan]
+	n := len(t.open)
+	t.mu.RUnlock()
+	if n >= t.max {
+		t.untraced.Add(1)
+		return nil
+	}
+
+	s := &openSpan{fam: f, id: ids.Span, parent: ids.ParentSpan, start: start}
+	s.ctx.Context = context.Background()
+	s.ctx.want.span, _ = spanID(ids.Span)
+	if tid, ok := traceID(ids.Correlation); ok {
+		s.ctx.want.trace = tid
+	}
+	var ctx context.Context = &s.ctx
+	switch {
+	case parent != nil:
+		ctx = trace.ContextWithSpan(ctx, parent.span)
+	case s.ctx.want.trace.IsValid():
+		if psid, ok := spanID(ids.ParentSpan); ok {
+			s.remote.sc = trace.NewSpanContext(trace.SpanContextConfig{
+				TraceID: s.ctx.want.trace, SpanID: psid, TraceFlags: trace.FlagsSampled, Remote: true,
+			})
+			ctx = trace.ContextWithSpan(ctx, &s.remote)
+		}
+	}
+
+	s.model = a.model
+	if s.model == "" && parent != nil {
+		s.model = parent.model
+	}
+	kvs := a.kvs
+	switch f.kind {
+	case kindThread:
+		kvs = append(kvs, attribute.String(keyProvider, providerOpenAI), attribute.String(keyAgentName, agentCodex))
+	case kindTurn:
+		kvs = append(kvs, attribute.String(keyOperation, "invoke_agent"), attribute.String(keyProvider, providerOpenAI),
+			attribute.String(keyAgentName, agentCodex))
+		if a.model == "" && s.model != "" {
+			kvs = append(kvs, attribute.String(keyModel, s.model))
+		}
+	case kindTool:
+		kvs = append(kvs, attribute.String(keyOperation, "execute_tool"), attribute.String(keyProvider, providerOpenAI))
+	case kindMCP:
+		kvs = append(kvs, attribute.String(keyOperation, "execute_tool"), attribute.String(keyMCPMethod, "tools/call"),
+			attribute.String(keyProvider, providerOpenAI))
+	}
+	if ids.Thread != "" {
+		kvs = append(kvs, attribute.String(keyConversation, ids.Thread))
+	}
+	if ids.Turn != "" {
+		kvs = append(kvs, attribute.String("codex.turn_id", ids.Turn))
+	}
+	if ids.Correlation != "" {
+		kvs = append(kvs, attribute.String("codex.correlation_id", ids.Correlation))
+	}
+
+	s.startKVs = kvs
+	_, s.span = t.tracer.Start(ctx, f.name(a), trace.WithTimestamp(start), trace.WithSpanKind(f.spanOf),
+		trace.WithAttributes(kvs...))
+	t.mu.Lock()
+	t.open[ids.Span] = s
+	if p := t.open[ids.ParentSpan]; p != nil {
+		p.children = append(p.children, ids.Span)
+	}
+	t.mu.Unlock()
+	return s
+}
+
+// finish closes the span e closes.
+func (t *spanTracker) finish(e *telemetry.Event, ids *correlation.IDs, f *family, r role) {
+	d, hasDuration := e.Measurement("duration")
+	t.mu.Lock()
+	s := t.open[ids.Span]
+	if s != nil {
+		delete(t.open, ids.Span)
+	}
+	t.mu.Unlock()
+
+	buf := kvBuffers.Get().(*[]attribute.KeyValue)
+	defer func() {
+		clear(*buf)
+		if cap(*buf) <= 64 {
+			kvBuffers.Put(buf)
+		}
+	}()
+	a := attrs{kvs: (*buf)[:0]}
+	spanAttrs(f, e, &a)
+	*buf = a.kvs
+	end := e.Time
+	if s == nil {
+		// The opening event was not seen (the handler was attached later):
+		// the closing one says when the span started.
+		if !hasDuration || ids.Span == "" {
+			return
+		}
+		if end.IsZero() {
+			end = time.Now()
+		}
+		start := attrs{kvs: slices.Clone(a.kvs), tool: a.tool, approvalKind: a.approvalKind, model: a.model}
+		if s = t.begin(f, ids, end.Add(-d.Duration()), &start); s == nil {
+			return
+		}
+		t.mu.Lock()
+		delete(t.open, ids.Span)
+		t.mu.Unlock()
+	} else {
+		// The closing event repeats the opening one's metadata: set only
+		// what is new, sparing the SDK the deduplication.
+		kvs := a.kvs[:0]
+		for _, kv := range a.kvs {
+			if !hasKV(s.startKVs, kv) {
+				kvs = append(kvs, kv)
+			}
+		}
+		s.span.SetAttributes(kvs...)
+	}
+	if end.IsZero() {
+		end = time.Now()
+		if hasDuration {
+			end = s.start.Add(d.Duration())
+		}
+	}
+	if f.kind == kindApproval {
+		outcome := e.Name[len(f.prefix)+1:]
+		s.span.SetAttributes(attribute.String("codex.approval.outcome", outcome))
+	}
+	if r == roleFail {
+		ex := []attribute.KeyValue{
+			attribute.String("exception.type", a.errType),
+			attribute.String("exception.message", a.reason),
+		}
+		if a.stacktrace != "" {
+			ex = append(ex, attribute.String("exception.stacktrace", a.stacktrace))
+		}
+		s.span.AddEvent("exception", trace.WithTimestamp(end), trace.WithAttributes(ex...))
+		s.span.SetStatus(codes.Error, a.reason)
+	}
+	t.endChildren(s, end)
+	s.span.End(trace.WithTimestamp(end))
+}
+
+// kvBuffers hold the attributes of closing events while they are set: the
+// SDK copies them.
+var kvBuffers = sync.Pool{New: func() any { b := make([]attribute.KeyValue, 0, 16); return &b }}
+
+// hasKV reports whether kvs holds kv, comparing scalar values only.
+func hasKV(kvs []attribute.KeyValue, kv attribute.KeyValue) bool {
+	for _, x := range kvs {
+		if x.Key != kv.Key || x.Value.Type() != kv.Value.Type() {
+			continue
+		}
+		switch kv.Value.Type() {
+		case attribute.STRING:
+			return x.Value.AsString() == kv.Value.AsString()
+		case attribute.INT64:
+			return x.Value.AsInt64() == kv.Value.AsInt64()
+		case attribute.BOOL:
+			return x.Value.AsBool() == kv.Value.AsBool()
+		}
+		return false
+	}
+	return false
+}
+
+// endChildren ends the spans still open under s, at end, marked incomplete:
+// a tool call whose completion never came, for example.
+func (t *spanTracker) endChildren(s *openSpan, end time.Time) {
+	t.mu.Lock()
+	var kids []*openSpan
+	for _, id := range s.children {
+		if c := t.open[id]; c != nil {
+			delete(t.open, id)
+			kids = append(kids, c)
+		}
+	}
+	t.mu.Unlock()
+	for _, c := range kids {
+		t.endChildren(c, end)
+		c.span.SetAttributes(attribute.Bool("codex.incomplete", true))
+		c.span.End(trace.WithTimestamp(end))
+	}
+}
+
+// closeAll ends every open span at end, marked incomplete.
+func (t *spanTracker) closeAll(end time.Time) {
+	t.mu.Lock()
+	all := t.open
+	t.open = map[string]*openSpan{}
+	t.mu.Unlock()
+	for _, s := range all {
+		s.span.SetAttributes(attribute.Bool("codex.incomplete", true))
+		s.span.End(trace.WithTimestamp(end))
+	}
+}
+
+// usage records a token usage event on the open spans it belongs to: the
+// turn's own counts on the innermost open turn span, the thread's totals on
+// its thread span.
+func (t *spanTracker) usage(e *telemetry.Event, ids *correlation.IDs) {
+	get := func(k string) (int64, bool) {
+		n, ok := e.Measurement(k)
+		return n.Int64(), ok
+	}
+	t.mu.RLock()
+	var turn, thread *openSpan
+	for s, hops := t.open[ids.Span], 0; s != nil && hops < 64; s, hops = t.open[s.parent], hops+1 {
+		switch s.fam.kind {
+		case kindTurn:
+			if turn == nil {
+				turn = s
+			}
+		case kindThread:
+			if thread == nil {
+				thread = s
+			}
+		}
+	}
+	if s := t.open[ids.ParentSpan]; turn == nil && thread == nil && s != nil && s.fam.kind == kindThread {
+		thread = s
+	}
+	t.mu.RUnlock()
+	set := func(s *openSpan, prefix string) {
+		if s == nil {
+			return
+		}
+		var kvs []attribute.KeyValue
+		for _, m := range []struct{ key, field string }{
+			{keyInputTokens, "input_tokens"},
+			{keyOutputTokens, "output_tokens"},
+			{keyCacheRead, "cached_input_tokens"},
+			{keyCacheWrite, "cache_write_input_tokens"},
+			{"codex.usage.reasoning_output_tokens", "reasoning_output_tokens"},
+		} {
+			if n, ok := get(prefix + m.field); ok {
+				kvs = append(kvs, attribute.Int64(m.key, n))
+			}
+		}
+		s.span.SetAttributes(kvs...)
+	}
+	set(turn, "")
+	set(thread, "total_")
+}
