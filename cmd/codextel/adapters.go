@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"syscall"

@@ -287,7 +287,6 @@ func TestParseTemplate(t *testing.T) {
 	}
 }
 
-
 func TestLiteral(t *testing.T) {
 	for in, want := range map[string]bool{"": true, "plain": true, "{{braces}}": true, "a {x}": false, "{x}": false} {
 		tmpl, err := ParseTemplate(in)

@@ -19,9 +19,11 @@ type fakeTB struct {
 	cleanups   []func()
 }
 
-func (f *fakeTB) Helper()                           {}
-func (f *fakeTB) Name() string                      { return f.name }
-func (f *fakeTB) Errorf(format string, args ...any) { f.errors = append(f.errors, fmt.Sprintf(format, args...)) }
+func (f *fakeTB) Helper()      {}
+func (f *fakeTB) Name() string { return f.name }
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
 func (f *fakeTB) Fatalf(format string, args ...any) { f.Errorf(format, args...); panic("fatal") }
 func (f *fakeTB) Cleanup(fn func())                 { f.cleanups = append(f.cleanups, fn) }
 
