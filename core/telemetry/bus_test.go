@@ -476,7 +476,8 @@ func wantAllocs(t *testing.T, what string, want int, f func()) {
 }
 
 func TestDefault(t *testing.T) {
-	if telemetry.Default() == nil || telemetry.Default() != telemetry.Default() {
+	first, second := telemetry.Default(), telemetry.Default()
+	if first == nil || first != second {
 		t.Fatal("Default is not one bus")
 	}
 }
