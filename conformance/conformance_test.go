@@ -335,3 +335,21 @@ func TestLineDiff(t *testing.T) {
 		t.Errorf("long line diff:\n%s", d)
 	}
 }
+
+// TestDefaultLogger runs core's AttachDefaultLogger, the standard-library
+// handler for quick adoption, through the whole suite.
+func TestDefaultLogger(t *testing.T) {
+	Run(t, func(bus *telemetry.Bus, f Format, w io.Writer) (func(), error) {
+		formatter, err := PythonFormatter(f)
+		if err != nil {
+			return nil, err
+		}
+		detach, err := eventlog.AttachDefaultLogger(bus,
+			eventlog.WithWriter(w), eventlog.WithFormatter(formatter),
+			eventlog.WithLevel(pylog.NotSet), eventlog.WithLoggerEvents("*"))
+		if err != nil {
+			return nil, err
+		}
+		return func() { _ = detach() }, nil
+	})
+}
