@@ -43,7 +43,9 @@ type loggerOption func(*loggerConfig)
 func (f loggerOption) apply(c *loggerConfig) { f(c) }
 
 // WithLevel sets the lowest level written (default INFO, as basicConfig).
-func WithLevel(l pylog.Level) LoggerOption { return loggerOption(func(c *loggerConfig) { c.level = l }) }
+func WithLevel(l pylog.Level) LoggerOption {
+	return loggerOption(func(c *loggerConfig) { c.level = l })
+}
 
 // WithWriter sets where lines go (default os.Stderr, as basicConfig).
 func WithWriter(w io.Writer) LoggerOption { return loggerOption(func(c *loggerConfig) { c.w = w }) }
