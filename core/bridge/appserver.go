@@ -538,7 +538,10 @@ func (a *appServerReader) reply(m rpcMessage) {
 	}
 	delete(a.pending, string(m.ID))
 	s := a.threads[p.threadID]
-	approval := s.approvals[string(m.ID)]
+	approval, ok := s.approvals[string(m.ID)]
+	if !ok { // closed already: its thread ended before the reply
+		return
+	}
 	delete(s.approvals, string(m.ID))
 	decision := "cancel"
 	if m.Error == nil {

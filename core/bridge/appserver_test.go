@@ -1,7 +1,9 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,15 +48,19 @@ func TestAppServerCaptures(t *testing.T) {
 	}
 }
 
+// approvalWire is a small wire log: a thread, a turn, an approved command
+// and a file change whose approval the stream never answers.
+var approvalWire = strings.Join([]string{
+	`{"dir":"s2c","msg":{"method":"thread/started","params":{"thread":{"id":"th"}},"emittedAtMs":1000}}`,
+	`{"dir":"s2c","msg":{"method":"turn/started","params":{"threadId":"th","turn":{"id":"tu"}},"emittedAtMs":1000}}`,
+	`{"dir":"s2c","msg":{"method":"item/commandExecution/requestApproval","id":5,"params":{"threadId":"th","turnId":"tu","itemId":"c1","startedAtMs":2000,"command":"rm -rf /"}}}`,
+	`{"dir":"s2c","msg":{"method":"serverRequest/resolved","params":{"threadId":"th","requestId":5},"emittedAtMs":4500}}`,
+	`{"dir":"c2s","msg":{"id":5,"result":{"decision":{"acceptWithExecpolicyAmendment":{"execpolicy_amendment":["rm"]}}}}}`,
+	`{"dir":"s2c","msg":{"method":"item/fileChange/requestApproval","id":6,"params":{"threadId":"th","turnId":"tu","itemId":"c2","startedAtMs":5000}}}`,
+}, "\n")
+
 func TestApprovalWaitingTime(t *testing.T) {
-	wire := strings.Join([]string{
-		`{"dir":"s2c","msg":{"method":"thread/started","params":{"thread":{"id":"th"}},"emittedAtMs":1000}}`,
-		`{"dir":"s2c","msg":{"method":"turn/started","params":{"threadId":"th","turn":{"id":"tu"}},"emittedAtMs":1000}}`,
-		`{"dir":"s2c","msg":{"method":"item/commandExecution/requestApproval","id":5,"params":{"threadId":"th","turnId":"tu","itemId":"c1","startedAtMs":2000,"command":"rm -rf /"}}}`,
-		`{"dir":"s2c","msg":{"method":"serverRequest/resolved","params":{"threadId":"th","requestId":5},"emittedAtMs":4500}}`,
-		`{"dir":"c2s","msg":{"id":5,"result":{"decision":{"acceptWithExecpolicyAmendment":{"execpolicy_amendment":["rm"]}}}}}`,
-		`{"dir":"s2c","msg":{"method":"item/fileChange/requestApproval","id":6,"params":{"threadId":"th","turnId":"tu","itemId":"c2","startedAtMs":5000}}}`,
-	}, "\n")
+	wire := approvalWire
 	clock := NewStreamClock(nil)
 	bus := telemetry.New(telemetry.WithClock(clock.Now), telemetry.WithThrottle(nil))
 	rec := telemetrytest.Record(t, bus, "codex.approval.*")
@@ -74,4 +80,32 @@ func TestApprovalWaitingTime(t *testing.T) {
 		t.Errorf("approvals %d", sum.Approvals)
 	}
 	rec.WantCatalog()
+}
+
+// FuzzReadAppServer checks that no input panics the app-server reader or
+// stops it early, and that every event it emits matches the catalog.
+func FuzzReadAppServer(f *testing.F) {
+	// Small seeds: the real wire logs carry 10 KiB thread objects, which the
+	// fuzzer mutates slowly; these cover the same messages.
+	f.Add([]byte(approvalWire))
+	f.Add([]byte(`{"method":"turn/completed","params":{"threadId":"t","turn":{"id":"u","status":"failed","error":{"message":"boom"}}}}`))
+	f.Add([]byte(`{"dir":"s2c","msg":{"method":"thread/tokenUsage/updated","params":{"threadId":"t","tokenUsage":{"total":{"inputTokens":5},"last":{"inputTokens":5},"modelContextWindow":9}}}}` + "\n" +
+		`{"dir":"s2c","msg":{"method":"item/started","params":{"threadId":"t","item":{"type":"mcpToolCall","id":"m","server":"s","tool":"x","arguments":{"a":1}}}}}` + "\n" +
+		`{"dir":"s2c","msg":{"method":"item/agentMessage/delta","params":{"threadId":"t","itemId":"m","delta":"hi"}}}`))
+	f.Add([]byte(`{"dir":"c2s","msg":{"id":5,"result":{"decision":"accept"}}}` + "\n" + `{"dir":"s2c","msg":{"method":"thread/started","params":{}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		bus := telemetry.New(telemetry.WithThrottle(nil))
+		var problems []error
+		_ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+			if err := telemetrytest.CheckCatalog(e); err != nil {
+				problems = append(problems, err)
+			}
+		}), "*")
+		if _, err := ReadAppServer(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}, WithMaxLine(4096)); err != nil {
+			t.Fatalf("ReadAppServer: %v", err)
+		}
+		if len(problems) > 0 {
+			t.Fatal(errors.Join(problems...))
+		}
+	})
 }

@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/codextel/codextel/core/instrument"
@@ -116,8 +118,8 @@ func (s *session) finish() {
 	if s.thread == nil {
 		return
 	}
-	for _, a := range s.approvals {
-		a.Resolve("stream_ended")
+	for _, id := range slices.Sorted(maps.Keys(s.approvals)) { // a stable order
+		s.approvals[id].Resolve("stream_ended")
 	}
 	s.approvals = nil
 	abandoned := errors.New("the stream ended before the item completed")
