@@ -277,8 +277,18 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if !b.allow(ctx, name, r, metadata) {
-		return
+	if b.throttles(r) {
+		var v slog.Value
+		found := false
+		for _, a := range metadata {
+			if a.Key == b.throttleKey {
+				v, found = a.Value, true
+				break
+			}
+		}
+		if !b.allow(name, v, found, correlation.From(ctx)) {
+			return
+		}
 	}
 	var e Event
 	e.Name = name
@@ -348,22 +358,14 @@ func (b *Bus) emitEvent(ctx context.Context, e *Event) int {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if r != nil && r.highVolume && b.throttle != nil {
-		var md []slog.Attr
-		if b.throttleKey != "" {
-			for a := range e.Metadata {
-				if a.Key == b.throttleKey {
-					md = []slog.Attr{a}
-					break
-				}
-			}
-		}
-		if !b.allow(ctx, e.Name, r, md) {
-			return 0
-		}
-	}
 	if ids := correlation.From(ctx); ids != nil {
 		e.ids = ids
+	}
+	if b.throttles(r) {
+		v, found := e.Lookup(b.throttleKey)
+		if !b.allow(e.Name, v, found, e.ids) {
+			return 0
+		}
 	}
 	b.clean(e, r)
 	return b.dispatch(ctx, hs[first:], filtered, e)

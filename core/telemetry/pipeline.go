@@ -88,40 +88,32 @@ func (r *rule) drops(key string) bool {
 	return r != nil && slices.Contains(r.drop, key)
 }
 
-// allow asks the throttle whether a high-volume event may pass.
-func (b *Bus) allow(ctx context.Context, name string, r *rule, metadata []slog.Attr) bool {
-	if r == nil || !r.highVolume || b.throttle == nil {
-		return true
+// allow asks the throttle whether a high-volume event may pass. The key is
+// the value of the throttle key field: v when the event's metadata has it
+// (found), else the correlation id of that name in ids.
+func (b *Bus) allow(name string, v slog.Value, found bool, ids *correlation.IDs) bool {
+	key := ""
+	switch {
+	case found:
+		key = v.String()
+	case ids == nil:
+	case b.throttleKey == "correlation_id":
+		key = ids.Correlation
+	case b.throttleKey == "thread_id":
+		key = ids.Thread
+	case b.throttleKey == "turn_id":
+		key = ids.Turn
+	case b.throttleKey == "span_id":
+		key = ids.Span
+	case b.throttleKey == "parent_span_id":
+		key = ids.ParentSpan
 	}
 	b.startTicker()
-	return b.throttle.Allow(name, b.keyOf(ctx, metadata))
+	return b.throttle.Allow(name, key)
 }
 
-// keyOf finds the throttle key's value in the metadata or the correlation ids.
-func (b *Bus) keyOf(ctx context.Context, metadata []slog.Attr) string {
-	for _, a := range metadata {
-		if a.Key == b.throttleKey {
-			return a.Value.String()
-		}
-	}
-	ids := correlation.From(ctx)
-	if ids == nil {
-		return ""
-	}
-	switch b.throttleKey {
-	case "correlation_id":
-		return ids.Correlation
-	case "thread_id":
-		return ids.Thread
-	case "turn_id":
-		return ids.Turn
-	case "span_id":
-		return ids.Span
-	case "parent_span_id":
-		return ids.ParentSpan
-	}
-	return ""
-}
+// throttles reports whether r's events pass the throttle.
+func (b *Bus) throttles(r *rule) bool { return r != nil && r.highVolume && b.throttle != nil }
 
 // add appends one metadata attribute to e after redaction and scrubbing.
 func (b *Bus) add(e *Event, r *rule, a slog.Attr) {
