@@ -135,6 +135,9 @@ var entries = []*Entry{
 		Message:      "Token usage: {input_tokens} input, {output_tokens} output tokens",
 		Doc:          "Token usage changes: at each turn.completed (whose usage is cumulative for the thread; this event gives the turn's delta and the totals) and at each app-server thread/tokenUsage/updated.",
 		Measurements: tokenUsage,
+		Metadata: []Field{
+			{Key: "usage_reset", Type: Bool, Optional: true, Doc: "Present and true when the thread's cumulative count went down since the last report (Codex started counting anew): the counts of this update are then the new totals, never negative."},
+		},
 	},
 	{
 		Name: "codex.turn.diff.updated", Logger: "codex.turn", Level: pylog.Debug, HighVolume: true,
@@ -330,7 +333,18 @@ var entries = []*Entry{
 		Metadata: []Field{
 			{Key: "line", Type: Int, Doc: "The 1-based line number."},
 			{Key: "reason", Type: String, Doc: "What is wrong with it."},
-			{Key: "excerpt", Type: String, Doc: "The start of the line, at most 60 bytes, as valid UTF-8."},
+			{Key: "excerpt", Type: String, Doc: "The start of the line, at most 60 bytes, as valid UTF-8, cut after the whole line (or its first 64 KiB) was scrubbed of secrets."},
+		},
+	},
+	{
+		Name: "codex.bridge.invalid_field", Logger: "codex.bridge", Level: pylog.Warning,
+		Message: "Line {line}: field {field}: {reason}",
+		Doc:     "A member of a Codex stream's line has an unexpected type (a number as a string, a fraction or out-of-range number for a count, a number for an id); the bridge reads it leniently, keeps the rest of the line, and reports the member.",
+		Metadata: []Field{
+			{Key: "line", Type: Int, Doc: "The 1-based line number."},
+			{Key: "field", Type: String, Doc: "The member's path in the line, its keys joined by dots (item.exit_code, usage.input_tokens, msg.params.threadId)."},
+			{Key: "reason", Type: String, Doc: "What was expected, what came, and what the bridge took instead."},
+			{Key: "excerpt", Type: String, Doc: "The start of the member's value as JSON, at most 60 bytes, as valid UTF-8, cut after the whole value was scrubbed of secrets."},
 		},
 	},
 	{

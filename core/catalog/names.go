@@ -37,6 +37,7 @@ const (
 
 	// ThreadTokenUsageUpdated is codex.thread.token_usage.updated, logged by codex.thread at DEBUG: "Token usage: {input_tokens} input, {output_tokens} output tokens".
 	// Measurements: input_tokens (int), cached_input_tokens (int), cache_write_input_tokens (int), output_tokens (int), reasoning_output_tokens (int), total_input_tokens (int), total_cached_input_tokens (int), total_cache_write_input_tokens (int), total_output_tokens (int), total_reasoning_output_tokens (int), model_context_window (int, optional).
+	// Metadata: usage_reset (bool, optional).
 	ThreadTokenUsageUpdated = "codex.thread.token_usage.updated"
 
 	// TurnDiffUpdated is codex.turn.diff.updated, logged by codex.turn at DEBUG: "Turn diff updated ({diff_bytes} bytes)".
@@ -151,6 +152,10 @@ const (
 	// BridgeInvalidLine is codex.bridge.invalid_line, logged by codex.bridge at WARNING: "Skipping line {line}: {reason}".
 	// Metadata: line (int), reason (string), excerpt (string).
 	BridgeInvalidLine = "codex.bridge.invalid_line"
+
+	// BridgeInvalidField is codex.bridge.invalid_field, logged by codex.bridge at WARNING: "Line {line}: field {field}: {reason}".
+	// Metadata: line (int), field (string), reason (string), excerpt (string).
+	BridgeInvalidField = "codex.bridge.invalid_field"
 
 	// TelemetryHandlerFailure is codex.telemetry.handler.failure, logged by codex.telemetry at ERROR: "Handler {handler_id} failed on {event}: {reason}".
 	// Metadata: handler_id (string), event (string), kind (string), reason (string), stacktrace (string).

@@ -97,6 +97,17 @@ func (u Usage) Sub(v Usage) Usage {
 // request's), total the thread's so far; contextWindow is 0 when unknown.
 // codex.thread.token_usage.updated.
 func (c Codex) TokenUsage(ctx context.Context, last, total Usage, contextWindow int64) {
+	c.tokenUsage(ctx, last, total, contextWindow, false)
+}
+
+// TokenUsageReset reports token usage like [Codex.TokenUsage] after the
+// thread's cumulative count went down (Codex started counting anew): the
+// event carries usage_reset=true, and last is normally the new total.
+func (c Codex) TokenUsageReset(ctx context.Context, last, total Usage, contextWindow int64) {
+	c.tokenUsage(ctx, last, total, contextWindow, true)
+}
+
+func (c Codex) tokenUsage(ctx context.Context, last, total Usage, contextWindow int64, reset bool) {
 	ms := []telemetry.Measurement{
 		telemetry.Int("input_tokens", last.InputTokens),
 		telemetry.Int("cached_input_tokens", last.CachedInputTokens),
@@ -111,6 +122,10 @@ func (c Codex) TokenUsage(ctx context.Context, last, total Usage, contextWindow 
 	}
 	if contextWindow > 0 {
 		ms = append(ms, telemetry.Int("model_context_window", contextWindow))
+	}
+	if reset {
+		c.emit(ctx, catalog.ThreadTokenUsageUpdated, ms, slog.Bool("usage_reset", true))
+		return
 	}
 	c.emit(ctx, catalog.ThreadTokenUsageUpdated, ms)
 }
@@ -163,4 +178,13 @@ func (c Codex) CompactionFailed(ctx context.Context, reason string) {
 func (c Codex) InvalidLine(ctx context.Context, line int, reason, excerpt string) {
 	c.emit(ctx, catalog.BridgeInvalidLine, nil,
 		slog.Int("line", line), slog.String("reason", reason), slog.String("excerpt", excerpt))
+}
+
+// InvalidField reports a member of a line of a Codex stream that had an
+// unexpected type and was read leniently: codex.bridge.invalid_field. field
+// is the member's path in the line (item.exit_code); excerpt the start of its
+// value, scrubbed by the caller before it was cut.
+func (c Codex) InvalidField(ctx context.Context, line int, field, reason, excerpt string) {
+	c.emit(ctx, catalog.BridgeInvalidField, nil,
+		slog.Int("line", line), slog.String("field", field), slog.String("reason", reason), slog.String("excerpt", excerpt))
 }

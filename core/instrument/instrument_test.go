@@ -32,12 +32,14 @@ func lifecycle(codex instrument.Codex) {
 	codex.CompactionStarted(tctx)
 	codex.CompactionCompleted(tctx, 1200)
 	codex.TokenUsage(tctx, instrument.Usage{InputTokens: 10, OutputTokens: 2}, instrument.Usage{InputTokens: 30, OutputTokens: 5}, 272000)
+	codex.TokenUsageReset(tctx, instrument.Usage{InputTokens: 4}, instrument.Usage{InputTokens: 4}, 0)
 	retry := true
 	codex.Error(tctx, "Reconnecting... 1/5", &retry)
 	turn.Complete()
 	_, turn2 := thread.StartTurn(ctx, instrument.TurnInfo{})
 	turn2.Fail(errors.New("rate limited"))
 	codex.InvalidLine(ctx, 9, "malformed JSON", "{oops")
+	codex.InvalidField(ctx, 10, "item.exit_code", "want an integer, got a string: read as 0", `"0"`)
 	thread.Fail(errors.New("last turn failed"))
 }
 
@@ -54,10 +56,10 @@ func TestLifecycleMatchesCatalog(t *testing.T) {
 			"codex.approval.requested", "codex.approval.denied",
 			"codex.item.reasoning", "codex.item.todo_list.updated", "codex.item.agent_message",
 			"codex.turn.diff.updated", "codex.turn.compaction.started", "codex.turn.compaction.completed",
-			"codex.thread.token_usage.updated", "codex.error",
+			"codex.thread.token_usage.updated", "codex.thread.token_usage.updated", "codex.error",
 			"codex.turn.completed",
 			"codex.turn.start", "codex.turn.failed",
-			"codex.bridge.invalid_line",
+			"codex.bridge.invalid_line", "codex.bridge.invalid_field",
 			"codex.thread.exception",
 		)
 		rec.WantCatalog()
@@ -76,6 +78,26 @@ func TestLifecycleMatchesCatalog(t *testing.T) {
 			t.Error("thread exception does not count 2 turns")
 		}
 	}
+}
+
+func TestTokenUsageReset(t *testing.T) {
+	bus := telemetry.New(telemetry.WithThrottle(nil))
+	rec := telemetrytest.Record(t, bus)
+	codex := instrument.Codex{Bus: bus}
+	ctx := context.Background()
+	codex.TokenUsage(ctx, instrument.Usage{InputTokens: 1}, instrument.Usage{InputTokens: 1}, 0)
+	codex.TokenUsageReset(ctx, instrument.Usage{InputTokens: 4}, instrument.Usage{InputTokens: 4}, 0)
+	events := rec.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2", len(events))
+	}
+	if _, ok := events[0].Lookup("usage_reset"); ok {
+		t.Error("usage_reset on an ordinary update")
+	}
+	if v, ok := events[1].Lookup("usage_reset"); !ok || !v.Bool() {
+		t.Errorf("usage_reset = %v, %v on a reset, want true", v, ok)
+	}
+	rec.WantCatalog()
 }
 
 func mustInt(t *testing.T, e telemetry.Event, key string) int64 {

@@ -58,6 +58,19 @@ func WithScrubber(s *scrub.Scrubber) Option {
 	return optionFunc(func(b *Bus) { b.scrubber = s })
 }
 
+// ScrubString returns s with the secrets the bus's scrubber finds replaced,
+// as the bus would scrub it in an event's metadata; s itself when the bus
+// has no scrubber, or b is nil. Code that cuts text before emitting it (an
+// excerpt) scrubs the whole text first, so that a secret cut in half cannot
+// leak its first part.
+func (b *Bus) ScrubString(s string) string {
+	if b == nil || b.scrubber == nil {
+		return s
+	}
+	clean, _ := b.scrubber.String(s)
+	return clean
+}
+
 // WithThrottle sets the throttle applied to high-volume events; nil turns
 // throttling off. [New] uses throttle.New(), whose defaults its package
 // documents.

@@ -100,6 +100,27 @@ func TestScrubbingBeforeHandlers(t *testing.T) {
 	}
 }
 
+func TestScrubString(t *testing.T) {
+	const secret = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd"
+	var nilBus *telemetry.Bus
+	tests := []struct {
+		name string
+		bus  *telemetry.Bus
+		in   string
+		want string
+	}{
+		{"default scrubber", telemetry.New(), "key " + secret + " end", "key [REDACTED] end"},
+		{"nothing to scrub", telemetry.New(), "plain text", "plain text"},
+		{"no scrubber", telemetry.New(telemetry.WithScrubber(nil)), "key " + secret, "key " + secret},
+		{"nil bus", nilBus, "key " + secret, "key " + secret},
+	}
+	for _, tt := range tests {
+		if got := tt.bus.ScrubString(tt.in); got != tt.want {
+			t.Errorf("%s: ScrubString(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestThrottleExactAccounting floods a high-volume event from several
 // goroutines: every event offered is either delivered or counted in a
 // codex.telemetry.dropped summary, exactly; lifecycle events are never
