@@ -110,7 +110,7 @@ func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opt
 		}
 		var tooLong *lines.TooLongError
 		if errors.As(err, &tooLong) {
-			a.bad(tooLong.Line, tooLong.Error(), tooLong.Excerpt)
+			a.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
 			continue
 		}
 		if err != nil {
@@ -149,9 +149,13 @@ type pendingApproval struct {
 	itemID   string
 }
 
-func (a *appServerReader) bad(n int, reason, excerpt string) {
-	a.sum.BadLines++
-	a.codex.InvalidLine(a.root, n, reason, excerpt)
+func (a *appServerReader) bad(n int, reason string, text []byte) {
+	badLine(a.codex, a.root, a.sum, n, reason, text)
+}
+
+// fields reports the members of line n that were read leniently.
+func (a *appServerReader) fields(n int, repairs []repair) {
+	invalidFields(a.codex, a.root, a.sum, n, "", repairs)
 }
 
 // session returns the thread's session, making one for a thread the stream
@@ -190,22 +194,29 @@ func (a *appServerReader) line(n int, raw []byte) {
 		return
 	}
 	if !utf8.Valid(trimmed) {
-		a.bad(n, "invalid UTF-8", lines.Excerpt(trimmed))
+		a.bad(n, "invalid UTF-8", trimmed)
 		return
 	}
 	var w wireLine
-	if err := json.Unmarshal(trimmed, &w); err != nil {
-		a.bad(n, "not a JSON object: "+jsonError(err), lines.Excerpt(trimmed))
+	repairs, err := decodeLenient(trimmed, &w)
+	if err != nil {
+		a.bad(n, "not a JSON object: "+jsonError(err), trimmed)
 		return
 	}
 	msgBytes := []byte(w.Msg)
-	dir := w.Dir
+	dir, prefix := w.Dir, "msg."
 	if w.Msg == nil { // a bare message, as the server sends it
-		msgBytes, dir = trimmed, "s2c"
+		msgBytes, dir, prefix, repairs = trimmed, "s2c", "", nil
 	}
 	var m rpcMessage
-	if err := json.Unmarshal(msgBytes, &m); err != nil {
-		a.bad(n, "not a JSON-RPC message: "+jsonError(err), lines.Excerpt(trimmed))
+	msgRepairs, err := decodeLenient(msgBytes, &m)
+	if err != nil {
+		a.bad(n, "not a JSON-RPC message: "+jsonError(err), trimmed)
+		return
+	}
+	repairs = append(repairs, prefixed(prefix, msgRepairs)...)
+	if dir != "s2c" && dir != "c2s" {
+		a.bad(n, fmt.Sprintf(`"dir" is %q, want "s2c" or "c2s"`, dir), trimmed)
 		return
 	}
 	a.clock.observe(m.EmittedAtMs)
@@ -214,16 +225,25 @@ func (a *appServerReader) line(n int, raw []byte) {
 	}
 	switch {
 	case dir == "c2s" && m.Method == "" && m.ID != nil:
+		a.fields(n, repairs)
 		a.reply(m)
 	case dir == "c2s" && m.Method == "turn/start":
-		a.rememberInput(m.Params)
+		a.rememberInput(n, prefix, m.Params, repairs)
 	case dir == "s2c" && m.Method != "":
-		if err := a.serverMessage(m); err != nil {
-			a.bad(n, fmt.Sprintf("%s: %v", m.Method, err), lines.Excerpt(trimmed))
+		if err := a.serverMessage(n, prefix, m, repairs); err != nil {
+			a.bad(n, fmt.Sprintf("%s: %v", m.Method, err), trimmed)
 		}
-	case dir != "s2c" && dir != "c2s":
-		a.bad(n, fmt.Sprintf(`"dir" is %q, want "s2c" or "c2s"`, dir), lines.Excerpt(trimmed))
+	default:
+		a.fields(n, repairs)
 	}
+}
+
+// prefixed puts prefix before the paths of repairs.
+func prefixed(prefix string, repairs []repair) []repair {
+	for i := range repairs {
+		repairs[i].path = prefix + repairs[i].path
+	}
+	return repairs
 }
 
 // params of the server messages the reader uses; unknown fields are ignored.
@@ -299,14 +319,20 @@ func (u appUsage) usage() instrument.Usage {
 	}
 }
 
-// serverMessage handles a notification or request from the server.
-func (a *appServerReader) serverMessage(m rpcMessage) error {
+// serverMessage handles a notification or request from the server, line n
+// of the stream, whose members are under prefix; repairs are those of the
+// line's outer layers, reported with the params' own once the message is
+// read.
+func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repairs []repair) error {
 	var p threadParams
 	if len(m.Params) > 0 {
-		if err := json.Unmarshal(m.Params, &p); err != nil {
+		rs, err := decodeLenient(m.Params, &p)
+		if err != nil {
 			return errors.New(jsonError(err))
 		}
+		repairs = append(repairs, prefixed(prefix+"params.", rs)...)
 	}
+	a.fields(n, repairs)
 	if p.Item != nil {
 		a.clock.observe(max(p.Item.StartedAtMs, p.Item.CompletedAtMs))
 	}
@@ -366,7 +392,11 @@ func (a *appServerReader) serverMessage(m rpcMessage) error {
 		}
 		s := a.session(threadID)
 		total := p.TokenUsage.Total.usage()
-		a.codex.TokenUsage(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
+		if decreased(total, s.usage) {
+			a.codex.TokenUsageReset(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
+		} else {
+			a.codex.TokenUsage(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
+		}
 		s.usage, a.sum.Usage = total, total
 	case "turn/diff/updated":
 		a.codex.TurnDiff(a.session(threadID).ctx(), p.Diff)
@@ -392,8 +422,9 @@ func (a *appServerReader) serverMessage(m rpcMessage) error {
 	return nil
 }
 
-// rememberInput keeps the text of a turn/start request for the turn span.
-func (a *appServerReader) rememberInput(params json.RawMessage) {
+// rememberInput keeps the text of a turn/start request, line n, for the
+// turn span.
+func (a *appServerReader) rememberInput(n int, prefix string, params json.RawMessage, repairs []repair) {
 	var p struct {
 		ThreadID string `json:"threadId"`
 		Input    []struct {
@@ -401,7 +432,9 @@ func (a *appServerReader) rememberInput(params json.RawMessage) {
 			Text string `json:"text"`
 		} `json:"input"`
 	}
-	if json.Unmarshal(params, &p) != nil {
+	rs, err := decodeLenient(params, &p)
+	a.fields(n, append(repairs, prefixed(prefix+"params.", rs)...))
+	if err != nil {
 		return
 	}
 	var texts []string

@@ -21,7 +21,9 @@ import (
 const DefaultMaxLine = 16 << 20
 
 // ErrLegacyFormat is returned for a stream in the {"id","msg"} format that
-// `codex exec --json` printed before 2025-10.
+// `codex exec --json` printed before 2025-10: one whose first line (blank
+// and comment lines aside) is in that format. A line in that format later in
+// a stream is reported as a bad line like any other.
 var ErrLegacyFormat = errors.New(`bridge: this is the legacy {"id", "msg"} event format of Codex CLIs before 2025-10; codextel reads the format of Codex 0.46 and later: upgrade the Codex CLI`)
 
 // An Option configures a reader.
@@ -58,6 +60,7 @@ func newConfig(opts []Option) config {
 type Summary struct {
 	Lines       int // lines read, blank and comment lines included
 	BadLines    int // lines reported as codex.bridge.invalid_line
+	BadFields   int // members read leniently and reported as codex.bridge.invalid_field
 	Threads     int
 	Turns       int
 	TurnsFailed int
@@ -87,7 +90,7 @@ func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...
 		}
 		var tooLong *lines.TooLongError
 		if errors.As(err, &tooLong) {
-			x.bad(tooLong.Line, tooLong.Error(), tooLong.Excerpt)
+			x.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
 			continue
 		}
 		if err != nil {
@@ -164,11 +167,11 @@ type execReader struct {
 	*session
 	pending string // a top-level error line held until the next line
 	hasPend bool
+	seen    bool // a line other than a blank or comment line has been read
 }
 
-func (x *execReader) bad(line int, reason, excerpt string) {
-	x.sum.BadLines++
-	x.codex.InvalidLine(x.ctx(), line, reason, excerpt)
+func (x *execReader) bad(line int, reason string, text []byte) {
+	badLine(x.codex, x.ctx(), x.sum, line, reason, text)
 }
 
 // line handles one line; it returns an error only for the legacy format.
@@ -177,22 +180,30 @@ func (x *execReader) line(n int, raw []byte) error {
 	if len(trimmed) == 0 || trimmed[0] == '#' {
 		return nil
 	}
+	first := !x.seen
+	x.seen = true
 	if !utf8.Valid(trimmed) {
-		x.bad(n, "invalid UTF-8", lines.Excerpt(trimmed))
+		x.bad(n, "invalid UTF-8", trimmed)
 		return nil
 	}
 	var l execLine
-	if err := json.Unmarshal(trimmed, &l); err != nil {
-		x.bad(n, "not a JSON object: "+jsonError(err), lines.Excerpt(trimmed))
+	repairs, err := decodeLenient(trimmed, &l)
+	if err != nil {
+		x.bad(n, "not a JSON object: "+jsonError(err), trimmed)
 		return nil
 	}
 	if l.Type == "" {
-		if l.ID != nil && l.Msg != nil {
+		switch {
+		case l.ID != nil && l.Msg != nil && first:
 			return fmt.Errorf("line %d: %w", n, ErrLegacyFormat)
+		case l.ID != nil && l.Msg != nil:
+			x.bad(n, `a line in the legacy {"id", "msg"} format, in a stream of the current format`, trimmed)
+		default:
+			x.bad(n, `no "type" member`, trimmed)
 		}
-		x.bad(n, `no "type" member`, lines.Excerpt(trimmed))
 		return nil
 	}
+	invalidFields(x.codex, x.ctx(), x.sum, n, "", repairs)
 	if l.Type != "error" && l.Type != "turn.failed" {
 		x.flushError()
 	}
@@ -230,7 +241,7 @@ func (x *execReader) line(n int, raw []byte) error {
 		x.pending, x.hasPend = l.Message, true
 	case "item.started", "item.updated", "item.completed":
 		if l.Item == nil {
-			x.bad(n, fmt.Sprintf(`%s without an "item"`, l.Type), lines.Excerpt(trimmed))
+			x.bad(n, fmt.Sprintf(`%s without an "item"`, l.Type), trimmed)
 			return nil
 		}
 		if l.Item.Type == "web_search" {

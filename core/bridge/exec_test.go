@@ -117,7 +117,7 @@ func TestExecBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.BadLines != 6 || sum.Lines != 13 || sum.Turns != 1 {
+	if sum.BadLines != 5 || sum.BadFields != 1 || sum.Lines != 13 || sum.Turns != 1 || sum.Tools != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 	var reasons []string
@@ -133,23 +133,85 @@ func TestExecBadInput(t *testing.T) {
 		"3: invalid UTF-8",
 		`4: no "type" member`,
 		`5: item.completed without an "item"`,
-		`6: not a JSON object: member "item.exit_code" has the wrong type (string)`,
 		"12: line 12: over 150 bytes",
 	}
 	if d := telemetrytest.Diff(want, reasons); d != "" {
 		t.Errorf("invalid lines (-want +got):\n%s", d)
 	}
+	// Line 6 is kept: its command completes, without the exit code it
+	// could not read, and the member is reported.
+	if e, ok := rec.Find("codex.bridge.invalid_field"); !ok || e.String() == "" {
+		t.Error("no codex.bridge.invalid_field for line 6")
+	} else if f, _ := e.Lookup("field"); f.String() != "item.exit_code" {
+		t.Errorf("invalid_field names %q, want item.exit_code", f)
+	}
+	if _, ok := rec.Find("codex.tool.success"); !ok {
+		t.Error("the command of line 6 did not succeed")
+	}
 	rec.WantCatalog()
 }
 
+// TestExecLegacyFormat: a stream whose first line is in the legacy format
+// is rejected; a legacy line later in a modern stream is a bad line, and
+// reading goes on.
 func TestExecLegacyFormat(t *testing.T) {
-	bus, _ := newBus(t)
-	_, err := ReadExec(context.Background(),
-		strings.NewReader(`{"id":"0","msg":{"type":"session_configured","model":"o3"}}`+"\n"),
-		instrument.Codex{Bus: bus})
-	if !errors.Is(err, ErrLegacyFormat) || !strings.Contains(err.Error(), "line 1") {
-		t.Errorf("err = %v, want ErrLegacyFormat on line 1", err)
+	const legacy = `{"id":"0","msg":{"type":"session_configured","model":"o3"}}`
+	tests := []struct {
+		name    string
+		input   []string
+		errLine string // "" when the stream is read
+		bad     []string
+	}{
+		{"first line", []string{legacy, `{"type":"turn.started"}`}, "line 1", nil},
+		{"after blank and comment lines", []string{"", "# captured", legacy}, "line 3", nil},
+		{"inside a modern stream", []string{
+			`{"type":"thread.started","thread_id":"t"}`, `{"type":"turn.started"}`, legacy,
+			`{"type":"turn.completed","usage":{"input_tokens":1}}`,
+		}, "", []string{`3: a line in the legacy {"id", "msg"} format, in a stream of the current format`}},
+		{"after a bad line", []string{`not json`, legacy}, "", []string{
+			"1: not a JSON object: invalid character 'o' in literal null (expecting 'u') (at byte 2)",
+			`2: a line in the legacy {"id", "msg"} format, in a stream of the current format`,
+		}},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bus, rec := newBus(t)
+			sum, err := ReadExec(context.Background(), strings.NewReader(strings.Join(tt.input, "\n")), instrument.Codex{Bus: bus})
+			if tt.errLine != "" {
+				if !errors.Is(err, ErrLegacyFormat) || !strings.Contains(err.Error(), tt.errLine) {
+					t.Errorf("err = %v, want ErrLegacyFormat on %s", err, tt.errLine)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := telemetrytest.Diff(tt.bad, invalidLines(rec)); d != "" {
+				t.Errorf("invalid lines (-want +got):\n%s", d)
+			}
+			if sum.BadLines != len(tt.bad) {
+				t.Errorf("BadLines %d, want %d", sum.BadLines, len(tt.bad))
+			}
+			if tt.name == "inside a modern stream" && (sum.Turns != 1 || sum.TurnsFailed != 0) {
+				t.Errorf("the turn did not complete: %+v", sum)
+			}
+			rec.WantCatalog()
+		})
+	}
+}
+
+// invalidLines lists the recorded codex.bridge.invalid_line events as
+// "line: reason".
+func invalidLines(rec *telemetrytest.Recorder) []string {
+	var out []string
+	for _, e := range rec.Events() {
+		if e.Name == "codex.bridge.invalid_line" {
+			line, _ := e.Lookup("line")
+			reason, _ := e.Lookup("reason")
+			out = append(out, line.String()+": "+reason.String())
+		}
+	}
+	return out
 }
 
 func TestFirstItemID(t *testing.T) {

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -21,17 +22,19 @@ type session struct {
 	threadCtx context.Context
 	turn      *instrument.Turn
 	turnCtx   context.Context
-	lastTurn  error            // the failure of the last turn, nil when it completed
-	usage     instrument.Usage // the last cumulative usage
-	open      map[string]openItem
-	order     []string // ids of open items, in start order
+	lastTurn  error               // the failure of the last turn, nil when it completed
+	usage     instrument.Usage    // the last cumulative usage
+	open      map[string]openItem // the items started and not yet completed
+	started   uint64              // items started in the thread, for openItem.seq
 	approvals map[string]*instrument.Approval
 }
 
-// openItem is a started tool or MCP call.
+// openItem is a started tool or MCP call. Only open items are kept, so a
+// thread's memory does not grow with the calls it has finished.
 type openItem struct {
 	tool *instrument.Tool
 	mcp  *instrument.MCPToolCall
+	seq  uint64 // the start order: items left open end in it
 }
 
 func newSession(codex instrument.Codex, root context.Context, sum *Summary) *session {
@@ -80,11 +83,24 @@ func (s *session) ensureTurn(source string) {
 }
 
 // cumulativeUsage reports a thread-cumulative usage as the change since the
-// last report and the total.
+// last report and the total. A total below the last one in any count means
+// Codex started counting anew: the event says so (usage_reset) and the
+// change is the new total, never negative.
 func (s *session) cumulativeUsage(total instrument.Usage, contextWindow int64) {
-	s.codex.TokenUsage(s.ctx(), total.Sub(s.usage), total, contextWindow)
+	if decreased(total, s.usage) {
+		s.codex.TokenUsageReset(s.ctx(), total, total, contextWindow)
+	} else {
+		s.codex.TokenUsage(s.ctx(), total.Sub(s.usage), total, contextWindow)
+	}
 	s.usage = total
 	s.sum.Usage = total
+}
+
+// decreased reports whether some count of u is below the same count of v.
+func decreased(u, v instrument.Usage) bool {
+	return u.InputTokens < v.InputTokens || u.CachedInputTokens < v.CachedInputTokens ||
+		u.CacheWriteInputTokens < v.CacheWriteInputTokens || u.OutputTokens < v.OutputTokens ||
+		u.ReasoningOutputTokens < v.ReasoningOutputTokens
 }
 
 func (s *session) endTurn(err error) {
@@ -107,8 +123,9 @@ func (s *session) track(id string, o openItem) {
 		s.open = make(map[string]openItem)
 	}
 	s.sum.Tools++
+	s.started++
+	o.seq = s.started
 	s.open[id] = o
-	s.order = append(s.order, id)
 }
 
 // finish ends the thread at the end of its stream: open approvals are
@@ -123,11 +140,8 @@ func (s *session) finish() {
 	}
 	s.approvals = nil
 	abandoned := errors.New("the stream ended before the item completed")
-	for _, id := range s.order {
-		it, ok := s.open[id]
-		if !ok {
-			continue
-		}
+	left := slices.SortedFunc(maps.Values(s.open), func(a, b openItem) int { return cmp.Compare(a.seq, b.seq) })
+	for _, it := range left {
 		s.sum.ToolsFailed++
 		if it.mcp != nil {
 			it.mcp.Fail(abandoned, nil)
@@ -135,7 +149,7 @@ func (s *session) finish() {
 			it.tool.Fail(instrument.StatusAbandoned, abandoned, instrument.ToolResult{})
 		}
 	}
-	s.open, s.order = nil, nil
+	s.open, s.started = nil, 0
 	switch {
 	case s.turn != nil:
 		s.endTurn(errors.New("the stream ended before the turn finished"))

@@ -12,11 +12,20 @@ import (
 	"unicode/utf8"
 )
 
+// HeadLimit is how much of a line over the limit a [TooLongError] keeps in
+// Head: enough to scrub a secret that starts in the excerpt as a whole.
+const HeadLimit = 64 << 10
+
 // A TooLongError reports a line over the limit; the line has been skipped.
 type TooLongError struct {
 	Line    int
 	Limit   int
 	Excerpt string // the start of the line, at most 60 bytes, valid UTF-8
+	// Head is the start of the line, at most HeadLimit bytes, as read (it
+	// may end inside a rune), valid until the Reader's next call. Callers
+	// that scrub secrets from the excerpt scrub Head and cut the result, so
+	// that a secret the 60-byte cut would halve is still found whole.
+	Head []byte
 }
 
 func (e *TooLongError) Error() string {
@@ -50,11 +59,14 @@ func (l *Reader) Next() ([]byte, error) {
 		chunk, err := l.r.ReadSlice('\n')
 		switch {
 		case over:
+			if len(l.buf) < HeadLimit {
+				l.buf = append(l.buf, chunk[:min(len(chunk), HeadLimit-len(l.buf))]...)
+			}
 		case len(l.buf)+len(chunk) <= l.limit+1: // +1: the newline
 			l.buf = append(l.buf, chunk...)
 		default:
 			over = true
-			l.buf = append(l.buf, chunk[:min(len(chunk), 60)]...)
+			l.buf = append(l.buf, chunk[:min(len(chunk), max(HeadLimit-len(l.buf), 0))]...)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
@@ -67,7 +79,8 @@ func (l *Reader) Next() ([]byte, error) {
 		}
 		l.line++
 		if over {
-			return nil, &TooLongError{Line: l.line, Limit: l.limit, Excerpt: Excerpt(l.buf)}
+			head := bytes.TrimSuffix(l.buf[:min(len(l.buf), HeadLimit)], []byte{'\n'})
+			return nil, &TooLongError{Line: l.line, Limit: l.limit, Excerpt: Excerpt(head), Head: head}
 		}
 		line := bytes.TrimSuffix(l.buf, []byte{'\n'})
 		return bytes.TrimSuffix(line, []byte{'\r'}), nil
