@@ -48,7 +48,8 @@ func decodeLenient(data []byte, v any) ([]repair, error) {
 		if !errors.As(err, &te) || te.Field == "" || te.Type == nil {
 			return nil, err
 		}
-		fixed, rs := repairPath(data, strings.Split(te.Field, "."), te.Type)
+		path := strings.Split(te.Field, ".")
+		fixed, rs := repairPath(data, path, te.Type, fieldType(reflect.TypeOf(v), path))
 		if len(rs) == 0 {
 			return nil, err // the reported member was not found: give up
 		}
@@ -68,13 +69,46 @@ type valueSpan struct {
 	path       string
 }
 
+// fieldType returns the Go type of the field at path in t (nil when there is
+// none), through pointers and lists, matching json names as encoding/json
+// does, without regard to case.
+func fieldType(t reflect.Type, path []string) reflect.Type {
+	for _, name := range path {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		found := false
+		for f := range t.Fields() {
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if tag == "" {
+				tag = f.Name
+			}
+			if f.IsExported() && tag != "-" && strings.EqualFold(tag, name) {
+				t, found = f.Type, true
+				break
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
+	return t
+}
+
 // repairPath replaces, in a copy of data, every value at path (object keys,
 // matched as encoding/json matches them, without regard to case; lists on
-// the way are walked element by element) that does not fit typ.
-func repairPath(data []byte, path []string, typ reflect.Type) ([]byte, []repair) {
+// the way are walked element by element) that does not fit typ. field is
+// the type of the Go field at path: when it is a list (and typ the type of
+// its elements), a list at path is repaired element by element; otherwise
+// a value at path is repaired whole.
+func repairPath(data []byte, path []string, typ, field reflect.Type) ([]byte, []repair) {
 	var spans []valueSpan
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if findValues(dec, data, path, "", typ, &spans) != nil {
+	elements := field != nil && isList(field) && !isList(typ)
+	if findValues(dec, data, path, "", typ, elements, &spans) != nil {
 		return nil, nil
 	}
 	if len(spans) == 0 {
@@ -96,7 +130,7 @@ func repairPath(data []byte, path []string, typ reflect.Type) ([]byte, []repair)
 
 // findValues reads the object dec is at (data is dec's input) and records
 // the spans of the values at path that do not fit typ.
-func findValues(dec *json.Decoder, data []byte, path []string, prefix string, typ reflect.Type, spans *[]valueSpan) error {
+func findValues(dec *json.Decoder, data []byte, path []string, prefix string, typ reflect.Type, elements bool, spans *[]valueSpan) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -117,7 +151,7 @@ func findValues(dec *json.Decoder, data []byte, path []string, prefix string, ty
 			}
 			continue
 		}
-		if err := findIn(dec, data, start, path[1:], prefix+key, typ, spans); err != nil {
+		if err := findIn(dec, data, start, path[1:], prefix+key, typ, elements, spans); err != nil {
 			return err
 		}
 	}
@@ -126,10 +160,11 @@ func findValues(dec *json.Decoder, data []byte, path []string, prefix string, ty
 }
 
 // findIn handles the value starting at data[start] that the path so far
-// (name) leads to; rest is what remains of the path.
-func findIn(dec *json.Decoder, data []byte, start int, rest []string, name string, typ reflect.Type, spans *[]valueSpan) error {
+// (name) leads to; rest is what remains of the path, and elements says
+// whether a list at its end is repaired element by element.
+func findIn(dec *json.Decoder, data []byte, start int, rest []string, name string, typ reflect.Type, elements bool, spans *[]valueSpan) error {
 	switch {
-	case start < len(data) && data[start] == '[' && (len(rest) > 0 || !isList(typ)):
+	case start < len(data) && data[start] == '[' && (len(rest) > 0 || elements):
 		// A list on the way, or a list whose elements are of typ: each
 		// element in turn.
 		if _, err := dec.Token(); err != nil {
@@ -137,14 +172,14 @@ func findIn(dec *json.Decoder, data []byte, start int, rest []string, name strin
 		}
 		for i := 0; dec.More(); i++ {
 			at := valueStart(data, int(dec.InputOffset()))
-			if err := findIn(dec, data, at, rest, fmt.Sprintf("%s[%d]", name, i), typ, spans); err != nil {
+			if err := findIn(dec, data, at, rest, fmt.Sprintf("%s[%d]", name, i), typ, elements && len(rest) > 0, spans); err != nil {
 				return err
 			}
 		}
 		_, err := dec.Token() // ']'
 		return err
 	case len(rest) > 0 && start < len(data) && data[start] == '{':
-		return findValues(dec, data, rest, name+".", typ, spans)
+		return findValues(dec, data, rest, name+".", typ, elements, spans)
 	case len(rest) > 0:
 		return skipValue(dec)
 	}
