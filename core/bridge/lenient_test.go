@@ -104,8 +104,8 @@ func TestExecInvalidFields(t *testing.T) {
 			fields: []string{"3 usage.output_tokens: want an integer, got a number: out of range, clamped to -9223372036854775808 [-1e300]"},
 		},
 		{
-			name:   "integer float and number in a string",
-			lines:  []string{start, turn, usage(`"input_tokens":1.2e3,"cached_input_tokens":" 7 ","output_tokens":"2.0"`)},
+			name:  "integer float and number in a string",
+			lines: []string{start, turn, usage(`"input_tokens":1.2e3,"cached_input_tokens":" 7 ","output_tokens":"2.0"`)},
 			fields: []string{
 				"3 usage.input_tokens: want an integer, got a number: read as 1200 [1.2e3]",
 				`3 usage.cached_input_tokens: want an integer, got a string: read as 7 [" 7 "]`,
@@ -168,8 +168,8 @@ func TestExecInvalidFields(t *testing.T) {
 			},
 		},
 		{
-			name:   "boolean as a string, text as a number, in a list",
-			lines:  []string{start, turn, `{"type":"item.completed","item":{"id":"item_2","type":"todo_list","items":[{"text":"a","completed":"true"},{"text":5,"completed":1}]}}`, done},
+			name:  "boolean as a string, text as a number, in a list",
+			lines: []string{start, turn, `{"type":"item.completed","item":{"id":"item_2","type":"todo_list","items":[{"text":"a","completed":"true"},{"text":5,"completed":1}]}}`, done},
 			fields: []string{
 				// In the order encoding/json finds them: by path, then position.
 				`3 item.items[0].completed: want a boolean, got a string: read as true ["true"]`,
@@ -183,8 +183,8 @@ func TestExecInvalidFields(t *testing.T) {
 			},
 		},
 		{
-			name:   "a number among string ids, an object for text",
-			lines:  []string{start, turn, `{"type":"item.completed","item":{"id":"item_3","type":"collab_tool_call","tool":"wait","receiver_thread_ids":["a",7],"status":"completed"}}`, `{"type":"item.completed","item":{"id":"item_4","type":"agent_message","text":{"a": [1, 2]}}}`, done},
+			name:  "a number among string ids, an object for text",
+			lines: []string{start, turn, `{"type":"item.completed","item":{"id":"item_3","type":"collab_tool_call","tool":"wait","receiver_thread_ids":["a",7],"status":"completed"}}`, `{"type":"item.completed","item":{"id":"item_4","type":"agent_message","text":{"a": [1, 2]}}}`, done},
 			fields: []string{
 				"3 item.receiver_thread_ids[1]: want a string, got a number: kept as its text [7]",
 				`4 item.text: want a string, got an object: kept as its JSON text [{"a": [1, 2]}]`,
@@ -201,8 +201,8 @@ func TestExecInvalidFields(t *testing.T) {
 			fields: []string{`3 Usage.Input_Tokens: want an integer, got a string: read as 4 ["4"]`},
 		},
 		{
-			name:   "item not an object",
-			lines:  []string{start, turn, `{"type":"item.completed","item":"x"}`, done},
+			name:  "item not an object",
+			lines: []string{start, turn, `{"type":"item.completed","item":"x"}`, done},
 			// The member is left out, and the line is then bad:
 			// item.completed without an item.
 			fields: []string{`3 item: want an object, got a string: left out ["x"]`},
