@@ -200,7 +200,7 @@ func (a *appServerReader) line(n int, raw []byte) {
 	var w wireLine
 	repairs, err := decodeLenient(trimmed, &w)
 	if err != nil {
-		a.bad(n, "not a JSON object: "+jsonError(err), trimmed)
+		a.bad(n, decodeProblem(err, "a JSON object"), trimmed)
 		return
 	}
 	msgBytes := []byte(w.Msg)
@@ -211,7 +211,7 @@ func (a *appServerReader) line(n int, raw []byte) {
 	var m rpcMessage
 	msgRepairs, err := decodeLenient(msgBytes, &m)
 	if err != nil {
-		a.bad(n, "not a JSON-RPC message: "+jsonError(err), trimmed)
+		a.bad(n, decodeProblem(err, "a JSON-RPC message"), trimmed)
 		return
 	}
 	repairs = append(repairs, prefixed(prefix, msgRepairs)...)
@@ -328,7 +328,7 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 	if len(m.Params) > 0 {
 		rs, err := decodeLenient(m.Params, &p)
 		if err != nil {
-			return errors.New(jsonError(err))
+			return errors.New(decodeProblem(err, "an object of params"))
 		}
 		repairs = append(repairs, prefixed(prefix+"params.", rs)...)
 	}

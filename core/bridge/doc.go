@@ -19,7 +19,11 @@
 // to-do lists and warning items become item events. Token usage is reported
 // at each turn.completed: exec's usage is cumulative for the thread, so the
 // event carries the turn's delta (the difference from the previous report in
-// the same stream) and the totals. A top-level error line is held until the
+// the same stream) and the totals. A cumulative count that goes down (Codex
+// started counting anew) never gives negative deltas: the event carries
+// usage_reset=true and the new total as the turn's count, and counting goes
+// on from it (app-server updates whose total goes down carry usage_reset
+// too). A top-level error line is held until the
 // next line: when that is turn.failed with the same message, the error is
 // reported once, at ERROR, by codex.turn.failed; otherwise it is a non-fatal
 // codex.error at WARNING ("Reconnecting... 2/5").
@@ -29,6 +33,10 @@
 // closes the thread with codex.thread.exception saying so. Lines that arrive
 // before thread.started (a truncated capture) run in a thread with no id.
 //
+// A thread keeps only its open items: a finished call costs nothing until the
+// thread ends, so memory stays flat however many calls one thread makes.
+// Items left open at the end are abandoned in the order they started.
+//
 // # Bad input
 //
 // Nothing in a stream panics the reader or stops it: a line that is not JSON,
@@ -37,6 +45,30 @@
 // codex.bridge.invalid_line event with its line number, the reason and an
 // excerpt, and reading goes on. Blank lines and lines starting with # are
 // skipped; unknown event and item types are ignored, as Codex's own parsers
-// do. The legacy format of Codex CLIs before 2025-10 ({"id": ..., "msg":
-// {...}} lines) is recognised and rejected with [ErrLegacyFormat].
+// do. A stream whose first line is in the legacy format of Codex CLIs before
+// 2025-10 ({"id": ..., "msg": {...}} lines) is rejected with
+// [ErrLegacyFormat]; a single such line later in a stream is a bad line like
+// any other.
+//
+// One member of an unexpected type does not cost the whole line: a line
+// encoding/json cannot decode for a type mismatch is decoded again with the
+// mismatched members read leniently, the rest kept as it is, and each such
+// member reported as a codex.bridge.invalid_field event with the line
+// number, its path in the line (item.exit_code, usage.input_tokens, or
+// msg.params.threadId in a wire log) and an excerpt of its value. A number
+// where a string is expected (an id, a text) becomes its text, an object or
+// a list its JSON text; a count, an exit code or a time given as a string
+// holding a number, as a float that is an integer (12.0, 1e3), as a
+// fraction (truncated) or out of range (clamped to the field's range) is
+// read as that integer; "true", "false" and numbers fill booleans; anything
+// else that does not fit is left out, as if absent. So "exit_code": "0"
+// still ends its command in success and "input_tokens": 12.5 still
+// completes its turn. Lines that decode cost nothing more.
+//
+// Excerpts are cut after scrubbing: the whole line (for one over the size
+// limit, its first 64 KiB), or the member's whole value, goes through the
+// bus's scrubber before its first 60 bytes are taken, so that a secret the
+// cut would halve is found whole and leaks no part. The bus scrubs the
+// excerpt again with the rest of the event's metadata, which changes
+// nothing.
 package bridge

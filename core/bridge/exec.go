@@ -189,7 +189,7 @@ func (x *execReader) line(n int, raw []byte) error {
 	var l execLine
 	repairs, err := decodeLenient(trimmed, &l)
 	if err != nil {
-		x.bad(n, "not a JSON object: "+jsonError(err), trimmed)
+		x.bad(n, decodeProblem(err, "a JSON object"), trimmed)
 		return nil
 	}
 	if l.Type == "" {
@@ -250,6 +250,14 @@ func (x *execReader) line(n int, raw []byte) error {
 		x.item(l.Type, l.Item)
 	}
 	return nil
+}
+
+// decodeProblem says why a line could not be decoded as what it should be.
+func decodeProblem(err error, what string) string {
+	if errors.Is(err, errTooManyRepairs) {
+		return err.Error()
+	}
+	return "not " + what + ": " + jsonError(err)
 }
 
 // jsonError shortens encoding/json's messages to what a reader needs.

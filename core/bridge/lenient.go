@@ -16,6 +16,10 @@ import (
 // per distinct wrong-typed path.
 const maxRepairRounds = 16
 
+// errTooManyRepairs is returned for a line with members of unexpected types
+// at more than maxRepairRounds paths.
+var errTooManyRepairs = fmt.Errorf("members of unexpected types at more than %d paths", maxRepairRounds)
+
 // A repair is a member of a line whose JSON type did not fit, and what the
 // lenient decoder took instead.
 type repair struct {
@@ -35,8 +39,8 @@ type repair struct {
 // does not fit is left out (as if absent). The rest of the line is kept.
 //
 // Valid lines pay one json.Unmarshal and nothing more. The error is
-// encoding/json's when data is not JSON, not an object of v's shape at the
-// top level, or still wrong after maxRepairRounds rounds.
+// encoding/json's when data is not JSON or not an object at the top level,
+// and errTooManyRepairs when it is still wrong after maxRepairRounds rounds.
 func decodeLenient(data []byte, v any) ([]repair, error) {
 	err := json.Unmarshal(data, v)
 	if err == nil {
@@ -60,7 +64,7 @@ func decodeLenient(data []byte, v any) ([]repair, error) {
 			return repairs, nil
 		}
 	}
-	return nil, err
+	return nil, errTooManyRepairs
 }
 
 // valueSpan is a member's value in a line: data[start:end], at path.

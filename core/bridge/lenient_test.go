@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -517,4 +519,42 @@ func readExecSmall(ctx context.Context, r *strings.Reader, codex instrument.Code
 
 func readAppServerSmall(ctx context.Context, r *strings.Reader, codex instrument.Codex) (Summary, error) {
 	return ReadAppServer(ctx, r, codex, WithMaxLine(200))
+}
+
+// FuzzDecodeLenient checks the lenient decoder against encoding/json on the
+// bridge's own line types: a line encoding/json reads is read the same,
+// with no repair; any JSON object is read (unless it has wrong members at
+// more paths than the rounds allow), each repair naming a value that is in
+// the line; nothing panics.
+func FuzzDecodeLenient(f *testing.F) {
+	f.Add([]byte(`{"type":"turn.completed","usage":{"input_tokens":12.5,"output_tokens":"3"}}`))
+	f.Add([]byte(`{"type":"item.completed","item":{"id":7,"type":"todo_list","items":[{"text":1,"completed":"true"}],"exit_code":"0"}}`))
+	f.Add([]byte(`{"threadId":1,"turn":{"id":[],"error":"x"},"item":{"summary":["a",2],"exitCode":1e99},"tokenUsage":{"total":{"inputTokens":"-4"}}}`))
+	f.Add([]byte(`{"type":"thread.started","thread_id":{"a":[1,{"b":null}]},"ID":"0","msg":5}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		check := func(fresh func() any) {
+			strict, lenient := fresh(), fresh()
+			strictErr := json.Unmarshal(data, strict)
+			repairs, err := decodeLenient(data, lenient)
+			if strictErr == nil {
+				if err != nil || len(repairs) != 0 || !reflect.DeepEqual(strict, lenient) {
+					t.Fatalf("a line encoding/json reads: err %v, %d repairs, %+v vs %+v", err, len(repairs), lenient, strict)
+				}
+				return
+			}
+			trimmed := bytes.TrimSpace(data)
+			object := json.Valid(data) && len(trimmed) > 0 && trimmed[0] == '{'
+			if object && err != nil && !errors.Is(err, errTooManyRepairs) {
+				t.Fatalf("a JSON object not read: %v (encoding/json: %v)", err, strictErr)
+			}
+			for _, r := range repairs {
+				if !bytes.Contains(data, r.value) || r.path == "" || r.reason == "" {
+					t.Fatalf("repair %+v", r)
+				}
+			}
+		}
+		check(func() any { return new(execLine) })
+		check(func() any { return new(threadParams) })
+		check(func() any { return new(rpcMessage) })
+	})
 }
