@@ -267,7 +267,7 @@ func coerce(value []byte, typ reflect.Type) ([]byte, string) {
 		if got == "a string" {
 			var s string
 			if json.Unmarshal(value, &s) == nil {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(s), typ.Bits()); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(s), typ.Bits()); err == nil && isJSONNumber(strings.TrimSpace(s)) {
 					return taken([]byte(strconv.FormatFloat(f, 'g', -1, typ.Bits())), "read as "+strconv.FormatFloat(f, 'g', -1, typ.Bits()))
 				}
 				return taken([]byte("null"), "not a number, left out")
@@ -321,8 +321,11 @@ func integer(text string, typ reflect.Type) (string, string, bool) {
 	} else if n, err := strconv.ParseUint(text, 10, bits); err == nil {
 		return strconv.FormatUint(n, 10), "read as " + strconv.FormatUint(n, 10), true
 	}
+	if !isJSONNumber(text) { // not "inf", "0x10", "1_000": only numbers as JSON writes them
+		return "", "", false
+	}
 	f, err := strconv.ParseFloat(text, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(f) {
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return "", "", false
 	}
 	var lo, hi float64 // hi is one past the largest value
@@ -355,6 +358,11 @@ func integer(text string, typ reflect.Type) (string, string, bool) {
 		return n, "not an integer, truncated to " + n, true
 	}
 	return n, "read as " + n, true
+}
+
+// isJSONNumber reports whether s is a number as JSON spells it.
+func isJSONNumber(s string) bool {
+	return s != "" && (s[0] == '-' || '0' <= s[0] && s[0] <= '9') && json.Valid([]byte(s))
 }
 
 // kindOf names the JSON type of a valid JSON value.

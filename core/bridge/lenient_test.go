@@ -366,6 +366,7 @@ func TestDecodeLenient(t *testing.T) {
 		{`{"i8":-300,"u":5e9}`, `{"s":"","i":0,"i8":-128,"u":4294967295,"p":null,"b":false,"f":0,"l":null,"o":null,"r":null}`, 2},
 		{`{"i":"9007199254740993"}`, `{"s":"","i":9007199254740993,"i8":0,"u":0,"p":null,"b":false,"f":0,"l":null,"o":null,"r":null}`, 1},
 		{`{"b":"no","f":"2.5","l":"x","o":[]}`, `{"s":"","i":0,"i8":0,"u":0,"p":null,"b":false,"f":2.5,"l":null,"o":null,"r":null}`, 4},
+		{`{"i":"inf","i8":"0x10","u":"1_000","p":"007","f":"1e999"}`, `{"s":"","i":0,"i8":0,"u":0,"p":7,"b":false,"f":0,"l":null,"o":null,"r":null}`, 5},
 		{`{"b":"FALSE","f":"nan","i":{},"s":null}`, `{"s":"","i":0,"i8":0,"u":0,"p":null,"b":false,"f":0,"l":null,"o":null,"r":null}`, 3},
 		{`{"o":{"s":1},"s":[1, {"a":2}]}`, `{"s":"[1,{\"a\":2}]","i":0,"i8":0,"u":0,"p":null,"b":false,"f":0,"l":null,"o":{"s":"1"},"r":null}`, 2},
 		{`{"s":1,"s":"last"}`, `{"s":"last","i":0,"i8":0,"u":0,"p":null,"b":false,"f":0,"l":null,"o":null,"r":null}`, 1},
