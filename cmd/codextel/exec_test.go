@@ -1,0 +1,127 @@
+//go:build unix
+
+package main
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// execFake runs `codextel exec` in-process with the fake codex in mode.
+func execFake(t *testing.T, mode string, flags ...string) (code int, stdout, stderr string, took time.Duration) {
+	t.Helper()
+	t.Setenv(envFakeCodex, mode)
+	args := append([]string{"exec", "--codex", os.Args[0]}, flags...)
+	args = append(args, "--", "the prompt")
+	began := time.Now()
+	code, stdout, stderr = runWith(t, "", args...)
+	return code, stdout, stderr, time.Since(began)
+}
+
+func TestExecExitStatus(t *testing.T) {
+	segv := filepath.Join(t.TempDir(), "codex-segv")
+	script := "#!/bin/sh\necho '" + fakeSession[0] + "'\nkill -SEGV $$\n"
+	if err := os.WriteFile(segv, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, mode string
+		codex      string // default: the fake
+		want       int
+		stderr     string
+	}{
+		{"success", "ok", "", 0, "codextel: 1 thread, 1 turn (0 failed)"},
+		{"failure", "exit:3", "", 3, "codextel: 1 thread, 1 turn (0 failed)"},
+		{"SIGKILL", "kill-self:9", "", 128 + 9, "codextel: codex was killed by signal 9 (killed)\n"},
+		{"SIGTERM", "kill-self:15", "", 128 + 15, "codextel: codex was killed by signal 15 (terminated)\n"},
+		{"SIGSEGV", "ok", segv, 128 + 11, "codextel: codex was killed by signal 11 (segmentation fault)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var flags []string
+			if tt.codex != "" {
+				flags = []string{"--codex", tt.codex}
+			}
+			code, _, errOut, _ := execFake(t, tt.mode, flags...)
+			if code != tt.want || !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tt.want, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestExecGrandchildHoldsOutput: a process codex leaves running with its
+// stdout and stderr does not hold codextel once codex has exited.
+func TestExecGrandchildHoldsOutput(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	t.Setenv(envFakePID, pidFile)
+	t.Cleanup(func() { killPIDFile(pidFile) })
+	code, out, errOut, took := execFake(t, "grandchild", "--level", "DEBUG")
+	if code != 0 {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if took > drainTimeout+5*time.Second {
+		t.Errorf("codextel took %v after codex exited; want about %v", took, drainTimeout)
+	}
+	if !strings.Contains(errOut, "still open 2s after codex exited") || !strings.Contains(errOut, "1 turn (0 failed)") {
+		t.Errorf("stderr %q", errOut)
+	}
+	if !strings.Contains(out, "Turn 1 completed") {
+		t.Errorf("stdout %q: the session before the drain is missing", out)
+	}
+}
+
+// TestExecBlackholedCollector: a collector that accepts connections and never
+// answers costs telemetry, not codex's exit status, and is reported as such.
+func TestExecBlackholedCollector(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan net.Conn, 100)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held <- c // never read, never answered
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		close(held)
+		for c := range held {
+			c.Close()
+		}
+	})
+	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "500") // milliseconds
+	code, out, errOut, took := execFake(t, "ok", "--adapter", "otel", "--otlp-endpoint", "http://"+ln.Addr().String())
+	t.Logf("exec with a blackholed collector took %v; stderr:\n%s", took, errOut)
+	if code != 0 {
+		t.Errorf("exit %d, want codex's 0; stderr %q", code, errOut)
+	}
+	if out != "" || strings.Contains(errOut, "codex stream") || !strings.Contains(errOut, "codextel: telemetry: ") {
+		t.Errorf("stdout %q, stderr %q; want the loss reported as telemetry", out, errOut)
+	}
+	if took > 30*time.Second {
+		t.Errorf("took %v: the export timeout does not bound the wait", took)
+	}
+}
+
+// killPIDFile kills the process whose pid the fake wrote, if it did.
+func killPIDFile(path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	if pid, err := strconv.Atoi(string(b)); err == nil && pid > 0 {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
