@@ -203,15 +203,15 @@ func supervise(p *os.Process, signals <-chan os.Signal, exited <-chan error, gra
 			if !forwarded {
 				forwarded = true
 				if err := signalGroup(p, s); err != nil {
-					fmt.Fprintf(stderr, "codextel: passing %v on to codex: %v\n", s, err)
+					fmt.Fprintf(stderr, "codextel: passing %s on to codex: %v\n", signalName(s), err)
 				}
-				fmt.Fprintf(stderr, "codextel: %v passed on to codex; another signal, or %v without exit, kills it\n", s, grace)
+				fmt.Fprintf(stderr, "codextel: %s passed on to codex; another signal, or %v without exit, kills it\n", signalName(s), grace)
 				t := time.NewTimer(grace)
 				defer t.Stop()
 				deadline = t.C
 				continue
 			}
-			fmt.Fprintf(stderr, "codextel: %v again: killing codex's process group\n", s)
+			fmt.Fprintf(stderr, "codextel: %s again: killing codex's process group\n", signalName(s))
 			killGroup(p)
 			deadline = nil
 		case <-deadline:
@@ -220,6 +220,17 @@ func supervise(p *os.Process, signals <-chan os.Signal, exited <-chan error, gra
 			deadline = nil
 		}
 	}
+}
+
+// signalName names the signals codextel passes on as a shell user knows them.
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
 }
 
 // A drainReader reads a pipe until its end, or until a time set by expire;

@@ -110,6 +110,13 @@ func TestExecBlackholedCollector(t *testing.T) {
 	if out != "" || strings.Contains(errOut, "codex stream") || !strings.Contains(errOut, "codextel: telemetry: ") {
 		t.Errorf("stdout %q, stderr %q; want the loss reported as telemetry", out, errOut)
 	}
+	seen := map[string]bool{}
+	for line := range strings.Lines(errOut) {
+		if strings.HasPrefix(line, "codextel: telemetry: ") && seen[line] {
+			t.Errorf("stderr %q: %q twice, want each loss once", errOut, line)
+		}
+		seen[line] = true
+	}
 	if took > 30*time.Second {
 		t.Errorf("took %v: the export timeout does not bound the wait", took)
 	}

@@ -19,11 +19,18 @@ const (
 	envFakePID   = "CODEXTEL_FAKE_PIDFILE" // where the fake writes a pid
 )
 
+// builtDir holds the codextel binary the tests that run it build.
+var builtDir string
+
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(envFakeCodex); mode != "" {
 		os.Exit(fakeCodex(mode))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+	os.Exit(code)
 }
 
 // fakeSession is a complete codex exec --json session.

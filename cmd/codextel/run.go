@@ -219,8 +219,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // reportTelemetryLoss prints the error an output's close returned: what it
 // could not deliver (a collector that did not answer, a write that failed).
+// Each distinct line of it (errors.Join puts one error a line) is printed
+// once, with the prefix.
 func reportTelemetryLoss(stderr io.Writer, err error) {
-	fmt.Fprintf(stderr, "codextel: telemetry: %s\n", scrubbed(err.Error()))
+	seen := map[string]bool{}
+	for line := range strings.Lines(scrubbed(err.Error())) {
+		line = strings.TrimSpace(line)
+		if line == "" || seen[line] {
+			continue
+		}
+		seen[line] = true
+		fmt.Fprintf(stderr, "codextel: telemetry: %s\n", line)
+	}
 }
 
 func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {

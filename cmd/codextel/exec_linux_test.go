@@ -1,0 +1,27 @@
+//go:build linux
+
+package main
+
+import (
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestExecNoOrphan: codextel killed with SIGKILL takes codex with it (the
+// parent-death signal), within a bounded time.
+func TestExecNoOrphan(t *testing.T) {
+	c := startCodextel(t, "stubborn")
+	pid := c.codexPID(t)
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.exit(t, 5*time.Second)
+	deadline := time.Now().Add(5 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("codex (pid %d) still runs 5s after codextel was killed", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
