@@ -8,8 +8,16 @@
 // `codextel --help` prints the usage, with every flag.
 //
 // Exit status: 0 on success (a replay with bad lines still exits 0 and reports
-// how many on stderr); 2 on a usage error, with one line on stderr; for exec,
-// codex's own status.
+// how many on stderr); 2 on a usage error, with one line on stderr; 1 when
+// the input cannot be read or the telemetry output fails. For exec, codex's
+// own status, or 128+N when signal N killed it; a telemetry failure there is
+// reported ("codextel: telemetry: ...") but does not change the status.
+//
+// exec runs codex in a process group of its own, with a parent-death signal
+// on Linux (SIGKILL, should codextel die), passes the first SIGINT or SIGTERM
+// on to that group and kills it on a second one or after --grace, and reads
+// codex's output for at most 2s after codex exits. Everything codextel prints
+// on stderr is scrubbed of secrets.
 package main
 
 import (

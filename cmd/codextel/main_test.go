@@ -81,6 +81,10 @@ func TestHelp(t *testing.T) {
 			t.Errorf("codextel %q: exit %d, stdout %.20q, stderr %q", args, code, out, errOut)
 		}
 	}
+	// The bounds the usage states are the ones exec applies.
+	if want := "at most " + drainTimeout.String() + " more"; !strings.Contains(usageText, want) {
+		t.Errorf("the usage does not say %q", want)
+	}
 }
 
 func TestReplaySample(t *testing.T) {
