@@ -29,13 +29,14 @@ const drainTimeout = 2 * time.Second
 //
 // codex runs in a process group of its own (so that a signal codextel passes
 // on reaches the commands codex runs, and killing the group ends them all),
-// and on Linux with a parent-death signal: if codextel dies, even by SIGKILL,
-// the kernel kills codex. The first SIGINT or SIGTERM codextel gets is passed
-// on to codex's group; a second one, or o.grace without codex exiting, kills
-// the group with SIGKILL. codextel waits for codex to exit, then reads what is
-// left of its output for at most drainTimeout. What the telemetry output
-// fails to deliver when it is closed is reported on stderr as a telemetry
-// loss, and does not change the exit status.
+// and on Linux and FreeBSD with a parent-death signal: if codextel dies, even
+// by SIGKILL, the kernel kills codex. The first SIGINT or SIGTERM codextel
+// gets is passed on to codex's group; a second one, or o.grace without codex
+// exiting, kills the group with SIGKILL. codextel waits for codex to exit,
+// then reads what is left of its output for at most drainTimeout. What the
+// telemetry output fails to deliver when it is closed is reported on stderr
+// as a telemetry loss, and does not change the exit status; a signal while
+// the output is being closed stops the wait for it.
 func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
 		return 0, usagef("exec needs the arguments for codex exec after --")
@@ -146,8 +147,15 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	bus.Close()
-	if err := out.close(); err != nil {
-		reportTelemetryLoss(errw, err)
+	closed := make(chan error, 1)
+	go func() { closed <- out.close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			reportTelemetryLoss(errw, err)
+		}
+	case s := <-signals:
+		fmt.Fprintf(errw, "codextel: telemetry: %s: not waiting for the output to deliver what it holds\n", signalName(s))
 	}
 	report(o, "exec", res.sum, errw)
 

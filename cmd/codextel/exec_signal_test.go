@@ -121,6 +121,19 @@ func alive(pid int) bool {
 	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }
 
+// TestExecSignalWhileClosing: once codex has exited, a signal stops the wait
+// for a collector that does not answer; codex's status stands.
+func TestExecSignalWhileClosing(t *testing.T) {
+	c := startCodextel(t, "ok", "--adapter", "otel", "--otlp-endpoint", blackhole(t))
+	time.Sleep(1500 * time.Millisecond) // codex is done, the output is closing
+	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.exit(t, 5*time.Second); code != 0 || !strings.Contains(c.stderr.String(), "codextel: telemetry: SIGINT: not waiting") {
+		t.Errorf("exit %d, stderr %q; want 0 and the wait stopped", code, c.stderr)
+	}
+}
+
 // TestExecSignals: codextel passes the first signal on, escalates to SIGKILL
 // on the second or after --grace, and always ends.
 func TestExecSignals(t *testing.T) {

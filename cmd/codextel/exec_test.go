@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -80,29 +81,8 @@ func TestExecGrandchildHoldsOutput(t *testing.T) {
 // TestExecBlackholedCollector: a collector that accepts connections and never
 // answers costs telemetry, not codex's exit status, and is reported as such.
 func TestExecBlackholedCollector(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	held := make(chan net.Conn, 100)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			held <- c // never read, never answered
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		close(held)
-		for c := range held {
-			c.Close()
-		}
-	})
 	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "500") // milliseconds
-	code, out, errOut, took := execFake(t, "ok", "--adapter", "otel", "--otlp-endpoint", "http://"+ln.Addr().String())
+	code, out, errOut, took := execFake(t, "ok", "--adapter", "otel", "--otlp-endpoint", blackhole(t))
 	t.Logf("exec with a blackholed collector took %v; stderr:\n%s", took, errOut)
 	if code != 0 {
 		t.Errorf("exit %d, want codex's 0; stderr %q", code, errOut)
@@ -120,6 +100,40 @@ func TestExecBlackholedCollector(t *testing.T) {
 	if took > 30*time.Second {
 		t.Errorf("took %v: the export timeout does not bound the wait", took)
 	}
+}
+
+// blackhole returns the URL of a collector that accepts connections and
+// never reads nor answers.
+func blackhole(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu   sync.Mutex
+		held []net.Conn
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // killPIDFile kills the process whose pid the fake wrote, if it did.

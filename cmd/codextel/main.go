@@ -14,10 +14,10 @@
 // reported ("codextel: telemetry: ...") but does not change the status.
 //
 // exec runs codex in a process group of its own, with a parent-death signal
-// on Linux (SIGKILL, should codextel die), passes the first SIGINT or SIGTERM
-// on to that group and kills it on a second one or after --grace, and reads
-// codex's output for at most 2s after codex exits. Everything codextel prints
-// on stderr is scrubbed of secrets.
+// on Linux and FreeBSD (SIGKILL, should codextel die), passes the first
+// SIGINT or SIGTERM on to that group and kills it on a second one or after
+// --grace, and reads codex's output for at most 2s after codex exits.
+// Everything codextel prints on stderr is scrubbed of secrets.
 package main
 
 import (

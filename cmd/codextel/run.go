@@ -62,8 +62,8 @@ flags:
   --quiet             no summary on stderr at the end
 
 exec:
-  codex runs in its own process group and, on Linux, is killed (SIGKILL) if
-  codextel dies.
+  codex runs in its own process group and, on Linux and FreeBSD, is killed
+  (SIGKILL) if codextel dies.
   The first SIGINT or SIGTERM is passed on to codex's process group; a second
   one, or --grace without codex exiting, kills the group with SIGKILL.
   codextel ends when codex has exited, reading its output for at most 2s more
@@ -72,7 +72,8 @@ exec:
   (a collector that does not answer) is reported on stderr as "codextel:
   telemetry: ..." and does not change the status; closing, the otel adapter
   waits for the collector at most 10s (each export request gives up after
-  OTEL_EXPORTER_OTLP_TIMEOUT, default 10s, and is retried within that bound).
+  OTEL_EXPORTER_OTLP_TIMEOUT, default 10s, and is retried within that bound),
+  and a SIGINT or SIGTERM then stops the wait.
 
 exit status: 0 on success, 2 on a usage error, 1 when input or telemetry fails
   (a replay or render with bad lines still exits 0 and reports them);
