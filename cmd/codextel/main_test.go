@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 func runWith(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -398,4 +401,48 @@ func TestOtelAdapter(t *testing.T) {
 	if code, _, errOut := runWith(t, "", "--adapter", "otel"); code != 2 || !strings.Contains(errOut, "needs --otlp-endpoint") {
 		t.Errorf("no endpoint: exit %d, stderr %q", code, errOut)
 	}
+}
+
+// TestTelemetryLoss: an output whose close fails is reported once per
+// distinct loss, as telemetry; a replay then exits 1, exec with codex's
+// status (TestExecBlackholedCollector runs exec against a real collector
+// that does not answer).
+func TestTelemetryLoss(t *testing.T) {
+	adapters["failing"] = func(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+		return closeFunc(func() error {
+			lost := errors.New("collector: 3 log records not exported")
+			return errors.Join(lost, errors.New("context deadline exceeded"), lost)
+		}), nil
+	}
+	t.Cleanup(func() { delete(adapters, "failing") })
+	code, _, errOut := runWith(t, "", "--adapter", "failing")
+	want := "codextel: telemetry: collector: 3 log records not exported\ncodextel: telemetry: context deadline exceeded\n"
+	if code != 1 || errOut != want {
+		t.Errorf("replay: exit %d, stderr %q; want 1 and %q", code, errOut, want)
+	}
+}
+
+// FuzzCheckEndpoint checks that no endpoint panics the validation and that
+// one with credentials is refused with the fixed message, which quotes
+// nothing of the URL.
+func FuzzCheckEndpoint(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:4318", "http://u:p@h:1", "https://[::1]:", "http://h:99999", "http://%zz@h", "x://y?z#w"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := checkEndpoint(raw)
+		u, perr := url.Parse(raw)
+		if perr == nil && u.User != nil {
+			const want = "bad --otlp-endpoint: credentials in the URL (before @) are not accepted; pass them as a header in CODEX_OTLP_HEADERS or OTEL_EXPORTER_OTLP_HEADERS"
+			if err == nil || err.Error() != want {
+				t.Fatalf("checkEndpoint(%q) = %v, want the credentials error", raw, err)
+			}
+		}
+		if err != nil {
+			var ue usageError
+			if !errors.As(err, &ue) {
+				t.Fatalf("checkEndpoint(%q) = %v, not a usage error", raw, err)
+			}
+		}
+	})
 }
