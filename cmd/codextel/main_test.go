@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -85,8 +86,10 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	// The bounds the usage states are the ones exec applies.
-	if want := "at most " + drainTimeout.String() + " more"; !strings.Contains(usageText, want) {
-		t.Errorf("the usage does not say %q", want)
+	for _, want := range []string{"at most " + drainTimeout.String() + " more", fmt.Sprintf("the first %d are described", maxShownLines)} {
+		if !strings.Contains(usageText, want) {
+			t.Errorf("the usage does not say %q", want)
+		}
 	}
 }
 

@@ -75,6 +75,13 @@ exec:
   OTEL_EXPORTER_OTLP_TIMEOUT, default 10s, and is retried within that bound),
   and a SIGINT or SIGTERM then stops the wait.
 
+render:
+  JSON is read as Python's json.loads reads it (NaN, Infinity, integers of any
+  size; a key given twice is one field with the last value). A measurement its
+  catalog type cannot hold (1e19 or Infinity for an integer or a duration)
+  makes the line bad. Every bad line is emitted as codex.bridge.invalid_line;
+  the first 5 are described on stderr, all are counted.
+
 exit status: 0 on success, 2 on a usage error, 1 when input or telemetry fails
   (a replay or render with bad lines still exits 0 and reports them);
   exec: as above.
