@@ -22,15 +22,19 @@ var (
 	builtErr  error
 )
 
-// codextelBinary builds codextel once per test run, with the go command that
-// runs the tests, into builtDir (TestMain removes it).
+// codextelBinary builds codextel once per test run, with the go command on
+// PATH (else the one of the toolchain that built the tests), into builtDir
+// (TestMain removes it).
 func codextelBinary(t *testing.T) string {
 	t.Helper()
 	builtOnce.Do(func() {
-		goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(goCmd); err != nil {
-			builtErr = err
-			return
+		goCmd, err := exec.LookPath("go")
+		if err != nil {
+			goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+			if _, err := os.Stat(goCmd); err != nil {
+				builtErr = err
+				return
+			}
 		}
 		if builtDir, builtErr = os.MkdirTemp("", "codextel-test-"); builtErr != nil {
 			return
