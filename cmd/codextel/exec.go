@@ -30,7 +30,8 @@ const drainTimeout = 2 * time.Second
 // codex runs in a process group of its own (so that a signal codextel passes
 // on reaches the commands codex runs, and killing the group ends them all),
 // and on Linux and FreeBSD with a parent-death signal: if codextel dies, even
-// by SIGKILL, the kernel kills codex. The first SIGINT or SIGTERM codextel
+// by SIGKILL, the kernel kills codex, and a watchdog (watchdog_pdeathsig.go)
+// kills the rest of its group. The first SIGINT or SIGTERM codextel
 // gets is passed on to codex's group; a second one, or o.grace without codex
 // exiting, kills the group with SIGKILL. codextel waits for codex to exit,
 // then reads what is left of its output for at most drainTimeout. What the
@@ -183,7 +184,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 // process: Go ends a thread when a goroutine locked to it exits, so a thread
 // that forked codex must not be left to another goroutine while codex runs.
 // Locked here until Wait returns, no other goroutine can run on it, so the
-// signal comes only when codextel itself dies.
+// signal comes only when codextel itself dies. The watchdog, which kills
+// codex's group when codextel dies, is started from the same thread for the
+// same reason.
 func startAndWait(cmd *exec.Cmd, started, exited chan<- error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -191,8 +194,11 @@ func startAndWait(cmd *exec.Cmd, started, exited chan<- error) {
 		started <- err
 		return
 	}
+	watchdog := startWatchdog(cmd.Process.Pid)
 	started <- nil
-	exited <- cmd.Wait()
+	err := cmd.Wait()
+	stopWatchdog(watchdog)
+	exited <- err
 }
 
 // supervise passes signals on to codex until it exits, and returns what Wait

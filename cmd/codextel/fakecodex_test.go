@@ -23,6 +23,7 @@ const (
 var builtDir string
 
 func TestMain(m *testing.M) {
+	watchdogIfAsked() // exec runs the test binary as its watchdog
 	if mode := os.Getenv(envFakeCodex); mode != "" {
 		os.Exit(fakeCodex(mode))
 	}
@@ -49,6 +50,9 @@ var fakeSession = []string{
 //	                SIGTERM, and sleeps (60 s at most)
 //	obedient        thread.started, pid to the pid file, sleeps until a
 //	                signal ends it (Go's default action: death by it)
+//	wrapper         runs a stubborn child (its pid to the pid file) and waits
+//	                for it, as the npm package's Node.js wrapper runs the
+//	                native codex
 //	grandchild      starts a child that inherits stdout and stderr and
 //	                sleeps 60 s (its pid to the pid file), then a complete
 //	                session, exit 0
@@ -91,6 +95,14 @@ func fakeCodex(mode string) int {
 		writePID(os.Getpid())
 		time.Sleep(60 * time.Second)
 		return 97
+	case "wrapper":
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), envFakeCodex+"=stubborn")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		if err := child.Run(); err != nil {
+			return 1
+		}
+		return 0
 	case "grandchild":
 		child := exec.Command(os.Args[0])
 		child.Env = append(os.Environ(), envFakeCodex+"=sleep")

@@ -13,10 +13,11 @@
 // own status, or 128+N when signal N killed it; a telemetry failure there is
 // reported ("codextel: telemetry: ...") but does not change the status.
 //
-// exec runs codex in a process group of its own, with a parent-death signal
-// on Linux and FreeBSD (SIGKILL, should codextel die), passes the first
-// SIGINT or SIGTERM on to that group and kills it on a second one or after
-// --grace, and reads codex's output for at most 2s after codex exits.
+// exec runs codex in a process group of its own, killed should codextel die
+// on Linux and FreeBSD (a parent-death signal, and a watchdog process for
+// what codex started), passes the first SIGINT or SIGTERM on to that group
+// and kills it on a second one or after --grace, and reads codex's output
+// for at most 2s after codex exits.
 // Everything codextel prints on stderr is scrubbed of secrets.
 package main
 
@@ -25,5 +26,6 @@ import (
 )
 
 func main() {
+	watchdogIfAsked()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

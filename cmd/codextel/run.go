@@ -62,8 +62,10 @@ flags:
   --quiet             no summary on stderr at the end
 
 exec:
-  codex runs in its own process group and, on Linux and FreeBSD, is killed
-  (SIGKILL) if codextel dies.
+  codex runs in its own process group; on Linux and FreeBSD that group is
+  killed (SIGKILL) if codextel dies, by a parent-death signal to codex and a
+  watchdog process (codextel run again) for what codex started, such as the
+  native binary the npm package's Node.js wrapper runs.
   The first SIGINT or SIGTERM is passed on to codex's process group; a second
   one, or --grace without codex exiting, kills the group with SIGKILL.
   codextel ends when codex has exited, reading its output for at most 2s more
