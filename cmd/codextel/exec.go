@@ -18,11 +18,16 @@ import (
 	"github.com/codextel/codextel/core/instrument"
 )
 
-// drainTimeout bounds how long exec reads codex's output once codex has
-// exited. What codex wrote is in the pipe by then and is read in far less;
-// the bound matters when a process codex started (a command left running in
-// the background) inherited the pipe and holds it open.
-const drainTimeout = 2 * time.Second
+// Once codex has exited, exec reads its output on while it keeps coming,
+// until drainIdle passes without any, and for drainMax at most. What codex
+// wrote is in the pipe by then and is read in far less (unless stdout is
+// slow to take it, hence an idle bound rather than a fixed one); the bounds
+// matter when a process codex started (a command left running in the
+// background) inherited the pipe and holds it open.
+const (
+	drainIdle = 2 * time.Second
+	drainMax  = 10 * time.Second
+)
 
 // runExec runs `codex exec --json ARGS...`, logs its stream live, and returns
 // codex's exit status, or 128+N when a signal N killed it.
@@ -34,7 +39,7 @@ const drainTimeout = 2 * time.Second
 // kills the rest of its group. The first SIGINT or SIGTERM codextel
 // gets is passed on to codex's group; a second one, or o.grace without codex
 // exiting, kills the group with SIGKILL. codextel waits for codex to exit,
-// then reads what is left of its output for at most drainTimeout. What the
+// then reads what is left of its output (see drainIdle). What the
 // telemetry output fails to deliver when it is closed is reported on stderr
 // as a telemetry loss, and does not change the exit status; a signal while
 // the output is being closed stops the wait for it.
@@ -107,7 +112,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, usagef("cannot run %s: %v", path, err)
 	}
 
-	stream := &drainReader{f: outR}
+	stream := newDrainReader(outR)
 	type result struct {
 		sum bridge.Summary
 		err error
@@ -123,7 +128,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	copied := make(chan struct{})
 	var errStream *drainReader
 	if errR != nil {
-		errStream = &drainReader{f: errR}
+		errStream = newDrainReader(errR)
 		go func() {
 			_, _ = io.Copy(errw, errStream)
 			close(copied)
@@ -133,9 +138,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	waitErr := supervise(cmd.Process, signals, exited, o.grace, errw)
-	stream.expire(drainTimeout)
+	stream.expire()
 	if errStream != nil {
-		errStream.expire(drainTimeout)
+		errStream.expire()
 	}
 	res := <-read
 	<-copied
@@ -144,7 +149,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		errR.Close()
 	}
 	if stream.cut.Load() {
-		fmt.Fprintf(errw, "codextel: codex's output was still open %v after codex exited (a process it started holds it): stopped reading\n", drainTimeout)
+		fmt.Fprintf(errw, "codextel: codex has exited but its output is still open (a process it started holds it): stopped reading it after %v without output (%v at most)\n", drainIdle, drainMax)
 	}
 
 	bus.Close()
@@ -247,14 +252,24 @@ func signalName(s os.Signal) string {
 	return s.String()
 }
 
-// A drainReader reads a pipe until its end, or until a time set by expire;
-// reaching that time reads as the end of the stream, and is recorded in cut.
+// A drainReader reads a pipe until its end, or, once expire was called,
+// until idle passes without data or max has passed; that reads as the end of
+// the stream, and is recorded in cut.
 type drainReader struct {
-	f   *os.File
-	cut atomic.Bool
+	f         *os.File
+	idle, max time.Duration
+	stop      atomic.Int64 // when max passes, in Unix nanoseconds; 0 before expire
+	cut       atomic.Bool
+}
+
+func newDrainReader(f *os.File) *drainReader {
+	return &drainReader{f: f, idle: drainIdle, max: drainMax}
 }
 
 func (r *drainReader) Read(b []byte) (int, error) {
+	if stop := r.stop.Load(); stop != 0 {
+		_ = r.f.SetReadDeadline(time.Unix(0, min(time.Now().Add(r.idle).UnixNano(), stop)))
+	}
 	n, err := r.f.Read(b)
 	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed) {
 		r.cut.Store(true)
@@ -263,11 +278,14 @@ func (r *drainReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// expire ends reading after d. A pipe without deadlines (not pollable) is
-// closed then instead, which ends a read on the systems where it can block.
-func (r *drainReader) expire(d time.Duration) {
-	if r.f.SetReadDeadline(time.Now().Add(d)) != nil {
-		time.AfterFunc(d, func() { r.f.Close() })
+// expire starts the bounds, waking a read under way. A pipe without
+// deadlines (not pollable) is closed after idle instead, which ends a read on
+// the systems where one can block.
+func (r *drainReader) expire() {
+	now := time.Now()
+	r.stop.Store(now.Add(r.max).UnixNano())
+	if r.f.SetReadDeadline(now.Add(r.idle)) != nil {
+		time.AfterFunc(r.idle, func() { r.f.Close() })
 	}
 }
 

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -67,10 +68,10 @@ func TestExecGrandchildHoldsOutput(t *testing.T) {
 	if code != 0 {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
-	if took > drainTimeout+5*time.Second {
-		t.Errorf("codextel took %v after codex exited; want about %v", took, drainTimeout)
+	if took > drainIdle+5*time.Second {
+		t.Errorf("codextel took %v after codex exited; want about %v", took, drainIdle)
 	}
-	if !strings.Contains(errOut, "still open 2s after codex exited") || !strings.Contains(errOut, "1 turn (0 failed)") {
+	if !strings.Contains(errOut, "its output is still open (a process it started holds it): stopped reading it after 2s without output") || !strings.Contains(errOut, "1 turn (0 failed)") {
 		t.Errorf("stderr %q", errOut)
 	}
 	if !strings.Contains(out, "Turn 1 completed") {
@@ -145,4 +146,58 @@ func killPIDFile(path string) {
 	if pid, err := strconv.Atoi(string(b)); err == nil && pid > 0 {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
+}
+
+// TestDrainReader: once expired, a drainReader reads on while data comes,
+// ends after idle without any, and after max at most.
+func TestDrainReader(t *testing.T) {
+	const idle, maxTime = 100 * time.Millisecond, 600 * time.Millisecond
+	pipe := func(t *testing.T) (*drainReader, *os.File) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(); w.Close() })
+		return &drainReader{f: r, idle: idle, max: maxTime}, w
+	}
+	t.Run("slow reader keeps what is in the pipe", func(t *testing.T) {
+		d, w := pipe(t)
+		w.WriteString("last line\n")
+		d.expire()
+		time.Sleep(3 * idle) // the reader was busy writing elsewhere
+		b, err := io.ReadAll(d)
+		if string(b) != "last line\n" || err != nil || !d.cut.Load() {
+			t.Errorf("read %q, %v, cut %v; want the line, then the end after idle", b, err, d.cut.Load())
+		}
+	})
+	t.Run("the writer closes", func(t *testing.T) {
+		d, w := pipe(t)
+		w.WriteString("x")
+		w.Close()
+		d.expire()
+		if b, err := io.ReadAll(d); string(b) != "x" || err != nil || d.cut.Load() {
+			t.Errorf("read %q, %v, cut %v; want x and a plain end", b, err, d.cut.Load())
+		}
+	})
+	t.Run("a writer that never stops is cut at max", func(t *testing.T) {
+		d, w := pipe(t)
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(idle / 4):
+					w.WriteString("more\n")
+				}
+			}
+		}()
+		began := time.Now()
+		d.expire()
+		_, err := io.Copy(io.Discard, d)
+		if took := time.Since(began); err != nil || !d.cut.Load() || took < maxTime || took > maxTime+5*idle {
+			t.Errorf("took %v, %v, cut %v; want a cut after %v", took, err, d.cut.Load(), maxTime)
+		}
+	})
 }

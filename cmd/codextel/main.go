@@ -16,8 +16,8 @@
 // exec runs codex in a process group of its own, killed should codextel die
 // on Linux and FreeBSD (a parent-death signal, and a watchdog process for
 // what codex started), passes the first SIGINT or SIGTERM on to that group
-// and kills it on a second one or after --grace, and reads codex's output
-// for at most 2s after codex exits.
+// and kills it on a second one or after --grace, and after codex exits reads
+// its output until 2s pass without any (10s at most).
 // Everything codextel prints on stderr is scrubbed of secrets.
 package main
 

@@ -86,7 +86,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	// The bounds the usage states are the ones exec applies.
-	for _, want := range []string{"at most " + drainTimeout.String() + " more", fmt.Sprintf("the first %d are described", maxShownLines)} {
+	for _, want := range []string{fmt.Sprintf("until %v pass without any, %v at most", drainIdle, drainMax), fmt.Sprintf("the first %d are described", maxShownLines)} {
 		if !strings.Contains(usageText, want) {
 			t.Errorf("the usage does not say %q", want)
 		}

@@ -68,8 +68,9 @@ exec:
   native binary the npm package's Node.js wrapper runs.
   The first SIGINT or SIGTERM is passed on to codex's process group; a second
   one, or --grace without codex exiting, kills the group with SIGKILL.
-  codextel ends when codex has exited, reading its output for at most 2s more
-  (a process codex started may hold it open). It exits with codex's status, or
+  codextel ends when codex has exited, reading its output on while it keeps
+  coming, until 2s pass without any, 10s at most (a process codex started may
+  hold it open). It exits with codex's status, or
   128+N when codex was killed by signal N, as a shell does. A telemetry failure
   (a collector that does not answer) is reported on stderr as "codextel:
   telemetry: ..." and does not change the status; closing, the otel adapter
