@@ -62,21 +62,21 @@ flags:
   --quiet             no summary on stderr at the end
 
 exec:
-  codex runs in its own process group; on Linux and FreeBSD that group is
-  killed (SIGKILL) if codextel dies, by a parent-death signal to codex and a
-  watchdog process (codextel run again) for what codex started, such as the
-  native binary the npm package's Node.js wrapper runs.
+  codex runs in a process group of its own. On Linux and FreeBSD that group
+  is killed (SIGKILL) if codextel dies: codex by a parent-death signal, what
+  it started (such as the native binary the npm package's Node.js wrapper
+  runs) by a watchdog process, codextel run again.
   The first SIGINT or SIGTERM is passed on to codex's process group; a second
   one, or --grace without codex exiting, kills the group with SIGKILL.
-  codextel ends when codex has exited, reading its output on while it keeps
-  coming, until 2s pass without any, 10s at most (a process codex started may
-  hold it open). It exits with codex's status, or
-  128+N when codex was killed by signal N, as a shell does. A telemetry failure
-  (a collector that does not answer) is reported on stderr as "codextel:
-  telemetry: ..." and does not change the status; closing, the otel adapter
-  waits for the collector at most 10s (each export request gives up after
-  OTEL_EXPORTER_OTLP_TIMEOUT, default 10s, and is retried within that bound),
-  and a SIGINT or SIGTERM then stops the wait.
+  codextel ends when codex has exited: it reads codex's output on while it
+  keeps coming, until 2s pass without any, 10s at most (a process codex
+  started may hold it open). It exits with codex's status, or 128+N when
+  codex was killed by signal N, as a shell does.
+  A telemetry failure (a collector that does not answer) is reported on
+  stderr as "codextel: telemetry: ..." and does not change the status. When
+  closing, the otel adapter waits for the collector 10s at most (each export
+  request gives up after OTEL_EXPORTER_OTLP_TIMEOUT, default 10s, and is
+  retried within that bound); a SIGINT or SIGTERM stops the wait.
 
 render:
   JSON is read as Python's json.loads reads it (NaN, Infinity, integers of any
