@@ -449,3 +449,37 @@ func FuzzCheckEndpoint(f *testing.F) {
 		}
 	})
 }
+
+// TestRenderBadLineReachesCollector: a bad line render skips is emitted on
+// the bus, so it reaches the collector too, scrubbed.
+func TestRenderBadLineReachesCollector(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		logs []byte
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/v1/logs" {
+			mu.Lock()
+			logs = append(logs, body...)
+			mu.Unlock()
+		}
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer srv.Close()
+	input := `{"event": "codex.error", "metadata": {"error_message": "fine"}}` + "\nnot json sk-proj-a1B2c3D4e5F6g7H8i9J0k1L2m3N4\n"
+	code, _, errOut := runWith(t, input, "render", "--adapter", "otel", "--otlp-endpoint", srv.URL, "-")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, want := range []string{"Skipping line 2: expected an object at byte 0", "not json [REDACTED]", "fine"} {
+		if !bytes.Contains(logs, []byte(want)) {
+			t.Errorf("the collector got no %q", want)
+		}
+	}
+	if bytes.Contains(logs, []byte("a1B2c3")) {
+		t.Error("the secret reached the collector")
+	}
+}
