@@ -71,7 +71,8 @@ exec:
   codextel ends when codex has exited: it reads codex's output on while it
   keeps coming, until 2s pass without any, 10s at most (a process codex
   started may hold it open). It exits with codex's status, or 128+N when
-  codex was killed by signal N, as a shell does.
+  codex was killed by signal N, as a shell does; 1 at least when codex's
+  stream cannot be read (the format of Codex CLIs before 2025-10).
   A telemetry failure (a collector that does not answer) is reported on
   stderr as "codextel: telemetry: ..." and does not change the status. When
   closing, the otel adapter waits for the collector 10s at most (each export
