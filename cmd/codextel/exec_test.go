@@ -40,6 +40,7 @@ func TestExecExitStatus(t *testing.T) {
 	}{
 		{"success", "ok", "", 0, "codextel: 1 thread, 1 turn (0 failed)"},
 		{"failure", "exit:3", "", 3, "codextel: 1 thread, 1 turn (0 failed)"},
+		{"unreadable stream", "legacy", "", 1, "codextel: codex stream: line 1: bridge: this is the legacy"},
 		{"SIGKILL", "kill-self:9", "", 128 + 9, "codextel: codex was killed by signal 9 (killed)\n"},
 		{"SIGTERM", "kill-self:15", "", 128 + 15, "codextel: codex was killed by signal 15 (terminated)\n"},
 		{"SIGSEGV", "ok", segv, 128 + 11, "codextel: codex was killed by signal 11 (segmentation fault)\n"},

@@ -45,6 +45,7 @@ var fakeSession = []string{
 //
 //	ok              a complete session, exit 0
 //	exit:N          a complete session, exit N
+//	legacy          a line of the format of Codex CLIs before 2025-10, exit 0
 //	kill-self:N     thread.started, then signal N to itself
 //	stubborn        thread.started, pid to the pid file, ignores SIGINT and
 //	                SIGTERM, and sleeps (60 s at most)
@@ -78,6 +79,9 @@ func fakeCodex(mode string) int {
 	case "exit":
 		say(fakeSession...)
 		return n
+	case "legacy":
+		say(`{"id":"0","msg":{"type":"session_configured","model":"o3"}}`)
+		return 0
 	case "kill-self":
 		say(fakeSession[0])
 		p, _ := os.FindProcess(os.Getpid())
