@@ -8,6 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -15,9 +18,31 @@ import (
 	"github.com/codextel/codextel/core/instrument"
 )
 
+// Once codex has exited, exec reads its output on while it keeps coming,
+// until drainIdle passes without any, and for drainMax at most. What codex
+// wrote is in the pipe by then and is read in far less (unless stdout is
+// slow to take it, hence an idle bound rather than a fixed one); the bounds
+// matter when a process codex started (a command left running in the
+// background) inherited the pipe and holds it open.
+const (
+	drainIdle = 2 * time.Second
+	drainMax  = 10 * time.Second
+)
+
 // runExec runs `codex exec --json ARGS...`, logs its stream live, and returns
-// codex's exit status. SIGINT and SIGTERM are passed on to codex, whose stream
-// then ends without a terminal event, which the bridge reports.
+// codex's exit status, or 128+N when a signal N killed it.
+//
+// codex runs in a process group of its own (so that a signal codextel passes
+// on reaches the commands codex runs, and killing the group ends them all),
+// and on Linux and FreeBSD with a parent-death signal: if codextel dies, even
+// by SIGKILL, the kernel kills codex, and a watchdog (watchdog_pdeathsig.go)
+// kills the rest of its group. The first SIGINT or SIGTERM codextel
+// gets is passed on to codex's group; a second one, or o.grace without codex
+// exiting, kills the group with SIGKILL. codextel waits for codex to exit,
+// then reads what is left of its output (see drainIdle). What the
+// telemetry output fails to deliver when it is closed is reported on stderr
+// as a telemetry loss, and does not change the exit status; a signal while
+// the output is being closed stops the wait for it.
 func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
 		return 0, usagef("exec needs the arguments for codex exec after --")
@@ -37,50 +62,241 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// codex's stderr (when it is not a file), the signal watcher and this
+	// goroutine all write to stderr.
+	errw := &lockedWriter{w: stderr}
 
 	cmd := exec.Command(path, append([]string{"exec", "--json"}, args...)...)
 	cmd.Stdin = nil // /dev/null: codex must not wait for input
-	cmd.Stderr = stderr
-	pipe, err := cmd.StdoutPipe()
+	cmd.SysProcAttr = childAttr()
+	// The pipes are codextel's own, not exec's StdoutPipe: Wait must return
+	// when codex exits, not when every holder of the pipe has closed it.
+	outR, outW, err := os.Pipe()
 	if err != nil {
-		return 0, err
+		bus.Close()
+		_ = out.close()
+		return 1, fmt.Errorf("exec: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
-		return 0, usagef("cannot run %s: %v", path, err)
+	cmd.Stdout = outW
+	var errR, errW *os.File
+	if f, ok := stderr.(*os.File); ok {
+		cmd.Stderr = f // codex writes to the terminal or file directly
+	} else if errR, errW, err = os.Pipe(); err != nil {
+		outR.Close()
+		outW.Close()
+		bus.Close()
+		_ = out.close()
+		return 1, fmt.Errorf("exec: %w", err)
+	} else {
+		cmd.Stderr = errW
 	}
+
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
-	go func() {
-		for s := range signals {
-			_ = cmd.Process.Signal(s)
-		}
-	}()
 
-	sum, readErr := bridge.ReadExec(context.Background(), pipe, instrument.Codex{Bus: bus}, bridge.WithMaxLine(o.maxLine))
-	if readErr != nil {
-		_, _ = io.Copy(io.Discard, pipe) // let codex finish writing
+	started, exited := make(chan error, 1), make(chan error, 1)
+	go startAndWait(cmd, started, exited)
+	err = <-started
+	outW.Close()
+	if errW != nil {
+		errW.Close()
 	}
-	waitErr := cmd.Wait()
+	if err != nil {
+		outR.Close()
+		if errR != nil {
+			errR.Close()
+		}
+		bus.Close()
+		_ = out.close()
+		return 0, usagef("cannot run %s: %v", path, err)
+	}
+
+	stream := newDrainReader(outR)
+	type result struct {
+		sum bridge.Summary
+		err error
+	}
+	read := make(chan result, 1)
+	go func() {
+		sum, err := bridge.ReadExec(context.Background(), stream, instrument.Codex{Bus: bus}, bridge.WithMaxLine(o.maxLine))
+		if err != nil {
+			_, _ = io.Copy(io.Discard, stream) // let codex finish writing
+		}
+		read <- result{sum, err}
+	}()
+	copied := make(chan struct{})
+	var errStream *drainReader
+	if errR != nil {
+		errStream = newDrainReader(errR)
+		go func() {
+			_, _ = io.Copy(errw, errStream)
+			close(copied)
+		}()
+	} else {
+		close(copied)
+	}
+
+	waitErr := supervise(cmd.Process, signals, exited, o.grace, errw)
+	stream.expire()
+	if errStream != nil {
+		errStream.expire()
+	}
+	res := <-read
+	<-copied
+	outR.Close()
+	if errR != nil {
+		errR.Close()
+	}
+	if stream.cut.Load() {
+		fmt.Fprintf(errw, "codextel: codex has exited but its output is still open (a process it started holds it): stopped reading it after %v without output (%v at most)\n", drainIdle, drainMax)
+	}
+
 	bus.Close()
-	if err := out.close(); err != nil && readErr == nil {
-		readErr = err
+	closed := make(chan error, 1)
+	go func() { closed <- out.close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			reportTelemetryLoss(errw, err)
+		}
+	case s := <-signals:
+		fmt.Fprintf(errw, "codextel: telemetry: %s: not waiting for the output to deliver what it holds\n", signalName(s))
 	}
-	report(o, "exec", sum, stderr)
+	report(o, "exec", res.sum, errw)
 
 	code := 0
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(waitErr, &exitErr):
 		code = exitErr.ExitCode()
-		if code < 0 { // killed by a signal
-			code = 1
+		if sig, ok := killedBy(exitErr.ProcessState); ok {
+			code = 128 + int(sig)
+			fmt.Fprintf(errw, "codextel: codex was killed by signal %d (%v)\n", int(sig), sig)
 		}
 	case waitErr != nil:
 		return 1, fmt.Errorf("codex: %w", waitErr)
 	}
-	if readErr != nil {
-		return max(code, 1), fmt.Errorf("codex stream: %w", readErr)
+	if res.err != nil {
+		return max(code, 1), fmt.Errorf("codex stream: %w", res.err)
 	}
 	return code, nil
+}
+
+// startAndWait starts cmd and waits for it on one goroutine locked to its OS
+// thread, reporting on started and then exited. Linux sends the
+// parent-death signal when the thread that forked the child ends, not the
+// process: Go ends a thread when a goroutine locked to it exits, so a thread
+// that forked codex must not be left to another goroutine while codex runs.
+// Locked here until Wait returns, no other goroutine can run on it, so the
+// signal comes only when codextel itself dies. The watchdog, which kills
+// codex's group when codextel dies, is started from the same thread for the
+// same reason.
+func startAndWait(cmd *exec.Cmd, started, exited chan<- error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := cmd.Start(); err != nil {
+		started <- err
+		return
+	}
+	watchdog := startWatchdog(cmd.Process.Pid)
+	started <- nil
+	err := cmd.Wait()
+	stopWatchdog(watchdog)
+	exited <- err
+}
+
+// supervise passes signals on to codex until it exits, and returns what Wait
+// returned: the first SIGINT or SIGTERM goes to codex's process group; a
+// second, or grace without exit, kills the group.
+func supervise(p *os.Process, signals <-chan os.Signal, exited <-chan error, grace time.Duration, stderr io.Writer) error {
+	var (
+		deadline  <-chan time.Time
+		forwarded bool
+	)
+	for {
+		select {
+		case err := <-exited:
+			return err
+		case s := <-signals:
+			if !forwarded {
+				forwarded = true
+				if err := signalGroup(p, s); err != nil {
+					fmt.Fprintf(stderr, "codextel: passing %s on to codex: %v\n", signalName(s), err)
+				}
+				fmt.Fprintf(stderr, "codextel: %s passed on to codex; another signal, or %v without exit, kills it\n", signalName(s), grace)
+				t := time.NewTimer(grace)
+				defer t.Stop()
+				deadline = t.C
+				continue
+			}
+			fmt.Fprintf(stderr, "codextel: %s again: killing codex's process group\n", signalName(s))
+			killGroup(p)
+			deadline = nil
+		case <-deadline:
+			fmt.Fprintf(stderr, "codextel: codex did not exit within %v: killing its process group\n", grace)
+			killGroup(p)
+			deadline = nil
+		}
+	}
+}
+
+// signalName names the signals codextel passes on as a shell user knows them.
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// A drainReader reads a pipe until its end, or, once expire was called,
+// until idle passes without data or max has passed; that reads as the end of
+// the stream, and is recorded in cut.
+type drainReader struct {
+	f         *os.File
+	idle, max time.Duration
+	stop      atomic.Int64 // when max passes, in Unix nanoseconds; 0 before expire
+	cut       atomic.Bool
+}
+
+func newDrainReader(f *os.File) *drainReader {
+	return &drainReader{f: f, idle: drainIdle, max: drainMax}
+}
+
+func (r *drainReader) Read(b []byte) (int, error) {
+	if stop := r.stop.Load(); stop != 0 {
+		_ = r.f.SetReadDeadline(time.Unix(0, min(time.Now().Add(r.idle).UnixNano(), stop)))
+	}
+	n, err := r.f.Read(b)
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed) {
+		r.cut.Store(true)
+		return n, io.EOF
+	}
+	return n, err
+}
+
+// expire starts the bounds, waking a read under way. A pipe without
+// deadlines (not pollable) is closed after idle instead, which ends a read on
+// the systems where one can block.
+func (r *drainReader) expire() {
+	now := time.Now()
+	r.stop.Store(now.Add(r.max).UnixNano())
+	if r.f.SetReadDeadline(now.Add(r.idle)) != nil {
+		time.AfterFunc(r.idle, func() { r.f.Close() })
+	}
+}
+
+// A lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }

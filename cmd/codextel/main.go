@@ -8,8 +8,17 @@
 // `codextel --help` prints the usage, with every flag.
 //
 // Exit status: 0 on success (a replay with bad lines still exits 0 and reports
-// how many on stderr); 2 on a usage error, with one line on stderr; for exec,
-// codex's own status.
+// how many on stderr); 2 on a usage error, with one line on stderr; 1 when
+// the input cannot be read or the telemetry output fails. For exec, codex's
+// own status, or 128+N when signal N killed it; a telemetry failure there is
+// reported ("codextel: telemetry: ...") but does not change the status.
+//
+// exec runs codex in a process group of its own, killed should codextel die
+// on Linux and FreeBSD (a parent-death signal, and a watchdog process for
+// what codex started), passes the first SIGINT or SIGTERM on to that group
+// and kills it on a second one or after --grace, and after codex exits reads
+// its output until 2s pass without any (10s at most).
+// Everything codextel prints on stderr is scrubbed of secrets.
 package main
 
 import (
@@ -17,5 +26,6 @@ import (
 )
 
 func main() {
+	watchdogIfAsked()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 func runWith(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -78,6 +83,12 @@ func TestHelp(t *testing.T) {
 		code, out, errOut := runWith(t, "", args...)
 		if code != 0 || !strings.HasPrefix(out, "usage:") || errOut != "" {
 			t.Errorf("codextel %q: exit %d, stdout %.20q, stderr %q", args, code, out, errOut)
+		}
+	}
+	// The bounds the usage states are the ones exec applies.
+	for _, want := range []string{fmt.Sprintf("until %v pass without any, %v at most", drainIdle, drainMax), fmt.Sprintf("the first %d are described", maxShownLines)} {
+		if !strings.Contains(usageText, want) {
+			t.Errorf("the usage does not say %q", want)
 		}
 	}
 }
@@ -161,16 +172,160 @@ func TestRender(t *testing.T) {
 	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runWith(t, "", "render", "--clock", "2025-12-02T10:00:00Z", "--fmt", "%(asctime)s %(message)s", path)
+	code, out, errOut := runWith(t, "", "render", "--clock", "2025-12-02T10:00:00Z", "--fmt", "%(asctime)s %(name)s %(message)s", path)
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	want := "2025-12-02 10:52:12,500 Reconnecting... 1/5\n2025-12-02 10:00:00,000 deprecated flag\n"
+	want := "2025-12-02 10:52:12,500 codex Reconnecting... 1/5\n2025-12-02 10:00:00,000 codex.item deprecated flag\n" +
+		"2025-12-02 10:00:00,000 codex.bridge Skipping line 3: \"event\" must be a string, not a number\n"
 	if out != want {
 		t.Errorf("output %q, want %q", out, want)
 	}
-	if !strings.Contains(errOut, `line 3: "event" must be a string`) || !strings.Contains(errOut, "1 bad line skipped") {
-		t.Errorf("stderr %q", errOut)
+	wantErr := `codextel: line 3: "event" must be a string, not a number (line starts "{\"event\": 5}")` + "\n" +
+		"codextel: 1 bad line skipped (reported as codex.bridge.invalid_line)\n"
+	if errOut != wantErr {
+		t.Errorf("stderr %q, want %q", errOut, wantErr)
+	}
+}
+
+// TestRenderCases: what render makes of numbers Go and Python see
+// differently, of repeated keys, and of bad lines that carry secrets.
+func TestRenderCases(t *testing.T) {
+	const secret = "sk-proj-a1B2c3D4e5F6g7H8i9J0k1L2m3N4"
+	tests := []struct {
+		name, input string
+		format      string // --format; plain when empty
+		stdout      string // the whole output
+		stderr      []string
+		notStderr   string // must not appear on stderr (nor stdout)
+	}{
+		{
+			name:   "float beyond int64 for an integer field",
+			input:  `{"event": "codex.telemetry.dropped", "measurements": {"dropped": 1e19, "interval_ms": 1000}, "metadata": {"event": "x"}}`,
+			stdout: `WARNING:codex.bridge:Skipping line 1: measurement "dropped": 1e+19 is beyond the int64 range of an integer field` + "\n",
+			stderr: []string{"1e+19 is beyond the int64 range", "1 bad line skipped"},
+		},
+		{
+			name:   "infinite duration",
+			input:  `{"event": "codex.tool.success", "measurements": {"duration": Infinity}, "metadata": {"tool": "shell"}}`,
+			stdout: `WARNING:codex.bridge:Skipping line 1: measurement "duration": Infinity is not a duration` + "\n",
+			stderr: []string{"Infinity is not a duration"},
+		},
+		{
+			name: "NaN and Infinity in text, as str() gives them",
+			input: `{"event": "codex.error", "metadata": {"error_message": NaN}}
+{"event": "codex.error", "metadata": {"error_message": -Infinity}}
+{"event": "codex.error", "metadata": {"error_message": [Infinity, 1.0, 1e16, {"a": NaN}]}}`,
+			stdout: "WARNING:codex:nan\nWARNING:codex:-inf\nWARNING:codex:[inf, 1.0, 1e+16, {'a': nan}]\n",
+		},
+		{
+			name:   "NaN and Infinity in JSON, as json.dumps gives them",
+			input:  `{"time": "2025-12-02T10:52:12Z", "event": "codex.tool.success", "measurements": {"duration_ms": Infinity}, "metadata": {"tool": "shell", "x": NaN, "y": -Infinity}}`,
+			format: "json",
+			stdout: `{"asctime": "2025-12-02 10:52:12,000", "levelname": "DEBUG", "name": "codex.tool", "message": "Tool shell completed.", "tool": "shell", "x": NaN, "y": -Infinity, "duration_ms": Infinity}` + "\n",
+		},
+		{
+			name:   "a repeated key: the last value, at the first place",
+			input:  `{"time": "2025-12-02T10:52:12Z", "event": "codex.item.warning", "metadata": {"warning": "first", "call_id": "c", "warning": "last"}}`,
+			format: "json",
+			stdout: `{"asctime": "2025-12-02 10:52:12,000", "levelname": "WARNING", "name": "codex.item", "message": "last", "warning": "last", "call_id": "c"}` + "\n",
+		},
+		{
+			name:      "a secret in a bad line",
+			input:     `not json, but a key: ` + secret,
+			stdout:    "WARNING:codex.bridge:Skipping line 1: expected an object at byte 0\n",
+			stderr:    []string{`line starts "not json, but a key: [REDACTED]"`},
+			notStderr: "a1B2c3",
+		},
+		{
+			name:      "a secret in an error's text",
+			input:     `{"event": "codex.tool.success", "measurements": {"duration": "` + secret + `"}}`,
+			stdout:    `WARNING:codex.bridge:Skipping line 1: measurement "duration": "[REDACTED]" is neither a number nor a duration` + "\n",
+			stderr:    []string{`"[REDACTED]" is neither a number nor a duration`},
+			notStderr: "a1B2c3",
+		},
+		{
+			name:   "many bad lines: five shown, all counted",
+			input:  strings.Repeat("bad\n", 7),
+			stdout: strings.Repeat("WARNING:codex.bridge:Skipping line N: expected an object at byte 0\n", 7),
+			stderr: []string{"line 5: expected", "7 bad lines skipped (reported as codex.bridge.invalid_line; the first 5 shown above)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("TZ", "UTC")
+			args := []string{"render", "--level", "DEBUG", "--clock", "2025-12-02T10:00:00Z"}
+			if tt.format != "" {
+				args = append(args, "--format", tt.format)
+			}
+			code, out, errOut := runWith(t, tt.input+"\n", append(args, "-")...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if strings.Contains(tt.stdout, "line N") {
+				out = regexp.MustCompile(`line \d+`).ReplaceAllString(out, "line N")
+			}
+			if out != tt.stdout {
+				t.Errorf("stdout\n%s\nwant\n%s", out, tt.stdout)
+			}
+			for _, want := range tt.stderr {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("stderr %q lacks %q", errOut, want)
+				}
+			}
+			if got := strings.Count(errOut, "\n"); got > maxShownLines+1 {
+				t.Errorf("stderr has %d lines, want at most %d", got, maxShownLines+1)
+			}
+			if tt.notStderr != "" && (strings.Contains(errOut, tt.notStderr) || strings.Contains(out, tt.notStderr)) {
+				t.Errorf("a secret leaked: stdout %q, stderr %q", out, errOut)
+			}
+		})
+	}
+}
+
+func TestEndpointValidation(t *testing.T) {
+	tests := []struct {
+		endpoint string
+		want     string // "" when valid
+	}{
+		{"http://127.0.0.1:4318", ""},
+		{"https://collector.example.com", ""},
+		{"http://[::1]:4317/", ""},
+		{"http://127.0.0.1:", "bad --otlp-endpoint http://127.0.0.1:: the port after the colon is empty"},
+		{"http://[::1]:", "the port after the colon is empty"},
+		{"http://127.0.0.1:0", "port 0 is not between 1 and 65535"},
+		{"http://127.0.0.1:70000", "port 70000 is not between 1 and 65535"},
+		{"http://127.0.0.1:x", `bad --otlp-endpoint: invalid port ":x" after host`},
+		{"http://user:hunter2-topsecret@127.0.0.1:4318", "credentials in the URL (before @) are not accepted"},
+		{"https://tok_ABCdef123456@collector.example.com", "credentials in the URL (before @) are not accepted"},
+		{"localhost:4318", "want an http:// or https:// URL"},
+		{"grpc://127.0.0.1:4317", "want an http:// or https:// URL"},
+		{"127.0.0.1:4318", "bad --otlp-endpoint: "},
+		{"http://", "no host after http://"},
+		{"http://:4318", "no host after http://"},
+		{"http://127.0.0.1:4318?token=abc", "a query or fragment is not accepted"},
+	}
+	for _, tt := range tests {
+		o := options{otlpEndpoint: tt.endpoint}
+		err := checkEndpoint(o.otlpEndpoint)
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.endpoint, err)
+			}
+			continue
+		}
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want a usage error containing %q", tt.endpoint, err, tt.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "tok_ABC")) {
+			t.Errorf("%s: the error echoes the credential: %v", tt.endpoint, err)
+		}
+	}
+	// Through the command line: exit 2, one line, the flag named.
+	code, out, errOut := runWith(t, "", "--adapter", "otel", "--otlp-endpoint", "http://me:s3cret-pass@127.0.0.1:4318")
+	if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--otlp-endpoint") || strings.Contains(errOut, "s3cret") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
@@ -248,5 +403,83 @@ func TestOtelAdapter(t *testing.T) {
 	}
 	if code, _, errOut := runWith(t, "", "--adapter", "otel"); code != 2 || !strings.Contains(errOut, "needs --otlp-endpoint") {
 		t.Errorf("no endpoint: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestTelemetryLoss: an output whose close fails is reported once per
+// distinct loss, as telemetry; a replay then exits 1, exec with codex's
+// status (TestExecBlackholedCollector runs exec against a real collector
+// that does not answer).
+func TestTelemetryLoss(t *testing.T) {
+	adapters["failing"] = func(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+		return closeFunc(func() error {
+			lost := errors.New("collector: 3 log records not exported")
+			return errors.Join(lost, errors.New("context deadline exceeded"), lost)
+		}), nil
+	}
+	t.Cleanup(func() { delete(adapters, "failing") })
+	code, _, errOut := runWith(t, "", "--adapter", "failing")
+	want := "codextel: telemetry: collector: 3 log records not exported\ncodextel: telemetry: context deadline exceeded\n"
+	if code != 1 || errOut != want {
+		t.Errorf("replay: exit %d, stderr %q; want 1 and %q", code, errOut, want)
+	}
+}
+
+// FuzzCheckEndpoint checks that no endpoint panics the validation and that
+// one with credentials is refused with the fixed message, which quotes
+// nothing of the URL.
+func FuzzCheckEndpoint(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:4318", "http://u:p@h:1", "https://[::1]:", "http://h:99999", "http://%zz@h", "x://y?z#w"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := checkEndpoint(raw)
+		u, perr := url.Parse(raw)
+		if perr == nil && u.User != nil {
+			const want = "bad --otlp-endpoint: credentials in the URL (before @) are not accepted; pass them as a header in CODEX_OTLP_HEADERS or OTEL_EXPORTER_OTLP_HEADERS"
+			if err == nil || err.Error() != want {
+				t.Fatalf("checkEndpoint(%q) = %v, want the credentials error", raw, err)
+			}
+		}
+		if err != nil {
+			var ue usageError
+			if !errors.As(err, &ue) {
+				t.Fatalf("checkEndpoint(%q) = %v, not a usage error", raw, err)
+			}
+		}
+	})
+}
+
+// TestRenderBadLineReachesCollector: a bad line render skips is emitted on
+// the bus, so it reaches the collector too, scrubbed.
+func TestRenderBadLineReachesCollector(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		logs []byte
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/v1/logs" {
+			mu.Lock()
+			logs = append(logs, body...)
+			mu.Unlock()
+		}
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer srv.Close()
+	input := `{"event": "codex.error", "metadata": {"error_message": "fine"}}` + "\nnot json sk-proj-a1B2c3D4e5F6g7H8i9J0k1L2m3N4\n"
+	code, _, errOut := runWith(t, input, "render", "--adapter", "otel", "--otlp-endpoint", srv.URL, "-")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, want := range []string{"Skipping line 2: expected an object at byte 0", "not json [REDACTED]", "fine"} {
+		if !bytes.Contains(logs, []byte(want)) {
+			t.Errorf("the collector got no %q", want)
+		}
+	}
+	if bytes.Contains(logs, []byte("a1B2c3")) {
+		t.Error("the secret reached the collector")
 	}
 }

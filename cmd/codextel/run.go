@@ -8,8 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/codextel/codextel/core/bridge"
@@ -18,6 +21,7 @@ import (
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -32,7 +36,7 @@ const usageText = `usage:
   codextel [flags] [FILE|-]            replay a recorded codex exec --json stream
                                         (default: a bundled sample session)
   codextel exec [flags] -- ARGS...      run codex exec --json ARGS... and log it live;
-                                        exit with codex's exit status
+                                        exit with codex's exit status (see below)
   codextel appserver [flags] [FILE|-]   replay an app-server wire log ({"dir","msg"} lines)
   codextel render [flags] [FILE|-]      render raw telemetry events (JSON lines: optional
                                         "time", "event", "measurements", "metadata", "ids")
@@ -49,10 +53,42 @@ flags:
                       with render, a line's own time wins
   --log-model-data    log prompts, agent messages and reasoning (redacted by default)
   --log-tool-data     log tool inputs and outputs (redacted by default)
-  --otlp-endpoint URL the collector, for --adapter otel
+  --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
+                      a port if any; credentials go in CODEX_OTLP_HEADERS, not the URL
   --codex PATH        the codex binary for exec (default: codex on PATH)
+  --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
+                      on, before its process group is killed (default 10s)
   --max-line BYTES    the longest stream line accepted (default 16 MiB)
   --quiet             no summary on stderr at the end
+
+exec:
+  codex runs in a process group of its own. On Linux and FreeBSD that group
+  is killed (SIGKILL) if codextel dies: codex by a parent-death signal, what
+  it started (such as the native binary the npm package's Node.js wrapper
+  runs) by a watchdog process, codextel run again.
+  The first SIGINT or SIGTERM is passed on to codex's process group; a second
+  one, or --grace without codex exiting, kills the group with SIGKILL.
+  codextel ends when codex has exited: it reads codex's output on while it
+  keeps coming, until 2s pass without any, 10s at most (a process codex
+  started may hold it open). It exits with codex's status, or 128+N when
+  codex was killed by signal N, as a shell does; 1 at least when codex's
+  stream cannot be read (the format of Codex CLIs before 2025-10).
+  A telemetry failure (a collector that does not answer) is reported on
+  stderr as "codextel: telemetry: ..." and does not change the status. When
+  closing, the otel adapter waits for the collector 10s at most (each export
+  request gives up after OTEL_EXPORTER_OTLP_TIMEOUT, default 10s, and is
+  retried within that bound); a SIGINT or SIGTERM stops the wait.
+
+render:
+  JSON is read as Python's json.loads reads it (NaN, Infinity, integers of any
+  size; a key given twice is one field with the last value). A measurement its
+  catalog type cannot hold (1e19 or Infinity for an integer or a duration)
+  makes the line bad. Every bad line is emitted as codex.bridge.invalid_line;
+  the first 5 are described on stderr, all are counted.
+
+exit status: 0 on success, 2 on a usage error, 1 when input or telemetry fails
+  (a replay or render with bad lines still exits 0 and reports them);
+  exec: as above.
 `
 
 // usageError is a bad invocation: one line on stderr, exit status 2.
@@ -68,6 +104,7 @@ type options struct {
 	otlpEndpoint, codexPath                     string
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
+	grace                                       time.Duration
 
 	levelValue pylog.Level
 	fixed      time.Time // from --clock; zero when not set
@@ -84,6 +121,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.logTool, "log-tool-data", false, "log tool data (inputs, outputs)")
 	fs.StringVar(&o.otlpEndpoint, "otlp-endpoint", "", "OTLP collector endpoint for --adapter otel")
 	fs.StringVar(&o.codexPath, "codex", "", "the codex binary for exec (default: codex on PATH)")
+	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 }
@@ -113,6 +151,46 @@ func (o *options) check() error {
 	if o.maxLine <= 0 {
 		return usagef("bad --max-line %d: want a positive number of bytes", o.maxLine)
 	}
+	if o.grace <= 0 {
+		return usagef("bad --grace %v: want a positive duration such as 10s", o.grace)
+	}
+	if o.otlpEndpoint != "" {
+		return checkEndpoint(o.otlpEndpoint)
+	}
+	return nil
+}
+
+// checkEndpoint validates --otlp-endpoint. Its errors never quote the URL
+// whole: it may carry a credential; they name at most its scheme and host.
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL
+		}
+		return usagef("bad --otlp-endpoint: %v", err)
+	}
+	if u.User != nil {
+		return usagef("bad --otlp-endpoint: credentials in the URL (before @) are not accepted; pass them as a header in CODEX_OTLP_HEADERS or OTEL_EXPORTER_OTLP_HEADERS")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" {
+		return usagef("bad --otlp-endpoint: want an http:// or https:// URL such as http://127.0.0.1:4318")
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return usagef("bad --otlp-endpoint: no host after %s://", u.Scheme)
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return usagef("bad --otlp-endpoint %s://%s: the port after the colon is empty", u.Scheme, u.Host)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return usagef("bad --otlp-endpoint %s://%s: port %s is not between 1 and 65535", u.Scheme, u.Hostname(), p)
+		}
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return usagef("bad --otlp-endpoint %s://%s: a query or fragment is not accepted (the signal paths /v1/logs... are appended to the URL)", u.Scheme, u.Host)
+	}
 	return nil
 }
 
@@ -123,21 +201,50 @@ func (o *options) now() time.Time {
 	return time.Now()
 }
 
-// run executes one invocation and returns its exit status.
+// errReported is a failure already reported on stderr: exit status 1.
+var errReported = errors.New("reported on stderr")
+
+// scrubber removes secrets from what codextel prints on stderr.
+var scrubber = sync.OnceValue(func() *scrub.Scrubber { return scrub.New() })
+
+// scrubbed returns text with its secrets replaced.
+func scrubbed(text string) string {
+	s, _ := scrubber().String(text)
+	return s
+}
+
+// run executes one invocation and returns its exit status. Every error text
+// it prints is scrubbed of secrets first.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code, err := dispatch(args, stdin, stdout, stderr)
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "codextel: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(ue.msg))
 		return 2
+	case errors.Is(err, errReported):
+		code = max(code, 1)
 	case err != nil:
-		fmt.Fprintf(stderr, "codextel: %v\n", err)
-		if code == 0 {
-			code = 1
-		}
+		fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(err.Error()))
+		code = max(code, 1)
 	}
 	return code
+}
+
+// reportTelemetryLoss prints the error an output's close returned: what it
+// could not deliver (a collector that did not answer, a write that failed).
+// Each distinct line of it (errors.Join puts one error a line) is printed
+// once, with the prefix.
+func reportTelemetryLoss(stderr io.Writer, err error) {
+	seen := map[string]bool{}
+	for line := range strings.Lines(scrubbed(err.Error())) {
+		line = strings.TrimSpace(line)
+		if line == "" || seen[line] {
+			continue
+		}
+		seen[line] = true
+		fmt.Fprintf(stderr, "codextel: telemetry: %s\n", line)
+	}
 }
 
 func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
@@ -239,22 +346,33 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		sum, err = render(o, bus, in, stderr)
 	}
 	bus.Close()
-	if cerr := out.close(); err == nil {
-		err = cerr
-	}
-	if ferr := buffered.Flush(); err == nil {
-		err = ferr
+	closeErr := out.close()
+	if ferr := buffered.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("writing the output: %w", ferr)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		fmt.Fprintf(stderr, "codextel: %s: %s\n", name, scrubbed(err.Error()))
+	}
+	if closeErr != nil {
+		reportTelemetryLoss(stderr, closeErr)
+	}
+	if err != nil || closeErr != nil {
+		return errReported
 	}
 	report(o, cmd, sum, stderr)
 	return nil
 }
 
+// maxShownLines is how many bad lines render describes on stderr; the rest
+// are counted, and every one is emitted as codex.bridge.invalid_line.
+const maxShownLines = 5
+
 // render emits raw telemetry events; a line's own time wins over --clock.
+// A bad line is emitted as codex.bridge.invalid_line, as the bridge reports
+// one, and the first few are described on stderr, scrubbed.
 func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bridge.Summary, error) {
 	var sum bridge.Summary
+	codex := instrument.Codex{Bus: bus}
 	dec := eventjson.NewDecoderSize(in, o.maxLine)
 	for {
 		e, err := dec.Next()
@@ -265,7 +383,10 @@ func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bri
 		var le *eventjson.LineError
 		if errors.As(err, &le) {
 			sum.BadLines++
-			fmt.Fprintf(stderr, "codextel: %v\n", le)
+			codex.InvalidLine(context.Background(), le.Line, le.Err.Error(), le.Excerpt)
+			if sum.BadLines <= maxShownLines {
+				fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(le.Error()))
+			}
 			continue
 		}
 		if err != nil {
@@ -281,7 +402,11 @@ func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bri
 // report writes the end-of-run summary to stderr.
 func report(o *options, cmd string, sum bridge.Summary, stderr io.Writer) {
 	if sum.BadLines > 0 {
-		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"))
+		shown := ""
+		if cmd == "render" && sum.BadLines > maxShownLines {
+			shown = fmt.Sprintf("; the first %d shown above", maxShownLines)
+		}
+		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line%s)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"), shown)
 	}
 	if o.quiet || cmd == "render" {
 		return

@@ -9,11 +9,16 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -23,8 +28,13 @@ const DefaultMaxLine = 16 << 20
 
 // A LineError reports a line the decoder could not read.
 type LineError struct {
-	Line    int    // 1-based line number
-	Excerpt string // the start of the line, at most 60 bytes, valid UTF-8
+	Line int // 1-based line number
+	// Excerpt is the start of the line, at most 60 bytes of valid UTF-8,
+	// cut from the line after secrets were scrubbed from all of it (with
+	// [scrub.New]'s defaults). Of a line over the size limit only the start
+	// is kept: it is scrubbed, and a word the cut runs into is dropped, since
+	// it may be the start of a secret too short to be recognised.
+	Excerpt string
 	Err     error
 }
 
@@ -63,7 +73,7 @@ func (d *Decoder) Next() (telemetry.Event, error) {
 		line, err := d.lines.Next()
 		var tooLong *lines.TooLongError
 		if errors.As(err, &tooLong) {
-			return telemetry.Event{}, &LineError{Line: tooLong.Line, Excerpt: tooLong.Excerpt,
+			return telemetry.Event{}, &LineError{Line: tooLong.Line, Excerpt: cutExcerpt(tooLong.Excerpt),
 				Err: fmt.Errorf("%w: over %d bytes", ErrLineTooLong, tooLong.Limit)}
 		}
 		if err != nil {
@@ -75,10 +85,48 @@ func (d *Decoder) Next() (telemetry.Event, error) {
 		}
 		e, err := Parse(string(trimmed))
 		if err != nil {
-			return telemetry.Event{}, &LineError{Line: d.Line(), Excerpt: lines.Excerpt(trimmed), Err: err}
+			return telemetry.Event{}, &LineError{Line: d.Line(), Excerpt: excerpt(trimmed), Err: err}
 		}
 		return e, nil
 	}
+}
+
+// scrubber removes secrets from the excerpts of bad lines.
+var scrubber = sync.OnceValue(func() *scrub.Scrubber { return scrub.New() })
+
+// excerpt is the start of a whole line, cut after scrubbing all of it, so
+// that the cut cannot split a secret into a part the scrubber misses.
+func excerpt(line []byte) string {
+	s, _ := scrubber().String(string(line))
+	return capExcerpt(lines.Excerpt([]byte(s)))
+}
+
+// cutExcerpt scrubs the start of a line whose rest is gone (a line over the
+// limit) and drops the word the cut ran into: it may be the start of a secret
+// too short to be recognised.
+func cutExcerpt(start string) string {
+	s, _ := scrubber().String(start)
+	s = capExcerpt(s)
+	if i := strings.LastIndexAny(s, " \t\"',:;{}[]()<>"); i >= 0 {
+		return s[:i+1]
+	}
+	return ""
+}
+
+// maxExcerpt is the longest excerpt, in bytes.
+const maxExcerpt = 60
+
+// capExcerpt cuts s to at most maxExcerpt bytes at a rune boundary: an
+// invalid byte made U+FFFD, or a secret made [REDACTED], can lengthen it.
+func capExcerpt(s string) string {
+	if len(s) <= maxExcerpt {
+		return s
+	}
+	n := maxExcerpt
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // ParseValue reads one JSON value as the metadata of an event line is read:
@@ -134,6 +182,7 @@ func Parse(line string) (telemetry.Event, error) {
 			}
 			when = t
 		case "measurements":
+			ms = ms[:0] // a repeated member replaces the earlier one, as in json.loads
 			return p.objectFields(1, func(k string) error {
 				v, err := p.any(2)
 				if err != nil {
@@ -143,13 +192,14 @@ func Parse(line string) (telemetry.Event, error) {
 				return nil
 			})
 		case "metadata":
+			md = md[:0]
 			return p.objectFields(1, func(k string) error {
 				v, err := p.value(2)
 				md = append(md, slog.Attr{Key: k, Value: v})
 				return err
 			})
 		case "ids":
-			haveIDs = true
+			ids, haveIDs = correlation.IDs{}, true
 			return p.objectFields(1, func(k string) error {
 				v, err := p.value(2)
 				if err != nil {
@@ -194,14 +244,14 @@ func Parse(line string) (telemetry.Event, error) {
 	}
 	e = telemetry.NewEvent(name, when)
 	entry, _ := catalog.Lookup(name)
-	for _, m := range ms {
+	for _, m := range lastWins(ms, func(m rawMeasurement) string { return m.key }) {
 		num, err := toNumber(m.value, fieldType(entry, m.key))
 		if err != nil {
 			return e, fmt.Errorf("measurement %q: %w", m.key, err)
 		}
 		e.AddMeasurements(telemetry.Measurement{Key: m.key, Value: num})
 	}
-	e.AddMetadata(md...)
+	e.AddMetadata(lastWins(md, attrKey)...)
 	if haveIDs {
 		e.SetIDs(ids)
 	}
@@ -226,7 +276,11 @@ func fieldType(entry *catalog.Entry, key string) catalog.Type {
 }
 
 // toNumber converts a parsed measurement to the catalog's type for it (t is
-// "" for a field the catalog does not list: integers stay integers).
+// "" for a field the catalog does not list: integers stay integers). A value
+// the type cannot hold is an error, never wrapped around: an integer field
+// takes a float only when it is a whole number in the int64 range, and a
+// duration one a finite number of nanoseconds in that range (a fraction of a
+// nanosecond is dropped).
 func toNumber(v any, t catalog.Type) (telemetry.Number, error) {
 	switch x := v.(type) {
 	case int64:
@@ -240,11 +294,20 @@ func toNumber(v any, t catalog.Type) (telemetry.Number, error) {
 	case float64:
 		switch t {
 		case catalog.Int:
-			if x != math.Trunc(x) || math.IsInf(x, 0) || math.IsNaN(x) {
-				return telemetry.Number{}, fmt.Errorf("%v is not an integer", x)
+			if math.IsInf(x, 0) || math.IsNaN(x) || x != math.Trunc(x) {
+				return telemetry.Number{}, fmt.Errorf("%s is not an integer", floatText(x))
+			}
+			if !inInt64(x) {
+				return telemetry.Number{}, fmt.Errorf("%s is beyond the int64 range of an integer field", floatText(x))
 			}
 			return telemetry.IntNumber(int64(x)), nil
 		case catalog.Duration:
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				return telemetry.Number{}, fmt.Errorf("%s is not a duration", floatText(x))
+			}
+			if !inInt64(math.Trunc(x)) {
+				return telemetry.Number{}, fmt.Errorf("%s ns is beyond the range of a duration (about 292 years)", floatText(x))
+			}
 			return telemetry.DurationNumber(time.Duration(x)), nil
 		}
 		return telemetry.FloatNumber(x), nil
@@ -262,6 +325,61 @@ func toNumber(v any, t catalog.Type) (telemetry.Number, error) {
 	}
 	return telemetry.Number{}, fmt.Errorf("%s is not a number", kindName(slog.AnyValue(v)))
 }
+
+// inInt64 reports whether the whole number f converts to an int64 exactly:
+// -2⁶³ does, 2⁶³ (the float nearest to math.MaxInt64) does not.
+func inInt64(f float64) bool { return f >= math.MinInt64 && f < -math.MinInt64 }
+
+// floatText spells f as the line did, in JSON: 1e+19, Infinity, NaN.
+func floatText(f float64) string {
+	return string(pylog.AppendJSON(nil, slog.Float64Value(f), false))
+}
+
+// lastWins removes repeated keys from fields as Python's json.loads does
+// with a repeated key in an object: one field, at the place of the first,
+// with the value of the last. fields is returned as it is when no key repeats.
+func lastWins[T any](fields []T, key func(T) string) []T {
+	if len(fields) < 2 {
+		return fields
+	}
+	if len(fields) <= 8 { // no map for the common small object
+		dup := false
+		for i := 1; i < len(fields) && !dup; i++ {
+			for j := range i {
+				if key(fields[i]) == key(fields[j]) {
+					dup = true
+					break
+				}
+			}
+		}
+		if !dup {
+			return fields
+		}
+	}
+	last := make(map[string]int, len(fields))
+	for i, f := range fields {
+		last[key(f)] = i
+	}
+	if len(last) == len(fields) {
+		return fields
+	}
+	out := make([]T, 0, len(last))
+	for i, f := range fields {
+		k := key(f)
+		j, ok := last[k]
+		if !ok {
+			continue // already placed
+		}
+		if j != i {
+			f = fields[j]
+		}
+		out = append(out, f)
+		delete(last, k)
+	}
+	return out
+}
+
+func attrKey(a slog.Attr) string { return a.Key }
 
 func kindName(v slog.Value) string {
 	switch v.Kind() {

@@ -16,10 +16,20 @@
 // U+FFFD (Go strings hold UTF-8, which cannot encode one). A measurement is
 // converted to the type the event catalog gives it: a duration from integer
 // nanoseconds or a Go duration string ("1.5ms"), a float from any number.
+// A value the type cannot hold is an error naming the measurement, never
+// wrapped around: an integer field takes a float only when it is a whole
+// number in the int64 range (1e19, Infinity and NaN are refused), a duration
+// only a finite number of nanoseconds within ±292 years. A key repeated in an
+// object gives one field, as in json.loads: the last value, at the place of
+// the first; a repeated member of the line (two "metadata" objects) likewise
+// replaces the earlier one.
 // slog drops empty groups nested inside groups, so {"a": {"b": {}}} reads as
 // {"a": {}}; an empty object at the top of metadata is kept.
 //
 // Blank lines and lines starting with # are skipped. A malformed line is an
 // error naming its line number, the member at fault and an excerpt; the
-// [Decoder] stays usable, so a caller can report the line and read on.
+// [Decoder] stays usable, so a caller can report the line and read on. The
+// excerpt is cut from the line after secrets were scrubbed from all of it
+// (see [LineError]); the error's text, which may quote a value of the line,
+// is not scrubbed, so a caller that prints it scrubs it first.
 package eventjson

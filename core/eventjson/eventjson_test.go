@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -34,6 +35,92 @@ func TestParse(t *testing.T) {
 		}
 		if got := e.String(); got != tt.want {
 			t.Errorf("Parse(%s)\n got %s\nwant %s", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestParseNumberLimits: a float for an integer or duration field is taken
+// when it fits, at the very edges of the int64 range included.
+func TestParseNumberLimits(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": 1e18}}`, "dropped=1000000000000000000"},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": -9223372036854775808.0}}`, "dropped=-9223372036854775808"},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": 9223372036854775807}}`, "dropped=9223372036854775807"},
+		{`{"event": "codex.tool.success", "measurements": {"duration": 1.5e9}}`, "duration=1.5s"},
+		{`{"event": "codex.tool.success", "measurements": {"duration": 2.9}}`, "duration=2ns"},
+		{`{"event": "codex.tool.success", "measurements": {"duration_ms": Infinity}}`, "duration_ms=+Inf"},
+		{`{"event": "my.event", "measurements": {"n": 1e19, "m": NaN}}`, "n=1e+19, m=NaN"},
+	}
+	for _, tt := range tests {
+		e, err := Parse(tt.line)
+		if err != nil {
+			t.Errorf("Parse(%s): %v", tt.line, err)
+			continue
+		}
+		if got := e.String(); !strings.Contains(got, "{"+tt.want+"}") {
+			t.Errorf("Parse(%s) = %s, want measurements {%s}", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestParseRepeatedKeys: a key given twice is one field, as json.loads makes
+// it: the value of the last, at the place of the first; at every depth and
+// for the line's own members.
+func TestParseRepeatedKeys(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"event": "my.event", "metadata": {"a": 1, "b": 2, "a": 3}}`, "my.event{}[a=3, b=2]"},
+		{`{"event": "my.event", "metadata": {"a": {"x": 1, "y": 2, "x": {"z": 0}}}}`, "my.event{}[a=[x=[z=0] y=2]]"},
+		{`{"event": "my.event", "metadata": {"a": [{"k": 1, "k": 2}]}}`, "my.event{}[a=[[k=2]]]"},
+		{`{"event": "my.event", "metadata": {"a": 1}, "metadata": {"b": 2}}`, "my.event{}[b=2]"},
+		{`{"event": "my.event", "measurements": {"n": 1, "m": 2, "n": 3}}`, "my.event{n=3, m=2}[]"},
+		{`{"event": "my.event", "measurements": {"n": 1}, "measurements": {"m": 2}}`, "my.event{m=2}[]"},
+		{`{"event": "first.name", "event": "my.event"}`, "my.event{}[]"},
+		{`{"event": "my.event", "metadata": {"k1": 1, "k2": 2, "k3": 3, "k4": 4, "k5": 5, "k6": 6, "k7": 7, "k8": 8, "k9": 9, "k1": 10, "k9": 11}}`,
+			"my.event{}[k1=10, k2=2, k3=3, k4=4, k5=5, k6=6, k7=7, k8=8, k9=11]"},
+	}
+	for _, tt := range tests {
+		e, err := Parse(tt.line)
+		if err != nil {
+			t.Errorf("Parse(%s): %v", tt.line, err)
+			continue
+		}
+		if got := e.String(); got != tt.want {
+			t.Errorf("Parse(%s)\n got %s\nwant %s", tt.line, got, tt.want)
+		}
+	}
+	e, err := Parse(`{"event": "my.event", "ids": {"thread_id": "a", "turn_id": "t"}, "ids": {"thread_id": "b"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := e.IDs(); ids.Thread != "b" || ids.Turn != "" {
+		t.Errorf("repeated ids: %+v, want only the last object's thread_id b", ids)
+	}
+}
+
+// TestExcerptScrubbed: a bad line's excerpt carries no secret, also when the
+// secret straddles the 60-byte cut or the line is over the limit.
+func TestExcerptScrubbed(t *testing.T) {
+	key := "sk-proj-" + strings.Repeat("a1B2", 12)
+	tests := []struct {
+		name, input string
+		maxLine     int
+		want        string // the excerpt
+	}{
+		{"secret in the excerpt", `not json ` + key, 1000, "not json [REDACTED]"},
+		{"secret across the cut", strings.Repeat("x", 45) + " " + key + " trailing", 1000, strings.Repeat("x", 45) + " [REDACTED] tra"},
+		{"too long, secret across the cut", `{"event": "x", "metadata": {"k": "0123456789 ` + key + strings.Repeat(" y", 100) + `"}}`, 100, `{"event": "x", "metadata": {"k": "0123456789 `},
+		{"too long, secret whole", `{"event": "` + key + strings.Repeat("y", 100), 100, `{"event": "[REDACTED]`},
+	}
+	for _, tt := range tests {
+		d := NewDecoderSize(strings.NewReader(tt.input+"\n"), tt.maxLine)
+		_, err := d.Next()
+		var le *LineError
+		if !errors.As(err, &le) {
+			t.Errorf("%s: error %v, want a *LineError", tt.name, err)
+			continue
+		}
+		if le.Excerpt != tt.want || strings.Contains(le.Error(), "a1B2") {
+			t.Errorf("%s: excerpt %q, want %q", tt.name, le.Excerpt, tt.want)
 		}
 	}
 }
@@ -79,6 +166,16 @@ func TestParseErrors(t *testing.T) {
 		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": 1.5}}`, `measurement "dropped": 1.5 is not an integer`},
 		{`{"event": "x", "measurements": {"n": 18446744073709551616}}`, "does not fit in 64 bits"},
 		{`{"event": "x", "measurements": {"n": [1]}}`, "an array is not a number"},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": 1e19}}`, `measurement "dropped": 1e+19 is beyond the int64 range`},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": 9223372036854775808.0}}`, `9.223372036854776e+18 is beyond the int64 range`},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": -1e300}}`, `-1e+300 is beyond the int64 range`},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": Infinity}}`, `measurement "dropped": Infinity is not an integer`},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": -Infinity}}`, `-Infinity is not an integer`},
+		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": NaN}}`, `NaN is not an integer`},
+		{`{"event": "codex.tool.success", "measurements": {"duration": 1e30}}`, `measurement "duration": 1e+30 ns is beyond the range of a duration`},
+		{`{"event": "codex.tool.success", "measurements": {"duration": Infinity}}`, `Infinity is not a duration`},
+		{`{"event": "codex.tool.success", "measurements": {"duration": NaN}}`, `NaN is not a duration`},
+		{`{"event": "codex.tool.success", "measurements": {"duration": 1, "duration": 1e19}}`, `1e+19 ns is beyond the range`},
 		{`{"event": "x", "ids": {"trace": "t"}}`, `"ids" has unknown field "trace"`},
 		{`{"event": "x", "metadata": {"s": "a` + "\x01" + `"}}`, "control character"},
 		{`{"event": "x", "metadata": {"s": "\q"}}`, `invalid escape \q`},
@@ -122,7 +219,7 @@ func TestDecoder(t *testing.T) {
 	want := []string{
 		"a.one",
 		`line 4: "event" must be a string, not a number (line starts "{\"event\": 1}")`,
-		`line 5: line too long: over 80 bytes (line starts "{\"event\": \"a.` + strings.Repeat("x", 47) + `")`,
+		`line 5: line too long: over 80 bytes (line starts "{\"event\": \"")`, // the cut word is dropped
 		"a.three",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -173,4 +270,30 @@ func FuzzParse(f *testing.F) {
 // eventKey describes an event exactly, NaN included (NaN != NaN).
 func eventKey(e telemetry.Event) string {
 	return e.Time.Format(time.RFC3339Nano) + " " + string(AppendEvent(nil, &e))
+}
+
+// FuzzDecoder checks that no input panics the decoder and that every bad
+// line's excerpt is valid UTF-8 of at most 60 bytes.
+func FuzzDecoder(f *testing.F) {
+	f.Add("not json sk-proj-a1B2a1B2a1B2a1B2a1B2a1B2\n{\"event\": \"a.b\"}\n", 100)
+	f.Add(`{"event": "x", "metadata": {"k": "`+strings.Repeat("\u00e9", 50)+`"}}`, 40)
+	f.Fuzz(func(t *testing.T, input string, maxLine int) {
+		d := NewDecoderSize(strings.NewReader(input), max(1, maxLine%4096))
+		for range 1000 {
+			_, err := d.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var le *LineError
+			if errors.As(err, &le) {
+				if len(le.Excerpt) > 60 || !utf8.ValidString(le.Excerpt) {
+					t.Fatalf("line %d: excerpt %q", le.Line, le.Excerpt)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

@@ -125,7 +125,7 @@ func (p *parser) any(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return slog.GroupValue(attrs...), nil
+		return slog.GroupValue(lastWins(attrs, attrKey)...), nil
 	case c == '[':
 		p.pos++
 		list := []any{}
