@@ -54,8 +54,16 @@
 // RFC 3339 text, as the otelslog bridge writes them; groups and objects are
 // maps, keeping order; lists are slices; integers beyond 64 bits (unsigned
 // above 2^63-1, *big.Int) are their decimal digits as a string, since OTLP
-// has no wider integer; nil is the empty value; other types are written with
-// fmt's %+v.
+// has no wider integer; nil is the empty value; errors and Stringers are
+// their text; Go structs are maps of their exported fields (named by their
+// json tags), maps of other types are maps, and other types are written with
+// fmt's %v.
+//
+// Everything written (log bodies and attributes, span names, attributes,
+// events and statuses, metric attributes) comes from the event as the bus
+// delivers it, redacted and scrubbed, and is read as the scrubber read it:
+// a struct's unexported fields, which the scrubber does not look at, are
+// never written, not even inside the rendered message.
 //
 // The records are written through the log.Logger API directly, not through
 // the contrib bridge go.opentelemetry.io/contrib/bridges/otelslog: the
