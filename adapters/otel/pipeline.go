@@ -281,7 +281,8 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		}
 		p.logCount = newCounter("log records", s.logQueue, wait(0), s.report)
 		bp := sdklog.NewBatchProcessor(&logCounter{exp, p.logCount},
-			sdklog.WithMaxQueueSize(s.logQueue), sdklog.WithExportInterval(s.batchDelay))
+			sdklog.WithMaxQueueSize(s.logQueue), sdklog.WithExportInterval(s.batchDelay),
+			sdklog.WithExportTimeout(s.timeouts[0]))
 		p.logs = sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(&logQueue{bp, p.logCount}))
 		hopts = append(hopts, WithLoggerProvider(p.logs))
 	}
@@ -295,7 +296,8 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		}
 		p.spanCount = newCounter("spans", s.spanQueue, wait(1), s.report)
 		bsp := sdktrace.NewBatchSpanProcessor(&spanCounter{exp, p.spanCount},
-			sdktrace.WithMaxQueueSize(s.spanQueue), sdktrace.WithBatchTimeout(s.spanDelay))
+			sdktrace.WithMaxQueueSize(s.spanQueue), sdktrace.WithBatchTimeout(s.spanDelay),
+			sdktrace.WithExportTimeout(s.timeouts[1]))
 		p.traces = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(NewIDGenerator()),
 			sdktrace.WithSpanProcessor(&spanQueue{bsp, p.spanCount}))
 		hopts = append(hopts, WithTracerProvider(p.traces))
@@ -382,9 +384,10 @@ func (s *setup) resolve() error {
 		errs = append(errs, err)
 		s.spanQueue = n
 	}
-	// The exporters would read these themselves; they are read here, and
-	// given to the exporters, because back-pressure and Shutdown wait by
-	// them.
+	// The exporters would read these themselves, as the timeout of each
+	// request; they are read here and bound each whole export, retries
+	// included (the exporters retry with backoff), because back-pressure
+	// and Shutdown wait by them.
 	ms, err := lookupInt(s.env, "OTEL_EXPORTER_OTLP_TIMEOUT", 10000)
 	errs = append(errs, err)
 	for i, signal := range []string{"LOGS", "TRACES", "METRICS"} {
@@ -570,7 +573,8 @@ func (s *setup) metricReaders(ctx context.Context, tlsCfg *tls.Config, p *Pipeli
 				return nil, err
 			}
 			p.metricCount = &metricCounter{Exporter: exp, report: s.report}
-			readers = append(readers, sdkmetric.NewPeriodicReader(p.metricCount, sdkmetric.WithInterval(s.metricTick)))
+			readers = append(readers, sdkmetric.NewPeriodicReader(p.metricCount, sdkmetric.WithInterval(s.metricTick),
+				sdkmetric.WithTimeout(s.timeouts[2])))
 		case "prometheus":
 			s.promOn = true
 		case "none":
