@@ -239,19 +239,24 @@ func TestQueueSizes(t *testing.T) {
 // (nothing listening) or blackholed (it accepts connections and never
 // answers), a replay ends in bounded time, what was not exported is counted
 // and reported once, and Shutdown takes no longer than the export timeout.
+// With the collector blackholed, the replay and Shutdown together take
+// about one export timeout: the replay waits for it once, and Shutdown,
+// knowing the collector does not answer, does not wait for it again.
 func TestBackPressureCollectorDown(t *testing.T) {
-	const timeout = 300 * time.Millisecond
 	for _, c := range []struct {
 		name     string
+		timeout  time.Duration
 		endpoint func(t *testing.T) string
 	}{
-		{"down", func(t *testing.T) string { return "http://" + closedPort(t) }},
-		{"blackholed", func(t *testing.T) string { return newSink(t, 0, true).srv.URL }},
+		{"down", 300 * time.Millisecond, func(t *testing.T) string { return "http://" + closedPort(t) }},
+		{"blackholed", time.Second, func(t *testing.T) string { return newSink(t, 0, true).srv.URL }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			timeout := c.timeout
 			var reported errs
 			bus := telemetry.New(telemetry.WithThrottle(nil))
-			p, err := Start(context.Background(), bus, WithEnv(envMap{"OTEL_EXPORTER_OTLP_TIMEOUT": "300"}.lookup),
+			env := envMap{"OTEL_EXPORTER_OTLP_TIMEOUT": fmt.Sprint(timeout.Milliseconds())}
+			p, err := Start(context.Background(), bus, WithEnv(env.lookup),
 				WithEndpoint(c.endpoint(t)), WithSpans(true), WithQueueSize(16), WithBatchDelay(10*time.Millisecond),
 				WithBackPressure(true), WithErrorHandler(reported.report), WithMetricInterval(time.Hour))
 			if err != nil {
@@ -261,13 +266,19 @@ func TestBackPressureCollectorDown(t *testing.T) {
 			start := time.Now()
 			emitReplay(bus, logs, spans)
 			// One wait of an export timeout per signal at most, then drops.
-			if d := time.Since(start); d > 2*timeout+2*time.Second {
-				t.Errorf("emitting took %s with a %s export timeout", d, timeout)
+			emitted := time.Since(start)
+			if emitted > 2*timeout+2*time.Second {
+				t.Errorf("emitting took %s with a %s export timeout", emitted, timeout)
 			}
 			start = time.Now()
 			serr := p.Shutdown(context.Background())
-			if d := time.Since(start); d > timeout+time.Second {
-				t.Errorf("Shutdown took %s with a %s export timeout", d, timeout)
+			closed := time.Since(start)
+			if closed > timeout+time.Second {
+				t.Errorf("Shutdown took %s with a %s export timeout", closed, timeout)
+			}
+			if total := emitted + closed; c.name == "blackholed" && total > timeout+timeout/2+300*time.Millisecond {
+				t.Errorf("replay and Shutdown took %s (%s + %s) with a %s export timeout, want about one",
+					total, emitted, closed, timeout)
 			}
 			st := p.Stats()
 			if st.Logs.Exported != 0 || st.Logs.Dropped == 0 || st.Logs.Failed+st.Logs.Dropped != logs {

@@ -100,14 +100,34 @@ type counter struct {
 	failing  atomic.Bool   // the last export failed
 	dropping atomic.Bool   // records were dropped since the last successful export
 	stalled  atomic.Bool   // a wait for a slot timed out since the last successful export
+	hung     hangs
 	closed   atomic.Bool
 
 	mu      sync.Mutex
 	lastErr error // the last failed export's error
 }
 
-func newCounter(what string, size int, wait time.Duration, report func(error)) *counter {
-	return &counter{what: what, slots: make(chan struct{}, size), wait: wait, done: make(chan struct{}), report: report}
+func newCounter(what string, size int, wait, timeout time.Duration, report func(error)) *counter {
+	return &counter{what: what, slots: make(chan struct{}, size), wait: wait, done: make(chan struct{}), report: report,
+		hung: hangs{timeout: timeout}}
+}
+
+// hangs tells a receiver that does not answer from one that is down: it
+// notes an export that failed only when its timeout was (nearly) up, until
+// an export succeeds. Shutdown does not wait for such a receiver again.
+type hangs struct {
+	timeout time.Duration
+	on      atomic.Bool
+}
+
+// done notes an export that started at start and returned err.
+func (h *hangs) done(start time.Time, err error) {
+	switch {
+	case err == nil:
+		h.on.Store(false)
+	case time.Since(start) >= h.timeout-h.timeout/10:
+		h.on.Store(true)
+	}
 }
 
 // admit takes one record into the queue, or counts it dropped.
@@ -289,7 +309,10 @@ type logCounter struct {
 }
 
 func (e *logCounter) Export(ctx context.Context, rs []sdklog.Record) error {
-	return e.c.exportDone(len(rs), e.Exporter.Export(ctx, rs))
+	start := time.Now()
+	err := e.Exporter.Export(ctx, rs)
+	e.c.hung.done(start, err)
+	return e.c.exportDone(len(rs), err)
 }
 
 // spanQueue admits sampled spans into the SDK's batch processor only while
@@ -313,7 +336,10 @@ type spanCounter struct {
 }
 
 func (e *spanCounter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	return e.c.exportDone(len(spans), e.SpanExporter.ExportSpans(ctx, spans))
+	start := time.Now()
+	err := e.SpanExporter.ExportSpans(ctx, spans)
+	e.c.hung.done(start, err)
+	return e.c.exportDone(len(spans), err)
 }
 
 // metricCounter counts metric exports and their failures.
@@ -322,13 +348,16 @@ type metricCounter struct {
 	exports, failures atomic.Uint64
 	failing           atomic.Bool
 	report            func(error)
+	hung              hangs
 
 	mu   sync.Mutex
 	last error // the last export's error
 }
 
 func (e *metricCounter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
+	start := time.Now()
 	err := e.Exporter.Export(ctx, rm)
+	e.hung.done(start, err)
 	e.exports.Add(1)
 	e.mu.Lock()
 	e.last = err

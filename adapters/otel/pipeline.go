@@ -279,7 +279,7 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		if err != nil {
 			return fail(err)
 		}
-		p.logCount = newCounter("log records", s.logQueue, wait(0), s.report)
+		p.logCount = newCounter("log records", s.logQueue, wait(0), s.timeouts[0], s.report)
 		bp := sdklog.NewBatchProcessor(&logCounter{exp, p.logCount},
 			sdklog.WithMaxQueueSize(s.logQueue), sdklog.WithExportInterval(s.batchDelay),
 			sdklog.WithExportTimeout(s.timeouts[0]))
@@ -294,7 +294,7 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		if err != nil {
 			return fail(err)
 		}
-		p.spanCount = newCounter("spans", s.spanQueue, wait(1), s.report)
+		p.spanCount = newCounter("spans", s.spanQueue, wait(1), s.timeouts[1], s.report)
 		bsp := sdktrace.NewBatchSpanProcessor(&spanCounter{exp, p.spanCount},
 			sdktrace.WithMaxQueueSize(s.spanQueue), sdktrace.WithBatchTimeout(s.spanDelay),
 			sdktrace.WithExportTimeout(s.timeouts[1]))
@@ -572,7 +572,7 @@ func (s *setup) metricReaders(ctx context.Context, tlsCfg *tls.Config, p *Pipeli
 			if err != nil {
 				return nil, err
 			}
-			p.metricCount = &metricCounter{Exporter: exp, report: s.report}
+			p.metricCount = &metricCounter{Exporter: exp, report: s.report, hung: hangs{timeout: s.timeouts[2]}}
 			readers = append(readers, sdkmetric.NewPeriodicReader(p.metricCount, sdkmetric.WithInterval(s.metricTick),
 				sdkmetric.WithTimeout(s.timeouts[2])))
 		case "prometheus":
@@ -654,8 +654,11 @@ func (p *Pipeline) ForceFlush(ctx context.Context) error {
 // [Handler.Close]), exports everything queued and shuts the providers down,
 // waiting until ctx is done or the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT,
 // 10 s; the longest of the per-signal ones) has passed, whichever comes
-// first: a receiver that does not answer holds it no longer. What is still
-// queued then is counted dropped.
+// first: a receiver that does not answer holds it no longer. When an export
+// has already failed at its timeout, with none succeeding since (a receiver
+// that accepts connections and never answers), Shutdown does not wait the
+// timeout again: it gives the receiver 100 ms. What is still queued when it
+// gives up is counted dropped.
 //
 // When log records, spans or the last metrics were not exported (dropped,
 // failed, or given up at shutdown) it returns an error saying how many and
@@ -675,11 +678,16 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 			}
 			p.handler.Close()
 		}
+		var cancel context.CancelFunc
 		if p.closeWait > 0 {
-			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, p.closeWait)
-			defer cancel()
+		} else {
+			ctx, cancel = context.WithCancel(ctx)
 		}
+		defer cancel()
+		stop := make(chan struct{})
+		defer close(stop)
+		go p.giveUpWhenHung(stop, cancel)
 		logErr, spanErr, metricErr := p.shutdownSignals(ctx)
 		var counters []*counter
 		for _, c := range []*counter{p.logCount, p.spanCount} {
@@ -698,6 +706,40 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 		p.err = lossReport(counters, metricErr, errs)
 	})
 	return p.err
+}
+
+// hungGrace is how long Shutdown gives a receiver that let an export time
+// out, with none succeeding since.
+const hungGrace = 100 * time.Millisecond
+
+// hung reports whether an export failed at its timeout, with none
+// succeeding since: the receiver accepts connections and does not answer.
+func (p *Pipeline) hung() bool {
+	return (p.logCount != nil && p.logCount.hung.on.Load()) ||
+		(p.spanCount != nil && p.spanCount.hung.on.Load()) ||
+		(p.metricCount != nil && p.metricCount.hung.on.Load())
+}
+
+// giveUpWhenHung calls cancel hungGrace after the receiver is found hung
+// (before or during shutdown: an export that was under way when Shutdown
+// began may be the one to find it), unless stop is closed first.
+func (p *Pipeline) giveUpWhenHung(stop <-chan struct{}, cancel context.CancelFunc) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !p.hung() {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+	}
+	grace := time.NewTimer(hungGrace)
+	defer grace.Stop()
+	select {
+	case <-stop:
+	case <-grace.C:
+		cancel()
+	}
 }
 
 // shutdownSignals shuts the three providers down at once, so that each has

@@ -1,6 +1,7 @@
 package codexotel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -59,9 +60,11 @@ func unrouteSDK(p *Pipeline) {
 }
 
 // routeError hands err to the running pipelines, or prints it when none
-// runs. An export failure a pipeline counted is dropped.
+// runs. An export failure a pipeline counted is dropped, and so is a
+// cancelled context: a periodic metric collection that Shutdown cut short,
+// which loses nothing (Shutdown exports the metrics once more).
 func routeError(err error) {
-	if err == nil || counted(err) {
+	if err == nil || counted(err) || errors.Is(err, context.Canceled) {
 		return
 	}
 	sdkRouter.mu.Lock()
