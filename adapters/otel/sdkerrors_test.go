@@ -85,6 +85,11 @@ func TestNoSDKStderr(t *testing.T) {
 	if out != "" {
 		t.Errorf("written to standard error:\n%s", out)
 	}
+	// The SDK's default handler was told from one a program sets: calling
+	// it would come back to the router, which forwards to it.
+	if sdkRouter.prev != nil {
+		t.Errorf("the SDK's default error handler, %T, was taken for one the program set", sdkRouter.prev)
+	}
 	if !errors.Is(serr, ErrLost) {
 		t.Errorf("Shutdown returned %v, want the loss", serr)
 	}
@@ -122,5 +127,34 @@ func TestSDKSinkText(t *testing.T) {
 		if got := c.sink.(sdkSink).text(c.msg, c.kvs); got != c.want {
 			t.Errorf("text(%q, %v) = %q, want %q", c.msg, c.kvs, got, c.want)
 		}
+	}
+}
+
+// recordingHandler is an otel.ErrorHandler that keeps what it is given.
+type recordingHandler struct{ got []error }
+
+func (h *recordingHandler) Handle(err error) { h.got = append(h.got, err) }
+
+// TestSDKErrorsWithoutPipeline: with no pipeline running, an SDK error goes
+// to the handler the program had set before the first Start; counted
+// export failures and cancelled contexts go nowhere.
+func TestSDKErrorsWithoutPipeline(t *testing.T) {
+	sdkRouter.mu.Lock()
+	live := len(sdkRouter.live)
+	sdkRouter.mu.Unlock()
+	if live != 0 {
+		t.Fatalf("%d pipelines still running", live)
+	}
+	saved := sdkRouter.prev
+	defer func() { sdkRouter.prev = saved }()
+	h := &recordingHandler{}
+	sdkRouter.prev = h
+	routeError(errors.New("an SDK error"))
+	routeError(&countedError{errors.New("an export failure counted")})
+	routeError(errors.Join(&countedError{errors.New("counted")}, context.DeadlineExceeded))
+	routeError(context.Canceled)
+	routeError(nil)
+	if len(h.got) != 1 || h.got[0].Error() != "an SDK error" {
+		t.Errorf("the program's handler got %v, want the one SDK error", h.got)
 	}
 }
