@@ -126,12 +126,13 @@ func TestBackPressureLosesNothing(t *testing.T) {
 	for _, c := range []struct {
 		name     string
 		pressure bool
+		delay    time.Duration // of each answer: slower than the emitter either way
 	}{
-		{"back-pressure", true},
-		{"no back-pressure", false},
+		{"back-pressure", true, 3 * time.Millisecond},
+		{"no back-pressure", false, 10 * time.Millisecond},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			sink := newSink(t, 3*time.Millisecond, false)
+			sink := newSink(t, c.delay, false)
 			var reported errs
 			bus := telemetry.New(telemetry.WithThrottle(nil))
 			p, err := Start(context.Background(), bus, WithEnv(envMap{}.lookup), WithEndpoint(sink.srv.URL),
@@ -249,7 +250,7 @@ func TestBackPressureCollectorDown(t *testing.T) {
 		endpoint func(t *testing.T) string
 	}{
 		{"down", 300 * time.Millisecond, func(t *testing.T) string { return "http://" + closedPort(t) }},
-		{"blackholed", time.Second, func(t *testing.T) string { return newSink(t, 0, true).srv.URL }},
+		{"blackholed", 2 * time.Second, func(t *testing.T) string { return newSink(t, 0, true).srv.URL }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			timeout := c.timeout
@@ -276,6 +277,7 @@ func TestBackPressureCollectorDown(t *testing.T) {
 			if closed > timeout+time.Second {
 				t.Errorf("Shutdown took %s with a %s export timeout", closed, timeout)
 			}
+			// Twice the timeout would be waiting for it again at Shutdown.
 			if total := emitted + closed; c.name == "blackholed" && total > timeout+timeout/2+300*time.Millisecond {
 				t.Errorf("replay and Shutdown took %s (%s + %s) with a %s export timeout, want about one",
 					total, emitted, closed, timeout)
