@@ -349,9 +349,6 @@ type metricCounter struct {
 	failing           atomic.Bool
 	report            func(error)
 	hung              hangs
-
-	mu   sync.Mutex
-	last error // the last export's error
 }
 
 func (e *metricCounter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
@@ -359,9 +356,6 @@ func (e *metricCounter) Export(ctx context.Context, rm *metricdata.ResourceMetri
 	err := e.Exporter.Export(ctx, rm)
 	e.hung.done(start, err)
 	e.exports.Add(1)
-	e.mu.Lock()
-	e.last = err
-	e.mu.Unlock()
 	if err == nil {
 		e.failing.Store(false)
 		return nil
@@ -371,11 +365,4 @@ func (e *metricCounter) Export(ctx context.Context, rm *metricdata.ResourceMetri
 		e.report(fmt.Errorf("codexotel: exporting metrics failed: %w", err))
 	}
 	return &countedError{err}
-}
-
-// lastErr is the last export's error, or nil.
-func (e *metricCounter) lastErr() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.last
 }

@@ -302,6 +302,8 @@ func TestLogValues(t *testing.T) {
 		{slog.AnyValue([]hidden{{Name: "s", token: "sk-unexported"}}), attribute.SliceValue(
 			attribute.MapValue(attribute.String("name", "s"), attribute.Int("Code", 0)))},
 		{slog.AnyValue(map[int]string{2: "b", 1: "a"}), attribute.MapValue(attribute.String("1", "a"), attribute.String("2", "b"))},
+		{slog.AnyValue(slog.AnyValue(hidden{Name: "v", token: "sk-unexported"})), attribute.MapValue(
+			attribute.String("name", "v"), attribute.Int("Code", 0))},
 	} {
 		if got := logValue(c.in); !sameValue(got, c.want) {
 			t.Errorf("logValue(%v) = %s (%s), want %s (%s)", c.in, got.String(), got.Type(), c.want.String(), c.want.Type())

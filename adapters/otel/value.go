@@ -215,15 +215,15 @@ func safeAny(x any, depth int) (any, bool) {
 		return "<max depth exceeded>", true
 	}
 	switch x := x.(type) {
-	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr,
-		float32, float64, complex64, complex128, time.Time, time.Duration, *big.Int, []byte,
-		error, fmt.Stringer: // errors and Stringers are rendered by their method, which the scrubber checked
-		return nil, false
-	case slog.Value:
+	case slog.Value: // before fmt.Stringer, which it is
 		return safeValue(x, depth)
 	case slog.LogValuer:
 		r, _ := safeValue(slog.AnyValue(x).Resolve(), depth-1)
 		return r, true
+	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr,
+		float32, float64, complex64, complex128, time.Time, time.Duration, *big.Int, []byte,
+		error, fmt.Stringer: // errors and Stringers are rendered by their method, which the scrubber checked
+		return nil, false
 	}
 	return safeReflect(reflect.ValueOf(x), depth)
 }
