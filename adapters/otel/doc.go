@@ -54,8 +54,16 @@
 // RFC 3339 text, as the otelslog bridge writes them; groups and objects are
 // maps, keeping order; lists are slices; integers beyond 64 bits (unsigned
 // above 2^63-1, *big.Int) are their decimal digits as a string, since OTLP
-// has no wider integer; nil is the empty value; other types are written with
-// fmt's %+v.
+// has no wider integer; nil is the empty value; errors and Stringers are
+// their text; Go structs are maps of their exported fields (named by their
+// json tags), maps of other types are maps, and other types are written with
+// fmt's %v.
+//
+// Everything written (log bodies and attributes, span names, attributes,
+// events and statuses, metric attributes) comes from the event as the bus
+// delivers it, redacted and scrubbed, and is read as the scrubber read it:
+// a struct's unexported fields, which the scrubber does not look at, are
+// never written, not even inside the rendered message.
 //
 // The records are written through the log.Logger API directly, not through
 // the contrib bridge go.opentelemetry.io/contrib/bridges/otelslog: the
@@ -130,18 +138,38 @@
 //	CODEX_OTLP_KEYFILE      its key (PEM)
 //	CODEX_OTLP_CACERTFILE   CA (PEM) for the receiver's certificate
 //	OTEL_EXPORTER_OTLP_PROTOCOL    http/protobuf (default) or grpc
-//	OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _TIMEOUT, _CERTIFICATE, ... and their per-signal forms:
+//	OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _CERTIFICATE, ... and their per-signal forms:
 //	                        read by the OTLP exporters when no CODEX_OTLP_* variable or option sets them
+//	OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_EXPORTER_OTLP_{LOGS,TRACES,METRICS}_TIMEOUT
+//	                        export timeout in ms (10000): bounds each whole export, retries included,
+//	                        the wait of back-pressure, and Shutdown
 //	OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES   the resource
 //	OTEL_LOGS_EXPORTER, OTEL_TRACES_EXPORTER      otlp (default) or none
 //	OTEL_METRICS_EXPORTER   otlp (default), prometheus, none, or a list: otlp,prometheus
-//	OTEL_BLRP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_QUEUE_SIZE  queue bound (2048)
+//	OTEL_BLRP_MAX_QUEUE_SIZE  bound of the log record queue (2048)
+//	OTEL_BSP_MAX_QUEUE_SIZE   bound of the span queue (2048)
 //	OTEL_BLRP_SCHEDULE_DELAY, OTEL_BSP_SCHEDULE_DELAY, OTEL_METRIC_EXPORT_INTERVAL  export delays in ms (1000, 1000, 60000)
 //	OTEL_SDK_DISABLED       true: attach nothing
 //
-// Exports never hold up the code that emits: log records and spans go
-// through bounded queues; what does not fit is dropped, counted
-// ([Pipeline.Stats]) and reported ([WithErrorHandler], standard error by
-// default), as are failed exports and what [Pipeline.Shutdown] could not
-// flush. docs/otel.md has a collector configuration to copy.
+// # Faults
+//
+// By default exports never hold up the code that emits: log records and
+// spans go through bounded queues, and what does not fit is dropped,
+// counted ([Pipeline.Stats]) and reported ([WithErrorHandler], standard
+// error by default), as are failed exports. A replay of a recorded stream,
+// which can wait and should lose nothing, asks for [WithBackPressure]: the
+// emitter then waits for room, at most the export timeout, and drops only
+// while exports fail or time out.
+//
+// Each kind of trouble is reported once until exports succeed again: the
+// first failed export, the first drop. The OpenTelemetry SDK's own global
+// error handler and logger, which would print the same failures again on
+// standard error, are routed into the pipeline's reporting while a pipeline
+// runs (see [WithErrorHandler], [Stats].SDKErrors).
+//
+// [Pipeline.Shutdown] flushes what is queued, waiting at most the export
+// timeout (100 ms when the receiver has already let an export time out),
+// and returns what was lost, in all, as one error matching [ErrLost]. It
+// does not also report it. docs/otel.md has a collector configuration to
+// copy.
 package codexotel

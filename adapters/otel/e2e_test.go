@@ -18,6 +18,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -567,7 +568,7 @@ func TestE2ECollectorDown(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_ = p.Shutdown(ctx) // reports the drops of the down period
+	_ = p.Shutdown(ctx) // returns the drops of the down period
 	st := p.Stats().Logs
 	if st.Exported+st.Failed+st.Dropped != 1050 {
 		t.Errorf("stats %+v do not account for the 1050 records", st)
@@ -773,8 +774,8 @@ func TestE2EmTLS(t *testing.T) {
 	markers(bus, "nocert", 10)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := p.Shutdown(ctx); err == nil {
-		t.Error("Shutdown reported nothing lost without a client certificate")
+	if err := p.Shutdown(ctx); !errors.Is(err, ErrLost) {
+		t.Errorf("Shutdown returned %v without a client certificate, want the loss", err)
 	}
 	if got := col.bodies(t, "nocert"); got != 0 {
 		t.Errorf("%d records arrived without a client certificate", got)
@@ -782,7 +783,7 @@ func TestE2EmTLS(t *testing.T) {
 	if st := p.Stats().Logs; st.Exported != 0 || st.Failed+st.Dropped != 10 {
 		t.Errorf("stats %+v, want the 10 records failed or dropped", st)
 	}
-	if txt := reported.text(); !strings.Contains(txt, "not exported") {
+	if txt := reported.text(); !strings.Contains(txt, "log records failed") {
 		t.Errorf("reported %q", txt)
 	}
 }

@@ -67,6 +67,20 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanC
 	if rec.Level < w.level {
 		return
 	}
+	// Values the scrubber read only in part (structs) are written as it
+	// read them, in the attributes and in the message alike.
+	changed := false
+	for i, a := range rec.Attrs {
+		if v, ok := safeValue(a.Value, maxDepth); ok {
+			rec.Attrs[i].Value, changed = v, true
+		}
+	}
+	if changed {
+		if entry, ok := catalog.Lookup(e.Name); ok {
+			tmpl, _ := entry.MessageFor(e.Has)
+			rec.Message = eventlog.Message(tmpl, rec.Attrs)
+		}
+	}
 
 	var r log.Record
 	r.SetEventName(e.Name)

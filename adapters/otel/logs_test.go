@@ -256,6 +256,14 @@ func checkAll(t *testing.T, recs []sdklog.Record, evs []telemetry.Event) {
 	}
 }
 
+// hidden is a struct with an unexported field, which the bus's scrubber
+// does not read and so the adapter must not write.
+type hidden struct {
+	Name  string `json:"name"`
+	Code  int
+	token string
+}
+
 // TestLogValues: each kind of field value becomes the log attribute value
 // the package documentation lists.
 func TestLogValues(t *testing.T) {
@@ -283,7 +291,19 @@ func TestLogValues(t *testing.T) {
 		{slog.AnyValue(map[string]any{"b": 1, "a": "x"}), attribute.MapValue(attribute.String("a", "x"), attribute.Int("b", 1))},
 		{slog.AnyValue(fmt.Errorf("bad %d", 1)), attribute.StringValue("bad 1")},
 		{slog.AnyValue([]byte("hi")), attribute.ByteSliceValue([]byte("hi"))},
-		{slog.AnyValue(struct{ A int }{3}), attribute.StringValue("{A:3}")},
+		{slog.AnyValue(struct{ A int }{3}), attribute.MapValue(attribute.Int("A", 3))},
+		// Structs are read through their exported fields only, as the
+		// scrubber reads them: an unexported field is never written.
+		{slog.AnyValue(hidden{Name: "n", Code: 2, token: "sk-unexported"}), attribute.MapValue(
+			attribute.String("name", "n"), attribute.Int("Code", 2))},
+		{slog.AnyValue(&hidden{Name: "p"}), attribute.MapValue(attribute.String("name", "p"), attribute.Int("Code", 0))},
+		{slog.AnyValue(map[string]hidden{"k": {Name: "m", token: "sk-unexported"}}), attribute.MapValue(
+			attribute.KeyValue{Key: "k", Value: attribute.MapValue(attribute.String("name", "m"), attribute.Int("Code", 0))})},
+		{slog.AnyValue([]hidden{{Name: "s", token: "sk-unexported"}}), attribute.SliceValue(
+			attribute.MapValue(attribute.String("name", "s"), attribute.Int("Code", 0)))},
+		{slog.AnyValue(map[int]string{2: "b", 1: "a"}), attribute.MapValue(attribute.String("1", "a"), attribute.String("2", "b"))},
+		{slog.AnyValue(slog.AnyValue(hidden{Name: "v", token: "sk-unexported"})), attribute.MapValue(
+			attribute.String("name", "v"), attribute.Int("Code", 0))},
 	} {
 		if got := logValue(c.in); !sameValue(got, c.want) {
 			t.Errorf("logValue(%v) = %s (%s), want %s (%s)", c.in, got.String(), got.Type(), c.want.String(), c.want.Type())

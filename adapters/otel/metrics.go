@@ -456,7 +456,7 @@ func tagValue(key string, v slog.Value) attribute.KeyValue {
 	case slog.KindFloat64:
 		return attribute.Float64(key, v.Float64())
 	}
-	return attribute.String(key, v.String())
+	return attribute.String(key, text(v))
 }
 
 // idField returns the correlation field named key of e, or "".

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,8 @@ type Pipeline struct {
 	logCount, spanCount *counter
 	metricCount         *metricCounter
 	report              func(error)
+	sdkErrors           atomic.Uint64
+	closeWait           time.Duration // the longest export timeout: Shutdown's bound
 
 	shutdown sync.Once
 	err      error
@@ -74,10 +77,13 @@ type setup struct {
 	certFile   string
 	keyFile    string
 	caFile     string
-	queueSize  int
+	logQueue   int
+	spanQueue  int
 	batchDelay time.Duration // log records; spans too unless spanDelay
 	spanDelay  time.Duration
 	metricTick time.Duration
+	timeouts   [3]time.Duration // export timeouts of logs, spans, metrics
+	blocking   bool             // back-pressure
 	prometheus *prometheus.Registry
 	promOn     bool
 	res        *resource.Resource
@@ -126,12 +132,27 @@ func WithTLSFiles(certFile, keyFile, caFile string) PipelineOption {
 	return pipelineOptFunc(func(s *setup) { s.certFile, s.keyFile, s.caFile = certFile, keyFile, caFile })
 }
 
-// WithQueueSize bounds the log record and span export queues (default 2048,
-// or OTEL_BLRP_MAX_QUEUE_SIZE and OTEL_BSP_MAX_QUEUE_SIZE). When a queue is
+// WithQueueSize bounds both the log record and the span export queues to n
+// (default: OTEL_BLRP_MAX_QUEUE_SIZE for log records and
+// OTEL_BSP_MAX_QUEUE_SIZE for spans, each 2048 when unset). When a queue is
 // full, what does not fit is dropped, counted in [Pipeline.Stats] and
-// reported; emitting never waits for the exporter.
+// reported; emitting never waits for the exporter, unless
+// [WithBackPressure] says it should.
 func WithQueueSize(n int) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.queueSize = max(n, 1) })
+	return pipelineOptFunc(func(s *setup) { s.logQueue, s.spanQueue = max(n, 1), max(n, 1) })
+}
+
+// WithBackPressure(true) makes emitting wait for room when an export queue
+// is full, instead of dropping: for replays of recorded streams, which can
+// wait for the receiver and should lose nothing. Emitting then blocks the
+// emitting goroutine (the reader of the stream) until an export frees room,
+// at most the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s); when that
+// passes, or while exports fail (a receiver that is down), records are
+// dropped and counted as without back-pressure, until an export succeeds
+// again. So a replay to a dead receiver is slowed by one export timeout, not
+// held. Off by default: a live program must not wait for its telemetry.
+func WithBackPressure(on bool) PipelineOption {
+	return pipelineOptFunc(func(s *setup) { s.blocking = on })
 }
 
 // WithBatchDelay sets how long log records and spans wait in the queue
@@ -162,10 +183,14 @@ func WithResource(r *resource.Resource) PipelineOption {
 	return pipelineOptFunc(func(s *setup) { s.res = r })
 }
 
-// WithErrorHandler sets where export problems are reported: the first failed
-// export after a successful one, the first record dropped because a queue
-// was full, and what shutdown could not export. The default writes one line
-// to standard error for each.
+// WithErrorHandler sets where export problems are reported while the
+// pipeline runs: the first failed export after a successful one, the first
+// record dropped because a queue was full (or stayed full for the export
+// timeout under [WithBackPressure]), and the first error or warning of the
+// OpenTelemetry SDK itself (its global error handler and logger, which Start
+// routes here; see [Stats]). The default writes one line to standard error
+// for each. What shutdown could not export is not reported: it is
+// [Pipeline.Shutdown]'s error.
 func WithErrorHandler(f func(error)) PipelineOption {
 	return pipelineOptFunc(func(s *setup) { s.report = f })
 }
@@ -220,6 +245,13 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 	if err := s.resolve(); err != nil {
 		return nil, err
 	}
+	p.closeWait = max(s.timeouts[0], s.timeouts[1], s.timeouts[2])
+	wait := func(i int) time.Duration {
+		if s.blocking {
+			return s.timeouts[i]
+		}
+		return 0
+	}
 	res, err := s.resource()
 	if err != nil {
 		return nil, err
@@ -247,9 +279,10 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		if err != nil {
 			return fail(err)
 		}
-		p.logCount = &counter{what: "log records", limit: int64(s.queueSize), report: s.report}
+		p.logCount = newCounter("log records", s.logQueue, wait(0), s.timeouts[0], s.report)
 		bp := sdklog.NewBatchProcessor(&logCounter{exp, p.logCount},
-			sdklog.WithMaxQueueSize(s.queueSize), sdklog.WithExportInterval(s.batchDelay))
+			sdklog.WithMaxQueueSize(s.logQueue), sdklog.WithExportInterval(s.batchDelay),
+			sdklog.WithExportTimeout(s.timeouts[0]))
 		p.logs = sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(&logQueue{bp, p.logCount}))
 		hopts = append(hopts, WithLoggerProvider(p.logs))
 	}
@@ -261,9 +294,10 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		if err != nil {
 			return fail(err)
 		}
-		p.spanCount = &counter{what: "spans", limit: int64(s.queueSize), report: s.report}
+		p.spanCount = newCounter("spans", s.spanQueue, wait(1), s.timeouts[1], s.report)
 		bsp := sdktrace.NewBatchSpanProcessor(&spanCounter{exp, p.spanCount},
-			sdktrace.WithMaxQueueSize(s.queueSize), sdktrace.WithBatchTimeout(s.spanDelay))
+			sdktrace.WithMaxQueueSize(s.spanQueue), sdktrace.WithBatchTimeout(s.spanDelay),
+			sdktrace.WithExportTimeout(s.timeouts[1]))
 		p.traces = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(NewIDGenerator()),
 			sdktrace.WithSpanProcessor(&spanQueue{bsp, p.spanCount}))
 		hopts = append(hopts, WithTracerProvider(p.traces))
@@ -291,6 +325,7 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 	if err := bus.Attach(p.id, h, "*"); err != nil {
 		return fail(fmt.Errorf("codexotel: %w", err))
 	}
+	routeSDK(p)
 	return p, nil
 }
 
@@ -339,11 +374,26 @@ func (s *setup) resolve() error {
 	if (s.certFile != "" || s.caFile != "") && strings.HasPrefix(s.endpoint, "http://") {
 		errs = append(errs, fmt.Errorf("codexotel: TLS files are set but the endpoint %s is plain http", s.endpoint))
 	}
-	if s.queueSize == 0 {
-		lq, err1 := lookupInt(s.env, "OTEL_BLRP_MAX_QUEUE_SIZE", 2048)
-		sq, err2 := lookupInt(s.env, "OTEL_BSP_MAX_QUEUE_SIZE", 2048)
-		errs = append(errs, err1, err2)
-		s.queueSize = min(lq, sq)
+	if s.logQueue == 0 {
+		n, err := lookupInt(s.env, "OTEL_BLRP_MAX_QUEUE_SIZE", 2048)
+		errs = append(errs, err)
+		s.logQueue = n
+	}
+	if s.spanQueue == 0 {
+		n, err := lookupInt(s.env, "OTEL_BSP_MAX_QUEUE_SIZE", 2048)
+		errs = append(errs, err)
+		s.spanQueue = n
+	}
+	// The exporters would read these themselves, as the timeout of each
+	// request; they are read here and bound each whole export, retries
+	// included (the exporters retry with backoff), because back-pressure
+	// and Shutdown wait by them.
+	ms, err := lookupInt(s.env, "OTEL_EXPORTER_OTLP_TIMEOUT", 10000)
+	errs = append(errs, err)
+	for i, signal := range []string{"LOGS", "TRACES", "METRICS"} {
+		n, err := lookupInt(s.env, "OTEL_EXPORTER_OTLP_"+signal+"_TIMEOUT", ms)
+		errs = append(errs, err)
+		s.timeouts[i] = time.Duration(n) * time.Millisecond
 	}
 	if s.batchDelay == 0 {
 		ms, err := lookupInt(s.env, "OTEL_BLRP_SCHEDULE_DELAY", 1000)
@@ -428,7 +478,7 @@ func (s *setup) signalURL(path string) string {
 
 func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exporter, error) {
 	if s.protocol == ProtocolGRPC {
-		var o []otlploggrpc.Option
+		o := []otlploggrpc.Option{otlploggrpc.WithTimeout(s.timeouts[0])}
 		if s.endpoint != "" {
 			o = append(o, otlploggrpc.WithEndpointURL(s.signalURL("")))
 		}
@@ -440,7 +490,7 @@ func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exp
 		}
 		return otlploggrpc.New(ctx, o...)
 	}
-	var o []otlploghttp.Option
+	o := []otlploghttp.Option{otlploghttp.WithTimeout(s.timeouts[0])}
 	if s.endpoint != "" {
 		o = append(o, otlploghttp.WithEndpointURL(s.signalURL("/v1/logs")))
 	}
@@ -455,7 +505,7 @@ func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exp
 
 func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace.SpanExporter, error) {
 	if s.protocol == ProtocolGRPC {
-		var o []otlptracegrpc.Option
+		o := []otlptracegrpc.Option{otlptracegrpc.WithTimeout(s.timeouts[1])}
 		if s.endpoint != "" {
 			o = append(o, otlptracegrpc.WithEndpointURL(s.signalURL("")))
 		}
@@ -467,7 +517,7 @@ func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace
 		}
 		return otlptracegrpc.New(ctx, o...)
 	}
-	var o []otlptracehttp.Option
+	o := []otlptracehttp.Option{otlptracehttp.WithTimeout(s.timeouts[1])}
 	if s.endpoint != "" {
 		o = append(o, otlptracehttp.WithEndpointURL(s.signalURL("/v1/traces")))
 	}
@@ -482,7 +532,7 @@ func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace
 
 func (s *setup) metricExporter(ctx context.Context, tlsCfg *tls.Config) (sdkmetric.Exporter, error) {
 	if s.protocol == ProtocolGRPC {
-		var o []otlpmetricgrpc.Option
+		o := []otlpmetricgrpc.Option{otlpmetricgrpc.WithTimeout(s.timeouts[2])}
 		if s.endpoint != "" {
 			o = append(o, otlpmetricgrpc.WithEndpointURL(s.signalURL("")))
 		}
@@ -494,7 +544,7 @@ func (s *setup) metricExporter(ctx context.Context, tlsCfg *tls.Config) (sdkmetr
 		}
 		return otlpmetricgrpc.New(ctx, o...)
 	}
-	var o []otlpmetrichttp.Option
+	o := []otlpmetrichttp.Option{otlpmetrichttp.WithTimeout(s.timeouts[2])}
 	if s.endpoint != "" {
 		o = append(o, otlpmetrichttp.WithEndpointURL(s.signalURL("/v1/metrics")))
 	}
@@ -522,8 +572,9 @@ func (s *setup) metricReaders(ctx context.Context, tlsCfg *tls.Config, p *Pipeli
 			if err != nil {
 				return nil, err
 			}
-			p.metricCount = &metricCounter{Exporter: exp, report: s.report}
-			readers = append(readers, sdkmetric.NewPeriodicReader(p.metricCount, sdkmetric.WithInterval(s.metricTick)))
+			p.metricCount = &metricCounter{Exporter: exp, report: s.report, hung: hangs{timeout: s.timeouts[2]}}
+			readers = append(readers, sdkmetric.NewPeriodicReader(p.metricCount, sdkmetric.WithInterval(s.metricTick),
+				sdkmetric.WithTimeout(s.timeouts[2])))
 		case "prometheus":
 			s.promOn = true
 		case "none":
@@ -580,6 +631,7 @@ func (p *Pipeline) Stats() Stats {
 	if p.metricCount != nil {
 		s.MetricExports, s.MetricExportFailures = p.metricCount.exports.Load(), p.metricCount.failures.Load()
 	}
+	s.SDKErrors = p.sdkErrors.Load()
 	return s
 }
 
@@ -600,12 +652,25 @@ func (p *Pipeline) ForceFlush(ctx context.Context) error {
 
 // Shutdown detaches the handler from the bus, ends the spans still open (see
 // [Handler.Close]), exports everything queued and shuts the providers down,
-// waiting until ctx is done. It returns the providers' errors and, when some
-// log records or spans were not exported (dropped or failed), an error
-// saying how many; that error is also reported. Only the first call does
-// anything; later ones return its result.
+// waiting until ctx is done or the export timeout (OTEL_EXPORTER_OTLP_TIMEOUT,
+// 10 s; the longest of the per-signal ones) has passed, whichever comes
+// first: a receiver that does not answer holds it no longer. When an export
+// has already failed at its timeout, with none succeeding since (a receiver
+// that accepts connections and never answers), Shutdown does not wait the
+// timeout again: it gives the receiver 100 ms. What is still queued when it
+// gives up is counted dropped.
+//
+// When log records, spans or the last metrics were not exported (dropped,
+// failed, or given up at shutdown) it returns an error saying how many and
+// why, matching [ErrLost]:
+//
+//	codexotel: otel export: 12 of 10005 log records lost (12 failed, 0 dropped): <the last export error>
+//
+// That error is returned, not reported to the [WithErrorHandler] handler.
+// Only the first call does anything; later ones return its result.
 func (p *Pipeline) Shutdown(ctx context.Context) error {
 	p.shutdown.Do(func() {
+		defer unrouteSDK(p)
 		var errs []error
 		if p.handler != nil {
 			if err := p.bus.Detach(p.id); err != nil && !errors.Is(err, telemetry.ErrUnknownHandler) {
@@ -613,32 +678,88 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 			}
 			p.handler.Close()
 		}
-		errs = append(errs, p.shutdownProviders(ctx))
+		var cancel context.CancelFunc
+		if p.closeWait > 0 {
+			ctx, cancel = context.WithTimeout(ctx, p.closeWait)
+		} else {
+			ctx, cancel = context.WithCancel(ctx)
+		}
+		defer cancel()
+		stop := make(chan struct{})
+		defer close(stop)
+		go p.giveUpWhenHung(stop, cancel)
+		logErr, spanErr, metricErr := p.shutdownSignals(ctx)
+		var counters []*counter
 		for _, c := range []*counter{p.logCount, p.spanCount} {
-			if c == nil {
-				continue
+			if c != nil {
+				c.shutdownDone()
+				counters = append(counters, c)
 			}
-			c.shutdownDone()
-			if err := c.lost(); err != nil {
-				p.report(err)
+		}
+		// The exporters' failures are in the counts; what else went wrong
+		// (the deadline, a processor's error) is said besides.
+		for _, err := range []error{logErr, spanErr} {
+			if err != nil && !counted(err) {
 				errs = append(errs, err)
 			}
 		}
-		p.err = errors.Join(errs...)
+		p.err = lossReport(counters, metricErr, errs)
 	})
 	return p.err
 }
 
-func (p *Pipeline) shutdownProviders(ctx context.Context) error {
-	var errs []error
+// hungGrace is how long Shutdown gives a receiver that let an export time
+// out, with none succeeding since.
+const hungGrace = 100 * time.Millisecond
+
+// hung reports whether an export failed at its timeout, with none
+// succeeding since: the receiver accepts connections and does not answer.
+func (p *Pipeline) hung() bool {
+	return (p.logCount != nil && p.logCount.hung.on.Load()) ||
+		(p.spanCount != nil && p.spanCount.hung.on.Load()) ||
+		(p.metricCount != nil && p.metricCount.hung.on.Load())
+}
+
+// giveUpWhenHung calls cancel hungGrace after the receiver is found hung
+// (before or during shutdown: an export that was under way when Shutdown
+// began may be the one to find it), unless stop is closed first.
+func (p *Pipeline) giveUpWhenHung(stop <-chan struct{}, cancel context.CancelFunc) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !p.hung() {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+	}
+	grace := time.NewTimer(hungGrace)
+	defer grace.Stop()
+	select {
+	case <-stop:
+	case <-grace.C:
+		cancel()
+	}
+}
+
+// shutdownSignals shuts the three providers down at once, so that each has
+// all of ctx's time, and returns their errors.
+func (p *Pipeline) shutdownSignals(ctx context.Context) (logs, spans, metrics error) {
+	var wg sync.WaitGroup
 	if p.traces != nil {
-		errs = append(errs, p.traces.Shutdown(ctx))
+		wg.Go(func() { spans = p.traces.Shutdown(ctx) })
 	}
 	if p.logs != nil {
-		errs = append(errs, p.logs.Shutdown(ctx))
+		wg.Go(func() { logs = p.logs.Shutdown(ctx) })
 	}
 	if p.metrics != nil {
-		errs = append(errs, p.metrics.Shutdown(ctx))
+		wg.Go(func() { metrics = p.metrics.Shutdown(ctx) })
 	}
-	return errors.Join(errs...)
+	wg.Wait()
+	return logs, spans, metrics
+}
+
+func (p *Pipeline) shutdownProviders(ctx context.Context) error {
+	logs, spans, metrics := p.shutdownSignals(ctx)
+	return errors.Join(logs, spans, metrics)
 }

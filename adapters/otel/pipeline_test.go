@@ -184,12 +184,22 @@ func TestCollectorDown(t *testing.T) {
 	if st.Spans.Dropped == 0 || st.Spans.Failed+st.Spans.Dropped != n {
 		t.Errorf("spans %+v: want some dropped, %d in all", st.Spans, n)
 	}
-	if serr == nil || !strings.Contains(serr.Error(), "log records not exported") {
-		t.Errorf("Shutdown returned %v, want the loss reported", serr)
+	if serr == nil || !errors.Is(serr, ErrLost) || !strings.HasPrefix(serr.Error(), "codexotel: otel export: ") ||
+		!strings.Contains(serr.Error(), "log records lost") || !strings.Contains(serr.Error(), "spans lost") ||
+		strings.Contains(serr.Error(), "\n") {
+		t.Errorf("Shutdown returned %v, want the loss on one line", serr)
 	}
-	if txt := reported.text(); !strings.Contains(txt, "export queue full (16 log records)") ||
-		!strings.Contains(txt, "spans not exported") {
-		t.Errorf("reported:\n%s", txt)
+	txt := reported.text()
+	// Each kind once: exports never succeed, so nothing resets the reports.
+	// (A batch is whatever the queue held when its timer fired.)
+	for _, want := range []string{"export queue full (16 log records)", "log records failed",
+		"export queue full (16 spans)", "spans failed"} {
+		if strings.Count(txt, want) != 1 {
+			t.Errorf("reported %d times %q, want once:\n%s", strings.Count(txt, want), want, txt)
+		}
+	}
+	if strings.Contains(txt, "lost") {
+		t.Errorf("Shutdown's loss was reported too, not only returned:\n%s", txt)
 	}
 	// Nothing is attached any more.
 	if hs := bus.Handlers(""); len(hs) != 0 {

@@ -160,7 +160,7 @@ func spanAttrs(f *family, e *telemetry.Event, a *attrs) {
 		var key string
 		switch m.Key {
 		case "tool":
-			a.tool = v.String()
+			a.tool = text(v)
 			key = keyToolName
 			if !tooly {
 				key = "codex.tool"
@@ -171,7 +171,7 @@ func spanAttrs(f *family, e *telemetry.Event, a *attrs) {
 				key = "codex.call_id"
 			}
 		case "model":
-			a.model = v.String()
+			a.model = text(v)
 			key = keyModel
 		case "input", "arguments":
 			key = "codex." + m.Key
@@ -184,16 +184,16 @@ func spanAttrs(f *family, e *telemetry.Event, a *attrs) {
 				key = keyToolResult
 			}
 		case "error_type":
-			a.errType = v.String()
+			a.errType = text(v)
 			key = keyErrorType
 		case "reason":
-			a.reason = v.String()
+			a.reason = text(v)
 			continue
 		case "stacktrace":
-			a.stacktrace = v.String()
+			a.stacktrace = text(v)
 			continue
 		case "approval_kind":
-			a.approvalKind = v.String()
+			a.approvalKind = text(v)
 			key = "codex.approval.kind"
 		case "decision":
 			key = "codex.approval.decision"

@@ -3,6 +3,7 @@ package codexzap_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,6 +149,10 @@ func TestEncoderCallerAndStack(t *testing.T) {
 
 // TestRegisteredEncodings: a zap.Config names the Python encodings; the
 // config's line ending is kept.
+// encodingRuns numbers the runs of TestRegisteredEncodings, for the names
+// they register.
+var encodingRuns atomic.Int64
+
 func TestRegisteredEncodings(t *testing.T) {
 	build := func(t *testing.T, encoding string, edit func(*zap.Config)) (*zap.Logger, string) {
 		path := filepath.Join(t.TempDir(), "log")
@@ -203,16 +209,19 @@ func TestRegisteredEncodings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := codexzap.RegisterPythonEncoder("codex-test-brackets", f); err != nil {
+		// zap's registry of encodings is global and has no removal: each
+		// run registers a name of its own, so that -count=N repeats.
+		name := fmt.Sprintf("codex-test-brackets-%d", encodingRuns.Add(1))
+		if err := codexzap.RegisterPythonEncoder(name, f); err != nil {
 			t.Fatal(err)
 		}
-		if err := codexzap.RegisterPythonEncoder("codex-test-brackets", f); err == nil {
+		if err := codexzap.RegisterPythonEncoder(name, f); err == nil {
 			t.Error("registering a name twice: no error")
 		}
-		if err := codexzap.RegisterPythonEncoder("codex-test-nil", nil); err == nil {
+		if err := codexzap.RegisterPythonEncoder(name+"-nil", nil); err == nil {
 			t.Error("registering a nil formatter: no error")
 		}
-		logger, path := build(t, "codex-test-brackets", nil)
+		logger, path := build(t, name, nil)
 		logger.Info("a")
 		if got := read(t, path); got != "[INFO    ] a\n" {
 			t.Errorf("got %q", got)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -170,11 +171,21 @@ func unsyncable(err error) error {
 // attachOtel sends logs (and, with CODEX_OTLP_ENABLE, spans) and metrics
 // over OTLP to --otlp-endpoint or the endpoint the environment names; it
 // prints nothing on stdout.
-func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
+//
+// A replay (replay, appserver, render) exports with back-pressure: it reads
+// no faster than the collector takes the records, and loses none to a full
+// queue; live exec never waits for its telemetry and drops (counted) what
+// does not fit. Either way close waits at most the export timeout
+// (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) for the collector, and its error says
+// what was lost (it matches codexotel.ErrLost).
+func attachOtel(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 	if o.otlpEndpoint == "" && os.Getenv("CODEX_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	}
-	opts := []codexotel.PipelineOption{codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue), codexotel.WithEvents("*"))}
+	opts := []codexotel.PipelineOption{
+		codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue), codexotel.WithEvents("*")),
+		codexotel.WithBackPressure(replaying(w)),
+	}
 	if o.otlpEndpoint != "" {
 		opts = append(opts, codexotel.WithEndpoint(o.otlpEndpoint))
 	}
@@ -182,9 +193,13 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}
-	return closeFunc(func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return p.Shutdown(ctx)
-	}), nil
+	return closeFunc(func() error { return p.Shutdown(context.Background()) }), nil
+}
+
+// replaying reports whether the adapters write for a replay of a recorded
+// stream rather than a live exec: runStream, which replays, buffers its
+// output in a *bufio.Writer; runExec writes to stdout as it is.
+func replaying(w io.Writer) bool {
+	_, buffered := w.(*bufio.Writer)
+	return buffered
 }

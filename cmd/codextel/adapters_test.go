@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// renderInput writes n raw telemetry events for codextel render to a file.
+func renderInput(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"event":"codex.error","metadata":{"error_message":"replayed %d"}}`+"\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestOtelReplayLosesNothing: a replay of 10,005 records through
+// --adapter otel to a collector slower than the reader, with a log queue of
+// 64, loses nothing: the replay waits for the collector (back-pressure)
+// instead of dropping, so codextel exits 0 with nothing on stderr (a loss
+// would be Shutdown's error, printed, and exit 1).
+func TestOtelReplayLosesNothing(t *testing.T) {
+	t.Setenv("OTEL_BLRP_MAX_QUEUE_SIZE", "64")
+	var logPosts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if r.URL.Path == "/v1/logs" {
+			logPosts.Add(1)
+			time.Sleep(2 * time.Millisecond)
+		}
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer srv.Close()
+	code, out, errOut := runWith(t, "", "render", "--adapter", "otel", "--otlp-endpoint", srv.URL, renderInput(t, 10_005))
+	if code != 0 || out != "" || errOut != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// 10,005 records in batches of at most 64.
+	if n := logPosts.Load(); n < 157 {
+		t.Errorf("%d log exports, want at least 157 of at most 64 records", n)
+	}
+}
+
+// captureStderr runs f with os.Stderr, where the otel pipeline reports
+// while it runs, going to a pipe, and returns what was written to it.
+func captureStderr(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	got := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		got <- string(b)
+	}()
+	func() {
+		defer func() {
+			os.Stderr = saved
+			w.Close()
+		}()
+		f()
+	}()
+	out := <-got
+	r.Close()
+	return out
+}
+
+// TestOtelCollectorDown: with nothing listening, a replay ends at once; each
+// kind of failure is reported once while it runs, and the loss is printed
+// once, at the end. (That the OpenTelemetry SDK's own logger and error
+// handler write nothing to file descriptor 2 is adapters/otel's
+// TestNoSDKStderr.)
+func TestOtelCollectorDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + l.Addr().String()
+	l.Close()
+	input := renderInput(t, 3000)
+	start := time.Now()
+	var code int
+	var errOut string
+	reports := captureStderr(t, func() {
+		code, _, errOut = runWith(t, "", "render", "--adapter", "otel", "--otlp-endpoint", endpoint, input)
+	})
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the replay took %s", d)
+	}
+	if code != 1 || strings.Count(errOut, "\n") != 1 ||
+		!strings.Contains(errOut, "codexotel: otel export: 3000 of 3000 log records lost") {
+		t.Errorf("exit %d, stderr %q: want exit 1 and the loss on one line", code, errOut)
+	}
+	for _, once := range []string{"log records failed", "exporting metrics failed"} {
+		if n := strings.Count(reports, once); n != 1 {
+			t.Errorf("%q reported %d times, want once:\n%s", once, n, reports)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(reports), "\n") {
+		if !strings.HasPrefix(line, "codexotel: ") || strings.Contains(line, "lost") {
+			t.Errorf("reported %q: not one of the pipeline's reports, or the loss again:\n%s", line, reports)
+		}
+	}
+}
+
+// TestReplaying: replays (runStream's buffered output) export with
+// back-pressure, live exec (stdout as it is) without.
+func TestReplaying(t *testing.T) {
+	for _, c := range []struct {
+		w    io.Writer
+		want bool
+	}{
+		{bufio.NewWriter(io.Discard), true},
+		{&bytes.Buffer{}, false},
+		{os.Stdout, false},
+	} {
+		if got := replaying(c.w); got != c.want {
+			t.Errorf("replaying(%T) = %v, want %v", c.w, got, c.want)
+		}
+	}
+}
