@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -178,13 +177,13 @@ func unsyncable(err error) error {
 // does not fit. Either way close waits at most the export timeout
 // (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) for the collector, and its error says
 // what was lost (it matches codexotel.ErrLost).
-func attachOtel(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
+func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if o.otlpEndpoint == "" && os.Getenv("CODEX_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	}
 	opts := []codexotel.PipelineOption{
 		codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue), codexotel.WithEvents("*")),
-		codexotel.WithBackPressure(replaying(w)),
+		codexotel.WithBackPressure(!o.live),
 	}
 	if o.otlpEndpoint != "" {
 		opts = append(opts, codexotel.WithEndpoint(o.otlpEndpoint))
@@ -194,12 +193,4 @@ func attachOtel(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		return nil, usagef("--adapter otel: %v", err)
 	}
 	return closeFunc(func() error { return p.Shutdown(context.Background()) }), nil
-}
-
-// replaying reports whether the adapters write for a replay of a recorded
-// stream rather than a live exec: runStream, which replays, buffers its
-// output in a *bufio.Writer; runExec writes to stdout as it is.
-func replaying(w io.Writer) bool {
-	_, buffered := w.(*bufio.Writer)
-	return buffered
 }

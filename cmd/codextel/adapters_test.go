@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -118,23 +116,6 @@ func TestOtelCollectorDown(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(reports), "\n") {
 		if !strings.HasPrefix(line, "codexotel: ") || strings.Contains(line, "lost") {
 			t.Errorf("reported %q: not one of the pipeline's reports, or the loss again:\n%s", line, reports)
-		}
-	}
-}
-
-// TestReplaying: replays (runStream's buffered output) export with
-// back-pressure, live exec (stdout as it is) without.
-func TestReplaying(t *testing.T) {
-	for _, c := range []struct {
-		w    io.Writer
-		want bool
-	}{
-		{bufio.NewWriter(io.Discard), true},
-		{&bytes.Buffer{}, false},
-		{os.Stdout, false},
-	} {
-		if got := replaying(c.w); got != c.want {
-			t.Errorf("replaying(%T) = %v, want %v", c.w, got, c.want)
 		}
 	}
 }

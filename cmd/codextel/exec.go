@@ -58,6 +58,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	o.live = true
 	out, err := attach(o, bus, stdout)
 	if err != nil {
 		return 0, err

@@ -108,6 +108,9 @@ type options struct {
 
 	levelValue pylog.Level
 	fixed      time.Time // from --clock; zero when not set
+	// live is set by exec: its telemetry must never hold codex up, so the
+	// otel adapter drops (counted) rather than apply back-pressure.
+	live bool
 }
 
 func (o *options) register(fs *flag.FlagSet) {
