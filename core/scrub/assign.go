@@ -86,7 +86,10 @@ func (sc *scan) assign(i int, spans []span) []span {
 	for n := 0; j > 0 && (v[j-1] == ' ' || v[j-1] == '\t') && n < 4; n++ {
 		j--
 	}
+	spaced := j < i || (k < len(v) && (v[k] == ' ' || v[k] == '\t'))
+	var closed byte // the quote that closes a quoted name: "name": …
 	if j > 0 && (v[j-1] == '"' || v[j-1] == '\'') {
+		closed = v[j-1]
 		j--
 		for j > 0 && v[j-1] == '\\' {
 			j--
@@ -103,8 +106,36 @@ func (sc *scan) assign(i int, spans []span) []span {
 	if tier == tierNone {
 		return spans
 	}
-	return add(spans, sc.value(k, tier, v[i] == ':'))
+	ctx := ctxData
+	switch {
+	case k > i+1:
+		ctx = ctxWalrus
+	case v[i] == ':':
+		ctx = ctxColon
+	case spaced:
+		ctx = ctxSpaced
+	}
+	// A quote right after the operator that closes a string the name is in
+	// ("PWD="+dir, println("token:", t)) starts no value.
+	w := k
+	for w < len(v) && w-k < 8 && (v[w] == ' ' || v[w] == '\t') {
+		w++
+	}
+	if w < len(v) && (v[w] == '"' || v[w] == '\'') && closed == 0 &&
+		((j > 0 && v[j-1] == v[w]) || (v[i] == ':' && w == k)) {
+		return spans
+	}
+	return add(spans, sc.value(k, tier, ctx, v[j:e]))
 }
+
+// Contexts of a value, which say how much an unquoted word is trusted to be
+// a value rather than code.
+const (
+	ctxData   = iota // NAME=value, --name value: a shell or config line
+	ctxSpaced        // name = value: also an assignment in code
+	ctxColon         // name: value: YAML, headers, but also code (Password: pw,)
+	ctxWalrus        // name := value: Go code, only quoted values count
+)
 
 // flag matches the value of a command-line flag named by a secret name,
 // --password X or -password X, and the short options that take a password
@@ -142,7 +173,7 @@ func (sc *scan) flag(i, e int, spans []span) []span {
 	if tier == tierNone {
 		return spans
 	}
-	return add(spans, sc.value(n, tier, false))
+	return add(spans, sc.value(n, tier, ctxData, name))
 }
 
 // Commands whose options take a password, as found by [scan.command].
@@ -180,7 +211,7 @@ func (sc *scan) shortOption(e, n int, spans []span) []span {
 			spans = append(spans, span{b, end})
 		}
 	case name == "p" && cmd&(cmdSSHPass|cmdLogin) != 0, name == "a" && cmd&cmdRedis != 0:
-		spans = add(spans, sc.value(n, tierStrong, false))
+		spans = add(spans, sc.value(n, tierStrong, ctxData, name))
 	case (name == "u" || name == "U" || name == "user" || name == "proxy-user") && cmd&cmdCurl != 0:
 		k := n
 		for k < len(v) && (v[k] == ' ' || v[k] == '\t') {
@@ -255,6 +286,12 @@ func commandsIn(s string) uint8 {
 
 // tier returns the kind of secret name name is, or tierNone.
 func (sc *scan) tier(name string) int {
+	switch name {
+	case "PASS":
+		return tierNone // "--- PASS: TestName", go test's verdict
+	case "PWD", "OLDPWD":
+		return tierWeak // the working directory, unless the value looks random (ODBC's PWD=…)
+	}
 	matched, ok := sc.keys.find(name)
 	if !ok {
 		if envKey(name) {
@@ -297,8 +334,8 @@ func envKey(name string) bool {
 }
 
 // value matches the value that starts at v[k] (after spaces), assigned to a
-// name of the given tier; colon is whether the assignment was NAME: value.
-func (sc *scan) value(k, tier int, colon bool) span {
+// name of the given tier in the given context (ctx*).
+func (sc *scan) value(k, tier, ctx int, name string) span {
 	v := sc.v
 	for n := 0; k < len(v) && (v[k] == ' ' || v[k] == '\t') && n < 8; n++ {
 		k++
@@ -320,6 +357,9 @@ func (sc *scan) value(k, tier int, colon bool) span {
 		q = v[b]
 		b++
 	}
+	if q == 0 && ctx == ctxWalrus {
+		return none
+	}
 	var e int
 	switch {
 	case q == '"':
@@ -330,6 +370,9 @@ func (sc *scan) value(k, tier int, colon bool) span {
 		e, _ = sc.memoRun(slotLine, b, cLine)
 	default:
 		e, _ = sc.memoRun(slotValue, b, cValue)
+	}
+	if q == 0 && e < len(v) && v[e] == '(' {
+		return none // a call: password = getpass(), auth = b64encode(…)
 	}
 	switch tier {
 	case tierAuth:
@@ -352,7 +395,10 @@ func (sc *scan) value(k, tier int, colon bool) span {
 			return none
 		}
 	case tierLine:
-		if !plausible(strings.TrimSpace(v[b:e]), false) {
+		// Cookies are name=value pairs; in code (cookie = m.cookie,
+		// cookie: clone(c)) the rest of the line is an expression.
+		x := strings.TrimSpace(v[b:e])
+		if !plausible(x, false) || (q == 0 && (ctx == ctxSpaced || strings.IndexByte(x, '=') < 0)) {
 			return none
 		}
 	case tierWeak:
@@ -363,15 +409,12 @@ func (sc *scan) value(k, tier int, colon bool) span {
 		if !plausible(v[b:e], q == 0) {
 			return none
 		}
-		if q == 0 && e < len(v) && v[e] == '(' {
-			return none // a call: password = getpass()
-		}
-		if q == 0 && colon && e < len(v) && v[e] == ' ' && lettersOnly(v[b:e]) {
-			return none // prose: "Password: The one you chose"
+		if q == 0 && lettersOnly(v[b:e]) && !wordValue(v, e, ctx) {
+			return none // a word in prose or code: "Password: The one …", "pwd: cwd}"
 		}
 	}
-	if e <= b {
-		return none
+	if e <= b || sameName(v[b:e], name) {
+		return none // encodeUserPassword: "encodeUserPassword"
 	}
 	return span{b, e}
 }
@@ -392,8 +435,8 @@ func plausible(x string, unquoted bool) bool {
 	case '$', '<', '[', '{', '(', '*':
 		return false
 	case '%':
-		if len(x) > 1 && (x[1] == '(' || x[1] == '{' || class[x[1]]&cLower != 0) {
-			return false // %s, %(password)s
+		if len(x) < 3 || class[x[1]]&cHex == 0 || class[x[2]]&cHex == 0 {
+			return false // %s, %#v, %(password)s; but %2B… is URL-encoded
 		}
 	case '/':
 		return false
@@ -406,7 +449,7 @@ func plausible(x string, unquoted bool) bool {
 			return false
 		}
 	}
-	if strings.HasPrefix(x, "{{") || strings.HasSuffix(x, "}}") {
+	if strings.HasPrefix(x, "{{") || strings.HasSuffix(x, "}}") || strings.HasPrefix(x, "...") || strings.HasPrefix(x, "…") {
 		return false
 	}
 	var seen [4]uint64
@@ -428,8 +471,8 @@ func plausible(x string, unquoted bool) bool {
 			}
 		}
 	}
-	if unquoted && identifier(x) {
-		return false
+	if unquoted && (identifier(x) || (len(x) > 2 && x[0] == '0' && x[1] == 'x' && run(x, 2, cHex) == len(x))) {
+		return false // code: a name, or a number written in hex (0xfade0cc0)
 	}
 	return true
 }
@@ -439,12 +482,13 @@ func plausible(x string, unquoted bool) bool {
 var keywordValues = []string{
 	"true", "false", "null", "nil", "none", "undefined", "required", "optional", "invalid", "incorrect",
 	"missing", "empty", "expired", "redacted", "hidden", "masked", "str", "string", "bytes", "int", "bool",
-	"boolean", "number", "object", "any", "text", "unknown", "unset", "omitted",
+	"boolean", "number", "object", "any", "text", "unknown", "unset", "omitted", "dummy",
 }
 
 // identifier reports whether x reads as code rather than as a value: a
-// dotted name (self.password, os.Getenv, config.db.pass) or a plain name
-// that holds a secret word (password, db_password, apiToken).
+// dotted name without digits (self.password, os.Getenv, config.db.pass) or
+// a plain name that holds a secret word (password, db_password, apiToken,
+// testP256PrivateKey).
 func identifier(x string) bool {
 	if len(x) > maxJudged {
 		return false
@@ -468,11 +512,8 @@ func identifier(x string) bool {
 			return false
 		}
 	}
-	if !lettersUnderscores {
-		return false // passwords hold digits; names in code rarely do
-	}
 	if dots > 0 {
-		return true
+		return lettersUnderscores // passwords hold digits; dotted names in code rarely do
 	}
 	for _, w := range []string{"pass", "pwd", "secret", "token", "key", "auth", "cred", "cookie"} {
 		if containsFold(x, w) {
@@ -485,6 +526,51 @@ func identifier(x string) bool {
 func containsFold(s, lowerWord string) bool {
 	for i := 0; i+len(lowerWord) <= len(s); i++ {
 		if hasPrefixFold(s[i:], lowerWord) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameName reports whether x and name are the same name, compared as
+// [Scrubber.SecretKey] compares keys: without regard to case or separators.
+func sameName(x, name string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(x) && isSep(x[i]) {
+			i++
+		}
+		for j < len(name) && isSep(name[j]) {
+			j++
+		}
+		if i == len(x) || j == len(name) {
+			return i == len(x) && j == len(name)
+		}
+		if lower(x[i]) != lower(name[j]) {
+			return false
+		}
+		i++
+		j++
+	}
+}
+
+// wordValue reports whether an unquoted word (letters only) ending at v[e]
+// is a value rather than code or prose: it is, in a shell or config line
+// (NAME=word, --name word), or after a colon at the end of a line (YAML:
+// "password: word").
+func wordValue(v string, e, ctx int) bool {
+	switch ctx {
+	case ctxData:
+		return true
+	case ctxColon:
+		return e == len(v) || v[e] == '\n' || v[e] == '\r' || (v[e] == '\\' && e+1 < len(v) && (v[e+1] == 'n' || v[e+1] == 'r'))
+	}
+	return false
+}
+
+func hasDigitByte(x string) bool {
+	for i := 0; i < len(x); i++ {
+		if class[x[i]]&cDigit != 0 {
 			return true
 		}
 	}
@@ -518,8 +604,8 @@ func random(x string) bool {
 		counts[x[i]]++
 		digits = digits && class[x[i]]&cDigit != 0
 	}
-	if digits {
-		return false
+	if digits || (!hasDigitByte(x) && (len(x) < 16 || strings.IndexAny(x, "+/=") < 0)) {
+		return false // a count; or a word such as VerifyClientCertIfGiven
 	}
 	n := float64(len(x))
 	h := 0.0

@@ -31,13 +31,22 @@ func secretByte(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("_.+/=-", c) >= 0
 }
 
-// loadCorpus reads a corpus file, checking every line against the format:
-// a problem is reported with its file, line and field.
-func loadCorpus(t *testing.T, path string, secrets bool) []corpusCase {
+// loadCorpus reads a corpus file for a test, failing it on a bad line.
+func loadCorpus(t testing.TB, path string, secrets bool) []corpusCase {
 	t.Helper()
-	f, err := os.Open(path)
+	cases, err := readCorpus(path, secrets)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cases
+}
+
+// readCorpus reads a corpus file, checking every line against the format:
+// a problem is reported with its file, line and field.
+func readCorpus(path string, secrets bool) ([]corpusCase, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	var cases []corpusCase
@@ -49,45 +58,45 @@ func loadCorpus(t *testing.T, path string, secrets bool) []corpusCase {
 		dec.DisallowUnknownFields()
 		var c corpusCase
 		if err := dec.Decode(&c); err != nil {
-			t.Fatalf("%s: %v", where, err)
+			return nil, fmt.Errorf("%s: %v", where, err)
 		}
 		c.where = where
 		switch {
 		case c.Category == "":
-			t.Fatalf("%s: field category is empty", where)
+			return nil, fmt.Errorf("%s: field category is empty", where)
 		case c.Name == "":
-			t.Fatalf("%s: field name is empty", where)
+			return nil, fmt.Errorf("%s: field name is empty", where)
 		case c.Text == "":
-			t.Fatalf("%s: field text is empty", where)
+			return nil, fmt.Errorf("%s: field text is empty", where)
 		case secrets && len(c.Secrets) == 0:
-			t.Fatalf("%s: field secrets is empty", where)
+			return nil, fmt.Errorf("%s: field secrets is empty", where)
 		case !secrets && (len(c.Secrets) > 0 || len(c.Keep) > 0):
-			t.Fatalf("%s: a clean case has no secrets or keep fields", where)
+			return nil, fmt.Errorf("%s: a clean case has no secrets or keep fields", where)
 		}
 		for i, x := range c.Secrets {
 			if len(x) < 8 {
-				t.Fatalf("%s: secrets[%d] %q is shorter than 8 bytes", where, i, x)
+				return nil, fmt.Errorf("%s: secrets[%d] %q is shorter than 8 bytes", where, i, x)
 			}
 			for k := 0; k < len(x); k++ {
 				if !secretByte(x[k]) {
-					t.Fatalf("%s: secrets[%d] %q holds %q at byte %d, outside [A-Za-z0-9_.+/=-]", where, i, x, x[k], k)
+					return nil, fmt.Errorf("%s: secrets[%d] %q holds %q at byte %d, outside [A-Za-z0-9_.+/=-]", where, i, x, x[k], k)
 				}
 			}
 			if !strings.Contains(c.Text, x) {
-				t.Fatalf("%s: secrets[%d] %q is not in the text", where, i, x)
+				return nil, fmt.Errorf("%s: secrets[%d] %q is not in the text", where, i, x)
 			}
 		}
 		for i, x := range c.Keep {
 			if !strings.Contains(c.Text, x) {
-				t.Fatalf("%s: keep[%d] %q is not in the text", where, i, x)
+				return nil, fmt.Errorf("%s: keep[%d] %q is not in the text", where, i, x)
 			}
 		}
 		cases = append(cases, c)
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatalf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return cases
+	return cases, nil
 }
 
 // jsonString returns s as the inside of a JSON string, as json.Marshal
