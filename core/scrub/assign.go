@@ -96,6 +96,11 @@ func (sc *scan) assign(i int, spans []span) []span {
 		}
 	}
 	e := j
+	// Most names are not secret: reject them on their last two bytes before
+	// reading them whole.
+	if e < 2 || !sc.keys.mayEnd(v[e-2], v[e-1]) {
+		return spans
+	}
 	for j > 0 && e-j <= maxName && class[v[j-1]]&cName != 0 && !escapeBefore(v, j) {
 		j--
 	}
@@ -142,11 +147,13 @@ const (
 // in the commands that have them. The dashes are v[i:e].
 func (sc *scan) flag(i, e int, spans []span) []span {
 	v := sc.v
-	if i > 0 && !escapeBefore(v, i) {
+	if i > 0 {
 		switch v[i-1] {
 		case ' ', '\t', '\n', '"', '\'', '(', '[', ',':
 		default:
-			return spans
+			if !escapeBefore(v, i) {
+				return spans
+			}
 		}
 	}
 	n := e

@@ -68,8 +68,10 @@ func (s *Scrubber) String(v string) (string, bool) {
 	if s == nil {
 		return v, false
 	}
-	// The common case first: no secret, no added pattern, one scan.
-	spans := s.find(v)
+	// The common case first: no secret, no added pattern, one scan. The
+	// spans of a few secrets (a key found by two rules, say) fit in buf.
+	var buf [4]span
+	spans := s.find(v, buf[:0])
 	if len(spans) == 0 {
 		return v, false
 	}
@@ -78,7 +80,7 @@ func (s *Scrubber) String(v string) (string, bool) {
 		return v, false
 	}
 	for range maxPasses - 1 {
-		next, ok := s.replace(out, s.find(out))
+		next, ok := s.replace(out, s.find(out, buf[:0]))
 		if !ok {
 			break
 		}
@@ -87,10 +89,10 @@ func (s *Scrubber) String(v string) (string, bool) {
 	return out, true
 }
 
-// find returns the spans of v that the built-in rules and the added
-// patterns match, unsorted and possibly overlapping.
-func (s *Scrubber) find(v string) []span {
-	spans := findBuiltin(v, &s.textKeys, nil)
+// find appends to spans the spans of v that the built-in rules and the
+// added patterns match, unsorted and possibly overlapping.
+func (s *Scrubber) find(v string, spans []span) []span {
+	spans = findBuiltin(v, &s.textKeys, spans)
 	if strings.Contains(v, `\u00`) {
 		spans = s.findEscaped(v, spans)
 	}
