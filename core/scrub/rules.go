@@ -189,28 +189,49 @@ type runMemo struct {
 }
 
 // findBuiltin appends to spans the ranges of v that the built-in rules match;
-// keys are the secret names of the assignment layer (nil for none).
-func findBuiltin(v string, keys *keySet, spans []span) []span {
+// keys are the secret names of the assignment layer (nil for none). It also
+// reports whether v holds a \u00 escape (see [Scrubber.findEscaped]).
+func findBuiltin(v string, keys *keySet, spans []span) ([]span, bool) {
 	switch {
 	case len(v) < minMatch:
-		return spans
+		return spans, false
 	case len(v) < shortText:
-		return findShort(v, keys, spans)
+		return findShortEscaped(v, keys, spans)
 	}
-	return findLong(v, keys, spans)
+	return findLong(v, keys, spans), strings.Contains(v, `\u00`)
 }
 
 // findShort is findBuiltin for short texts: one pass through the anchors
 // table.
 func findShort(v string, keys *keySet, spans []span) []span {
+	spans, _ = findShortEscaped(v, keys, spans)
+	return spans
+}
+
+// findShortEscaped is findShort, and also reports whether v holds a \u00
+// escape: the backslash is in the table too, which costs less than a search
+// of its own.
+func findShortEscaped(v string, keys *keySet, spans []span) ([]span, bool) {
 	sc := scan{v: v, keys: keys}
+	escaped := false
 	for i := 0; i < len(v); i++ {
-		if anchors[v[i]] {
+		if c := v[i]; shortAnchors[c] {
+			if c == '\\' {
+				escaped = escaped || strings.HasPrefix(v[i:], `\u00`)
+				continue
+			}
 			spans, i = sc.at(i, spans)
 		}
 	}
-	return spans
+	return spans, escaped
 }
+
+// shortAnchors is anchors and the backslash, for findShortEscaped.
+var shortAnchors = func() [256]bool {
+	t := anchors
+	t['\\'] = true
+	return t
+}()
 
 // findLong is findBuiltin for long texts: one [strings.IndexByte] search per
 // anchor byte, with memos.

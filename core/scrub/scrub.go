@@ -62,7 +62,8 @@ func New(opts ...Option) *Scrubber {
 // String returns v with every secret in it replaced, and whether anything was
 // replaced. Text around a secret is kept: "Bearer abc123def456" becomes
 // "Bearer [REDACTED]". When nothing is replaced, v itself is returned and
-// nothing is allocated. Scrubbing is idempotent: the result, scrubbed again,
+// nothing is allocated (except for texts holding a \u00XX escape, which are
+// also scanned decoded). Scrubbing is idempotent: the result, scrubbed again,
 // comes back unchanged.
 func (s *Scrubber) String(v string) (string, bool) {
 	if s == nil {
@@ -92,8 +93,8 @@ func (s *Scrubber) String(v string) (string, bool) {
 // find appends to spans the spans of v that the built-in rules and the
 // added patterns match, unsorted and possibly overlapping.
 func (s *Scrubber) find(v string, spans []span) []span {
-	spans = findBuiltin(v, &s.textKeys, spans)
-	if strings.Contains(v, `\u00`) {
+	spans, escaped := findBuiltin(v, &s.textKeys, spans)
+	if escaped {
 		spans = s.findEscaped(v, spans)
 	}
 	for i := range s.patterns {
@@ -134,7 +135,8 @@ func (s *Scrubber) findEscaped(v string, spans []span) []span {
 		i++
 	}
 	at = append(at, len(v))
-	for _, sp := range findBuiltin(string(d), &s.textKeys, nil) {
+	found, _ := findBuiltin(string(d), &s.textKeys, nil)
+	for _, sp := range found {
 		spans = append(spans, span{at[sp.start], at[sp.end]})
 	}
 	return spans
