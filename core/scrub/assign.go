@@ -537,17 +537,28 @@ func identifier(x string) bool {
 		return lettersUnderscores // passwords hold digits; dotted names in code rarely do
 	}
 	for _, w := range []string{"pass", "pwd", "secret", "token", "key", "auth", "cred", "cookie"} {
-		if containsFold(x, w) {
+		if hasWord(x, w) {
 			return true
 		}
 	}
 	return false
 }
 
-func containsFold(s, lowerWord string) bool {
-	for i := 0; i+len(lowerWord) <= len(s); i++ {
-		if hasPrefixFold(s[i:], lowerWord) {
-			return true
+// hasWord reports whether the lower-case word w is a word of the name x: at
+// its start or after an underscore in any case (password, db_password,
+// DB_PASSWORD), or capitalised after a lower-case letter (userPassword,
+// apiToken). Random tokens rarely hold one, "K7E9pwDIH" does not.
+func hasWord(x, w string) bool {
+	for i := 0; i+len(w) <= len(x); i++ {
+		switch {
+		case i == 0 || x[i-1] == '_':
+			if hasPrefixFold(x[i:], w) {
+				return true
+			}
+		case x[i] == w[0]-'a'+'A' && class[x[i-1]]&cLower != 0:
+			if x[i+1:i+len(w)] == w[1:] {
+				return true
+			}
 		}
 	}
 	return false
