@@ -304,6 +304,7 @@ C("code", "hex constants", "CSMAGIC_EMBEDDED_SIGNATURE = 0xfade0cc0 // embedded 
 C("code", "value equals name", 'encodeUserPassword:   "encodeUserPassword",\nFTINTRP_W_D:  "FTINTRPWD",')
 C("prose", "ellipsis placeholders", "BackendSpanExporter(api_key=…) with a schedule; CODEX_API_KEY=dummy codex exec; tracing={\"api_key\": …}")
 C("code", "go walrus", 'token := r.Header.Get("X-Token")\npassword := cfg.Password')
+C("code", "python string ending at the operator", 'print("shlex: raw token=" + repr(result))\nlog("password=" + masked + " ok")')
 C("code", "ini letters", "[auth]\npassword = value\ntoken = TOKEN")
 
 # transcripts: a selection of real Codex lines
