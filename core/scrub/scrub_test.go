@@ -44,10 +44,10 @@ func TestStringCorpus(t *testing.T) {
 }
 
 // TestPEMCutShort: a private key block without its END line is redacted to
-// the end of the text, since what follows BEGIN is key material.
+// the end of its key material, and the text after it is kept.
 func TestPEMCutShort(t *testing.T) {
-	in := "key: " + join("-----BEGIN EC ", "PRIVATE KEY-----\nMHcCAQEEIFAKEcutSHORT0123456789") + "' && ./run.sh"
-	if got, _ := scrub.New().String(in); got != "key: [REDACTED]" {
+	in := "key: " + join("-----BEGIN EC ", "PRIVATE KEY-----\nMHcCAQEEIFAKEcutSHORT0123456789abcdef\nMHcCAQ") + "' && ./run.sh"
+	if got, _ := scrub.New().String(in); got != "key: [REDACTED]\nMHcCAQ' && ./run.sh" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -304,7 +304,7 @@ func TestSecretKeys(t *testing.T) {
 			map[string]any{"DB_PASSWORD": r, "USER": "u"}},
 		{"header values", slog.Any("headers", header{"Authorization": {"Digest x"}, "Accept": {"*/*"}}),
 			map[string]any{"Authorization": []any{r}, "Accept": []any{"*/*"}}},
-		{"struct fields and tags", slog.Any("auth", auth{"u", "p", "Digest x", 3}),
+		{"struct fields and tags", slog.Any("login", auth{"u", "p", "Digest x", 3}),
 			map[string]any{"User": "u", "Password": r, "authorization": r, "retry_token": 3}},
 		{"slice under a secret key", slog.Any("client_secret", []string{"a", "b"}), r},
 		{"error under a secret key", slog.Any("token", errors.New("t")), r},
@@ -448,6 +448,16 @@ func TestOptions(t *testing.T) {
 	if got, _ := s.Attr(slog.String("Tenant", "acme")); got.Value.String() != "***" {
 		t.Errorf("added key: got %v", got)
 	}
+	// Added keys also name secrets in text.
+	for in, want := range map[string]string{
+		"TENANT=acme ./run":    "TENANT=*** ./run",
+		`{"tenant": "acme-1"}`: `{"tenant": "***"}`,
+		"tool --tenant acme":   "tool --tenant ***",
+	} {
+		if got, _ := s.String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if s.SecretKey("") || !s.SecretKey("token") {
 		t.Error("empty keys must be ignored and the built-in ones kept")
 	}
@@ -457,8 +467,8 @@ func TestOptions(t *testing.T) {
 	}
 }
 
-// TestDocumentedPattern checks the pattern the package documentation
-// suggests for passwords assigned in text.
+// TestDocumentedPattern checks an added pattern for passwords assigned in
+// text, the kind of pattern WithPatterns is for.
 func TestDocumentedPattern(t *testing.T) {
 	s := scrub.New(scrub.WithPatterns(regexp.MustCompile(`(?i)password["']?\s*[:=]\s*["']?([^\s"']+)`)))
 	for in, want := range map[string]string{
