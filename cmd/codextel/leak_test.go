@@ -188,7 +188,9 @@ func rawJSON(text string) json.RawMessage {
 	return json.RawMessage(t)
 }
 
-// A stream collects generated lines.
+// A stream collects generated lines. A malformed line holds a text as a
+// truncated JSON line would: JSON-escaped, since a line cannot hold a raw
+// newline.
 type stream struct{ bytes.Buffer }
 
 func (s *stream) json(v any) {
@@ -258,7 +260,7 @@ func execStream(texts []string) []byte {
 		// lines the reader rejects, then the fatal error and the failed turn.
 		s.json(obj{"type", "error", "message", "Reconnecting... 1/5 " + text})
 		q := jsonText(text)
-		s.raw("not json: " + text)
+		s.raw("not json: " + q[1:len(q)-1])
 		s.raw(`{"item":` + q + `,"type":"item.completed"}`)
 		s.raw(`{"thread_id":[` + q + `],"type":"thread.started"}`)
 		s.raw(`{"type":"item.completed","item":{"id":` + q + `,"type":7}}`)
@@ -339,7 +341,7 @@ func appServerLog(texts []string) []byte {
 		s2c("error", obj{"threadId", tid, "turnId", turn, "error", obj{"message", text, "codexErrorInfo", nil}, "willRetry", true})
 		s2c("configWarning", obj{"summary", text, "details", text})
 		q := jsonText(text)
-		s.raw(`{"dir":"s2c","msg":not json ` + text)
+		s.raw(`{"dir":"s2c","msg":not json ` + q[1:len(q)-1])
 		s.raw(`{"msg":{"params":{"item":` + q + `},"method":"item/started"},"dir":"s2c"}`)
 		s.raw(`{"dir":` + q + `,"msg":{"method":"turn/started","params":{}}}`)
 		s.raw(`{"dir":"s2c","msg":{"method":` + q + `,"params":7}}`)
@@ -369,7 +371,7 @@ func rawEvents(texts []string) []byte {
 		ev("app.custom.event", obj{"note", text, "nested", obj{"a", obj{"b", obj{"c", []any{text}}}}})
 		ev("codex.tool.start", obj{text, "value", "tool", "shell", "call_id", callID + "-keys", "input", obj{"env", obj{text, "1"}, "list", []any{obj{text, []any{"x"}}}}})
 		q := jsonText(text)
-		s.raw("not json " + text)
+		s.raw("not json " + q[1:len(q)-1])
 		s.raw(`{"metadata":{"k":` + q + `},"event":5}`)
 		s.raw(`{"event":` + q + `,"metadata":{}}`)
 		s.raw(`{"measurements":{"duration":` + q + `},"event":"codex.tool.success"}`)
@@ -559,21 +561,31 @@ func (f *finder) scrubbedContext(cases []secretCase, out []byte, h hit) string {
 	for to < len(out) && secretByte(out[to]) && to < h.pos+h.n+200 {
 		to++
 	}
-	ctx := string(out[from:h.pos]) + "<SECRET>" + string(out[h.pos+h.n:to])
-	refs := slices.Clone(f.refs)
-	sort.Slice(refs, func(i, j int) bool { return len(refs[i].value) > len(refs[j].value) })
-	for _, r := range refs {
-		ctx = strings.ReplaceAll(ctx, r.value, fmt.Sprintf("<SECRET:%s#%d>", cases[r.cas].Name, r.index))
-		if len(r.value) > minPartial {
-			ctx = strings.ReplaceAll(ctx, r.value[:minPartial], fmt.Sprintf("<SECRET-START:%s#%d>", cases[r.cas].Name, r.index))
+	window := out[from:to]
+	hits := f.find(window)
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].pos != hits[j].pos {
+			return hits[i].pos < hits[j].pos
 		}
+		return hits[i].n > hits[j].n
+	})
+	var b strings.Builder
+	done := 0
+	for _, x := range hits {
+		if x.pos < done {
+			continue // inside a secret already named
+		}
+		b.Write(window[done:x.pos])
+		r := f.refs[x.ref]
+		if x.partial {
+			fmt.Fprintf(&b, "<SECRET:%s#%d, first %d of %d bytes>", cases[r.cas].Name, r.index, x.n, len(r.value))
+		} else {
+			fmt.Fprintf(&b, "<SECRET:%s#%d>", cases[r.cas].Name, r.index)
+		}
+		done = x.pos + x.n
 	}
-	c := cases[f.refs[h.ref].cas]
-	name := fmt.Sprintf("<SECRET:%s#%d>", c.Name, f.refs[h.ref].index)
-	if h.partial {
-		name = fmt.Sprintf("<SECRET:%s#%d, first %d of %d bytes>", c.Name, f.refs[h.ref].index, h.n, len(f.refs[h.ref].value))
-	}
-	return strings.Replace(ctx, "<SECRET>", name, 1)
+	b.Write(window[done:])
+	return b.String()
 }
 
 // unsetEnv unsets the variables for the rest of the test.
@@ -799,9 +811,23 @@ func checkCoverage(t *testing.T, r leakRun, outs map[string][]byte, n int) {
 			t.Errorf("%s: the sink got no traces or no metrics (%d and %d bytes)", r, len(outs["otlp /v1/traces"]), len(outs["otlp /v1/metrics"]))
 		}
 	}
+	seen := make([]int, n)
+	prefix := []byte(threadID(0)[:len(threadID(0))-4])
+	for rest := out; ; {
+		i := bytes.Index(rest, prefix)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(prefix):]
+		if len(rest) >= 4 {
+			if k, err := strconv.Atoi(string(rest[:4])); err == nil && k < n {
+				seen[k]++
+			}
+		}
+	}
 	var missing []string
-	for i := range n {
-		if c := bytes.Count(out, []byte(threadID(i))); c < 2 {
+	for i, c := range seen {
+		if c < 2 {
 			missing = append(missing, fmt.Sprintf("%s (%d times)", threadID(i), c))
 		}
 	}
@@ -958,6 +984,98 @@ func TestLeakCleanCorpus(t *testing.T) {
 					t.Errorf("%s: clean case %q (%s, %s line %d) destroyed: %q not in the output", r, c.Name, c.Category, filepath.Base(cleanCorpusPath), c.line, want)
 				}
 			}
+		}
+	}
+}
+
+// badLines are the lines per text each generator writes for its reader to
+// reject.
+var badLines = map[string]int{"replay": 4, "appserver": 5, "render": 7}
+
+// TestLeakGenerators checks the generated inputs are read as meant: every
+// line but the bad ones is read, and the bad ones are reported as bad.
+func TestLeakGenerators(t *testing.T) {
+	texts := []string{"plain text", `{"json": ["text", 1]}`, "two\nlines \"quoted\" <&> ünïcode"}
+	for source, gen := range map[string]func([]string) []byte{"replay": execStream, "appserver": appServerLog, "render": rawEvents} {
+		input := gen(texts)
+		code, _, errOut := runWith(t, string(input), source, "--level", "DEBUG", "-")
+		want := fmt.Sprintf("codextel: %d bad lines skipped", badLines[source]*len(texts))
+		if code != 0 || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stderr %q; want %q", source, code, errOut, want)
+		}
+		if source == "render" {
+			continue
+		}
+		// No line but the bad ones is reported.
+		if n := strings.Count(errOut, "\n"); n > 2 {
+			t.Errorf("%s: stderr has %d lines: %q", source, n, errOut)
+		}
+	}
+}
+
+// TestLeakFinder checks the finder: whole secrets, starts of secrets cut by
+// an excerpt, and contexts that name the secret rather than show it.
+func TestLeakFinder(t *testing.T) {
+	cases := []secretCase{
+		{Name: "a", Secrets: []string{"FAKEsecretAAAA0123456789xyz"}},
+		{Name: "b", Secrets: []string{"shorter8", "FAKEsecretBBBB0123456789"}},
+	}
+	f := newFinder(cases)
+	tests := []struct {
+		out  string
+		want []string // "case#index whole|partial"
+	}{
+		{"nothing here", nil},
+		{"x FAKEsecretAAAA0123456789xyz y", []string{"a#0 whole"}},
+		{"FAKEsecretAAAA0123456789xyz", []string{"a#0 whole"}},
+		{`excerpt "FAKEsecretAAAA01234"`, []string{"a#0 partial"}},
+		{"FAKEsecretAAAA0", nil}, // 15 bytes: below minPartial
+		{"shorter8 and shorter and FAKEsecretBBBB0123456789FAKEsecretAAAA0123456789xyz", []string{"b#0 whole", "b#1 whole", "a#0 whole"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, h := range f.find([]byte(tt.out)) {
+			r := f.refs[h.ref]
+			kind := "whole"
+			if h.partial {
+				kind = "partial"
+			}
+			got = append(got, fmt.Sprintf("%s#%d %s", cases[r.cas].Name, r.index, kind))
+			ctx := f.scrubbedContext(cases, []byte(tt.out), h)
+			for _, c := range cases {
+				for _, s := range c.Secrets {
+					if strings.Contains(ctx, s) || (len(s) > minPartial && strings.Contains(ctx, s[:minPartial])) {
+						t.Errorf("%q: context %q shows a secret", tt.out, ctx)
+					}
+				}
+			}
+			if !strings.Contains(ctx, "<SECRET:"+cases[r.cas].Name+"#") {
+				t.Errorf("%q: context %q does not name the secret", tt.out, ctx)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: found %q, want %q", tt.out, got, tt.want)
+		}
+	}
+}
+
+// TestLeakDetected plants a secret no scrubber can know (an opaque value
+// with no context) and checks the matrix's machinery reports it, named.
+func TestLeakDetected(t *testing.T) {
+	leakEnv(t)
+	sink := newOTLPSink(t)
+	cases := []secretCase{{Category: "entropy", Name: "opaque", Text: "opaque value FAKEopaque0123456789abcdef here", Secrets: []string{"FAKEopaque0123456789abcdef"}}}
+	f := newFinder(cases)
+	for _, source := range leakSources {
+		r := leakRun{source, "slog", "plain", true}
+		input := map[string]func([]string) []byte{"replay": execStream, "appserver": appServerLog, "render": rawEvents}[source]([]string{cases[0].Text})
+		leaks := findLeaks(f, cases, r, runCLI(t, sink, r, input))
+		if len(leaks) == 0 {
+			t.Errorf("%s: the opaque secret was not found in the output", r)
+			continue
+		}
+		if l := leaks[0]; l.cas != 0 || l.secret != 0 || !strings.Contains(l.context, "<SECRET:opaque#0>") || strings.Contains(l.context, "FAKEopaque") {
+			t.Errorf("%s: leak %+v", r, l)
 		}
 	}
 }
