@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -532,6 +533,9 @@ type leak struct {
 	n                             int // bytes of the secret found
 	hits                          int
 	context                       string
+	// placements counts the hits by the line they are on, for the runs
+	// whose lines say where a text went (placement).
+	placements map[string]int
 }
 
 // leakRun is one invocation of the matrix.
@@ -855,15 +859,19 @@ func findLeaks(f *finder, cases []secretCase, r leakRun, outs map[string][]byte)
 		out := outs[where]
 		for _, h := range f.find(out) {
 			k := key{h.ref, where, h.partial}
-			if l := found[k]; l != nil {
-				l.hits++
-				continue
+			l := found[k]
+			if l == nil {
+				ref := f.refs[h.ref]
+				l = &leak{cas: ref.cas, secret: ref.index, source: r.source, adapter: r.adapter,
+					format: r.format, data: r.dataName(), where: where, partial: h.partial, n: h.n,
+					context: f.scrubbedContext(cases, out, h), placements: map[string]int{}}
+				found[k] = l
+				order = append(order, k)
 			}
-			ref := f.refs[h.ref]
-			found[k] = &leak{cas: ref.cas, secret: ref.index, source: r.source, adapter: r.adapter,
-				format: r.format, data: r.dataName(), where: where, partial: h.partial, n: h.n, hits: 1,
-				context: f.scrubbedContext(cases, out, h)}
-			order = append(order, k)
+			l.hits++
+			if p := placement(r, where, out, h.pos, cases[l.cas].Text); p != "" {
+				l.placements[p]++
+			}
 		}
 	}
 	leaks := make([]leak, len(order))
@@ -871,6 +879,39 @@ func findLeaks(f *finder, cases []secretCase, r leakRun, outs map[string][]byte)
 		leaks[i] = *found[k]
 	}
 	return leaks
+}
+
+// placement names where in the output of r the hit at pos is, for stderr
+// and for the Python plain format of slog: the start of its line up to the
+// case's text ("DEBUG:codex.tool:Invoking tool shell with input "), digits
+// as N; else "".
+func placement(r leakRun, where string, out []byte, pos int, text string) string {
+	if where != "stderr" && (where != "stdout" || r.adapter != "slog" || r.format != "plain") {
+		return ""
+	}
+	start := bytes.LastIndexByte(out[:pos], '\n') + 1
+	line := string(out[start:pos])
+	cut := len(line)
+	q := jsonText(text)
+	for _, start := range []string{text, q[1:], q} { // the text, JSON-escaped, quoted
+		if i := strings.Index(line, start[:min(len(start), 6)]); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	line = line[:cut]
+	if len(line) > 80 {
+		line = line[:80] + "..."
+	}
+	p := strings.Map(func(r rune) rune {
+		if '0' <= r && r <= '9' {
+			return 'N'
+		}
+		return r
+	}, line)
+	if !strings.HasPrefix(p, "codextel:") && !strings.Contains(p, ":codex") {
+		p = "(a continuation line of a multi-line message)"
+	}
+	return where + " " + p
 }
 
 // reportLeaks fails the test with the counts of leaks by run and by case,
@@ -905,6 +946,16 @@ func reportLeaks(t *testing.T, cases []secretCase, leaks []leak) {
 	count("source, adapter, format, data", func(l leak) string {
 		return fmt.Sprintf("%-9s %-7s %-6s %s", l.source, l.adapter, l.format, l.data)
 	})
+	placements := map[string]int{}
+	for _, l := range leaks {
+		for p, n := range l.placements {
+			placements[fmt.Sprintf("%-9s %-7s %s", l.source, l.data, p)] += n
+		}
+	}
+	fmt.Fprintf(&b, "\nleaks (occurrences) by source, data and the line they are on (slog plain stdout, stderr):\n")
+	for _, k := range slices.Sorted(maps.Keys(placements)) {
+		fmt.Fprintf(&b, "  %6d  %s\n", placements[k], k)
+	}
 	count("case", func(l leak) string {
 		c := cases[l.cas]
 		return fmt.Sprintf("%s (%s, line %d)", c.Name, c.Category, c.line)
