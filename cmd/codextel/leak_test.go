@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -649,7 +650,6 @@ func leakArgs(sink *otlpSink, r leakRun) []string {
 // returns its outputs by name: stdout, stderr and the OTLP bodies.
 func runCLI(t *testing.T, sink *otlpSink, r leakRun, input []byte, extra ...string) map[string][]byte {
 	t.Helper()
-	otelQueues(t, input)
 	args := append([]string{r.source}, leakArgs(sink, r)...)
 	args = append(append(args, extra...), "-")
 	var stdout, stderr bytes.Buffer
@@ -676,39 +676,49 @@ func runCLI(t *testing.T, sink *otlpSink, r leakRun, input []byte, extra ...stri
 // data setting.
 func runFanOut(t *testing.T, sink *otlpSink, cells []leakRun, input []byte) map[leakRun]map[string][]byte {
 	t.Helper()
-	otelQueues(t, input)
 	source, data := cells[0].source, cells[0].data
 	type attached struct {
 		r   leakRun
 		buf *bytes.Buffer
 		out output
 	}
-	opts := func(r leakRun) *options {
+	opts := func(r leakRun) (*options, error) {
 		fs := flag.NewFlagSet("codextel "+r.source, flag.ContinueOnError)
 		var o options
 		o.register(fs)
 		if err := fs.Parse(leakArgs(sink, r)); err != nil {
-			t.Fatalf("%s: %v", r, err)
+			return nil, err
 		}
-		if err := o.check(); err != nil {
-			t.Fatalf("%s: %v", r, err)
-		}
-		return &o
+		return &o, o.check()
 	}
-	base := opts(cells[0])
+	base, err := opts(cells[0])
+	if err != nil {
+		t.Errorf("%s: %v", cells[0], err)
+		return nil
+	}
 	streamClock := bridge.NewStreamClock(time.Now)
 	bus, err := newBus(base, streamClock.Now)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s: %v", cells[0], err)
+		return nil
 	}
 	var all []attached
 	for _, r := range cells {
-		if r.source != source || r.data != data {
-			t.Fatalf("fan-out of %s with %s", cells[0], r)
+		o, err := opts(r)
+		if err == nil && (r.source != source || r.data != data) {
+			err = fmt.Errorf("fan-out of %s with %s", cells[0], r)
 		}
 		a := attached{r: r, buf: new(bytes.Buffer)}
-		if a.out, err = attach(opts(r), bus, a.buf); err != nil {
-			t.Fatalf("%s: %v", r, err)
+		if err == nil {
+			a.out, err = attach(o, bus, a.buf)
+		}
+		if err != nil {
+			t.Errorf("%s: %v", r, err)
+			bus.Close()
+			for _, a := range all {
+				a.out.close()
+			}
+			return nil
 		}
 		all = append(all, a)
 	}
@@ -762,7 +772,6 @@ func TestLeakCorpus(t *testing.T) {
 		t.Fatalf("the secret corpus: %v", err)
 	}
 	leakEnv(t)
-	sink := newOTLPSink(t)
 	f := newFinder(cases)
 	texts := make([]string, len(cases))
 	for i, c := range cases {
@@ -773,16 +782,20 @@ func TestLeakCorpus(t *testing.T) {
 		"appserver": appServerLog(texts),
 		"render":    rawEvents(texts),
 	}
-	var leaks []leak
-	check := func(r leakRun, outs map[string][]byte) {
-		checkCoverage(t, r, outs, len(cases))
-		leaks = append(leaks, findLeaks(f, cases, r, outs)...)
+	otelQueues(t, slices.MaxFunc(slices.Collect(maps.Values(inputs)), func(a, b []byte) int { return len(a) - len(b) }))
+	// The jobs: per source and data setting, slog plain through the command
+	// line, and a bus per format for the other adapters (an adapter attaches
+	// once per bus). They run on as many goroutines as there are CPUs, each
+	// with its own OTLP sink; their leaks are reported in job order.
+	type job struct {
+		cli   bool
+		cells []leakRun
 	}
+	var jobs []job
 	for _, source := range leakSources {
 		for _, data := range []bool{false, true} {
 			cli := leakRun{source, "slog", "plain", data}
-			check(cli, runCLI(t, sink, cli, inputs[source]))
-			// An adapter attaches once per bus: one bus per format.
+			jobs = append(jobs, job{cli: true, cells: []leakRun{cli}})
 			for _, format := range leakFormats {
 				var cells []leakRun
 				for _, adapter := range leakAdapters {
@@ -791,13 +804,40 @@ func TestLeakCorpus(t *testing.T) {
 						cells = append(cells, r)
 					}
 				}
-				outs := runFanOut(t, sink, cells, inputs[source])
-				for _, r := range cells {
-					check(r, outs[r])
-				}
+				jobs = append(jobs, job{cells: cells})
 			}
 		}
 	}
+	found := make([][]leak, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j, sink := jobs[i], newOTLPSink(t)
+				var outs map[leakRun]map[string][]byte
+				if j.cli {
+					outs = map[leakRun]map[string][]byte{j.cells[0]: runCLI(t, sink, j.cells[0], inputs[j.cells[0].source])}
+				} else {
+					outs = runFanOut(t, sink, j.cells, inputs[j.cells[0].source])
+				}
+				for _, r := range j.cells {
+					if outs[r] != nil {
+						checkCoverage(t, r, outs[r], len(cases))
+						found[i] = append(found[i], findLeaks(f, cases, r, outs[r])...)
+					}
+				}
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	leaks := slices.Concat(found...)
 	if len(leaks) > 0 {
 		reportLeaks(t, cases, leaks)
 	}
@@ -1014,6 +1054,7 @@ func TestLeakCleanCorpus(t *testing.T) {
 		"appserver": appServerLog(texts),
 		"render":    rawEvents(texts),
 	}
+	otelQueues(t, slices.MaxFunc(slices.Collect(maps.Values(inputs)), func(a, b []byte) int { return len(a) - len(b) }))
 	for _, source := range leakSources {
 		for _, adapter := range leakAdapters {
 			r := leakRun{source, adapter, "plain", true}
