@@ -151,6 +151,18 @@ func TestLinearTime(t *testing.T) {
 		"userinfo":    "https://u:" + fill("@"),
 		"bearer":      fill("bearer "),
 		"dashes":      fill("-"),
+		"assignments": fill("password=a"),
+		"colons":      fill("token:"),
+		"quoted":      fill(`"password":"`),
+		"flags":       fill("--password "),
+		"short flags": "mysql " + fill("-p"),
+		"curl":        "curl " + fill("-u a:"),
+		"cookie":      fill("Cookie: "),
+		"auth":        fill("Authorization: x "),
+		"escapes":     `\u002d` + fill(`\`),
+		"url escapes": "x:" + fill(`\/`) + "@",
+		"pem body":    "-----BEGIN PRIVATE KEY-----\n" + fill("-----BEGIN PRIVATE KEY-----\nMIIE "),
+		"vendors":     fill("glpat-") + fill("sk_live_1") + fill("SG.a"),
 	} {
 		done := make(chan struct{})
 		go func() {

@@ -72,6 +72,91 @@ var shapes = []shape{
 	},
 }
 
+// mixedShapes are the shapes whose rules look at the value's entropy or
+// shape: they take bodies from mixedBody. A trailing "!" keeps a body from
+// reading as a name in code.
+var mixedShapes = []shape{
+	func(b func(int, string) string) (string, string) {
+		t := b(14, alnum)
+		return "--password " + t + "!", t
+	},
+	func(b func(int, string) string) (string, string) {
+		t := b(14, alnum)
+		return "DB_PASSWORD=" + t + "!", t
+	},
+	func(b func(int, string) string) (string, string) {
+		t := b(20, alnum)
+		return "x-api-key: " + t + "!", t
+	},
+	func(b func(int, string) string) (string, string) {
+		t := b(20, alnum)
+		return `"api_key": "` + t + `"`, t
+	},
+	func(b func(int, string) string) (string, string) { t := b(24, alnum); return "AUTH_TOKEN=" + t, t },
+	func(b func(int, string) string) (string, string) {
+		t := b(24, alnum)
+		return "mysql -u root -p" + t + "!", t
+	},
+	func(b func(int, string) string) (string, string) {
+		t := b(24, alnum)
+		return "curl -u admin:" + t + "!", t
+	},
+	func(b func(int, string) string) (string, string) { t := b(24, alnum); return "Cookie: sid=" + t, t },
+	func(b func(int, string) string) (string, string) {
+		t := b(24, alnum)
+		return join("sk_", "live_", t), t
+	},
+	func(b func(int, string) string) (string, string) { t := b(32, base64); return join("wh", "sec_", t), t },
+	func(b func(int, string) string) (string, string) { t := b(36, alnum); return join("np", "m_", t), t },
+	func(b func(int, string) string) (string, string) { t := b(34, alnum); return join("h", "f_", t), t },
+	func(b func(int, string) string) (string, string) { t := b(52, alnum); return join("gs", "k_", t), t },
+	func(b func(int, string) string) (string, string) {
+		t := b(43, b64url)
+		return join("S", "G.", b(22, b64url), ".", t), t
+	},
+	func(b func(int, string) string) (string, string) {
+		t := b(32, "0123456789abcdef")
+		return join("S", "K", t), t
+	},
+	func(b func(int, string) string) (string, string) { t := b(40, b64url); return join("ya", "29.", t), t },
+	func(b func(int, string) string) (string, string) { t := b(20, b64url); return join("gl", "pat-", t), t },
+	func(b func(int, string) string) (string, string) {
+		t := b(28, b64url)
+		return join("GOC", "SPX-", t), t
+	},
+	func(b func(int, string) string) (string, string) { t := b(60, b64url); return join("py", "pi-", t), t },
+	func(b func(int, string) string) (string, string) {
+		t := b(24, alnum)
+		return "https://hooks.slack.com/services/T0001/B0001/" + t, t
+	},
+	func(b func(int, string) string) (string, string) {
+		t := b(64, base64)
+		return join("-----BEGIN ", "PRIVATE KEY-----\\n", t, "\\n", b(64, base64)), t
+	},
+}
+
+// mixedBody returns a generator of bodies of high entropy drawn from seed
+// (xorshift), with a digit second when set has digits.
+func mixedBody(seed []byte) func(n int, set string) string {
+	x := uint64(0x9e3779b97f4a7c15)
+	for _, c := range seed {
+		x = (x ^ uint64(c)) * 0x100000001b3
+	}
+	return func(n int, set string) string {
+		b := make([]byte, n)
+		for i := range b {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			b[i] = set[x%uint64(len(set))]
+		}
+		if strings.ContainsAny(set, digits) && n > 1 {
+			b[1] = digits[x%10]
+		}
+		return string(b)
+	}
+}
+
 // bodyFrom returns a generator of secret bodies drawn from seed: n bytes of
 // set, with a digit second (when set has digits), as every real key of these
 // kinds has digits somewhere.
@@ -95,8 +180,10 @@ func bodyFrom(seed []byte) func(n int, set string) string {
 }
 
 // triggers are the texts the built-in rules need: a text holding none of
-// them must come through unchanged. (bearer and basic in any case.)
-var triggers = []string{"sk-", "xox", "gh", "github_pat_", "AKIA", "ASIA", "AIza", "eyJ", "://", "-----BEGIN"}
+// them must come through unchanged. (bearer and basic in any case.) The
+// assignment layer needs a - (flags), a = or a :, the vendor prefixes a - or
+// an _ or one of the texts listed.
+var triggers = []string{"-", "_", "=", ":", "@", "AKIA", "ASIA", "AIza", "eyJ", "SG.", "SK", "ya29.", `\u00`}
 
 func hasTrigger(v string) bool {
 	for _, t := range triggers {
@@ -116,6 +203,13 @@ func FuzzScrub(f *testing.F) {
 		f.Add(sec.text, uint(i), uint8(i), []byte(sec.tell))
 	}
 	f.Add(logText, uint(500), uint8(0), []byte("seed"))
+	for i, file := range []string{"testdata/secrets.jsonl", "testdata/clean.jsonl"} {
+		for j, c := range loadCorpus(f, file, i == 0) {
+			if j%4 == 0 {
+				f.Add(c.Text, uint(j), uint8(j), []byte(c.Name))
+			}
+		}
+	}
 	f.Add("", uint(0), uint8(7), []byte{})
 	f.Add("ask-me sk-", uint(3), uint8(1), []byte{0xff, 0})
 	f.Add("https://u:", uint(10), uint8(13), []byte("@"))
@@ -144,7 +238,12 @@ func FuzzScrub(f *testing.F) {
 		}
 
 		// (a) A secret planted anywhere in the text does not survive.
-		secret, tell := shapes[int(kind)%len(shapes)](bodyFrom(seed))
+		var secret, tell string
+		if k := int(kind) % (len(shapes) + len(mixedShapes)); k < len(shapes) {
+			secret, tell = shapes[k](bodyFrom(seed))
+		} else {
+			secret, tell = mixedShapes[k-len(shapes)](mixedBody(seed))
+		}
 		if strings.Contains(text, tell) {
 			return // the text itself holds the tell: no way to tell them apart
 		}

@@ -11,7 +11,17 @@ var defaultKeys = []string{
 	"cookie", "set-cookie",
 	"private_key", "access_key",
 	"credentials",
+	// Added for issue 10: the names of everyday secrets the list missed.
+	"auth", "pwd", "pass", "credential", "creds", "secrets",
+	"connection_string", "signing_key", "encryption_key", "master_key", "secret_key_base",
+	"account_key", "subscription_key", "client_key_data",
+	"dockerconfigjson", "dockercfg",
 }
+
+// textKeys are names that count as secret names in text assignments
+// (sig=…, signature: …) but not as keys of values, where they name too much
+// that is not secret (a function's signature).
+var textKeys = []string{"sig", "signature"}
 
 // normalizeKey returns name in lower case with everything but ASCII letters,
 // digits and non-ASCII bytes removed: "X-API-Key" becomes "xapikey".
@@ -74,12 +84,21 @@ func newKeySet(names []string) keySet {
 // ends with one of the names, and that name starts a word of key: at its
 // start, after a separator, at an upper-case letter, or after a digit.
 func (ks *keySet) match(key string) bool {
+	_, ok := ks.find(key)
+	return ok
+}
+
+// find is match, and also returns the normalised name that matched.
+func (ks *keySet) find(key string) (string, bool) {
+	if ks == nil {
+		return "", false
+	}
 	i := len(key) - 1
 	for i >= 0 && isSep(key[i]) {
 		i--
 	}
 	if i < 0 {
-		return false
+		return "", false
 	}
 	c1 := lower(key[i])
 	if !ks.single[c1] {
@@ -88,23 +107,23 @@ func (ks *keySet) match(key string) bool {
 			j--
 		}
 		if j < 0 {
-			return false
+			return "", false
 		}
 		t := uint16(lower(key[j]))<<8 | uint16(c1)
 		if ks.tails[t/64]&(1<<(t%64)) == 0 {
-			return false
+			return "", false
 		}
 	}
 	b := ks.bucket[c1]
 	if b == 0 {
-		return false
+		return "", false
 	}
 	for _, name := range ks.names[b-1] {
 		if p := suffixAt(key[:i+1], name); p >= 0 && wordStart(key, p) {
-			return true
+			return name, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // suffixAt returns the index in key where name, normalised, ends key, or -1.

@@ -33,12 +33,19 @@ const (
 	cPEMLabel              // space A-Z 0-9 _ -    (the words around PRIVATE KEY)
 	cGitHubPAT             // A-Za-z0-9_
 	cAWS                   // A-Z0-9
+	cPEMBody               // A-Za-z0-9+/=         (base64 with padding: PEM bodies)
+	cHex                   // 0-9a-fA-F
+	cName                  // A-Za-z0-9_.-         (a name assigned to: DB_PASSWORD, --db-password, x-api-key)
+	cValue                 // an unquoted value: printable, not space, quote, backslash or ,;&|()[]{}<>`
+	cNotDQ                 // a double-quoted value: anything but " \ \n \r
+	cNotSQ                 // a single-quoted value: anything but ' \ \n \r
+	cLine                  // the rest of a header line: anything but " ' \ \n \r
 
 	cAlnum = cUpper | cLower | cDigit
 )
 
 // class maps each byte to the classes it belongs to.
-var class = func() (t [256]uint16) {
+var class = func() (t [256]uint32) {
 	for c := 'A'; c <= 'Z'; c++ {
 		t[c] |= cUpper | cB64URL | cBearer | cBase64 | cSlack | cPEMLabel | cGitHubPAT | cAWS
 	}
@@ -65,6 +72,30 @@ var class = func() (t [256]uint16) {
 	for _, c := range "/?#" {
 		t[c] |= cURLPass
 	}
+	for c := range 256 {
+		k := &t[c]
+		if *k&(cUpper|cLower|cDigit) != 0 || c == '+' || c == '/' || c == '=' {
+			*k |= cPEMBody
+		}
+		if *k&cDigit != 0 || (c|0x20 >= 'a' && c|0x20 <= 'f') {
+			*k |= cHex
+		}
+		if *k&cAlnum != 0 || c == '_' || c == '.' || c == '-' {
+			*k |= cName
+		}
+		if c > ' ' && c != 0x7f && !strings.ContainsRune("\"'\\,;&|()[]{}<>`", rune(c)) {
+			*k |= cValue
+		}
+		if c != '"' && c != '\\' && c != '\n' && c != '\r' {
+			*k |= cNotDQ
+		}
+		if c != '\'' && c != '\\' && c != '\n' && c != '\r' {
+			*k |= cNotSQ
+		}
+		if *k&cNotSQ != 0 && c != '"' {
+			*k |= cLine
+		}
+	}
 	return t
 }()
 
@@ -74,13 +105,20 @@ var class = func() (t [256]uint16) {
 // the anchors are bytes that are rare in ordinary text (commands, paths, JSON,
 // prose), or the rarest byte of their trigger:
 //
-//	'-'      sk-…, xox?-…, -----BEGIN
-//	'_'      gh?_…, github_pat_…
+//	'-'      sk-…, xox?-…, xapp-…, glpat-…, GOCSPX-…, pypi-…, -----BEGIN,
+//	         and flags: --password X, -pX (mysql), -u user:pass (curl)
+//	'_'      gh?_…, github_pat_…, sk_live_…, rk_live_…, whsec_…, npm_…,
+//	         hf_…, gsk_…
 //	'@'      ://user:password@  (the @ is rarer than the : or the /)
+//	':' '='  NAME=value, "name": "value", Header: value (see assign.go),
+//	         and https://hooks.slack.com/…
 //	'I'      AKIA…, ASIA…, AIza…
 //	'J'      eyJ… (JWT)
+//	'G'      SG.… (SendGrid)
+//	'K'      SK… (Twilio)
+//	'9'      ya29.… (Google OAuth)
 //	'b' 'B'  Bearer, Basic (in any case)
-const anchorBytes = "-_@IJbB"
+const anchorBytes = "-_@:=IJGK9bB"
 
 var anchors = func() (t [256]bool) {
 	for i := range len(anchorBytes) {
@@ -104,24 +142,24 @@ const shortText = 64
 // A scan finds the built-in secrets of one text.
 type scan struct {
 	v string
+	// keys are the secret names of the assignment layer (assign.go); nil
+	// turns that layer off.
+	keys *keySet
 	// memo is nil for texts shorter than shortText, which cannot be slow.
 	memo *memo
 	// userinfoEnd is the end of the last run examined at an @: the other @s
 	// of that run lead to the same password.
 	userinfoEnd int
+	// seg caches the command found for the last shell segment looked at
+	// (see [scan.command]).
+	seg segMemo
 }
 
 // A memo remembers the end of the last run each rule read, so that a
-// candidate inside a run already read ("sk-sk-sk-…", BEGIN lines with no END)
-// costs constant time, and a scan stays linear in the length of the text.
+// candidate inside a run already read ("sk-sk-sk-…", "a=a=a=…") costs
+// constant time, and a scan stays linear in the length of the text.
 type memo struct {
 	runs [numSlots]runMemo
-	// pemFrom, pemEndAt and pemEnd remember the last search for an END
-	// line: from pemFrom, the first one starts at pemEndAt and the block ends
-	// at pemEnd (both the text's length if there is none), valid when
-	// pemEnd > 0. Another BEGIN line whose header ends in
-	// [pemFrom, pemEndAt] finds the same END line.
-	pemFrom, pemEndAt, pemEnd int
 }
 
 // Slots of memo.runs, one per rule and run read.
@@ -132,6 +170,11 @@ const (
 	slotJWTHeader
 	slotJWTPayload
 	slotJWTSignature
+	slotVendor
+	slotValue
+	slotDQ
+	slotSQ
+	slotLine
 	numSlots
 )
 
@@ -141,21 +184,22 @@ type runMemo struct {
 	from, end, lastDigit int
 }
 
-// findBuiltin appends to spans the ranges of v that the built-in rules match.
-func findBuiltin(v string, spans []span) []span {
+// findBuiltin appends to spans the ranges of v that the built-in rules match;
+// keys are the secret names of the assignment layer (nil for none).
+func findBuiltin(v string, keys *keySet, spans []span) []span {
 	switch {
 	case len(v) < minMatch:
 		return spans
 	case len(v) < shortText:
-		return findShort(v, spans)
+		return findShort(v, keys, spans)
 	}
-	return findLong(v, spans)
+	return findLong(v, keys, spans)
 }
 
 // findShort is findBuiltin for short texts: one pass through the anchors
 // table.
-func findShort(v string, spans []span) []span {
-	sc := scan{v: v}
+func findShort(v string, keys *keySet, spans []span) []span {
+	sc := scan{v: v, keys: keys}
 	for i := 0; i < len(v); i++ {
 		if anchors[v[i]] {
 			spans, i = sc.at(i, spans)
@@ -166,8 +210,8 @@ func findShort(v string, spans []span) []span {
 
 // findLong is findBuiltin for long texts: one [strings.IndexByte] search per
 // anchor byte, with memos.
-func findLong(v string, spans []span) []span {
-	sc := scan{v: v}
+func findLong(v string, keys *keySet, spans []span) []span {
+	sc := scan{v: v, keys: keys}
 	var m memo
 	sc.memo = &m
 	for k := range len(anchorBytes) {
@@ -194,14 +238,20 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 		if i >= 2 && v[i-1] == 'k' && v[i-2] == 's' {
 			spans = add(spans, sc.sk(i-2))
 		}
-		if i >= 4 && v[i-4] == 'x' && v[i-3] == 'o' && v[i-2] == 'x' {
+		if i >= 4 && v[i-4] == 'x' {
 			spans = add(spans, sc.slack(i-4))
 		}
-		// Only the first dash of a run can end "sk-" or "xox?-", and only
-		// the fifth from its end can start "-----BEGIN".
+		if i >= 4 && dashTails[v[i-1]]&1 != 0 && dashTails[v[i-2]]&2 != 0 {
+			spans = add(spans, sc.dashPrefixed(i))
+		}
+		// Only the first dash of a run can end a prefix or start a flag, and
+		// only the fifth from its end can start "-----BEGIN".
 		e := i + 1
 		for e < len(v) && v[e] == '-' {
 			e++
+		}
+		if e-i <= 2 && sc.keys != nil {
+			spans = sc.flag(i, e, spans)
 		}
 		if e-i >= 5 && strings.HasPrefix(v[e:], "BEGIN") {
 			spans = add(spans, sc.pem(e-5))
@@ -214,9 +264,19 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 		if i >= 6 && v[i-6] == 'g' {
 			spans = add(spans, sc.gitHubPAT(i-6))
 		}
+		if i >= 2 {
+			spans = add(spans, sc.underscorePrefixed(i))
+		}
 	case '@':
 		if i >= sc.userinfoEnd {
 			spans = add(spans, sc.userinfoAt(i))
+		}
+	case ':', '=':
+		if v[i] == ':' && i+1 < len(v) && (v[i+1] == '/' || v[i+1] == '\\') {
+			spans = add(spans, sc.slackWebhook(i))
+		}
+		if sc.keys != nil {
+			spans = sc.assign(i, spans)
 		}
 	case 'I':
 		if i >= 2 && v[i-2] == 'A' {
@@ -228,6 +288,18 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 	case 'J':
 		if i >= 2 && v[i-2] == 'e' && v[i-1] == 'y' {
 			spans = add(spans, sc.jwt(i-2))
+		}
+	case 'G':
+		if i >= 1 && v[i-1] == 'S' {
+			spans = add(spans, sc.sendGrid(i-1))
+		}
+	case 'K':
+		if i >= 1 && v[i-1] == 'S' {
+			spans = add(spans, sc.twilio(i-1))
+		}
+	case '9':
+		if i >= 3 && v[i-1] == '2' && v[i-2] == 'a' && v[i-3] == 'y' {
+			spans = add(spans, sc.googleOAuth(i-3))
 		}
 	case 'b', 'B':
 		// Most b's start other words; look at the next three bytes first.
@@ -241,6 +313,17 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 	return spans, i
 }
 
+// dashTails filters the dashes [scan.dashPrefixed] looks at: bit 1 marks
+// the last letters of its prefixes (glpat, gloas, GOCSPX, pypi …), bit 2 the
+// letters before them.
+var dashTails = func() (t [256]uint8) {
+	for _, p := range []string{"glpat", "glptt", "glrt", "gldt", "glcbt", "gloas", "glsoat", "glft", "glimt", "glagent", "GOCSPX", "pypi"} {
+		t[p[len(p)-1]] |= 1
+		t[p[len(p)-2]] |= 2
+	}
+	return t
+}()
+
 // none is what a matcher returns when it does not match.
 var none = span{-1, -1}
 
@@ -252,11 +335,24 @@ func add(spans []span, sp span) []span {
 }
 
 // startsWord reports whether the byte before v[i] (if any) is not a letter or
-// digit, so that "task-force" does not start an "sk-" key.
-func startsWord(v string, i int) bool { return i == 0 || class[v[i-1]]&cAlnum == 0 }
+// digit, so that "task-force" does not start an "sk-" key. The n, t or r of a
+// JSON or shell escape (\n, \t, \r) counts as a separator: in
+// "line\nsk-proj-…" the key starts a word.
+func startsWord(v string, i int) bool {
+	return i == 0 || class[v[i-1]]&cAlnum == 0 || escapeBefore(v, i)
+}
+
+// escapeBefore reports whether v[i-2:i] is one of the escapes \n, \t, \r.
+func escapeBefore(v string, i int) bool {
+	if i < 2 || v[i-2] != '\\' {
+		return false
+	}
+	c := v[i-1]
+	return c == 'n' || c == 't' || c == 'r'
+}
 
 // run returns the end of the run of bytes in class c that starts at v[i].
-func run(v string, i int, c uint16) int {
+func run(v string, i int, c uint32) int {
 	for i < len(v) && class[v[i]]&c != 0 {
 		i++
 	}
@@ -266,7 +362,7 @@ func run(v string, i int, c uint16) int {
 // memoRun is run for the rule using slot, through its memo: a run that starts
 // inside the last one it read ends where that one did. It also reports
 // whether [i, end) holds a digit.
-func (sc *scan) memoRun(slot, i int, c uint16) (end int, digit bool) {
+func (sc *scan) memoRun(slot, i int, c uint32) (end int, digit bool) {
 	var fresh runMemo
 	m := &fresh
 	if sc.memo != nil {
@@ -289,7 +385,7 @@ func (sc *scan) memoRun(slot, i int, c uint16) (end int, digit bool) {
 
 // exactly reports whether v[i:] starts with exactly n bytes of class c: n of
 // them, then a byte outside c or the end of the text.
-func exactly(v string, i, n int, c uint16) bool {
+func exactly(v string, i, n int, c uint32) bool {
 	if len(v)-i < n {
 		return false
 	}
@@ -328,21 +424,22 @@ func (sc *scan) sk(s int) span {
 	return span{s, e}
 }
 
-// slack matches Slack tokens:
+// slack matches Slack tokens and app-level tokens:
 //
-//	(?:^|[^A-Za-z0-9])xox[abeoprs]-[A-Za-z0-9-]{8,}    the part after "xox?-" holds a digit
+//	(?:^|[^A-Za-z0-9])(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{8,}    the part after the dash holds a digit
 //
 // gitleaks slack-bot-token xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*,
 // slack-user-token xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34},
 // slack-legacy-bot-token xoxb-[0-9]{8,14}-[a-zA-Z0-9]{18,26},
 // slack-legacy-workspace-token xox[ar]-(?:\d-)?[0-9a-zA-Z]{8,48} and
 // slack-legacy-token xox[os]-\d+-\d+-\d+-[a-fA-F\d]+, merged into one shape;
-// 8 is the shortest body among them. Every one holds digits (team and user
-// ids), which keeps "xoxo-hugs-and-kisses" out.
+// 8 is the shortest body among them; slack-app-token (?i)xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+.
+// Every one holds digits (team and user ids), which keeps
+// "xoxo-hugs-and-kisses" out.
 func (sc *scan) slack(s int) span {
 	v := sc.v
-	if len(v)-s < 5 || v[s:s+3] != "xox" || !strings.ContainsRune("abeoprs", rune(v[s+3])) ||
-		v[s+4] != '-' || !startsWord(v, s) {
+	if len(v)-s < 5 || v[s+4] != '-' || !startsWord(v, s) ||
+		(v[s:s+4] != "xapp" && (v[s:s+3] != "xox" || !strings.ContainsRune("abeoprs", rune(v[s+3])))) {
 		return none
 	}
 	b := s + 5
@@ -476,7 +573,7 @@ func (sc *scan) auth(s int) span {
 	if !startsWord(v, s) {
 		return none
 	}
-	var c uint16
+	var c uint32
 	var b int
 	switch {
 	case hasPrefixFold(v[s:], "bearer"):
@@ -551,13 +648,19 @@ func hasPrefixFold(s, lowerPrefix string) bool {
 // https://user:[REDACTED]@host. The user information ends at the last @
 // before the path (RFC 3986 section 3.2.1 does not allow a bare @ in it, but
 // people write them). gitleaks has no general rule for this; its
-// sidekiq-sensitive-url rule is the same idea for one host.
+// sidekiq-sensitive-url rule is the same idea for one host. The same
+// password after the JSON escape of "://", `:\/\/`, is found too (see
+// [scan.userinfoAt]).
 func (sc *scan) userinfo(s int) span {
-	v := sc.v
-	if !strings.HasPrefix(v[s:], "://") {
+	if !strings.HasPrefix(sc.v[s:], "://") {
 		return none
 	}
-	u := s + len("://")
+	return sc.userinfoFrom(s + len("://"))
+}
+
+// userinfoFrom is [scan.userinfo] from the first byte after the "://".
+func (sc *scan) userinfoFrom(u int) span {
+	v := sc.v
 	for u < len(v) && class[v[u]]&cURLUser == 0 {
 		u++
 	}
@@ -578,9 +681,10 @@ func (sc *scan) userinfo(s int) span {
 }
 
 // userinfoAt finds the password of a URL at v[i], an @: it reads back to
-// the start of the run the @ is in, and if "://" precedes that run, matches
-// there as [scan.userinfo] does. Every @ of a run leads to the same match, so
-// the others are skipped.
+// the start of the run the @ is in, and if "://" or an escape of it
+// (`:\/\/`, `:\\\/\\\/`) precedes that run, matches there as
+// [scan.userinfo] does. Every @ of a run leads to the same match, so the
+// others are skipped.
 func (sc *scan) userinfoAt(i int) span {
 	v := sc.v
 	r, e := i, i
@@ -591,24 +695,59 @@ func (sc *scan) userinfoAt(i int) span {
 		e++
 	}
 	sc.userinfoEnd = e
-	if r < 3 || v[r-3:r] != "://" {
+	if r >= 3 && v[r-3:r] == "://" {
+		return sc.userinfoFrom(r)
+	}
+	// An escaped "://": the slashes and the backslashes before them (JSON
+	// escapes "/" as "\/", and a JSON text inside a JSON string doubles the
+	// backslashes), then the colon.
+	k, slashes := r, 0
+	for k > 0 && r-k < 16 && (v[k-1] == '/' || v[k-1] == '\\') {
+		k--
+		if v[k] == '/' {
+			slashes++
+		}
+	}
+	u := r
+	for u < i && v[u] == '\\' {
+		u++
+	}
+	if slashes != 2 || k == 0 || v[k-1] != ':' || (k == r-2 && u == r) {
 		return none
 	}
-	return sc.userinfo(r - 3)
+	sp := sc.userinfoFrom(u)
+	if sp.start >= 0 && strings.IndexByte(v[u:sp.start], '\\') >= 0 {
+		return none // the user name cannot hold the backslash of an escape
+	}
+	return sp
 }
 
 const pemBegin = "-----BEGIN"
 
-// pem matches a PEM private key block, from its BEGIN line to its END
-// line, or to the end of the text when the END line is missing (a block cut
-// short in a log line still holds most of the key):
+// pem matches a PEM private key block: its BEGIN line, the key material that
+// follows, and the END line if it follows the key material. The key material
+// is a run of base64 words ([A-Za-z0-9+/=]+) separated by white space or the
+// escapes \n, \r and \t (a key inside a JSON string), after optional header
+// lines such as "Proc-Type: 4,ENCRYPTED" or "Version: GnuPG v2". It is not a
+// regular expression, so rules_test.go states it as one for a block with an
+// END line:
 //
-//	-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)
+//	-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----
+//	(?:SEP*[A-Za-z][A-Za-z-]*: [^\r\n\\]*)*          header lines
+//	(?:SEP|[A-Za-z0-9+/=])*                          key material
+//	-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----
+//
+// where SEP is [ \t\r\n]|\\+[nrt]. A block with no END line (cut short in a
+// log line) is matched from BEGIN to the end of its last base64 word of 16
+// bytes or more (or ending in =), and only if those words hold 32 bytes or
+// more; the words after it are likely prose. A BEGIN line with no key
+// material after it, such as one named in source code, is left alone, and
+// so is the text after it.
 //
 // gitleaks private-key
 // (?i)-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----;
-// here the label is upper case as PEM writes it (RFC 7468), and the block
-// needs no minimum length.
+// here the label is upper case as PEM writes it (RFC 7468), and a block
+// needs no END line.
 func (sc *scan) pem(s int) span {
 	v := sc.v
 	if !strings.HasPrefix(v[s:], pemBegin) {
@@ -618,27 +757,80 @@ func (sc *scan) pem(s int) span {
 	if h < 0 {
 		return none
 	}
-	var fresh memo
-	m := &fresh
-	if sc.memo != nil {
-		m = sc.memo
-		if m.pemEnd > 0 && m.pemFrom <= h && h <= m.pemEndAt {
-			return span{s, m.pemEnd}
+	k := h
+	// Header lines, before any key material.
+	for {
+		t := skipPEMSep(v, k)
+		n := t
+		for n < len(v) && (class[v[n]]&(cUpper|cLower) != 0 || (n > t && v[n] == '-')) {
+			n++
+		}
+		if n == t || n+1 >= len(v) || v[n] != ':' || v[n+1] != ' ' {
+			break
+		}
+		for n < len(v) && v[n] != '\r' && v[n] != '\n' && v[n] != '\\' {
+			n++
+		}
+		k = n
+	}
+	last, long := -1, 0
+	for {
+		t := skipPEMSep(v, k)
+		if strings.HasPrefix(v[t:], "-----END") {
+			if e := pemLabel(v, t+len("-----END")); e >= 0 {
+				return span{s, e}
+			}
+			break
+		}
+		w := run(v, t, cPEMBody)
+		if w == t || (w < len(v) && !pemWordEnd(v, w)) {
+			break
+		}
+		if w-t >= 16 || v[w-1] == '=' {
+			last = w
+			long += w - t
+		}
+		k = w
+	}
+	if last < 0 || long < 32 {
+		return none
+	}
+	return span{s, last}
+}
+
+// skipPEMSep returns the end of the separators at v[k:]: white space and the
+// escapes \n, \r and \t (with any number of backslashes: a JSON text inside
+// a JSON string doubles them).
+func skipPEMSep(v string, k int) int {
+	for k < len(v) {
+		switch c := v[k]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			k++
+		case c == '\\':
+			j := k + 1
+			for j < len(v) && v[j] == '\\' {
+				j++
+			}
+			if j == len(v) || (v[j] != 'n' && v[j] != 'r' && v[j] != 't') {
+				return k
+			}
+			k = j + 1
+		default:
+			return k
 		}
 	}
-	m.pemFrom = h
-	for k := h; ; {
-		j := strings.Index(v[k:], "-----END")
-		if j < 0 {
-			m.pemEndAt, m.pemEnd = len(v), len(v)
-			return span{s, len(v)}
-		}
-		if e := pemLabel(v, k+j+len("-----END")); e >= 0 {
-			m.pemEndAt, m.pemEnd = k+j, e
-			return span{s, e}
-		}
-		k += j + 1
+	return k
+}
+
+// pemWordEnd reports whether a base64 word of a PEM body may end at v[w]: at
+// a separator or an END line, or at a quote that closes the string the key
+// is in.
+func pemWordEnd(v string, w int) bool {
+	switch v[w] {
+	case ' ', '\t', '\r', '\n', '\\', '"', '\'', '`':
+		return true
 	}
+	return strings.HasPrefix(v[w:], "-----END")
 }
 
 // pemLabel matches [ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?----- at v[i:]
@@ -661,4 +853,196 @@ func pemLabel(v string, i int) int {
 		}
 	}
 	return end
+}
+
+// dashPrefixed matches the keys whose prefix ends in a dash, at that dash,
+// v[i]:
+//
+//	(?:^|[^A-Za-z0-9])gl(?:pat|ptt|rt|dt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}
+//	(?:^|[^A-Za-z0-9])GOCSPX-[A-Za-z0-9_-]{24,}
+//	(?:^|[^A-Za-z0-9])pypi-[A-Za-z0-9_-]{50,}
+//
+// gitleaks gitlab-pat glpat-[\w-]{20}, gitlab-ptt glptt-[0-9a-f]{40},
+// gitlab-rrt GR1348941…/glrt-, gitlab-deploy-token gldt-, gitlab-cicd-job-token
+// glcbt-, gitlab-*; gcp client secrets (GOCSPX-, 28 bytes); pypi-upload-token
+// pypi-AgEIcHlwaS5vcmc[\w-]{50,}. The whole run is taken.
+func (sc *scan) dashPrefixed(i int) span {
+	v := sc.v
+	w := i
+	for w > 0 && i-w < 7 && class[v[w-1]]&(cUpper|cLower) != 0 {
+		w--
+	}
+	if !startsWord(v, w) {
+		return none
+	}
+	least := 0
+	switch v[w:i] {
+	case "glpat", "glptt", "glrt", "gldt", "glcbt", "gloas", "glsoat", "glft", "glimt", "glagent":
+		least = 20
+	case "GOCSPX":
+		least = 24
+	case "pypi":
+		least = 50
+	default:
+		return none
+	}
+	e, _ := sc.memoRun(slotVendor, i+1, cB64URL)
+	if e-(i+1) < least {
+		return none
+	}
+	return span{w, e}
+}
+
+// underscorePrefixed matches the keys whose prefix ends in an underscore, at
+// that underscore, v[i]:
+//
+//	(?:^|[^A-Za-z0-9])[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}    with a digit
+//	(?:^|[^A-Za-z0-9])whsec_[A-Za-z0-9+/=]{24,}
+//	(?:^|[^A-Za-z0-9])npm_[A-Za-z0-9]{36,}
+//	(?:^|[^A-Za-z0-9])hf_[A-Za-z0-9]{34,}
+//	(?:^|[^A-Za-z0-9])gsk_[A-Za-z0-9]{40,}
+//
+// gitleaks stripe-access-token (?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}
+// (the digit keeps identifiers such as sk_live_environment out; Stripe's
+// keys are random), Stripe webhook signing secrets (whsec_),
+// npm-access-token npm_[a-z0-9]{36}, huggingface-access-token
+// hf_[a-z]{34} (looser: digits allowed), and Groq keys (gsk_ and 52 letters
+// and digits; trufflehog groq). The whole run is taken.
+func (sc *scan) underscorePrefixed(i int) span {
+	v := sc.v
+	var w, least int
+	c := uint32(cAlnum)
+	digit := false
+	switch {
+	case i >= 7 && (v[i-7:i] == "sk_live" || v[i-7:i] == "sk_test" || v[i-7:i] == "sk_prod" ||
+		v[i-7:i] == "rk_live" || v[i-7:i] == "rk_test" || v[i-7:i] == "rk_prod"):
+		w, least, digit = i-7, 10, true
+	case i >= 5 && v[i-5:i] == "whsec":
+		w, least, c = i-5, 24, cPEMBody
+	case i >= 3 && v[i-3:i] == "npm":
+		w, least = i-3, 36
+	case i >= 2 && v[i-2:i] == "hf":
+		w, least = i-2, 34
+	case i >= 3 && v[i-3:i] == "gsk":
+		w, least = i-3, 40
+	default:
+		return none
+	}
+	if !startsWord(v, w) {
+		return none
+	}
+	e := run(v, i+1, c)
+	if e-(i+1) < least || (digit && strings.IndexAny(v[i+1:e], "0123456789") < 0) {
+		return none
+	}
+	return span{w, e}
+}
+
+// sendGrid matches SendGrid API keys:
+//
+//	(?:^|[^A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}
+//
+// gitleaks sendgrid-api-token SG\.(?i)[a-z0-9=_\-\.]{66}; the key is two
+// base64url parts of 22 and 43 bytes.
+func (sc *scan) sendGrid(s int) span {
+	v := sc.v
+	if !strings.HasPrefix(v[s:], "SG.") || !startsWord(v, s) {
+		return none
+	}
+	e := run(v, s+3, cB64URL)
+	if e-(s+3) < 16 || e == len(v) || v[e] != '.' {
+		return none
+	}
+	f := run(v, e+1, cB64URL)
+	if f-(e+1) < 16 {
+		return none
+	}
+	return span{s, f}
+}
+
+// twilio matches Twilio API key sids:
+//
+//	(?:^|[^A-Za-z0-9])SK[0-9a-fA-F]{32}(?:[^A-Za-z0-9]|$)
+//
+// gitleaks twilio-api-key SK[0-9a-fA-F]{32}. (A Twilio auth token is 32 hex
+// digits with no prefix: it is found by its name, TWILIO_AUTH_TOKEN=….)
+func (sc *scan) twilio(s int) span {
+	v := sc.v
+	if !strings.HasPrefix(v[s:], "SK") || !startsWord(v, s) {
+		return none
+	}
+	e := run(v, s+2, cAlnum)
+	if e-(s+2) != 32 || run(v, s+2, cHex) != e {
+		return none
+	}
+	return span{s, e}
+}
+
+// googleOAuth matches Google OAuth access tokens:
+//
+//	(?:^|[^A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,}
+//
+// trufflehog's google oauth2 detector; gitleaks has no rule for them.
+func (sc *scan) googleOAuth(s int) span {
+	v := sc.v
+	if !strings.HasPrefix(v[s:], "ya29.") || !startsWord(v, s) {
+		return none
+	}
+	e := run(v, s+5, cB64URL)
+	if e-(s+5) < 20 {
+		return none
+	}
+	return span{s, e}
+}
+
+// slackWebhook matches the secret path of a Slack webhook URL, at the colon
+// after its scheme, v[s]:
+//
+//	:(?://|\\/\\/)hooks\.slack\.com(?:/|\\/)(?:services|workflows|triggers)(?:/|\\/)([A-Za-z0-9+/_\\-]{20,})
+//
+// only the group is replaced; "https://hooks.slack.com/services/" is kept.
+// gitleaks slack-webhook-url
+// (?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}.
+func (sc *scan) slackWebhook(s int) span {
+	v := sc.v
+	if s >= len(v) || v[s] != ':' {
+		return none
+	}
+	k := s + 1
+	slash := func() bool {
+		switch {
+		case strings.HasPrefix(v[k:], "/"):
+			k++
+		case strings.HasPrefix(v[k:], `\/`):
+			k += 2
+		default:
+			return false
+		}
+		return true
+	}
+	if !slash() || !slash() || !strings.HasPrefix(v[k:], "hooks.slack.com") {
+		return none
+	}
+	k += len("hooks.slack.com")
+	if !slash() {
+		return none
+	}
+	w := k
+	for k < len(v) && class[v[k]]&cLower != 0 {
+		k++
+	}
+	if p := v[w:k]; p != "services" && p != "workflows" && p != "triggers" {
+		return none
+	}
+	if !slash() {
+		return none
+	}
+	b := k
+	for k < len(v) && (class[v[k]]&cB64URL != 0 || v[k] == '+' || v[k] == '/' || v[k] == '\\') {
+		k++
+	}
+	if k-b < 20 {
+		return none
+	}
+	return span{b, k}
 }

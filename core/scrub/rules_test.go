@@ -24,7 +24,8 @@ type oracle struct {
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
 func notAlnumBefore(v string, s int) bool {
-	return s == 0 || !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", rune(v[s-1]))
+	return s == 0 || !strings.ContainsRune("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", rune(v[s-1])) ||
+		(s >= 2 && v[s-2] == '\\' && strings.ContainsRune("ntr", rune(v[s-1])))
 }
 
 func notUpperDigitBefore(v string, s int) bool {
@@ -44,12 +45,23 @@ var oracles = []oracle{
 	{"bearer", (*scan).auth, regexp.MustCompile(`^(?i:bearer)[ \t]+([A-Za-z0-9_=~@.+/-]{8,})`), notAlnumBefore, credential},
 	{"basic", (*scan).auth, regexp.MustCompile(`^(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,3})`), notAlnumBefore, credential},
 	{"url", (*scan).userinfo, regexp.MustCompile(`^://[^\s:/?#@]*:([^\s/?#]+)@`), anyBefore, nil},
-	{"pem", (*scan).pem, regexp.MustCompile(`^-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)`), anyBefore, nil},
+	{"pem", (*scan).pem, regexp.MustCompile(`^-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----` +
+		`(?:(?:[ \t\r\n]|\\+[nrt])*[A-Za-z][A-Za-z-]*: [^\r\n\\]*)*(?:[ \t\r\n]|\\+[nrt]|[A-Za-z0-9+/=])*` +
+		`-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`), anyBefore, nil},
+	{"dash", (*scan).dashAt, regexp.MustCompile(`^(?:gl(?:pat|ptt|rt|dt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}|GOCSPX-[A-Za-z0-9_-]{24,}|pypi-[A-Za-z0-9_-]{50,})`), notAlnumBefore, nil},
+	{"underscore", (*scan).underscoreAt, regexp.MustCompile(`^(?:[sr]k_(?:live|test|prod)_([A-Za-z0-9]{10,})|whsec_[A-Za-z0-9+/=]{24,}|npm_[A-Za-z0-9]{36,}|hf_[A-Za-z0-9]{34,}|gsk_[A-Za-z0-9]{40,})`), notAlnumBefore, nil},
+	{"sendgrid", (*scan).sendGrid, regexp.MustCompile(`^SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`), notAlnumBefore, nil},
+	{"twilio", (*scan).twilio, regexp.MustCompile(`^(SK[0-9a-fA-F]{32})(?:[^A-Za-z0-9]|$)`), notAlnumBefore, nil},
+	{"google oauth", (*scan).googleOAuth, regexp.MustCompile(`^ya29\.[A-Za-z0-9_-]{20,}`), notAlnumBefore, nil},
+	{"slack webhook", (*scan).slackWebhook, regexp.MustCompile(`^:(?://|\\/\\/)hooks\.slack\.com(?:/|\\/)(?:services|workflows|triggers)(?:/|\\/)([A-Za-z0-9+/_\\-]{20,})`), anyBefore, nil},
 }
 
 // want returns what the oracle says the matcher must return at v[s:].
 func (o *oracle) want(v string, s int) span {
 	m := o.re.FindStringSubmatchIndex(v[s:])
+	if o.name == "pem" && m == nil && o.before(v, s) {
+		return pemWithoutEnd(v, s)
+	}
 	if m == nil || !o.before(v, s) {
 		return none
 	}
@@ -62,11 +74,53 @@ func (o *oracle) want(v string, s int) span {
 	if o.cond != nil && !o.cond(v[s+a:s+b]) {
 		return none
 	}
+	if o.name == "underscore" && len(m) > 2 && m[2] >= 0 && !hasDigit(v[s+m[2]:s+m[3]]) {
+		return none
+	}
 	switch o.name {
-	case "sk", "slack":
+	case "sk", "slack", "underscore":
 		return span{s, s + m[1]}
 	}
 	return span{s + a, s + b}
+}
+
+var pemHead = regexp.MustCompile(`^-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----` +
+	`(?:(?:[ \t\r\n]|\\+[nrt])*[A-Za-z][A-Za-z-]*: [^\r\n\\]*)*`)
+
+var escapedSep = regexp.MustCompile(`\\+[nrt]`)
+
+// pemWithoutEnd is the rule for a PEM block with no END line, in words: after
+// the BEGIN line and the header lines, split the text into words at white
+// space and the escapes \n \r \t; take the words while each is base64 and
+// ends at a separator, a quote or the end of the text; the block ends with
+// the last of them that is 16 bytes or longer or ends in =, and those hold 32
+// bytes or more.
+func pemWithoutEnd(v string, s int) span {
+	h := pemHead.FindStringIndex(v[s:])
+	if h == nil {
+		return none
+	}
+	rest := v[s+h[1]:]
+	rest = escapedSep.ReplaceAllStringFunc(rest, func(e string) string { return strings.Repeat(" ", len(e)) })
+	pos, last, long := s+h[1], -1, 0
+	for {
+		t := len(rest) - len(strings.TrimLeft(rest, " \t\r\n"))
+		pos += t
+		rest = rest[t:]
+		w := len(rest) - len(strings.TrimLeft(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="))
+		if w == 0 || (w < len(rest) && !strings.ContainsRune(" \t\r\n\\\"'`", rune(rest[w])) && !strings.HasPrefix(rest[w:], "-----END")) {
+			break
+		}
+		if w >= 16 || rest[w-1] == '=' {
+			last, long = pos+w, long+w
+		}
+		pos += w
+		rest = rest[w:]
+	}
+	if last < 0 || long < 32 {
+		return none
+	}
+	return span{s, last}
 }
 
 // oracleInputs are texts around every rule's edges: minimum lengths, one
@@ -101,9 +155,27 @@ func oracleInputs() []string {
 		"eyJ-eyJ-eyJaaaaaaaaaaaaaaaaaa.eyBBBBBBBBBBBBBBBBB.sig", "eyJ_eyJaaaaaaaaaaaaaaaaaaaaa.eyBBBBBBBBBBBBBBBBBBB.s.eyJ",
 		"https://a:b@c@d/https://e:f@g", "x://u:p@@@h x://:@", "-----BEGIN PRIVATE KEY-----a-----BEGIN PRIVATE KEY-----b",
 		"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY----------BEGIN RSA PRIVATE KEY-----x-----END RSA PRIVATE KEY-----",
+		// PEM blocks cut short, in JSON, named in code, with headers.
+		"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MIIEvQIBADANBgkq", 3) + "\nabc",
+		"-----BEGIN PRIVATE KEY-----\\n" + strings.Repeat("MIIEvQIBADANBgkq", 3) + "\\nabc==\\n\" rest",
+		"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MIIEvQIBADANBgkq", 3) + " is cut. Then prose",
+		"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MIIEvQIBADANBgkq", 3) + ".",
+		`if strings.HasPrefix(s, "-----BEGIN RSA PRIVATE KEY-----") {`,
+		"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123ABCD\n\n" + strings.Repeat("MIIEvQIBADANBgkq", 3) + "\n-----END RSA PRIVATE KEY-----",
+		// Vendor prefixes.
+		"glpat-" + strings.Repeat("aB3_-", 4), "glpat-" + strings.Repeat("aB3_-", 3) + "aB3_", "xglpat-" + strings.Repeat("aB3_-", 4),
+		"glrt-" + strings.Repeat("aB3_-", 5), "GOCSPX-" + strings.Repeat("aB3_", 6), "pypi-AgEIcHlwaS5vcmc" + strings.Repeat("aB3_-", 8),
+		"sk_live_" + strings.Repeat("aB3", 4), "rk_test_abcdefghijkl", "sk_live_abc1_def", "whsec_" + strings.Repeat("aB3+/=", 4),
+		"npm_" + strings.Repeat("aB3", 12), "hf_" + strings.Repeat("aBc", 12), "gsk_" + strings.Repeat("aB3", 14), "gsk_" + strings.Repeat("aB3", 13),
+		"SG." + strings.Repeat("aB3_", 5) + "." + strings.Repeat("aB3-", 11), "SG.short.x",
+		"SK" + strings.Repeat("0a1B", 8), "SK" + strings.Repeat("0a1B", 8) + "x", "SK" + strings.Repeat("0a1g", 8),
+		"ya29." + strings.Repeat("a0AfB_-", 4), "ya29.short",
+		"://hooks.slack.com/services/T0000/B0000/" + strings.Repeat("aB3", 8), `:\/\/hooks.slack.com\/services\/T0000\/B0000\/` + strings.Repeat("aB3", 8),
+		"://hooks.slack.com/other/" + strings.Repeat("aB3", 8),
+		"line\\nsk-proj-0123456789abcdefghij", "x\\tghp_" + strings.Repeat("aB1", 12),
 	}
 	// Random texts over the bytes that matter to the rules.
-	const alphabet = "skxobpghu_tiAKISzaIeyJ.-:/@ \n=+BEGINPRVATKYEND01AZaz9"
+	const alphabet = "skxobpghu_tiAKISzaIeyJ.-:/@ \n=+BEGINPRVATKYEND01AZaz9lrfnmwGK\\"
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 3000 {
 		b := make([]byte, r.IntN(60))
@@ -155,7 +227,7 @@ func TestAnchors(t *testing.T) {
 		inputs = append(inputs, v, strings.Repeat(" ", shortText)+v)
 	}
 	for _, v := range inputs {
-		found := findBuiltin(v, nil)
+		found := findBuiltin(v, nil, nil)
 		for _, got := range found {
 			ok := false
 			for _, o := range oracles {
@@ -208,11 +280,11 @@ func BenchmarkFind(b *testing.B) {
 			v := strings.Repeat(text.text, n/len(text.text)+1)[:n]
 			for _, path := range []struct {
 				name string
-				find func(string, []span) []span
+				find func(string, *keySet, []span) []span
 			}{{"short", findShort}, {"long", findLong}} {
 				b.Run(fmt.Sprintf("%s_%s_%d", text.name, path.name, n), func(b *testing.B) {
 					for b.Loop() {
-						if path.find(v, nil) != nil {
+						if path.find(v, &testKeys, nil) != nil {
 							b.Fatal("found a secret in clean text")
 						}
 					}
@@ -220,4 +292,34 @@ func BenchmarkFind(b *testing.B) {
 			}
 		}
 	}
+}
+
+// testKeys are the secret names of a default Scrubber's assignment layer.
+var testKeys = newKeySet(append(append([]string(nil), defaultKeys...), textKeys...))
+
+// dashAt is [scan.dashPrefixed] at the start s of the prefix rather than at
+// its dash, for rules_test.go.
+func (sc *scan) dashAt(s int) span {
+	d := strings.IndexByte(sc.v[s:min(len(sc.v), s+9)], '-')
+	if d < 1 {
+		return none
+	}
+	if sp := sc.dashPrefixed(s + d); sp.start == s {
+		return sp
+	}
+	return none
+}
+
+// underscoreAt is [scan.underscorePrefixed] at the start s of the prefix,
+// for rules_test.go.
+func (sc *scan) underscoreAt(s int) span {
+	v := sc.v
+	for k := s + 1; k < len(v) && k <= s+8; k++ {
+		if v[k] == '_' {
+			if sp := sc.underscorePrefixed(k); sp.start == s {
+				return sp
+			}
+		}
+	}
+	return none
 }

@@ -17,6 +17,7 @@ import (
 type Scrubber struct {
 	repl     string
 	keys     keySet
+	textKeys keySet // keys and [textKeys]: the names of the assignment layer
 	patterns []pattern
 
 	// structs caches the exported fields of the struct types met while
@@ -47,6 +48,7 @@ func New(opts ...Option) *Scrubber {
 		repl: c.replacement,
 		keys: newKeySet(append(slices.Clip(defaultKeys), c.keys...)),
 	}
+	s.textKeys = newKeySet(append(append(slices.Clip(defaultKeys), c.keys...), textKeys...))
 	for _, re := range c.patterns {
 		if re == nil {
 			continue
@@ -88,11 +90,74 @@ func (s *Scrubber) String(v string) (string, bool) {
 // find returns the spans of v that the built-in rules and the added
 // patterns match, unsorted and possibly overlapping.
 func (s *Scrubber) find(v string) []span {
-	spans := findBuiltin(v, nil)
+	spans := findBuiltin(v, &s.textKeys, nil)
+	if strings.Contains(v, `\u00`) {
+		spans = s.findEscaped(v, spans)
+	}
 	for i := range s.patterns {
 		spans = s.patterns[i].find(v, spans)
 	}
 	return spans
+}
+
+// findEscaped finds the secrets of v written with JSON's \u00XX escapes
+// ("sk\u002dproj-…", "\u0022password\u0022: …"): it decodes the ASCII
+// escapes, scans the decoded text, and maps what it finds back onto v. It
+// allocates, but only texts holding such an escape pay for it.
+func (s *Scrubber) findEscaped(v string, spans []span) []span {
+	d := make([]byte, 0, len(v))
+	at := make([]int, 0, len(v)+1) // at[k] is where d[k] comes from in v
+	for i := 0; i < len(v); {
+		// A run of backslashes before u00XX is one escape, escaped again
+		// (a JSON text inside a JSON string).
+		j := i
+		for j < len(v) && v[j] == '\\' {
+			j++
+		}
+		if j > i {
+			if c, ok := asciiEscape(v, j-1); ok {
+				d = append(d, c)
+				at = append(at, i)
+				i = j + 5
+				continue
+			}
+			for ; i < j; i++ {
+				d = append(d, '\\')
+				at = append(at, i)
+			}
+			continue
+		}
+		d = append(d, v[i])
+		at = append(at, i)
+		i++
+	}
+	at = append(at, len(v))
+	for _, sp := range findBuiltin(string(d), &s.textKeys, nil) {
+		spans = append(spans, span{at[sp.start], at[sp.end]})
+	}
+	return spans
+}
+
+// asciiEscape decodes the JSON escape \u00XX of an ASCII byte at v[i].
+func asciiEscape(v string, i int) (byte, bool) {
+	if len(v)-i < 6 || v[i] != '\\' || v[i+1] != 'u' || v[i+2] != '0' || v[i+3] != '0' {
+		return 0, false
+	}
+	h, l := unhex(v[i+4]), unhex(v[i+5])
+	if h < 0 || l < 0 || h > 7 {
+		return 0, false
+	}
+	return byte(h<<4 | l), true
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c|0x20 >= 'a' && c|0x20 <= 'f':
+		return int(c|0x20-'a') + 10
+	}
+	return -1
 }
 
 func (p *pattern) find(v string, spans []span) []span {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"reflect"
 	"slices"
+	"strconv"
 	"time"
 	"unsafe"
 )
@@ -294,17 +295,42 @@ func (s *Scrubber) entry(key string, x any, depth int) (any, bool) {
 func (s *Scrubber) mapAny(m map[string]any, depth int) (any, bool) {
 	var out map[string]any
 	for k, x := range m {
-		if nx, ok := s.entry(k, x, depth+1); ok {
-			if out == nil {
-				out = make(map[string]any, len(m))
-				for k, x := range m {
-					out[k] = x
-				}
-			}
-			out[k] = nx
+		nx, ok := s.entry(k, x, depth+1)
+		nk, kok := s.String(k)
+		if !ok && !kok {
+			continue
 		}
+		if out == nil {
+			out = make(map[string]any, len(m))
+			for k, x := range m {
+				out[k] = x
+			}
+		}
+		if !ok {
+			nx = x
+		}
+		out[rekey(out, k, nk, kok)] = nx
 	}
 	return out, out != nil
+}
+
+// rekey files an entry of a changed map under its new key: k itself, or nk,
+// the scrubbed k, made unique in out with a #2, #3 … suffix (two keys can
+// scrub to the same text). The entry under k is removed then.
+func rekey[V any](out map[string]V, k, nk string, changed bool) string {
+	if !changed {
+		return k
+	}
+	delete(out, k)
+	if _, dup := out[nk]; !dup {
+		return nk
+	}
+	for n := 2; ; n++ {
+		c := nk + "#" + strconv.Itoa(n)
+		if _, dup := out[c]; !dup {
+			return c
+		}
+	}
 }
 
 func (s *Scrubber) mapString(m map[string]string) (any, bool) {
@@ -318,15 +344,17 @@ func (s *Scrubber) mapString(m map[string]string) (any, bool) {
 		} else {
 			nx, _ = s.String(x)
 		}
-		if nx != x {
-			if out == nil {
-				out = make(map[string]string, len(m))
-				for k, x := range m {
-					out[k] = x
-				}
-			}
-			out[k] = nx
+		nk, kok := s.String(k)
+		if nx == x && !kok {
+			continue
 		}
+		if out == nil {
+			out = make(map[string]string, len(m))
+			for k, x := range m {
+				out[k] = x
+			}
+		}
+		out[rekey(out, k, nk, kok)] = nx
 	}
 	return out, out != nil
 }
@@ -342,15 +370,20 @@ func (s *Scrubber) mapStrings(m map[string][]string) (any, bool) {
 		} else if r, ok := s.sliceString(xs); ok {
 			nxs = r.([]string)
 		}
-		if nxs != nil {
-			if out == nil {
-				out = make(map[string][]string, len(m))
-				for k, xs := range m {
-					out[k] = xs
-				}
-			}
-			out[k] = nxs
+		nk, kok := s.String(k)
+		if nxs == nil && !kok {
+			continue
 		}
+		if out == nil {
+			out = make(map[string][]string, len(m))
+			for k, xs := range m {
+				out[k] = xs
+			}
+		}
+		if nxs == nil {
+			nxs = xs
+		}
+		out[rekey(out, k, nk, kok)] = nxs
 	}
 	return out, out != nil
 }
@@ -515,7 +548,12 @@ func (s *Scrubber) walkMap(rv reflect.Value, depth int) (any, bool) {
 		} else {
 			nx, ok = s.node(x, depth+1)
 		}
-		if !ok {
+		var nk string
+		var kok bool
+		if keyed {
+			nk, kok = s.String(k.String())
+		}
+		if !ok && !kok {
 			continue
 		}
 		if out == nil {
@@ -524,7 +562,10 @@ func (s *Scrubber) walkMap(rv reflect.Value, depth int) (any, bool) {
 				out[mapKey(it.Key(), keyed)] = original(it.Value())
 			}
 		}
-		out[mapKey(k, keyed)] = nx
+		if !ok {
+			nx = original(x)
+		}
+		out[rekey(out, mapKey(k, keyed), nk, kok)] = nx
 	}
 	return out, out != nil
 }
