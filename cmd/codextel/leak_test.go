@@ -249,7 +249,7 @@ func execStream(texts []string) []byte {
 		}
 		mcp("-mcp4", obj{"q", text}, nil, obj{"message", text}, "failed")
 		mcp("-mcp5", obj{"q", text}, mcpResult(text), nil, "failed")
-		item("item.completed", obj{"id", id + "-fc", "type", "file_change", "changes", []any{obj{"path", "/work/" + text, "kind", "add"}}, "status", "completed"})
+		item("item.completed", obj{"id", id + "-fc", "type", "file_change", "changes", []any{obj{"path", text, "kind", "add"}}, "status", "completed"})
 		item("item.started", obj{"id", id + "-ws", "type", "web_search", "query", text})
 		item("item.completed", obj{"id", id + "-ws", "type", "web_search", "query", text, "action", obj{"type", "search", "query", text}})
 		item("item.started", obj{"id", id + "-collab", "type", "collab_tool_call", "tool", "spawn_agent", "sender_thread_id", threadID(i), "receiver_thread_ids", []any{}, "prompt", text, "agents_states", obj{}, "status", "in_progress"})
@@ -310,7 +310,7 @@ func appServerLog(texts []string) []byte {
 		// A command approved (command as text), one declined (as argv).
 		cmd := func(n, decision, status string, command any) {
 			itemEvent("item/started", obj{"type", "commandExecution", "id", id + n, "command", text, "cwd", "/work", "status", "inProgress", "commandActions", []any{obj{"type", "unknown", "command", text}}, "aggregatedOutput", nil, "exitCode", nil})
-			req := request("item/commandExecution/requestApproval", obj{"kind", "command", "threadId", tid, "turnId", turn, "itemId", id + n, "startedAtMs", at(), "reason", text, "command", command, "cwd", "/work/" + text})
+			req := request("item/commandExecution/requestApproval", obj{"kind", "command", "threadId", tid, "turnId", turn, "itemId", id + n, "startedAtMs", at(), "reason", text, "command", command, "cwd", text})
 			reply(req, decision)
 			s2c("item/commandExecution/outputDelta", obj{"threadId", tid, "turnId", turn, "itemId", id + n, "delta", text})
 			itemEvent("item/completed", obj{"type", "commandExecution", "id", id + n, "command", text, "cwd", "/work", "status", status, "commandActions", []any{obj{"type", "unknown", "command", text}}, "aggregatedOutput", text, "exitCode", 1})
@@ -327,9 +327,9 @@ func appServerLog(texts []string) []byte {
 			mcp("-mcp3", raw, raw, nil, "completed")
 		}
 		mcp("-mcp4", obj{"q", text}, nil, obj{"message", text}, "failed")
-		changes := []any{obj{"path", "/work/" + text, "kind", obj{"type", "add"}, "diff", text}}
+		changes := []any{obj{"path", text, "kind", obj{"type", "add"}, "diff", text}}
 		itemEvent("item/started", obj{"type", "fileChange", "id", id + "-fc", "changes", changes, "status", "inProgress"})
-		req := request("item/fileChange/requestApproval", obj{"threadId", tid, "turnId", turn, "itemId", id + "-fc", "reason", text, "grantRoot", "/work/" + text})
+		req := request("item/fileChange/requestApproval", obj{"threadId", tid, "turnId", turn, "itemId", id + "-fc", "reason", text, "grantRoot", text})
 		reply(req, "accept")
 		itemEvent("item/completed", obj{"type", "fileChange", "id", id + "-fc", "changes", changes, "status", "completed"})
 		s2c("turn/diff/updated", obj{"threadId", tid, "turnId", turn, "diff", text})
