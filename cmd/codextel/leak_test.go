@@ -509,6 +509,10 @@ func (f *finder) find(out []byte) []hit {
 		if f.first[k16/64]&(1<<(k16%64)) == 0 {
 			continue
 		}
+		// Some corpus secrets share their first bytes: a start shared with a
+		// secret found whole here is not a leak of its own, and of the starts
+		// found here only the longest is.
+		at, whole := len(hits), false
 		for _, r := range f.byKey[binary.LittleEndian.Uint64(out[i:])] {
 			s := f.refs[r].value
 			n := 8
@@ -517,10 +521,15 @@ func (f *finder) find(out []byte) []hit {
 			}
 			switch {
 			case n == len(s):
-				hits = append(hits, hit{ref: r, pos: i, n: n})
+				hits, whole = append(hits, hit{ref: r, pos: i, n: n}), true
 			case n >= minPartial:
 				hits = append(hits, hit{ref: r, pos: i, n: n, partial: true})
 			}
+		}
+		if whole {
+			hits = append(hits[:at], slices.DeleteFunc(hits[at:], func(h hit) bool { return h.partial })...)
+		} else if len(hits)-at > 1 { // the longest start is the secret cut here
+			hits = append(hits[:at], slices.MaxFunc(hits[at:], func(a, b hit) int { return a.n - b.n }))
 		}
 	}
 	return hits
@@ -1116,6 +1125,7 @@ func TestLeakFinder(t *testing.T) {
 	cases := []secretCase{
 		{Name: "a", Secrets: []string{"FAKEsecretAAAA0123456789xyz"}},
 		{Name: "b", Secrets: []string{"shorter8", "FAKEsecretBBBB0123456789"}},
+		{Name: "c", Secrets: []string{"FAKEsharedPrefix0123-one", "FAKEsharedPrefix0123-two"}},
 	}
 	f := newFinder(cases)
 	tests := []struct {
@@ -1128,6 +1138,7 @@ func TestLeakFinder(t *testing.T) {
 		{`excerpt "FAKEsecretAAAA01234"`, []string{"a#0 partial"}},
 		{"FAKEsecretAAAA0", nil}, // 15 bytes: below minPartial
 		{"shorter8 and shorter and FAKEsecretBBBB0123456789FAKEsecretAAAA0123456789xyz", []string{"b#0 whole", "b#1 whole", "a#0 whole"}},
+		{"FAKEsharedPrefix0123-one and FAKEsharedPrefix0123-tw", []string{"c#0 whole", "c#1 partial"}},
 	}
 	for _, tt := range tests {
 		var got []string
