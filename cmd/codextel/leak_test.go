@@ -211,11 +211,11 @@ func threadID(i int) string { return fmt.Sprintf("leak-thread-%04d", i) }
 // mcpArgs and mcpResult put text in an MCP call's arguments and result as
 // JSON values, at depth.
 func mcpArgs(text string) obj {
-	return obj{"text", text, "nested", obj{"list", []any{text, obj{"deep", text}}}}
+	return obj{"text", text, "nested", obj{"list", []any{obj{"deep", text}}}}
 }
 
 func mcpResult(text string) obj {
-	return obj{"content", []any{obj{"type", "text", "text", text}}, "structured_content", obj{"value", text, "more", []any{[]any{text}}}}
+	return obj{"content", []any{obj{"type", "text", "text", text}}, "structured_content", obj{"more", []any{[]any{text}}}}
 }
 
 // execStream is a `codex exec --json` stream with one thread per text, each
@@ -231,15 +231,19 @@ func execStream(texts []string) []byte {
 		s.json(obj{"type", "thread.started", "thread_id", threadID(i)})
 		s.json(obj{"type", "turn.started"})
 		item := func(kind string, it obj) { s.json(obj{"type", kind, "item", it}) }
+		// An item completed without an item.started is started then, with
+		// the same events: only the first command and MCP call have one, to
+		// keep the stream short.
 		// A command that fails and one that succeeds.
 		item("item.started", obj{"id", id + "-cmd1", "type", "command_execution", "command", text, "aggregated_output", "", "exit_code", nil, "status", "in_progress"})
 		item("item.completed", obj{"id", id + "-cmd1", "type", "command_execution", "command", text, "aggregated_output", text, "exit_code", 1, "status", "failed"})
-		item("item.started", obj{"id", id + "-cmd2", "type", "command_execution", "command", text, "aggregated_output", "", "exit_code", nil, "status", "in_progress"})
 		item("item.completed", obj{"id", id + "-cmd2", "type", "command_execution", "command", text, "aggregated_output", text, "exit_code", 0, "status", "completed"})
 		// MCP calls: JSON values, JSON text, the text as JSON when it is, an
 		// error message, a failed result.
 		mcp := func(n string, args, result any, errMsg any, status string) {
-			item("item.started", obj{"id", id + n, "type", "mcp_tool_call", "server", "demo", "tool", "echo", "arguments", args, "result", nil, "error", nil, "status", "in_progress"})
+			if n == "-mcp1" {
+				item("item.started", obj{"id", id + n, "type", "mcp_tool_call", "server", "demo", "tool", "echo", "arguments", args, "result", nil, "error", nil, "status", "in_progress"})
+			}
 			item("item.completed", obj{"id", id + n, "type", "mcp_tool_call", "server", "demo", "tool", "echo", "arguments", args, "result", result, "error", errMsg, "status", status})
 		}
 		mcp("-mcp1", mcpArgs(text), mcpResult(text), nil, "completed")
@@ -250,11 +254,8 @@ func execStream(texts []string) []byte {
 		mcp("-mcp4", obj{"q", text}, nil, obj{"message", text}, "failed")
 		mcp("-mcp5", obj{"q", text}, mcpResult(text), nil, "failed")
 		item("item.completed", obj{"id", id + "-fc", "type", "file_change", "changes", []any{obj{"path", text, "kind", "add"}}, "status", "completed"})
-		item("item.started", obj{"id", id + "-ws", "type", "web_search", "query", text})
 		item("item.completed", obj{"id", id + "-ws", "type", "web_search", "query", text, "action", obj{"type", "search", "query", text}})
-		item("item.started", obj{"id", id + "-collab", "type", "collab_tool_call", "tool", "spawn_agent", "sender_thread_id", threadID(i), "receiver_thread_ids", []any{}, "prompt", text, "agents_states", obj{}, "status", "in_progress"})
 		item("item.completed", obj{"id", id + "-collab", "type", "collab_tool_call", "tool", "spawn_agent", "sender_thread_id", threadID(i), "receiver_thread_ids", []any{id + "-child"}, "prompt", text, "agents_states", obj{}, "status", "completed"})
-		item("item.started", obj{"id", id + "-todo", "type", "todo_list", "items", []any{obj{"text", text, "completed", false}}})
 		item("item.completed", obj{"id", id + "-todo", "type", "todo_list", "items", []any{obj{"text", text, "completed", true}}})
 		item("item.completed", obj{"id", id + "-rs", "type", "reasoning", "text", text})
 		item("item.completed", obj{"id", id + "-msg", "type", "agent_message", "text", text})
@@ -313,12 +314,14 @@ func appServerLog(texts []string) []byte {
 			req := request("item/commandExecution/requestApproval", obj{"kind", "command", "threadId", tid, "turnId", turn, "itemId", id + n, "startedAtMs", at(), "reason", text, "command", command, "cwd", text})
 			reply(req, decision)
 			s2c("item/commandExecution/outputDelta", obj{"threadId", tid, "turnId", turn, "itemId", id + n, "delta", text})
-			itemEvent("item/completed", obj{"type", "commandExecution", "id", id + n, "command", text, "cwd", "/work", "status", status, "commandActions", []any{obj{"type", "unknown", "command", text}}, "aggregatedOutput", text, "exitCode", 1})
+			itemEvent("item/completed", obj{"type", "commandExecution", "id", id + n, "command", text, "cwd", "/work", "status", status, "aggregatedOutput", text, "exitCode", 1})
 		}
 		cmd("-cmd1", "accept", "failed", text)
 		cmd("-cmd2", "decline", "declined", []any{"/bin/bash", "-lc", text})
 		mcp := func(n string, args, result, errMsg any, status string) {
-			itemEvent("item/started", obj{"type", "mcpToolCall", "id", id + n, "server", "demo", "tool", "echo", "status", "inProgress", "arguments", args, "result", nil, "error", nil})
+			if n == "-mcp1" { // the others start at their completion, with the same events
+				itemEvent("item/started", obj{"type", "mcpToolCall", "id", id + n, "server", "demo", "tool", "echo", "status", "inProgress", "arguments", args, "result", nil, "error", nil})
+			}
 			itemEvent("item/completed", obj{"type", "mcpToolCall", "id", id + n, "server", "demo", "tool", "echo", "status", status, "arguments", args, "result", result, "error", errMsg})
 		}
 		mcp("-mcp1", mcpArgs(text), mcpResult(text), nil, "completed")
@@ -333,7 +336,6 @@ func appServerLog(texts []string) []byte {
 		reply(req, "accept")
 		itemEvent("item/completed", obj{"type", "fileChange", "id", id + "-fc", "changes", changes, "status", "completed"})
 		s2c("turn/diff/updated", obj{"threadId", tid, "turnId", turn, "diff", text})
-		itemEvent("item/started", obj{"type", "webSearch", "id", id + "-ws", "query", text})
 		itemEvent("item/completed", obj{"type", "webSearch", "id", id + "-ws", "query", text, "action", obj{"type", "search", "query", text}})
 		s2c("item/reasoning/summaryTextDelta", obj{"threadId", tid, "turnId", turn, "itemId", id + "-rs", "delta", text})
 		s2c("item/reasoning/textDelta", obj{"threadId", tid, "turnId", turn, "itemId", id + "-rs", "delta", text})
