@@ -776,11 +776,15 @@ func runFanOut(t *testing.T, sink *otlpSink, cells []leakRun, input []byte) map[
 // --level DEBUG: slog in the plain format through codextel's command line,
 // stdout and stderr, the others attached as codextel attaches them to a bus
 // per format that reads the input once (runFanOut). The otel adapter ignores
-// --format, so it runs once, with spans on, into a local OTLP sink.
+// --format, so it runs once, with spans on, into a local OTLP sink. With
+// -short, a sample of the corpus runs through the whole matrix (shortCorpus).
 func TestLeakCorpus(t *testing.T) {
 	cases, err := loadSecretCorpus(secretCorpusPath)
 	if err != nil {
 		t.Fatalf("the secret corpus: %v", err)
+	}
+	if testing.Short() {
+		cases = shortCorpus(cases)
 	}
 	leakEnv(t)
 	f := newFinder(cases)
@@ -852,6 +856,20 @@ func TestLeakCorpus(t *testing.T) {
 	if len(leaks) > 0 {
 		reportLeaks(t, cases, leaks)
 	}
+}
+
+// shortCorpus is what -short runs of the corpus: one case in 8 and the
+// first of each category, through the whole matrix. make test runs it all.
+func shortCorpus(cases []secretCase) []secretCase {
+	var out []secretCase
+	seen := map[string]bool{}
+	for i, c := range cases {
+		if i%8 == 0 || !seen[c.Category] {
+			out = append(out, c)
+			seen[c.Category] = true
+		}
+	}
+	return out
 }
 
 // checkCoverage fails unless every case's thread started and ended in the
