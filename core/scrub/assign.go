@@ -28,15 +28,26 @@ import (
 //
 //   - password, passwd, pwd, pass, passphrase, secret, credentials, api_key,
 //     private_key, account_key, connection_string …: any value except a
-//     placeholder (see [plausible]): a password can be a plain word.
-//   - token, auth, sig, signature, NAME_KEY: the value must look random:
-//     8 bytes or more, not only digits, with a digit, a symbol or mixed case
+//     placeholder, a path, a keyword or code (see [plausible]), and except
+//     an unquoted word of letters only where code or prose could have
+//     written it (see [wordValue]): a password can be a plain word, in
+//     NAME=word or "password: word" at the end of a line.
+//   - token, auth, sig, signature, NAME_KEY (and PWD, which is usually the
+//     working directory): the value must look random ([random]): 8 bytes or
+//     more, with a digit (or + / = and 16 bytes), shaped like a credential
 //     ([credential]), and of Shannon entropy at least min(3.5, log2(len)-0.7)
-//     bits per byte (3.0 for hex). This keeps eos_token: </s>, "token": "abc" and prose
+//     bits per byte (3.0 for hex). This keeps eos_token: </s>,
+//     "token": "abc", cfg.ClientAuth = VerifyClientCert and prose
 //     ("auth: required") out.
-//   - cookie and set-cookie: the rest of the line (every cookie in it).
+//   - cookie and set-cookie: the rest of the line (every cookie in it), when
+//     it holds name=value pairs or is quoted.
 //   - authorization and proxy-authorization: the credential after the scheme
 //     word ("token", "Bearer", "Digest" …), judged as a token.
+//
+// In code, := takes only quoted values, a call (x = f(…)) is no value, and
+// a quote right after the operator that closes the string the name is in
+// ("PWD="+dir) starts none. Names of pagination cursors (page_token,
+// next_token …) and go test's "PASS" are not secret names.
 //
 // Only the value is replaced; the name, the quotes and the scheme word stay.
 
@@ -96,6 +107,11 @@ func (sc *scan) assign(i int, spans []span) []span {
 		}
 	}
 	e := j
+	// Most names are not secret: reject them on their last two bytes before
+	// reading them whole.
+	if e < 2 || !sc.keys.mayEnd(v[e-2], v[e-1]) {
+		return spans
+	}
 	for j > 0 && e-j <= maxName && class[v[j-1]]&cName != 0 && !escapeBefore(v, j) {
 		j--
 	}
@@ -142,11 +158,13 @@ const (
 // in the commands that have them. The dashes are v[i:e].
 func (sc *scan) flag(i, e int, spans []span) []span {
 	v := sc.v
-	if i > 0 && !escapeBefore(v, i) {
+	if i > 0 {
 		switch v[i-1] {
 		case ' ', '\t', '\n', '"', '\'', '(', '[', ',':
 		default:
-			return spans
+			if !escapeBefore(v, i) {
+				return spans
+			}
 		}
 	}
 	n := e
@@ -168,6 +186,9 @@ func (sc *scan) flag(i, e int, spans []span) []span {
 	}
 	if name == "user" || name == "proxy-user" {
 		return sc.shortOption(e, n, spans)
+	}
+	if n-e >= 2 && !sc.keys.mayEnd(v[n-2], v[n-1]) {
+		return spans // most flags: a quick test before the names are read
 	}
 	tier := sc.tier(name)
 	if tier == tierNone {
@@ -516,17 +537,28 @@ func identifier(x string) bool {
 		return lettersUnderscores // passwords hold digits; dotted names in code rarely do
 	}
 	for _, w := range []string{"pass", "pwd", "secret", "token", "key", "auth", "cred", "cookie"} {
-		if containsFold(x, w) {
+		if hasWord(x, w) {
 			return true
 		}
 	}
 	return false
 }
 
-func containsFold(s, lowerWord string) bool {
-	for i := 0; i+len(lowerWord) <= len(s); i++ {
-		if hasPrefixFold(s[i:], lowerWord) {
-			return true
+// hasWord reports whether the lower-case word w is a word of the name x: at
+// its start or after an underscore in any case (password, db_password,
+// DB_PASSWORD), or capitalised after a lower-case letter (userPassword,
+// apiToken). Random tokens rarely hold one, "K7E9pwDIH" does not.
+func hasWord(x, w string) bool {
+	for i := 0; i+len(w) <= len(x); i++ {
+		switch {
+		case i == 0 || x[i-1] == '_':
+			if hasPrefixFold(x[i:], w) {
+				return true
+			}
+		case x[i] == w[0]-'a'+'A' && class[x[i-1]]&cLower != 0:
+			if x[i+1:i+len(w)] == w[1:] {
+				return true
+			}
 		}
 	}
 	return false

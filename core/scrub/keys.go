@@ -126,6 +126,21 @@ func (ks *keySet) find(key string) (string, bool) {
 	return "", false
 }
 
+// mayEnd reports whether a key whose last two bytes are c2 c1 (letters or
+// digits) can match: a quick test before reading the key whole. Keys ending
+// in a separator, or in a one-byte name, are let through.
+func (ks *keySet) mayEnd(c2, c1 byte) bool {
+	if isSep(c1) || isSep(c2) {
+		return true
+	}
+	c1 = lower(c1)
+	if ks.single[c1] {
+		return true
+	}
+	t := uint16(lower(c2))<<8 | uint16(c1)
+	return ks.tails[t/64]&(1<<(t%64)) != 0
+}
+
 // suffixAt returns the index in key where name, normalised, ends key, or -1.
 func suffixAt(key, name string) int {
 	i := len(key) - 1

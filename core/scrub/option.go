@@ -44,7 +44,10 @@ func WithReplacement(text string) Option {
 
 // WithKeys adds names whose values are secrets to the built-in ones. They are
 // matched like the built-in names (see [Scrubber.SecretKey]): "session_id"
-// also covers "SessionID", "x-session-id" and "upstream_session_id".
+// also covers "SessionID", "x-session-id" and "upstream_session_id". They
+// also name secrets in text, as the built-in names do: "SESSION_ID=…",
+// "--session-id …" and "session_id": "…" have their values replaced (as
+// passwords are, or as tokens are for names ending in token).
 func WithKeys(names ...string) Option {
 	return optionFunc(func(c config) config {
 		c.keys = append(c.keys[:len(c.keys):len(c.keys)], names...)

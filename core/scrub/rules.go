@@ -21,25 +21,26 @@ type span struct{ start, end int }
 
 // Byte classes used by the matchers.
 const (
-	cUpper     = 1 << iota // A-Z
-	cLower                 // a-z
-	cDigit                 // 0-9
-	cB64URL                // A-Za-z0-9_-          (base64url; OpenAI, Google, JWT)
-	cBearer                // A-Za-z0-9_=~@.+/-    (RFC 6750 b64token, as gitleaks curl-auth-header)
-	cBase64                // A-Za-z0-9+/          (Basic credentials)
-	cSlack                 // A-Za-z0-9-
-	cURLUser               // stops a URL user name: \s : / ? # @ (\s is RE2's: \t \n \f \r space)
-	cURLPass               // stops a URL password: \s / ? #
-	cPEMLabel              // space A-Z 0-9 _ -    (the words around PRIVATE KEY)
-	cGitHubPAT             // A-Za-z0-9_
-	cAWS                   // A-Z0-9
-	cPEMBody               // A-Za-z0-9+/=         (base64 with padding: PEM bodies)
-	cHex                   // 0-9a-fA-F
-	cName                  // A-Za-z0-9_.-         (a name assigned to: DB_PASSWORD, --db-password, x-api-key)
-	cValue                 // an unquoted value: printable, not space, quote, backslash or ,;&|()[]{}<>`
-	cNotDQ                 // a double-quoted value: anything but " \ \n \r
-	cNotSQ                 // a single-quoted value: anything but ' \ \n \r
-	cLine                  // the rest of a header line: anything but " ' \ \n \r
+	cUpper      = 1 << iota // A-Z
+	cLower                  // a-z
+	cDigit                  // 0-9
+	cB64URL                 // A-Za-z0-9_-          (base64url; OpenAI, Google, JWT)
+	cBearer                 // A-Za-z0-9_=~@.+/-    (RFC 6750 b64token, as gitleaks curl-auth-header)
+	cBase64                 // A-Za-z0-9+/          (Basic credentials)
+	cSlack                  // A-Za-z0-9-
+	cURLUser                // stops a URL user name: \s : / ? # @ (\s is RE2's: \t \n \f \r space)
+	cURLPass                // stops a URL password: \s / ? #
+	cPEMLabel               // space A-Z 0-9 _ -    (the words around PRIVATE KEY)
+	cGitHubPAT              // A-Za-z0-9_
+	cAWS                    // A-Z0-9
+	cPEMBody                // A-Za-z0-9+/=         (base64 with padding: PEM bodies)
+	cHex                    // 0-9a-fA-F
+	cName                   // A-Za-z0-9_.-         (a name assigned to: DB_PASSWORD, --db-password, x-api-key)
+	cValue                  // an unquoted value: printable, not space, quote, backslash or ,;&|()[]{}<>`
+	cNotDQ                  // a double-quoted value: anything but " \ \n \r
+	cNotSQ                  // a single-quoted value: anything but ' \ \n \r
+	cLine                   // the rest of a header line: anything but " ' \ \n \r
+	cQuoteSpace             // " ' space tab: what may stand between a name and its operator
 
 	cAlnum = cUpper | cLower | cDigit
 )
@@ -94,6 +95,9 @@ var class = func() (t [256]uint32) {
 		}
 		if *k&cNotSQ != 0 && c != '"' {
 			*k |= cLine
+		}
+		if c == '"' || c == '\'' || c == ' ' || c == '\t' {
+			*k |= cQuoteSpace
 		}
 	}
 	return t
@@ -185,28 +189,49 @@ type runMemo struct {
 }
 
 // findBuiltin appends to spans the ranges of v that the built-in rules match;
-// keys are the secret names of the assignment layer (nil for none).
-func findBuiltin(v string, keys *keySet, spans []span) []span {
+// keys are the secret names of the assignment layer (nil for none). It also
+// reports whether v holds a \u00 escape (see [Scrubber.findEscaped]).
+func findBuiltin(v string, keys *keySet, spans []span) ([]span, bool) {
 	switch {
 	case len(v) < minMatch:
-		return spans
+		return spans, false
 	case len(v) < shortText:
-		return findShort(v, keys, spans)
+		return findShortEscaped(v, keys, spans)
 	}
-	return findLong(v, keys, spans)
+	return findLong(v, keys, spans), strings.Contains(v, `\u00`)
 }
 
 // findShort is findBuiltin for short texts: one pass through the anchors
 // table.
 func findShort(v string, keys *keySet, spans []span) []span {
+	spans, _ = findShortEscaped(v, keys, spans)
+	return spans
+}
+
+// findShortEscaped is findShort, and also reports whether v holds a \u00
+// escape: the backslash is in the table too, which costs less than a search
+// of its own.
+func findShortEscaped(v string, keys *keySet, spans []span) ([]span, bool) {
 	sc := scan{v: v, keys: keys}
+	escaped := false
 	for i := 0; i < len(v); i++ {
-		if anchors[v[i]] {
+		if c := v[i]; shortAnchors[c] {
+			if c == '\\' {
+				escaped = escaped || strings.HasPrefix(v[i:], `\u00`)
+				continue
+			}
 			spans, i = sc.at(i, spans)
 		}
 	}
-	return spans
+	return spans, escaped
 }
+
+// shortAnchors is anchors and the backslash, for findShortEscaped.
+var shortAnchors = func() [256]bool {
+	t := anchors
+	t['\\'] = true
+	return t
+}()
 
 // findLong is findBuiltin for long texts: one [strings.IndexByte] search per
 // anchor byte, with memos.
@@ -250,7 +275,7 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 		for e < len(v) && v[e] == '-' {
 			e++
 		}
-		if e-i <= 2 && sc.keys != nil {
+		if e-i <= 2 && sc.keys != nil && (i == 0 || flagStart[v[i-1]] || escapeBefore(v, i)) {
 			spans = sc.flag(i, e, spans)
 		}
 		if e-i >= 5 && strings.HasPrefix(v[e:], "BEGIN") {
@@ -264,7 +289,7 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 		if i >= 6 && v[i-6] == 'g' {
 			spans = add(spans, sc.gitHubPAT(i-6))
 		}
-		if i >= 2 {
+		if i >= 2 && underscoreTails[v[i-1]] {
 			spans = add(spans, sc.underscorePrefixed(i))
 		}
 	case '@':
@@ -275,8 +300,12 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 		if v[i] == ':' && i+1 < len(v) && (v[i+1] == '/' || v[i+1] == '\\') {
 			spans = add(spans, sc.slackWebhook(i))
 		}
-		if sc.keys != nil {
-			spans = sc.assign(i, spans)
+		// A name that may end with a secret name, or a quote or a space,
+		// before the operator; or no assignment.
+		if sc.keys != nil && i >= 2 {
+			if p := v[i-1]; class[p]&cQuoteSpace != 0 || (class[p]&cAlnum != 0 && sc.keys.mayEnd(v[i-2], p)) {
+				spans = sc.assign(i, spans)
+			}
 		}
 	case 'I':
 		if i >= 2 && v[i-2] == 'A' {
@@ -313,6 +342,15 @@ func (sc *scan) at(i int, spans []span) ([]span, int) {
 	return spans, i
 }
 
+// flagStart are the bytes after which a dash can start a flag (see
+// [scan.flag]).
+var flagStart = func() (t [256]bool) {
+	for _, c := range " \t\n\"'([," {
+		t[c] = true
+	}
+	return t
+}()
+
 // dashTails filters the dashes [scan.dashPrefixed] looks at: bit 1 marks
 // the last letters of its prefixes (glpat, gloas, GOCSPX, pypi …), bit 2 the
 // letters before them.
@@ -320,6 +358,15 @@ var dashTails = func() (t [256]uint8) {
 	for _, p := range []string{"glpat", "glptt", "glrt", "gldt", "glcbt", "gloas", "glsoat", "glft", "glimt", "glagent", "GOCSPX", "pypi"} {
 		t[p[len(p)-1]] |= 1
 		t[p[len(p)-2]] |= 2
+	}
+	return t
+}()
+
+// underscoreTails are the last letters of the prefixes
+// [scan.underscorePrefixed] looks for (sk_live, whsec, npm, hf, gsk …).
+var underscoreTails = func() (t [256]bool) {
+	for _, c := range "etdcmfk" {
+		t[c] = true
 	}
 	return t
 }()

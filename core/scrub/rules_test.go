@@ -227,7 +227,7 @@ func TestAnchors(t *testing.T) {
 		inputs = append(inputs, v, strings.Repeat(" ", shortText)+v)
 	}
 	for _, v := range inputs {
-		found := findBuiltin(v, nil, nil)
+		found, _ := findBuiltin(v, nil, nil)
 		for _, got := range found {
 			ok := false
 			for _, o := range oracles {

@@ -62,14 +62,17 @@ func New(opts ...Option) *Scrubber {
 // String returns v with every secret in it replaced, and whether anything was
 // replaced. Text around a secret is kept: "Bearer abc123def456" becomes
 // "Bearer [REDACTED]". When nothing is replaced, v itself is returned and
-// nothing is allocated. Scrubbing is idempotent: the result, scrubbed again,
+// nothing is allocated (except for texts holding a \u00XX escape, which are
+// also scanned decoded). Scrubbing is idempotent: the result, scrubbed again,
 // comes back unchanged.
 func (s *Scrubber) String(v string) (string, bool) {
 	if s == nil {
 		return v, false
 	}
-	// The common case first: no secret, no added pattern, one scan.
-	spans := s.find(v)
+	// The common case first: no secret, no added pattern, one scan. The
+	// spans of a few secrets (a key found by two rules, say) fit in buf.
+	var buf [4]span
+	spans := s.find(v, buf[:0])
 	if len(spans) == 0 {
 		return v, false
 	}
@@ -78,7 +81,7 @@ func (s *Scrubber) String(v string) (string, bool) {
 		return v, false
 	}
 	for range maxPasses - 1 {
-		next, ok := s.replace(out, s.find(out))
+		next, ok := s.replace(out, s.find(out, buf[:0]))
 		if !ok {
 			break
 		}
@@ -87,11 +90,11 @@ func (s *Scrubber) String(v string) (string, bool) {
 	return out, true
 }
 
-// find returns the spans of v that the built-in rules and the added
-// patterns match, unsorted and possibly overlapping.
-func (s *Scrubber) find(v string) []span {
-	spans := findBuiltin(v, &s.textKeys, nil)
-	if strings.Contains(v, `\u00`) {
+// find appends to spans the spans of v that the built-in rules and the
+// added patterns match, unsorted and possibly overlapping.
+func (s *Scrubber) find(v string, spans []span) []span {
+	spans, escaped := findBuiltin(v, &s.textKeys, spans)
+	if escaped {
 		spans = s.findEscaped(v, spans)
 	}
 	for i := range s.patterns {
@@ -132,7 +135,8 @@ func (s *Scrubber) findEscaped(v string, spans []span) []span {
 		i++
 	}
 	at = append(at, len(v))
-	for _, sp := range findBuiltin(string(d), &s.textKeys, nil) {
+	found, _ := findBuiltin(string(d), &s.textKeys, nil)
+	for _, sp := range found {
 		spans = append(spans, span{at[sp.start], at[sp.end]})
 	}
 	return spans

@@ -448,6 +448,16 @@ func TestOptions(t *testing.T) {
 	if got, _ := s.Attr(slog.String("Tenant", "acme")); got.Value.String() != "***" {
 		t.Errorf("added key: got %v", got)
 	}
+	// Added keys also name secrets in text.
+	for in, want := range map[string]string{
+		"TENANT=acme ./run":    "TENANT=*** ./run",
+		`{"tenant": "acme-1"}`: `{"tenant": "***"}`,
+		"tool --tenant acme":   "tool --tenant ***",
+	} {
+		if got, _ := s.String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if s.SecretKey("") || !s.SecretKey("token") {
 		t.Error("empty keys must be ignored and the built-in ones kept")
 	}
@@ -457,8 +467,8 @@ func TestOptions(t *testing.T) {
 	}
 }
 
-// TestDocumentedPattern checks the pattern the package documentation
-// suggests for passwords assigned in text.
+// TestDocumentedPattern checks an added pattern for passwords assigned in
+// text, the kind of pattern WithPatterns is for.
 func TestDocumentedPattern(t *testing.T) {
 	s := scrub.New(scrub.WithPatterns(regexp.MustCompile(`(?i)password["']?\s*[:=]\s*["']?([^\s"']+)`)))
 	for in, want := range map[string]string{
