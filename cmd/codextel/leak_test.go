@@ -1085,12 +1085,20 @@ func TestLeakCleanCorpus(t *testing.T) {
 	}
 	otelQueues(t, slices.MaxFunc(slices.Collect(maps.Values(inputs)), func(a, b []byte) int { return len(a) - len(b) }))
 	for _, source := range leakSources {
+		// Every adapter attached to one bus, as codextel attaches it.
+		var cells []leakRun
 		for _, adapter := range leakAdapters {
-			r := leakRun{source, adapter, "plain", true}
-			outs := runCLI(t, sink, r, inputs[source], "--quiet")
+			cells = append(cells, leakRun{source, adapter, "plain", true})
+		}
+		all := runFanOut(t, sink, cells, inputs[source])
+		for _, r := range cells {
+			outs := all[r]
+			if outs == nil {
+				continue
+			}
 			checkCoverage(t, r, outs, len(cases))
 			out := outs["stdout"]
-			if adapter == "otel" {
+			if r.adapter == "otel" {
 				out = outs["otlp /v1/logs"]
 			}
 			for _, c := range cases {
@@ -1099,7 +1107,7 @@ func TestLeakCleanCorpus(t *testing.T) {
 				if source == "render" {
 					want = c.Text // the thread's input: "Thread ... started with input TEXT"
 				}
-				if adapter == "otel" {
+				if r.adapter == "otel" {
 					want = c.Text
 				}
 				if !bytes.Contains(out, []byte(want)) {
