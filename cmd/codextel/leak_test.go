@@ -110,6 +110,8 @@ func secretByte(b byte) bool {
 		b == '_' || b == '.' || b == '+' || b == '/' || b == '=' || b == '-'
 }
 
+// loadSecretCorpus reads secrets.jsonl, checking each secret has the shape
+// the corpus format promises (8 bytes or more of [A-Za-z0-9_.+/=-]).
 func loadSecretCorpus(path string) ([]secretCase, error) {
 	return readJSONL(path, func(c *secretCase, n int) error {
 		c.line = n
@@ -135,6 +137,7 @@ func loadSecretCorpus(path string) ([]secretCase, error) {
 	})
 }
 
+// loadCleanCorpus reads clean.jsonl.
 func loadCleanCorpus(path string) ([]cleanCase, error) {
 	return readJSONL(path, func(c *cleanCase, n int) error {
 		c.line = n
@@ -196,16 +199,20 @@ func rawJSON(text string) json.RawMessage {
 // newline.
 type stream struct{ bytes.Buffer }
 
+// json adds v as one JSON line.
 func (s *stream) json(v any) {
 	s.WriteString(jsonText(v))
 	s.WriteByte('\n')
 }
 
+// raw adds line as it is.
 func (s *stream) raw(line string) {
 	s.WriteString(line)
 	s.WriteByte('\n')
 }
 
+// threadID is the thread of the i-th text in every generated input: the
+// coverage check counts it.
 func threadID(i int) string { return fmt.Sprintf("leak-thread-%04d", i) }
 
 // mcpArgs and mcpResult put text in an MCP call's arguments and result as
@@ -398,6 +405,7 @@ type otlpSink struct {
 	errs   []string
 }
 
+// newOTLPSink starts a sink, closed when the test ends.
 func newOTLPSink(t *testing.T) *otlpSink {
 	k := &otlpSink{bodies: map[string]*bytes.Buffer{}}
 	k.srv = httptest.NewServer(http.HandlerFunc(k.serve))
@@ -405,6 +413,7 @@ func newOTLPSink(t *testing.T) *otlpSink {
 	return k
 }
 
+// serve keeps the body of an export request and answers it with success.
 func (k *otlpSink) serve(w http.ResponseWriter, r *http.Request) {
 	var body io.Reader = r.Body
 	if r.Header.Get("Content-Encoding") == "gzip" {
@@ -443,6 +452,7 @@ func (k *otlpSink) serve(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK) // an empty Export*ServiceResponse
 }
 
+// fail records a request the sink could not take.
 func (k *otlpSink) fail(format string, args ...any) {
 	k.mu.Lock()
 	k.errs = append(k.errs, fmt.Sprintf(format, args...))
@@ -482,6 +492,7 @@ type finder struct {
 	byKey map[uint64][]int
 }
 
+// newFinder indexes every secret of cases.
 func newFinder(cases []secretCase) *finder {
 	f := &finder{byKey: map[uint64][]int{}}
 	for ci, c := range cases {
@@ -504,6 +515,7 @@ type hit struct {
 	partial bool
 }
 
+// find returns every hit in out, in order of position.
 func (f *finder) find(out []byte) []hit {
 	var hits []hit
 	for i := 0; i+8 <= len(out); i++ {
@@ -911,6 +923,8 @@ func checkCoverage(t *testing.T, r leakRun, outs map[string][]byte, n int) {
 	}
 }
 
+// findLeaks finds the secrets in the outputs of r: one leak per secret and
+// output, counting its hits, with the context of the first.
 func findLeaks(f *finder, cases []secretCase, r leakRun, outs map[string][]byte) []leak {
 	type key struct {
 		ref     int
@@ -1053,8 +1067,10 @@ func reportLeaks(t *testing.T, cases []secretCase, leaks []leak) {
 	t.Errorf("%s\nthe first leaks:%s", full, d)
 }
 
+// stripOTLP names an OTLP output by its path.
 func stripOTLP(where string) string { return strings.TrimPrefix(where, "otlp ") }
 
+// sum is the number of hits of leaks.
 func sum(leaks []leak) int {
 	n := 0
 	for _, l := range leaks {
