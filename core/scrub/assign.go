@@ -395,6 +395,9 @@ func (sc *scan) value(k, tier, ctx int, name string) span {
 	if q == 0 && e < len(v) && v[e] == '(' {
 		return none // a call: password = getpass(), auth = b64encode(…)
 	}
+	if q != 0 && b < e && v[b] == ' ' {
+		return none // code after a string that ended at the operator: "token=" + repr(t)
+	}
 	switch tier {
 	case tierAuth:
 		// A scheme word and spaces, then the credential.
