@@ -121,7 +121,7 @@ func TestMapKeys(t *testing.T) {
 		{"map[string]string", map[string]string{"cmd " + k1: "x"}, "map[cmd " + r + ":x]"},
 		{"map[string][]string", map[string][]string{k1: {"a"}}, "map[" + r + ":[a]]"},
 		{"named map", header{k1: {"a"}}, "map[" + r + ":[a]]"},
-		{"map of structs", map[string]toolCall{k1: {Name: "shell"}}, "map[" + r + ":{shell  0 }]"},
+		{"map of structs", map[string]toolCall{k1: {Name: "shell"}}, "map[" + r + ":{shell  0}]"},
 	} {
 		a, changed := s.Attr(slog.Any("m", tc.in))
 		got := a.Value.String()

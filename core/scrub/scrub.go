@@ -18,10 +18,11 @@ type Scrubber struct {
 	repl     string
 	keys     keySet
 	textKeys keySet // keys and [textKeys]: the names of the assignment layer
+	weakKeys keySet // [textKeys] alone: values under them are judged (see randomUnder)
 	patterns []pattern
 
 	// structs caches the exported fields of the struct types met while
-	// walking values (reflect.Type to []field). It is the only state that
+	// walking values (reflect.Type to structType). It is the only state that
 	// changes after New, and it is invisible to callers.
 	structs sync.Map
 }
@@ -49,6 +50,7 @@ func New(opts ...Option) *Scrubber {
 		keys: newKeySet(append(slices.Clip(defaultKeys), c.keys...)),
 	}
 	s.textKeys = newKeySet(append(append(slices.Clip(defaultKeys), c.keys...), textKeys...))
+	s.weakKeys = newKeySet(textKeys)
 	for _, re := range c.patterns {
 		if re == nil {
 			continue

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"regexp"
@@ -87,7 +88,6 @@ type (
 		Name    string
 		Command string `json:"command,omitempty"`
 		Attempt int
-		note    string
 	}
 	stringer string
 	valuer   string
@@ -101,7 +101,7 @@ func (panicky) String() string        { panic("boom") }
 func (panicky) Error() string         { panic("boom") }
 func (c *toolCall) Describe() string  { return c.Name }
 func newCall(cmd string) toolCall {
-	return toolCall{Name: "shell", Command: cmd, Attempt: 1, note: "n"}
+	return toolCall{Name: "shell", Command: cmd, Attempt: 1}
 }
 func textOf(v slog.Value) string         { return v.Resolve().String() }
 func errorOf(v slog.Value) (error, bool) { e, ok := v.Any().(error); return e, ok }
@@ -582,4 +582,118 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestHiddenFields: a struct with unexported fields, which the scrubber does
+// not read, reaches handlers as the map of its exported fields, so that a
+// handler printing it with %+v (slog's text handler, Python's str()) cannot
+// print a secret the scrubber never saw. Errors and Stringers, rendered
+// through their methods, stay as they are.
+func TestHiddenFields(t *testing.T) {
+	type conn struct {
+		Host     string
+		password string
+	}
+	const secret = "hunter2-Zq8vW3xK"
+	s := scrub.New()
+	for _, c := range []struct {
+		name string
+		in   any
+		want string
+	}{
+		{"struct", conn{"db", secret}, "map[Host:db]"},
+		{"pointer", &conn{"db", secret}, "map[Host:db]"},
+		{"in a slice", []conn{{"db", secret}}, "[map[Host:db]]"},
+		{"in a map", map[string]conn{"primary": {"db", secret}}, "map[primary:map[Host:db]]"},
+	} {
+		a, changed := s.Attr(slog.Any("conn", c.in))
+		if got := a.Value.String(); !changed || got != c.want {
+			t.Errorf("%s: got %s, %v; want %s, true", c.name, got, changed, c.want)
+		}
+		if got := fmt.Sprintf("%+v", a.Value.Any()); strings.Contains(got, secret) {
+			t.Errorf("%s: %%+v prints the unexported field: %s", c.name, got)
+		}
+	}
+	err := fmt.Errorf("dial db: %w", os.ErrDeadlineExceeded)
+	if a, changed := s.Attr(slog.Any("err", err)); changed || a.Value.Any() != err {
+		t.Errorf("an error with unexported fields became %v (changed %v)", a.Value, changed)
+	}
+}
+
+// TestRandomUnderTextKeys: under names that only name a secret when the value
+// looks generated (signature, sig), a structured value is replaced when it
+// does, and kept when it reads as text.
+func TestRandomUnderTextKeys(t *testing.T) {
+	s := scrub.New()
+	const sig = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	for _, c := range []struct {
+		name string
+		in   slog.Attr
+		want string
+	}{
+		{"attr", slog.String("signature", sig), scrub.DefaultReplacement},
+		{"group", slog.Group("hook", slog.String("event", "push"), slog.String("signature", sig)), "[event=push signature=" + scrub.DefaultReplacement + "]"},
+		{"map", slog.Any("hook", map[string]any{"sig": sig}), "map[sig:" + scrub.DefaultReplacement + "]"},
+		{"map of strings", slog.Any("hook", map[string]string{"sig": sig}), "map[sig:" + scrub.DefaultReplacement + "]"},
+		{"code", slog.String("signature", "func(x int) error"), "func(x int) error"},
+	} {
+		a, _ := s.Attr(c.in)
+		if got := a.Value.String(); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestAttrKeys: a secret used as an attribute's key, at the top or inside a
+// group (as a JSON object parsed into attributes gives), is replaced in the
+// key; the value is kept.
+func TestAttrKeys(t *testing.T) {
+	s := scrub.New()
+	const key = "PGPASSWORD=Zq8vW3xKp2 psql"
+	for _, c := range []struct {
+		name string
+		in   slog.Attr
+		want string
+	}{
+		{"top", slog.String(key, "x"), "PGPASSWORD=" + scrub.DefaultReplacement + " psql=x"},
+		{"group", slog.Group("env", slog.Int(key, 1)), "env=[PGPASSWORD=" + scrub.DefaultReplacement + " psql=1]"},
+		{"clean", slog.String("PGHOST", "db"), "PGHOST=db"},
+	} {
+		a, _ := s.Attr(c.in)
+		if got := a.String(); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// TestPlainKeys backs the shortcut keys take (see Scrubber.key): no built-in
+// rule matches a name of fewer than 18 letters, digits and underscores, here
+// tried with every vendor prefix and random bodies; a Stripe key of 18 and an
+// AWS key id used as keys are caught.
+func TestPlainKeys(t *testing.T) {
+	s := scrub.New()
+	const body = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+	prefixes := []string{"", "AKIA", "ASIA", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+		"sk_live_", "rk_live_", "sk_test_", "whsec_", "npm_", "hf_", "gsk_", "SK", "glpat", "ya29", "GOCSPX",
+		"pypi", "eyJ", "xapp", "xoxb", "SG", "Bearer", "token", "password", "PGPASSWORD", "AccountKey", "sig"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, p := range prefixes {
+		for n := len(p); n < 18; n++ {
+			for range 50 {
+				b := []byte(p)
+				for len(b) < n {
+					b = append(b, body[rng.IntN(len(body))])
+				}
+				if out, changed := s.String(string(b)); changed {
+					t.Fatalf("%q (%d bytes) scrubbed to %q: Scrubber.key's shortcut is wrong", b, len(b), out)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"sk_live_Kx0KPSuj1p", "AKIAIOSFODNN7EXAMPL3"} {
+		a, changed := s.Attr(slog.Int(k, 1))
+		if !changed || a.Key != scrub.DefaultReplacement {
+			t.Errorf("%s as a key: got %v, %v", k, a, changed)
+		}
+	}
 }

@@ -21,11 +21,7 @@ func (s *Scrubber) Attr(a slog.Attr) (slog.Attr, bool) {
 	if s == nil {
 		return a, false
 	}
-	v, changed := s.value(a.Key, a.Value, 0)
-	if changed {
-		a.Value = v
-	}
-	return a, changed
+	return s.attr(a, 0)
 }
 
 // Value returns v, the value of an attribute named key, with its secrets
@@ -51,10 +47,13 @@ func (s *Scrubber) Value(key string, v slog.Value) (slog.Value, bool) {
 
 func (s *Scrubber) attr(a slog.Attr, depth int) (slog.Attr, bool) {
 	v, changed := s.value(a.Key, a.Value, depth)
-	if !changed {
+	// A key is text too: a secret used as a key (a map parsed from JSON,
+	// an environment dump turned into attributes) is replaced in it.
+	k, kchanged := s.key(a.Key)
+	if !changed && !kchanged {
 		return a, false
 	}
-	return slog.Attr{Key: a.Key, Value: v}, true
+	return slog.Attr{Key: k, Value: v}, true
 }
 
 func (s *Scrubber) value(key string, v slog.Value, depth int) (slog.Value, bool) {
@@ -65,6 +64,9 @@ func (s *Scrubber) value(key string, v slog.Value, depth int) (slog.Value, bool)
 	case slog.KindString:
 		if key != "" && s.keys.match(key) {
 			break
+		}
+		if s.randomUnder(key, v.String()) {
+			return slog.StringValue(s.repl), true
 		}
 		if out, ok := s.String(v.String()); ok {
 			return slog.StringValue(out), true
@@ -289,14 +291,46 @@ func (s *Scrubber) entry(key string, x any, depth int) (any, bool) {
 		}
 		return s.repl, true
 	}
+	if str, ok := x.(string); ok && s.randomUnder(key, str) {
+		return s.repl, true
+	}
 	return s.anyValue(x, depth)
+}
+
+// key returns k, an attribute's or a map entry's key, scrubbed as text.
+// Keys are mostly short names ("command", "call_id", "exit_code"), which
+// cannot hold a built-in secret: the shortest built-in match made only of
+// letters, digits and underscores is a Stripe key, sk_live_ and ten letters
+// or digits, 18 bytes (every other shape has a longer body or a - . : = or
+// space in it; TestPlainKeys tries the prefixes). Such names skip the scan, unless added patterns, which may
+// match anything, are there.
+func (s *Scrubber) key(k string) (string, bool) {
+	const minPlainSecret = 18
+	if len(k) < minPlainSecret && len(s.patterns) == 0 {
+		plain := true
+		for i := 0; i < len(k) && plain; i++ {
+			plain = class[k[i]]&cGitHubPAT != 0 // A-Za-z0-9_
+		}
+		if plain {
+			return k, false
+		}
+	}
+	return s.String(k)
+}
+
+// randomUnder reports whether x, a string held under key, is a secret
+// because key is one of the names that only name a secret when the value
+// looks generated ([textKeys]: "signature": "9f86d08…" is one, "signature":
+// "func(x int) error" is not), and x does.
+func (s *Scrubber) randomUnder(key, x string) bool {
+	return key != "" && s.weakKeys.match(key) && !s.keys.match(key) && x != s.repl && random(x)
 }
 
 func (s *Scrubber) mapAny(m map[string]any, depth int) (any, bool) {
 	var out map[string]any
 	for k, x := range m {
 		nx, ok := s.entry(k, x, depth+1)
-		nk, kok := s.String(k)
+		nk, kok := s.key(k)
 		if !ok && !kok {
 			continue
 		}
@@ -337,14 +371,14 @@ func (s *Scrubber) mapString(m map[string]string) (any, bool) {
 	var out map[string]string
 	for k, x := range m {
 		nx := x
-		if s.keys.match(k) {
+		if s.keys.match(k) || s.randomUnder(k, x) {
 			if x != "" && x != s.repl {
 				nx = s.repl
 			}
 		} else {
 			nx, _ = s.String(x)
 		}
-		nk, kok := s.String(k)
+		nk, kok := s.key(k)
 		if nx == x && !kok {
 			continue
 		}
@@ -370,7 +404,7 @@ func (s *Scrubber) mapStrings(m map[string][]string) (any, bool) {
 		} else if r, ok := s.sliceString(xs); ok {
 			nxs = r.([]string)
 		}
-		nk, kok := s.String(k)
+		nk, kok := s.key(k)
 		if nxs == nil && !kok {
 			continue
 		}
@@ -551,7 +585,7 @@ func (s *Scrubber) walkMap(rv reflect.Value, depth int) (any, bool) {
 		var nk string
 		var kok bool
 		if keyed {
-			nk, kok = s.String(k.String())
+			nk, kok = s.key(k.String())
 		}
 		if !ok && !kok {
 			continue
@@ -584,24 +618,35 @@ type field struct {
 	secret bool   // the name or the Go name is a secret key
 }
 
-func (s *Scrubber) fields(t reflect.Type) []field {
-	if fs, ok := s.structs.Load(t); ok {
-		return fs.([]field)
+// A structType is what walkStruct needs of a struct type.
+type structType struct {
+	fields []field
+	hidden bool // the type has unexported fields
+}
+
+func (s *Scrubber) structType(t reflect.Type) structType {
+	if st, ok := s.structs.Load(t); ok {
+		return st.(structType)
 	}
-	var fs []field
+	var st structType
+	// Errors and Stringers are rendered through their methods, whose text
+	// is checked (see anyValue): their unexported fields are never printed.
+	rendered := t.Implements(errorType) || t.Implements(stringerType) ||
+		reflect.PointerTo(t).Implements(errorType) || reflect.PointerTo(t).Implements(stringerType)
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if !f.IsExported() {
+			st.hidden = !rendered
 			continue
 		}
 		name := f.Name
 		if tag, _, _ := cutComma(f.Tag.Get("json")); tag != "" && tag != "-" {
 			name = tag
 		}
-		fs = append(fs, field{index: i, name: name, secret: s.keys.match(name) || s.keys.match(f.Name)})
+		st.fields = append(st.fields, field{index: i, name: name, secret: s.keys.match(name) || s.keys.match(f.Name)})
 	}
-	s.structs.Store(t, fs)
-	return fs
+	s.structs.Store(t, st)
+	return st
 }
 
 func cutComma(s string) (before, after string, found bool) {
@@ -614,10 +659,20 @@ func cutComma(s string) (before, after string, found bool) {
 }
 
 // walkStruct scrubs the exported fields of a struct. Unexported fields are
-// not read, and are left out of a replacement.
+// not read, and are left out of a replacement. A struct that has unexported
+// fields is always replaced by the map of its exported ones, changed or not:
+// a handler that prints it with %+v (slog's text handler, Python's str())
+// would otherwise print fields the scrubber never read.
 func (s *Scrubber) walkStruct(rv reflect.Value, depth int) (any, bool) {
-	fs := s.fields(rv.Type())
+	st := s.structType(rv.Type())
+	fs := st.fields
 	var out map[string]any
+	if st.hidden {
+		out = make(map[string]any, len(fs))
+		for _, f := range fs {
+			out[f.name] = original(rv.Field(f.index))
+		}
+	}
 	for _, f := range fs {
 		fv := rv.Field(f.index)
 		var nx any
