@@ -101,6 +101,14 @@ func excerpt(line []byte) string {
 	return capExcerpt(lines.Excerpt([]byte(s)))
 }
 
+// quote is strconv.Quote of x scrubbed first: a value or key a message
+// names is quoted with Go's escapes, which can hide a secret's word start
+// from a scrubber run over the message later ("\x0aya29.…").
+func quote(x string) string {
+	s, _ := scrubber().String(x)
+	return strconv.Quote(s)
+}
+
 // cutExcerpt scrubs the start of a line whose rest is gone (a line over the
 // limit) and drops the word the cut ran into: it may be the start of a secret
 // too short to be recognised.
@@ -178,7 +186,8 @@ func Parse(line string) (telemetry.Event, error) {
 			}
 			t, err := time.Parse(time.RFC3339Nano, v.String())
 			if err != nil {
-				return fmt.Errorf(`"time": %v`, err)
+				// time's own message quotes the value unscrubbed.
+				return fmt.Errorf(`"time": %s is not an RFC 3339 time such as "2025-12-02T10:52:12Z"`, quote(v.String()))
 			}
 			when = t
 		case "measurements":
@@ -220,12 +229,12 @@ func Parse(line string) (telemetry.Event, error) {
 				case "parent_span_id":
 					ids.ParentSpan = v.String()
 				default:
-					return fmt.Errorf(`"ids" has unknown field %q`, k)
+					return fmt.Errorf(`"ids" has unknown field %s`, quote(k))
 				}
 				return nil
 			})
 		default:
-			return fmt.Errorf("unknown member %q (want time, event, measurements, metadata, ids)", key)
+			return fmt.Errorf("unknown member %s (want time, event, measurements, metadata, ids)", quote(key))
 		}
 		return nil
 	})
@@ -240,19 +249,26 @@ func Parse(line string) (telemetry.Event, error) {
 		return e, errors.New(`missing "event"`)
 	}
 	if err := telemetry.ValidateName(name); err != nil {
-		return e, fmt.Errorf(`"event": %w`, err)
+		// The bus's message quotes the name unscrubbed: say it here.
+		return e, fmt.Errorf(`"event": %s is not an event name (dot-separated segments of ASCII letters, digits and underscores)`, quote(name))
 	}
 	e = telemetry.NewEvent(name, when)
 	entry, _ := catalog.Lookup(name)
 	for _, m := range lastWins(ms, func(m rawMeasurement) string { return m.key }) {
 		num, err := toNumber(m.value, fieldType(entry, m.key))
 		if err != nil {
-			return e, fmt.Errorf("measurement %q: %w", m.key, err)
+			return e, fmt.Errorf("measurement %s: %w", quote(m.key), err)
 		}
-		e.AddMeasurements(telemetry.Measurement{Key: m.key, Value: num})
+		// The bus scrubs metadata, not measurement names nor ids: those
+		// read from a line are scrubbed here, where they enter.
+		key, _ := scrubber().String(m.key)
+		e.AddMeasurements(telemetry.Measurement{Key: key, Value: num})
 	}
 	e.AddMetadata(lastWins(md, attrKey)...)
 	if haveIDs {
+		for _, id := range []*string{&ids.Correlation, &ids.Thread, &ids.Turn, &ids.Span, &ids.ParentSpan} {
+			*id, _ = scrubber().String(*id)
+		}
 		e.SetIDs(ids)
 	}
 	return e, nil
@@ -317,7 +333,7 @@ func toNumber(v any, t catalog.Type) (telemetry.Number, error) {
 		}
 		d, err := time.ParseDuration(x)
 		if err != nil {
-			return telemetry.Number{}, fmt.Errorf("%q is neither a number nor a duration", x)
+			return telemetry.Number{}, fmt.Errorf("%s is neither a number nor a duration", quote(x))
 		}
 		return telemetry.DurationNumber(d), nil
 	case uint64, *big.Int:

@@ -157,10 +157,10 @@ func TestParseErrors(t *testing.T) {
 		{`{}`, `missing "event"`},
 		{`[]`, "expected an object at byte 0"},
 		{`{"event": 3}`, `"event" must be a string, not a number`},
-		{`{"event": "bad name"}`, `"event": telemetry: bad event name: byte ' ' at 3`},
+		{`{"event": "bad name"}`, `"event": "bad name" is not an event name`},
 		{`{"event": "x", "extra": 1}`, `unknown member "extra"`},
 		{`{"event": "x"} trailing`, "extra data after the object at byte 15"},
-		{`{"event": "x", "time": "yesterday"}`, `"time": parsing time`},
+		{`{"event": "x", "time": "yesterday"}`, `"time": "yesterday" is not an RFC 3339 time`},
 		{`{"event": "x", "measurements": {"n": "a"}}`, `measurement "n": "a" is neither a number nor a duration`},
 		{`{"event": "codex.tool.success", "measurements": {"duration_ms": "1s"}}`, `measurement "duration_ms": a string is not a number`},
 		{`{"event": "codex.telemetry.dropped", "measurements": {"dropped": 1.5}}`, `measurement "dropped": 1.5 is not an integer`},
@@ -296,4 +296,36 @@ func FuzzDecoder(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestErrorsScrubbed: a value or key that an error message quotes is
+// scrubbed before Go's quoting, whose escapes (\x0a, \t) would otherwise run
+// into the secret and hide its start from a scrubber run over the message.
+func TestErrorsScrubbed(t *testing.T) {
+	const token = "ya29.dimRxR07YMeZwb0XfAZ8kn-5YgW5cJk8yhQ9ST_RC7vuAeI3HBfTZPD9Z6wm2OLU06XYYqpllE62RUK8A"
+	for _, line := range []string{
+		`{"event": "x", "time": "\n` + token + `"}`,
+		`{"event": "x\t` + token + `"}`,
+		`{"event": "x", "ids": {"\n` + token + `": "1"}}`,
+		`{"event": "x", "\t` + token + `": 1}`,
+		`{"event": "codex.tool.stop", "measurements": {"duration": "\n` + token + `"}}`,
+	} {
+		_, err := Parse(line)
+		if err == nil {
+			t.Errorf("Parse(%.40s…) = nil error", line)
+			continue
+		}
+		if strings.Contains(err.Error(), token[5:20]) {
+			t.Errorf("Parse(%.40s…) error quotes the token: %v", line, err)
+		}
+	}
+	// Measurement names and ids, which the bus does not scrub, are
+	// scrubbed where they are read.
+	e, err := Parse(`{"event": "x", "measurements": {"` + token + `": 1}, "ids": {"thread_id": "t ` + token + `"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.String() + e.IDs().Thread; strings.Contains(got, token[5:20]) {
+		t.Errorf("a measurement name or an id keeps the token: %s", got)
+	}
 }

@@ -70,7 +70,7 @@ func (p *parser) objectFields(depth int, field func(key string) error) error {
 		}
 		p.skipSpace()
 		if p.pos >= len(p.s) || p.s[p.pos] != ':' {
-			return p.fail("expected ':' after key %q", key)
+			return p.fail("expected ':' after key %s", quote(key))
 		}
 		p.pos++
 		if err := field(key); err != nil {

@@ -52,7 +52,9 @@ type Thread struct {
 // pass it to everything the thread does.
 func (c Codex) StartThread(ctx context.Context, info ThreadInfo) (context.Context, *Thread) {
 	if info.ID != "" {
-		ctx = correlation.WithThread(ctx, info.ID)
+		// Ids travel in the context, which the bus does not scrub: an id
+		// read from a stream is scrubbed here, where it enters.
+		ctx = correlation.WithThread(ctx, c.bus().ScrubString(info.ID))
 	}
 	md := []slog.Attr{slog.String("source", info.Source)}
 	md = appendString(md, "model", info.Model)
@@ -93,7 +95,7 @@ func (t *Thread) StartTurn(ctx context.Context, info TurnInfo) (context.Context,
 	index := t.turns
 	t.mu.Unlock()
 	if info.ID != "" {
-		ctx = correlation.WithTurn(ctx, info.ID)
+		ctx = correlation.WithTurn(ctx, t.codex.bus().ScrubString(info.ID))
 	}
 	md := appendString([]slog.Attr{slog.Int("turn_index", index)}, "input", info.Input)
 	ctx, span := t.codex.bus().StartSpan(ctx, "codex.turn", md...)

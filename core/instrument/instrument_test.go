@@ -3,6 +3,7 @@ package instrument_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/codextel/codextel/core/correlation"
@@ -129,4 +130,26 @@ func TestThreadIDInContext(t *testing.T) {
 		t.Errorf("ids %+v", ids)
 	}
 	thread.End()
+}
+
+// TestIDsScrubbed: thread and turn ids, which travel in the context where the
+// bus does not scrub, are scrubbed where they enter.
+func TestIDsScrubbed(t *testing.T) {
+	const key = "sk-proj-7XKy7hFIkG6k8xQqs1iK7fxubGT539EPBwcZAQfZ"
+	bus := telemetry.New()
+	rec := telemetrytest.Record(t, bus)
+	codex := instrument.Codex{Bus: bus}
+	ctx, thread := codex.StartThread(context.Background(), instrument.ThreadInfo{ID: "th " + key})
+	_, turn := thread.StartTurn(ctx, instrument.TurnInfo{ID: "turn " + key})
+	turn.Complete()
+	thread.End()
+	for _, e := range rec.Events() {
+		ids := e.IDs()
+		if !strings.HasPrefix(ids.Thread, "th ") {
+			t.Errorf("%s: thread id %q, want the scrubbed id", e.Name, ids.Thread)
+		}
+		if strings.Contains(ids.Thread+ids.Turn, key[8:]) {
+			t.Errorf("%s carries the key in its ids: %+v", e.Name, ids)
+		}
+	}
 }
