@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // referenceArgs is the arguments string of the reference runs' codex call.
@@ -77,10 +78,11 @@ var timeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:0
 // run traces one transcript through a CodexTool the way the reference
 // runs called the SDK's, returning the recorder, trace, result and logs.
 type runOutput struct {
-	rec   *recorder
-	trace *Trace
-	res   *ToolResult
-	logs  []LogRecord
+	rec    *recorder
+	trace  *Trace
+	res    *ToolResult
+	logs   []LogRecord
+	ingest *ingest
 }
 
 func runTranscript(t *testing.T, stream []byte, exit int, opts ...ToolOption) runOutput {
@@ -93,11 +95,15 @@ func runTranscript(t *testing.T, stream []byte, exit int, opts ...ToolOption) ru
 		out.logs = append(out.logs, r)
 		mu.Unlock()
 	}))
+	out.ingest = newIngest(t)
+	exp := NewBackendExporter(p, WithEndpoint(out.ingest.srv.URL+"/v1/traces/ingest"), WithAPIKey(testKey), WithOrganization(""), WithProject(""))
+	p.AddTraceProcessor(NewBatchProcessor(p, exp, WithScheduleDelay(time.Hour)))
 	out.trace = p.NewTrace("Agent workflow", "", nil)
 	out.trace.Start()
 	tool := NewCodexTool(p, append([]ToolOption{WithIncludeSensitiveData(true)}, opts...)...)
 	out.res = tool.Run(out.trace, nil, referenceArgs, bytes.NewReader(stream), func() Exit { return Exit{Code: exit} })
 	out.trace.Finish()
+	p.ForceFlush()
 	return out
 }
 
@@ -210,6 +216,18 @@ func TestTranscriptsMatchSDK(t *testing.T) {
 			if g, w := goLogs(got), sdkLogs(ref, len(got.rec.ended)); g != w {
 				t.Errorf("logs:\n got %s\nwant %s", g, w)
 			}
+			// The ingest request: one POST of the trace and the spans.
+			if got.ingest.count() != 1 {
+				t.Fatalf("%d POSTs, want 1", got.ingest.count())
+			}
+			r := got.ingest.reqs[0]
+			if r.Method != "POST" || r.Header.Get("Authorization") != "Bearer "+testKey || r.Header.Get("Content-Type") != "application/json" ||
+				r.Header.Get("OpenAI-Beta") != "traces=v1" || r.Header.Get("OpenAI-Organization") != "" || r.Header.Get("OpenAI-Project") != "" {
+				t.Errorf("request %s %v", r.Method, r.Header)
+			}
+			if keys := len(got.ingest.bodies[0]); keys != 1 || len(got.ingest.items(0)) != 1+len(got.rec.ended) {
+				t.Errorf("body %s", got.ingest.bodies[0])
+			}
 			if got.res.Output != ref.toolOutput {
 				t.Errorf("tool output:\n got %s\nwant %s", got.res.Output, ref.toolOutput)
 			}
@@ -271,7 +289,7 @@ func sdkLogs(ref reference, spans int) string {
 		case msg == "Creating span with id None" && phase != 1:
 			continue
 		case strings.HasPrefix(msg, "Exported "):
-			continue
+			msg = "Exported " + strconv.Itoa(1+spans) + " items"
 		}
 		fmt.Fprintf(&b, "%s %s | ", level, msg)
 	}
