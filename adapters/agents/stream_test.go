@@ -143,3 +143,15 @@ func TestToolNameAndLimit(t *testing.T) {
 		t.Errorf("no limit cut the data: %s", got)
 	}
 }
+
+// TestRunWhileDisabled checks that a disabled provider still gives the
+// tool's result but calls no processor.
+func TestRunWhileDisabled(t *testing.T) {
+	rec := &recorder{}
+	p := NewProvider(WithDisabled(true), WithProcessors(rec))
+	stream := `{"type":"item.started","item":{"id":"c","type":"command_execution","command":"ls","status":"in_progress"}}` + "\n" + `{"type":"turn.failed","error":{"message":"x"}}`
+	res := NewCodexTool(p).Run(p.NewTrace("w", "", nil), nil, referenceArgs, strings.NewReader(stream), nil)
+	if res.Failure != "Codex turn failed: x" || len(rec.calls) != 0 {
+		t.Errorf("failure %q, calls %v", res.Failure, rec.calls)
+	}
+}

@@ -27,6 +27,11 @@ type LogRecord struct {
 	Logger  string
 	Message string
 	Err     error
+	// Extra holds the record's extra fields: in the full form of a
+	// processor's failure, openai_agents_diagnostic_context =
+	// {"trace_processor": "<Go type>@<address>"}, as the SDK's
+	// "<module>.<Class>@<hex id>".
+	Extra Object
 }
 
 // Option configures a [Provider].
@@ -176,12 +181,14 @@ func (p *Provider) callOne(tp TracingProcessor, method string, f func(TracingPro
 		return
 	}
 	msg := "Error in trace processor during " + method
-	if p.fullLogs() {
-		msg += ": " + err.Error()
-	} else {
-		err = nil
+	if !p.fullLogs() {
+		p.log(pylog.Error, msg, nil)
+		return
 	}
-	p.log(pylog.Error, msg, err)
+	if p.logf != nil {
+		p.logf(LogRecord{Level: pylog.Error, Logger: LoggerName, Message: msg + ": " + err.Error(), Err: err,
+			Extra: Object{{"openai_agents_diagnostic_context", Object{{"trace_processor", fmt.Sprintf("%T@%p", tp, tp)}}}}})
+	}
 }
 
 // ForceFlush calls every processor's ForceFlush, as flush_traces; it does

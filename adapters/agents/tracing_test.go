@@ -133,12 +133,16 @@ func TestExportShape(t *testing.T) {
 func TestProcessorsInOrderAndIsolated(t *testing.T) {
 	for _, full := range []bool{false, true} {
 		var logs []string
+		var extras []LogRecord
 		var order []string
 		mk := func(name string) *orderProc { return &orderProc{name: name, order: &order} }
 		a, bad, c := mk("a"), &recorder{fail: errors.New("boom")}, mk("c")
 		panicky := &recorder{panics: true}
 		p := NewProvider(WithDisabled(false), WithLogData(full), WithLogger(func(r LogRecord) {
 			logs = append(logs, fmt.Sprintf("%s %s", r.Level, r.Message))
+			if r.Extra != nil {
+				extras = append(extras, r)
+			}
 		}))
 		p.SetTraceProcessors(a, bad)
 		p.AddTraceProcessor(panicky)
@@ -169,6 +173,14 @@ func TestProcessorsInOrderAndIsolated(t *testing.T) {
 				}
 			} else if strings.Count(joined, want+"\n")+strings.Count(joined, want+"\x00") < 1 || strings.Contains(joined, "boom") {
 				t.Errorf("redacted logs wrong for %s:\n%s", m, joined)
+			}
+		}
+		if full != (len(extras) == 12) {
+			t.Errorf("full=%v: %d records with extras, want 12 in the full form only", full, len(extras))
+		}
+		for _, r := range extras {
+			if !regexp.MustCompile(`^\{"openai_agents_diagnostic_context":\{"trace_processor":"\*codexagents\.recorder@0x[0-9a-f]+"\}\}$`).MatchString(r.Extra.String()) {
+				t.Errorf("extra %s", r.Extra)
 			}
 		}
 		for _, m := range []string{"WARNING Span already started", "WARNING Span already finished", "DEBUG Shutting down trace provider", "DEBUG Shutting down trace processor"} {
