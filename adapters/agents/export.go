@@ -122,24 +122,54 @@ func (e *BackendExporter) apiKey() string {
 	return e.key
 }
 
-// scrub replaces the API key in s.
-func (e *BackendExporter) scrub(s string) string {
-	if k := e.apiKey(); k != "" {
-		s = strings.ReplaceAll(s, k, "<api key>")
+// scrub replaces the API keys in s.
+func (e *BackendExporter) scrub(s string, key string) string {
+	for _, k := range []string{key, e.apiKey()} {
+		if k != "" {
+			s = strings.ReplaceAll(s, k, "<api key>")
+		}
 	}
 	return s
 }
 
-// Export posts items as one request body (with retries); see
+// tracingKey is the key of an item's trace ("" for none).
+func tracingKey(it Item) string {
+	switch x := it.(type) {
+	case *Trace:
+		return x.tracingAPIKey()
+	case *Span:
+		return x.trace.tracingAPIKey()
+	}
+	return ""
+}
+
+// Export posts items, grouped by their trace's own key (see
+// [Trace.SetTracingAPIKey]) in first-seen order, one request per group
+// with its retries; items without one use the exporter's key. See
 // [BackendExporter].
 func (e *BackendExporter) Export(ctx context.Context, items []Item) error {
-	if len(items) == 0 {
-		return nil
+	var keys []string
+	groups := map[string][]Item{}
+	for _, it := range items {
+		k := tracingKey(it)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], it)
 	}
-	key := e.apiKey()
+	for _, k := range keys {
+		e.exportGroup(ctx, k, groups[k])
+	}
+	return nil
+}
+
+func (e *BackendExporter) exportGroup(ctx context.Context, key string, items []Item) {
+	if key == "" {
+		key = e.apiKey()
+	}
 	if key == "" {
 		e.p.log(pylog.Warning, "OPENAI_API_KEY is not set, skipping trace export", nil)
-		return nil
+		return
 	}
 	body := []byte(`{"data":[`)
 	n := 0
@@ -155,30 +185,33 @@ func (e *BackendExporter) Export(ctx context.Context, items []Item) error {
 		n++
 	}
 	body = append(body, "]}"...)
+	if n == 0 {
+		return
+	}
 	full := e.p.fullLogs()
 	delay := e.base
 	for attempt := 1; ; attempt++ {
 		if ctx.Err() != nil {
 			e.p.log(pylog.Warning, "[non-fatal] Tracing: export deadline reached, giving up on this batch.", nil)
-			return nil
+			return
 		}
 		status, respBody, err := e.post(ctx, key, body)
 		switch {
 		case err == nil && status < 300:
 			e.p.log(pylog.Debug, "Exported "+strconv.Itoa(n)+" items", nil)
-			return nil
+			return
 		case err == nil && status >= 400 && status < 500:
 			if full {
-				e.p.log(pylog.Error, "[non-fatal] Tracing client error "+strconv.Itoa(status)+": "+e.scrub(respBody), nil)
+				e.p.log(pylog.Error, "[non-fatal] Tracing client error "+strconv.Itoa(status)+": "+e.scrub(respBody, key), nil)
 			} else {
 				e.p.log(pylog.Error, "[non-fatal] Tracing client error "+strconv.Itoa(status)+". Response data is redacted.", nil)
 			}
-			return nil
+			return
 		case err == nil:
 			e.p.log(pylog.Warning, "[non-fatal] Tracing: server error "+strconv.Itoa(status)+", retrying.", nil)
 		default:
 			if full {
-				msg := e.scrub(err.Error())
+				msg := e.scrub(err.Error(), key)
 				e.p.log(pylog.Warning, "[non-fatal] Tracing request failed: "+msg, errors.New(msg))
 			} else {
 				e.p.log(pylog.Warning, "[non-fatal] Tracing request failed", nil)
@@ -186,7 +219,7 @@ func (e *BackendExporter) Export(ctx context.Context, items []Item) error {
 		}
 		if attempt >= 3 {
 			e.p.log(pylog.Error, "[non-fatal] Tracing: max retries reached, giving up on this batch.", nil)
-			return nil
+			return
 		}
 		sleep := delay + time.Duration(rand.Float64()*0.1*float64(delay))
 		t := time.NewTimer(sleep)
@@ -194,7 +227,7 @@ func (e *BackendExporter) Export(ctx context.Context, items []Item) error {
 		case <-ctx.Done():
 			t.Stop()
 			e.p.log(pylog.Warning, "[non-fatal] Tracing: shutdown requested during retry backoff, giving up.", nil)
-			return nil
+			return
 		case <-t.C:
 		}
 		delay = min(delay*2, e.maxDelay)

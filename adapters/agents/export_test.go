@@ -322,3 +322,41 @@ func TestBatchProcessor(t *testing.T) {
 		}
 	})
 }
+
+// TestTracingKeyGroups checks that a trace's own key sends it and its
+// spans in a request of their own, groups in first-seen order, and that
+// such a key works without a default key and is never logged.
+func TestTracingKeyGroups(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	in := newIngest(t, 400)
+	logs := &logSink{}
+	p := NewProvider(WithDisabled(false), WithLogData(true), WithLogger(logs.add))
+	exp := NewBackendExporter(p, WithEndpoint(in.srv.URL))
+	p.AddTraceProcessor(NewBatchProcessor(p, exp, WithScheduleDelay(time.Hour)))
+	own := p.NewTrace("own", "", nil)
+	own.SetTracingAPIKey("sk-own-KEY-42")
+	own.Start()
+	plain := p.NewTrace("plain", "", nil)
+	plain.Start()
+	s := p.NewSpan(own, nil, &CustomSpanData{Name: "x"})
+	s.Start()
+	s.Finish()
+	p.ForceFlush()
+	if in.count() != 1 {
+		t.Fatalf("%d POSTs, want 1 (the group without a key is skipped)", in.count())
+	}
+	if got := in.reqs[0].Header.Get("Authorization"); got != "Bearer sk-own-KEY-42" {
+		t.Errorf("Authorization %q", got)
+	}
+	if n := len(in.items(0)); n != 2 {
+		t.Errorf("%d items in the own-key group, want 2", n)
+	}
+	text := logs.text()
+	if strings.Contains(text, "sk-own-KEY-42") || !strings.Contains(text, "OPENAI_API_KEY is not set, skipping trace export") ||
+		!strings.Contains(text, "Tracing client error 400: status 400 for Bearer <api key>") {
+		t.Errorf("logs:\n%s", text)
+	}
+	if strings.Contains(own.Export().String(), "sk-own") {
+		t.Error("the key is exported")
+	}
+}

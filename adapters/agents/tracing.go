@@ -282,6 +282,26 @@ type Trace struct {
 	mu      sync.Mutex
 	started bool
 	ended   bool
+	key     string
+}
+
+// SetTracingAPIKey gives the trace its own key for export, as RunConfig's
+// tracing={"api_key": ...}: a [BackendExporter] sends the trace and its
+// spans with it, in a request of their own, instead of its default key.
+// The key is not part of the export.
+func (t *Trace) SetTracingAPIKey(key string) {
+	t.mu.Lock()
+	t.key = key
+	t.mu.Unlock()
+}
+
+func (t *Trace) tracingAPIKey() string {
+	if t == nil {
+		return ""
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.key
 }
 
 // NewTrace creates a trace for workflowName with a new id
