@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -73,4 +74,19 @@ func BenchmarkSession10k(b *testing.B) {
 			tr.Finish()
 		}
 	})
+}
+
+// BenchmarkBudget fits command data whose output is 8,192 CJK characters
+// (6 characters of JSON each) into the default budget: the case where the
+// budget's last step shortens a value one character at a time thousands of
+// times.
+func BenchmarkBudget(b *testing.B) {
+	out := perValue(strings.Repeat("漢", 20000), limit{n: DefaultSpanDataMaxChars})
+	d := Object{{"command", "cat big.txt"}, {"status", "completed"}, {"exit_code", 0}, {"output", out}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if got := budget(d, limit{n: DefaultSpanDataMaxChars}); pySize(got) > DefaultSpanDataMaxChars {
+			b.Fatal("over budget")
+		}
+	}
 }

@@ -143,6 +143,7 @@ func budget(d Object, m limit) Object {
 		n      int // len(text) in code points
 		budget int
 		weight int
+		cutInfo
 	}
 	var v []entry
 	for _, key := range k {
@@ -229,28 +230,29 @@ func budget(d Object, m limit) Object {
 			left--
 		}
 	}
-	// Step 10.
-	find := func(key string) int {
-		for i := range v {
-			if v[i].key == key {
-				return i
+	// Steps 10 and 11 work on sizes: cut(V[k], n) is n code points long
+	// (or all of V[k]) and its JSON size follows from the escaped sizes of
+	// V[k]'s prefixes, so each step of 11 costs O(|K|), not a re-encoding.
+	bSize := pySize(b)
+	pos := make([]int, len(k)) // index in v, or -1
+	n := make([]int, len(k))   // the cut length asked for
+	curLen := make([]int, len(k))
+	curSize := make([]int, len(k))
+	size := bSize
+	for i, key := range k {
+		pos[i] = -1
+		curSize[i] = 2
+		for j := range v {
+			if v[j].key == key {
+				pos[i] = j
+				n[i] = v[j].budget
+				curLen[i], curSize[i] = cutSize(&v[j].cutInfo, v[j].text, n[i])
+				break
 			}
 		}
-		return -1
+		size += curSize[i] - 2
 	}
-	cur := make([]string, len(k))
-	for i, key := range k {
-		if j := find(key); j >= 0 {
-			cur[i] = cutString(v[j].text, limit{n: v[j].budget})
-		}
-		t = t.set(key, cur[i])
-	}
-	// Step 11: the size is kept up to date key by key.
-	size := pySize(t)
-	curLen := make([]int, len(k))
-	for i := range cur {
-		curLen[i] = runeLen(cur[i])
-	}
+	// Step 11.
 	active := make([]bool, len(k))
 	for i := range active {
 		active[i] = true
@@ -268,15 +270,62 @@ func budget(d Object, m limit) Object {
 			nActive--
 			continue
 		}
-		j := find(k[best])
-		next := cutString(v[j].text, limit{n: curLen[best] - 1})
-		size += pyStringSize(next) - pyStringSize(cur[best])
-		cur[best], curLen[best] = next, runeLen(next)
-		t = t.set(k[best], next)
+		j := pos[best]
+		n[best] = curLen[best] - 1
+		l, sz := cutSize(&v[j].cutInfo, v[j].text, n[best])
+		size += sz - curSize[best]
+		curLen[best], curSize[best] = l, sz
 	}
 	// Step 12.
-	if size <= m.n {
-		return dropEmpty(t)
+	if size > m.n {
+		return dropEmpty(b)
 	}
-	return dropEmpty(b)
+	for i, key := range k {
+		val := ""
+		if pos[i] >= 0 {
+			val = cutString(v[pos[i]].text, limit{n: n[i]})
+		}
+		t = t.set(key, val)
+	}
+	return dropEmpty(t)
+}
+
+// cutInfo caches what cutSize needs of one text.
+type cutInfo struct {
+	esc []int // esc[i]: JSON size of the first i code points, quotes excluded
+}
+
+// cutSize returns the length in code points and the JSON size of
+// cutString(text, n) without building it.
+func cutSize(c *cutInfo, text string, n int) (int, int) {
+	if n <= 0 {
+		return 0, 2
+	}
+	if c.esc == nil {
+		c.esc = make([]int, 1, len(text)+1)
+		sum := 0
+		for _, r := range text {
+			sum += escSize(r)
+			c.esc = append(c.esc, sum)
+		}
+	}
+	l := len(c.esc) - 1
+	if l <= n {
+		return l, 2 + c.esc[l]
+	}
+	suffix := len("... [truncated, ") + digits(l) + len(" chars]")
+	if keep := n - suffix; keep > 0 {
+		return n, 2 + c.esc[keep] + suffix
+	}
+	return n, 2 + c.esc[n]
+}
+
+// digits is the number of decimal digits of n ≥ 0.
+func digits(n int) int {
+	d := 1
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
 }
