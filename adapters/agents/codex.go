@@ -58,8 +58,12 @@ func WithIncludeSensitiveData(include bool) ToolOption {
 	return func(c *CodexTool) { c.sensitive = include }
 }
 
-// NewCodexTool returns a Codex tool tracing into p.
+// NewCodexTool returns a Codex tool tracing into p (nil: a disabled
+// provider, so Run only computes the result).
 func NewCodexTool(p *Provider, opts ...ToolOption) *CodexTool {
+	if p == nil {
+		p = NewProvider(WithDisabled(true))
+	}
 	c := &CodexTool{p: p, name: "codex", max: limit{n: DefaultSpanDataMaxChars}, sensitive: true}
 	if v, ok := os.LookupEnv("OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA"); ok {
 		switch strings.ToLower(strings.TrimSpace(v)) {

@@ -15,7 +15,7 @@ func FuzzParsePyJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := parsePyJSON(s)
 		if err != nil {
-			if _, ok := err.(*SyntaxError); !ok {
+			if _, ok := err.(*syntaxError); !ok {
 				t.Fatalf("error of type %T", err)
 			}
 			return

@@ -289,16 +289,15 @@ func appendPyFloat(dst []byte, f float64) []byte {
 	return append(dst, digits[exp+1:]...)
 }
 
-// SyntaxError reports JSON text Python's json.loads would reject.
-type SyntaxError struct {
-	// Offset is the byte offset of the problem in the text.
+// syntaxError reports JSON text Python's json.loads would reject: what is
+// wrong and at which byte offset.
+type syntaxError struct {
 	Offset int
-	// Msg says what is wrong.
-	Msg string
+	Msg    string
 }
 
 // Error implements error.
-func (e *SyntaxError) Error() string {
+func (e *syntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at byte %d: %s", e.Offset, e.Msg)
 }
 
@@ -328,7 +327,7 @@ type parser struct {
 
 const maxDepth = 10000
 
-func (p *parser) fail(msg string) error { return &SyntaxError{Offset: p.i, Msg: msg} }
+func (p *parser) fail(msg string) error { return &syntaxError{Offset: p.i, Msg: msg} }
 
 func (p *parser) ws() {
 	for p.i < len(p.s) {
