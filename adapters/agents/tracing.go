@@ -473,9 +473,12 @@ type Span struct {
 }
 
 // NewSpan creates a span of trace t under parent (nil: a root span) with
-// data, writing the SDK's "Creating span with id None" record. The span
+// data (nil: an empty custom span), writing the SDK's "Creating span with id None" record. The span
 // of an inert trace is inert.
 func (p *Provider) NewSpan(t *Trace, parent *Span, data SpanData) *Span {
+	if data == nil {
+		data = &CustomSpanData{}
+	}
 	s := &Span{p: p, trace: t, data: data}
 	if t == nil || t.noop || p.Disabled() || (parent != nil && parent.noop) {
 		s.noop = true
