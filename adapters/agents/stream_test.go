@@ -155,3 +155,35 @@ func TestRunWhileDisabled(t *testing.T) {
 		t.Errorf("failure %q, calls %v", res.Failure, rec.calls)
 	}
 }
+
+// startCopier keeps a copy of each span's export at OnSpanStart.
+type startCopier struct {
+	recorder
+	copies []Object
+}
+
+func (c *startCopier) OnSpanStart(s *Span) error {
+	c.copies = append(c.copies, s.Export())
+	return c.recorder.OnSpanStart(s)
+}
+
+// TestDataUpdatedInPlace checks the SDK's in-place updates: a copy taken at
+// on_span_start holds the started data, the span itself the final data.
+func TestDataUpdatedInPlace(t *testing.T) {
+	c := &startCopier{}
+	p := NewProvider(WithDisabled(false), WithProcessors(c))
+	stream := `{"type":"item.started","item":{"id":"c","type":"command_execution","command":"ls","status":"in_progress"}}` + "\n" +
+		`{"type":"item.completed","item":{"id":"c","type":"command_execution","command":"ls","status":"completed","exit_code":0,"aggregated_output":"x"}}`
+	NewCodexTool(p).Run(p.NewTrace("w", "", nil), nil, referenceArgs, strings.NewReader(stream), nil)
+	started, _ := c.copies[1].Get("span_data")
+	if got := pyJSON(started); got != `{"type":"custom","name":"Codex command execution","data":{"command":"ls","status":"in_progress","exit_code":null}}` {
+		t.Errorf("at start: %s", got)
+	}
+	if got := c.started[1].Data().(*CustomSpanData).Data.String(); got != `{"command":"ls","status":"completed","exit_code":0,"output":"x"}` {
+		t.Errorf("at end: %s", got)
+	}
+	fnAtStart, _ := c.copies[0].Get("span_data")
+	if got := pyJSON(fnAtStart); got != `{"type":"function","name":"codex","input":null,"output":null,"mcp_data":null}` {
+		t.Errorf("function span at start: %s (input is set just after the start)", got)
+	}
+}
