@@ -1,0 +1,95 @@
+// Package codexagents traces a Codex run as the OpenAI Agents SDK for
+// Python (v0.22.0) traces it when its Codex tool
+// (agents.extensions.experimental.codex) runs codex exec: the SDK's trace
+// and span model, the Codex tool's function span and "Codex command
+// execution" spans with their trimmed data and errors, the SDK's processor
+// hooks, and its batch export to the OpenAI traces ingest endpoint. A team
+// whose Python agents report to the OpenAI Traces dashboard, or to any
+// tool fed by a Python TracingProcessor, gets its Go service's Codex runs
+// in the same shape.
+//
+//	import codexagents "github.com/codextel/codextel/adapters/agents"
+//
+// # Tracing a Codex call
+//
+// A [Provider] creates traces ([Provider.NewTrace]) and spans
+// ([Provider.NewSpan]) and calls its [TracingProcessor]s. A [CodexTool]
+// traces one tool call with [CodexTool.Run], given the call's arguments
+// string and codex exec's JSONL stdout:
+//
+//	p := codexagents.NewProvider()
+//	p.AddTraceProcessor(codexagents.NewBatchProcessor(p, codexagents.NewBackendExporter(p)))
+//	trace := p.NewTrace("Agent workflow", "", nil)
+//	trace.Start()
+//	res := codexagents.NewCodexTool(p).Run(trace, nil, args, stdout, wait)
+//	trace.Finish()
+//	p.Shutdown(ctx)
+//
+// Run reads the stream as the SDK does, which is stricter than codextel's
+// own reader (core/bridge): the first line that does not parse, every
+// top-level error event (even Codex's non-fatal "Reconnecting..." lines)
+// and turn.failed end the call with the SDK's message; only item.started
+// of a command_execution opens a span; spans still open when the stream
+// stops end silently. docs/parity.md lists the differences. The function
+// span records the arguments and the result (trace_include_sensitive_data,
+// [WithIncludeSensitiveData]); command spans always record the command, its
+// status, exit code and output, within span_data_max_chars.
+//
+// Over the 22 shared transcripts the function span, the command spans
+// (span_data and error), the trace object, the log records, the tool result
+// and the ingest request equal what the SDK v0.22.0 itself produced
+// (codex_test.go).
+//
+// # Processors and export
+//
+// [Provider.AddTraceProcessor] and [Provider.SetTraceProcessors] register
+// processors on a Provider value; there is no global provider. Processors
+// are called in registration order, synchronously; one that returns an
+// error or panics is logged as the SDK logs a raising processor, and the
+// others still run. OPENAI_AGENTS_DISABLE_TRACING ("true" or "1", any
+// case) switches a new Provider off.
+//
+// [BatchProcessor] and [BackendExporter] are the SDK's default processor
+// and exporter: a queue of 8192 items exported in batches of 128 every 5
+// seconds or at 70% full, POSTed as {"data": [...]} with up to 3 attempts.
+// The API key (OPENAI_API_KEY unless [WithAPIKey]) never appears in a log
+// record.
+//
+// # Logs
+//
+// The records the SDK writes to its logger "openai.agents" (Creating trace
+// with id …, Creating span with id None, Codex tool failed, Exported <n>
+// items, the exporter's warnings) go to the function given by
+// [WithLogger], as [LogRecord]s with the Python level and message, in the
+// SDK's order; redacted unless [WithLogData] or both
+// OPENAI_AGENTS_DONT_LOG_MODEL_DATA and OPENAI_AGENTS_DONT_LOG_TOOL_DATA
+// say otherwise.
+//
+// # JSON
+//
+// Span data keeps its keys in order, as a Python dict does: it is an
+// [Object], a list of [Member]s. Sizes and texts are those of CPython's
+// json.dumps with ensure_ascii=True (every non-ASCII character and DEL
+// escaped as \uXXXX, floats as Python's repr), which the trimming rules
+// measure; [Object.MarshalJSON] writes that compact text.
+//
+// # Trimming
+//
+// Span data is fitted into span_data_max_chars (default
+// [DefaultSpanDataMaxChars], 8192) characters of compact JSON exactly as
+// the SDK's truncate_span_string, truncate_span_value and
+// enforce_span_data_budget do, quirks included: lengths are code points,
+// the truncation suffix reports the length of the text being cut, values
+// under trim keys may become strings, and "" values vanish. All 1,136
+// function vectors recorded from the SDK pass (trim_test.go), and so do its
+// 73 item-event sequences (items_test.go).
+//
+// # Performance
+//
+// BenchmarkSession10k traces a 10,000-command session, with and without
+// a batch processor whose exporter encodes every request body: about 0.1 s
+// per session on two shared cores, about half what core/bridge and the OTel
+// adapter's span export take for the same stream (docs/parity.md says how
+// that was measured). BenchmarkBudget is the budget's worst case: data
+// shortened one character at a time, thousands of times.
+package codexagents
