@@ -136,8 +136,13 @@
 // of maps with string keys, and on struct fields (by their json name and by
 // their Go name). The keys of maps are also scrubbed as text: a secret used
 // as a map key does not survive (the entry moves to the scrubbed key, with a
-// #2, #3 … suffix if two keys scrub to the same text). Attribute keys, which
-// come from code, are kept.
+// #2, #3 … suffix if two keys scrub to the same text), and so are the keys
+// of attributes and groups (a JSON object parsed into attributes, an
+// environment turned into fields). Short plain names (fewer than 18 letters,
+// digits and underscores, as every catalog field is) skip that scan: no
+// built-in rule can match them. Under sig and signature, which name too much
+// that is not secret to replace whole, a string is replaced when it looks
+// generated, as in text.
 //
 // # How values are walked
 //
@@ -165,6 +170,9 @@
 //     field's json name, or its Go name when it has none, and leaves the
 //     unexported fields out. (A map rather than a group: a struct can sit
 //     inside a map or slice, where slog groups mean nothing to encoders.)
+//     A struct that has unexported fields (and is neither an error nor a
+//     Stringer) becomes that map even when clean: handlers that print it
+//     with %+v would otherwise print fields that were never checked.
 //   - Values nested more than 32 deep, such as a cycle of pointers, and
 //     values whose Error or String method panics are replaced by the
 //     replacement text: what cannot be checked is not let through.
@@ -173,7 +181,7 @@
 // []byte, errors and Stringers (beyond what their methods allocate),
 // map[string]any, map[string]string, map[string][]string (and named types of
 // these, such as http.Header), slices and arrays, and structs and pointers
-// made of those. Other map types are walked through reflection, at two small
+// made of those (structs with exported fields only). Other map types are walked through reflection, at two small
 // allocations per map.
 //
 // # Adding rules
