@@ -204,23 +204,22 @@
 //
 // # Performance
 //
-// Measured on the shared 2-core machine codextel is developed on, with other
-// engineers' builds running: the code before and after the assignment layer
-// and the new vendor rules, ten runs each, interleaved, medians (from core/,
-// go test ./scrub -run NONE -bench Scrub -benchmem -count 10):
+// Measured on the shared 2-core machine codextel is developed on: the code
+// before and after issue 10 (the assignment layer, the new vendor rules, keys
+// scrubbed as text), two test binaries run alternately, eight runs each,
+// medians (docs/performance.md has the commands):
 //
 //	                                         before      after
-//	BenchmarkScrub/clean_5_fields            201 ns      224 ns   0 allocs   tool, command, item id, int, bool
-//	BenchmarkScrub/one_secret                581 ns      856 ns   1 alloc (was 2)
-//	BenchmarkScrub/clean_struct              142 ns      189 ns   0 allocs
-//	BenchmarkScrub/clean_map                 202 ns      245 ns   0 allocs
-//	BenchmarkScrubString/clean_38B            40 ns       73 ns   0 allocs
-//	BenchmarkScrubString/clean_1KiB          586 ns     1268 ns   0 allocs   shell output, dense in - : _ b
-//	BenchmarkScrubString/clean_1KiB_json     598 ns     1821 ns   0 allocs   Codex JSON events, dense in : and "
-//	BenchmarkScrubString/clean_1KiB_prose    436 ns      601 ns   0 allocs   English
-//	BenchmarkScrubString/secret_1KiB        2035 ns     3722 ns   1 alloc (was 2)
+//	BenchmarkScrub/clean_5_fields            123 ns      213 ns   0 allocs   tool, command, item id, int, bool
+//	BenchmarkScrub/one_secret                456 ns      854 ns   1 alloc (was 2)
+//	BenchmarkScrub/clean_struct              119 ns      169 ns   0 allocs
+//	BenchmarkScrub/clean_map                 145 ns      228 ns   0 allocs
+//	BenchmarkScrubString/clean_38B            36 ns       71 ns   0 allocs
+//	BenchmarkScrubString/clean_1KiB          568 ns     1049 ns   0 allocs   shell output, dense in - : _ b
+//	BenchmarkScrubString/clean_1KiB_json     525 ns     1580 ns   0 allocs   Codex JSON events, dense in : and "
+//	BenchmarkScrubString/clean_1KiB_prose    343 ns      476 ns   0 allocs   English
+//	BenchmarkScrubString/secret_1KiB        1693 ns     2689 ns   1 alloc (was 2)
 //
-// On a quieter moment of the same machine, clean_1KiB took 1030–1180 ns.
 // A clean text costs a vectorised search per trigger byte (about 18 ns a
 // KiB) plus a few nanoseconds for each trigger byte found: the colon, which
 // the assignment layer needs and shell output and JSON are full of, is most
