@@ -26,8 +26,9 @@ import (
 type StreamClock struct {
 	fallback func() time.Time
 
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	first time.Time // the first time the stream gave
 }
 
 // NewStreamClock returns a clock that reads fallback until the stream gives a
@@ -60,7 +61,21 @@ func (c *StreamClock) observe(ms int64) {
 	if t.After(c.t) {
 		c.t = t
 	}
+	if c.first.IsZero() || t.Before(c.first) {
+		c.first = t
+	}
 	c.mu.Unlock()
+}
+
+// elapsed returns the time from the first to the latest time the stream
+// gave, and false when it gave none.
+func (c *StreamClock) elapsed() (time.Duration, bool) {
+	if c == nil {
+		return 0, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t.Sub(c.first), !c.first.IsZero()
 }
 
 // WithStreamClock has the app-server reader advance c from the stream's
@@ -100,7 +115,16 @@ func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opt
 		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := codex.Bus.Now()
-	defer func() { sum.Duration = codex.Bus.Now().Sub(start) }()
+	defer func() {
+		// With a stream clock, the session's own times: the bus's clock
+		// reads the machine's until the first timestamp, the stream's after,
+		// and the two do not subtract.
+		if d, ok := cfg.clock.elapsed(); ok {
+			sum.Duration = d
+			return
+		}
+		sum.Duration = codex.Bus.Now().Sub(start)
+	}()
 	for {
 		line, err := lr.Next()
 		if errors.Is(err, io.EOF) {

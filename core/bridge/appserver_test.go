@@ -76,6 +76,11 @@ func TestApprovalWaitingTime(t *testing.T) {
 	if v, _ := approved.Lookup("decision"); v.String() != "acceptWithExecpolicyAmendment" {
 		t.Errorf("decision %v", v)
 	}
+	// The session's own span of time, first timestamp to last, not the
+	// stream's last time less the machine's clock at the start.
+	if sum.Duration != 4*time.Second {
+		t.Errorf("duration %v, want 4s (1000 ms to 5000 ms)", sum.Duration)
+	}
 	if sum.Approvals != 2 {
 		t.Errorf("approvals %d", sum.Approvals)
 	}

@@ -68,7 +68,7 @@ type Summary struct {
 	ToolsFailed int // of which failed, declined or abandoned
 	Approvals   int
 	Usage       instrument.Usage // the last cumulative usage reported
-	Duration    time.Duration    // from the first line to the end of the stream, on the bus's clock
+	Duration    time.Duration    // from the first line to the end of the stream, on the bus's clock; with a StreamClock, from its first time to its last
 }
 
 // ReadExec reads a `codex exec --json` stream from r to its end and turns
