@@ -639,7 +639,7 @@ func random(x string) bool {
 		counts[x[i]]++
 		digits = digits && class[x[i]]&cDigit != 0
 	}
-	if digits || (!hasDigitByte(x) && (len(x) < 16 || strings.IndexAny(x, "+/=") < 0)) {
+	if digits || (!hasDigitByte(x) && (len(x) < 16 || !strings.ContainsAny(x, "+/="))) {
 		return false // a count; or a word such as VerifyClientCertIfGiven
 	}
 	n := float64(len(x))

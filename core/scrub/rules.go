@@ -979,7 +979,7 @@ func (sc *scan) underscorePrefixed(i int) span {
 		return none
 	}
 	e := run(v, i+1, c)
-	if e-(i+1) < least || (digit && strings.IndexAny(v[i+1:e], "0123456789") < 0) {
+	if e-(i+1) < least || (digit && !strings.ContainsAny(v[i+1:e], "0123456789")) {
 		return none
 	}
 	return span{w, e}
@@ -1067,7 +1067,13 @@ func (sc *scan) slackWebhook(s int) span {
 		}
 		return true
 	}
-	if !slash() || !slash() || !strings.HasPrefix(v[k:], "hooks.slack.com") {
+	// slash moves k: two calls read the two slashes of "//".
+	for range 2 {
+		if !slash() {
+			return none
+		}
+	}
+	if !strings.HasPrefix(v[k:], "hooks.slack.com") {
 		return none
 	}
 	k += len("hooks.slack.com")
