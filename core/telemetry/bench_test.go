@@ -2,8 +2,10 @@ package telemetry_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/telemetry"
@@ -92,6 +94,32 @@ func BenchmarkEmit(b *testing.B) {
 		}
 		sink += h.n
 	})
+	// Events with many fields: the attributes beyond the inline five cost
+	// one allocation for the event, whatever their number.
+	for _, n := range []int{20, 100} {
+		attrs := make([]slog.Attr, n)
+		for i := range attrs {
+			attrs[i] = slog.String(fmt.Sprintf("field_%d", i), "value")
+		}
+		for _, name := range []string{"emit", "emit_event"} {
+			b.Run(fmt.Sprintf("one_handler_%d_fields_%s", n, name), func(b *testing.B) {
+				bus := telemetry.New()
+				h := &noop{}
+				mustAttach(b, bus, "noop", h, "myapp.wide")
+				e := telemetry.NewEvent("myapp.wide", time.Time{})
+				e.AddMetadata(attrs...)
+				b.ReportAllocs()
+				for b.Loop() {
+					if name == "emit" {
+						bus.Emit(ctx, "myapp.wide", nil, attrs...)
+					} else {
+						bus.EmitEvent(ctx, e)
+					}
+				}
+				sink += h.n
+			})
+		}
+	}
 	b.Run("high_volume_throttled", func(b *testing.B) {
 		// A high-volume event through the throttle's decision (mostly drops
 		// once past the first 100 of the interval).

@@ -299,7 +299,8 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	} else {
 		// Redaction and scrubbing, written out (not b.add) so that the
 		// attributes are stored straight into the event on this stack.
-		for _, a := range metadata {
+		var extra []slog.Attr // what does not fit inline, allocated once
+		for i, a := range metadata {
 			if r.drops(a.Key) {
 				continue
 			}
@@ -311,10 +312,14 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 			if e.nMetadata < metadataInline {
 				e.metadata[e.nMetadata] = a
 				e.nMetadata++
-			} else {
-				e.addMetadata(a)
+				continue
 			}
+			if extra == nil {
+				extra = make([]slog.Attr, 0, len(metadata)-i)
+			}
+			extra = append(extra, a)
 		}
+		e.setMoreMetadata(extra)
 	}
 
 	// The loop is dispatch's, written out here: handing the event to dispatch

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -479,5 +481,51 @@ func TestDefault(t *testing.T) {
 	first, second := telemetry.Default(), telemetry.Default()
 	if first == nil || first != second {
 		t.Fatal("Default is not one bus")
+	}
+}
+
+// TestWideEvents: an event with more attributes than fit inline reaches
+// handlers whole and in order, scrubbed and redacted, through Emit and
+// EmitEvent alike; an event a handler kept is not changed by later ones.
+func TestWideEvents(t *testing.T) {
+	const key = "sk-proj-7XKy7hFIkG6k8xQqs1iK7fxubGT539EPBwcZAQfZ"
+	var kept []telemetry.Event
+	bus := telemetry.New(telemetry.WithThrottle(nil))
+	mustAttach(t, bus, "keep", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		kept = append(kept, e)
+	}), "*")
+	wide := func(tag string) []slog.Attr {
+		attrs := make([]slog.Attr, 23)
+		for i := range attrs {
+			attrs[i] = slog.String(fmt.Sprintf("f%02d", i), tag)
+		}
+		attrs[17] = slog.String("f17", "key "+key)
+		return attrs
+	}
+	bus.Emit(context.Background(), "myapp.wide", nil, wide("a")...)
+	e := telemetry.NewEvent("myapp.wide", time.Time{})
+	e.AddMetadata(wide("b")...)
+	bus.EmitEvent(context.Background(), e)
+	bus.Emit(context.Background(), "myapp.wide", nil, wide("c")...)
+	if len(kept) != 3 {
+		t.Fatalf("%d events, want 3", len(kept))
+	}
+	for n, tag := range []string{"a", "b", "c"} {
+		var got []string
+		for a := range kept[n].Metadata {
+			got = append(got, a.String())
+		}
+		if len(got) != 23 {
+			t.Fatalf("event %s: %d attributes, want 23: %v", tag, len(got), got)
+		}
+		for i, a := range got {
+			want := fmt.Sprintf("f%02d=%s", i, tag)
+			if i == 17 {
+				want = "f17=key " + scrub.DefaultReplacement
+			}
+			if a != want {
+				t.Errorf("event %s, attribute %d: %s, want %s", tag, i, a, want)
+			}
+		}
 	}
 }

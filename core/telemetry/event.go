@@ -228,7 +228,24 @@ func (e Event) String() string {
 	return b.String()
 }
 
-// addMetadata appends one attribute; the bus's pipeline adds them one by one.
+// setMoreMetadata makes extra the metadata beyond the inline slots, which
+// must hold none yet. Only for an event still private to its builder (the
+// bus's, before any handler has a copy): its overflow record, if any, was
+// made by that builder and is shared with nobody, so it is completed in
+// place rather than copied. Building the overflow in one slice keeps an
+// event with n attributes at one allocation, not n copies of a growing one.
+func (e *Event) setMoreMetadata(extra []slog.Attr) {
+	if len(extra) == 0 {
+		return
+	}
+	if e.more == nil {
+		e.more = new(overflow)
+	}
+	e.more.metadata = extra
+}
+
+// addMetadata appends one attribute (the drop reports use it), copying the
+// overflow record when it spills.
 func (e *Event) addMetadata(a slog.Attr) {
 	if int(e.nMetadata) < metadataInline {
 		e.metadata[e.nMetadata] = a

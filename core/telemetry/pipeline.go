@@ -128,17 +128,6 @@ func (b *Bus) allow(name string, v slog.Value, found bool, ids *correlation.IDs)
 // throttles reports whether r's events pass the throttle.
 func (b *Bus) throttles(r *rule) bool { return r != nil && r.highVolume && b.throttle != nil }
 
-// add appends one metadata attribute to e after redaction and scrubbing.
-func (b *Bus) add(e *Event, r *rule, a slog.Attr) {
-	if r.drops(a.Key) {
-		return
-	}
-	if b.scrubber != nil {
-		a, _ = b.scrubber.Attr(a)
-	}
-	e.addMetadata(a)
-}
-
 // clean applies redaction and scrubbing to a prepared event's metadata.
 func (b *Bus) clean(e *Event, r *rule) {
 	if len(r.dropList()) == 0 && b.scrubber == nil {
@@ -149,9 +138,25 @@ func (b *Bus) clean(e *Event, r *rule) {
 	if e.more != nil && len(e.more.measurements) > 0 {
 		out.more = &overflow{measurements: e.more.measurements}
 	}
+	var extra []slog.Attr // what does not fit inline, allocated once
 	for a := range e.Metadata {
-		b.add(&out, r, a)
+		if r.drops(a.Key) {
+			continue
+		}
+		if b.scrubber != nil {
+			a, _ = b.scrubber.Attr(a)
+		}
+		if out.nMetadata < metadataInline {
+			out.metadata[out.nMetadata] = a
+			out.nMetadata++
+			continue
+		}
+		if extra == nil {
+			extra = make([]slog.Attr, 0, e.NumMetadata()-metadataInline)
+		}
+		extra = append(extra, a)
 	}
+	out.setMoreMetadata(extra)
 	*e = out
 }
 
