@@ -72,7 +72,10 @@ func (p *Provider) scrubAny(key string, v any, depth int) (any, bool) {
 		return v, false
 	case Object:
 		if depth < scrubDepth && (key == "" || !p.scrub.SecretKey(key)) {
-			return p.scrubObject(x, depth+1)
+			if o, ok := p.scrubObject(x, depth+1); ok {
+				return o, true
+			}
+			return v, false // not x: boxing it again would allocate
 		}
 	case []any:
 		if depth < scrubDepth && (key == "" || !p.scrub.SecretKey(key)) {
