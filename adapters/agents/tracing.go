@@ -229,7 +229,8 @@ func (p *Provider) Shutdown(ctx context.Context) {
 //
 // A span's data may still change between OnSpanStart and OnSpanEnd (the
 // Codex tool updates it in place); read it with [Span.Export] or keep what
-// OnSpanEnd sees.
+// OnSpanEnd sees. Everything a processor can read is already scrubbed (see
+// [WithScrubber]).
 type TracingProcessor interface {
 	// OnTraceStart is called when a trace starts.
 	OnTraceStart(t *Trace) error
