@@ -75,6 +75,7 @@ func NewCodexTool(p *Provider, opts ...ToolOption) *CodexTool {
 	for _, o := range opts {
 		o(c)
 	}
+	c.name = p.scrubText(c.name)
 	return c
 }
 
@@ -83,11 +84,15 @@ type ToolResult struct {
 	// Output is the text the model receives: the CodexToolResult JSON
 	// ({"thread_id", "response", "usage"}, written as Python's json.dumps
 	// writes it) or the SDK's "An error occurred while running the tool.
-	// Please try again. Error: <message>".
+	// Please try again. Error: <message>". A successful result is the
+	// tool's answer to the model and is returned as Codex gave it; the
+	// function span records it scrubbed.
 	Output string
 	// Failure is the message the call failed with ("Codex stream error:
 	// …", "Codex turn failed…", "Failed to parse event: …", "Codex exec
-	// exited with code …: …"); "" when it succeeded.
+	// exited with code …: …"), scrubbed by the provider's scrubber (see
+	// [WithScrubber]), as is the Output that carries it; "" when it
+	// succeeded.
 	Failure string
 	// Usage is the last turn.completed usage, {"input_tokens",
 	// "cached_input_tokens", "output_tokens"} with the values as given;
@@ -115,12 +120,17 @@ type Exit struct {
 // starts before the first line is read and ends after the command spans,
 // which are finished, in the order they were opened, when the stream
 // stops.
+//
+// Every value the spans record (arguments, commands, outputs, statuses,
+// the result, error texts) is scrubbed by the provider's scrubber (see
+// [WithScrubber]) before it is set, and before it is trimmed to
+// span_data_max_chars, so processors see only scrubbed data.
 func (c *CodexTool) Run(t *Trace, parent *Span, arguments string, stdout io.Reader, wait func() Exit) *ToolResult {
 	fd := &FunctionSpanData{Name: c.name}
-	fn := c.p.NewSpan(t, parent, fd)
+	fn := c.p.newSpan(t, parent, fd, true)
 	fn.Start()
 	if c.sensitive {
-		args := arguments
+		args := c.p.scrubText(arguments)
 		fn.update(func() { fd.Input = &args })
 	}
 	r := &codexRun{c: c, t: t, fn: fn}
@@ -139,7 +149,9 @@ func (c *CodexTool) Run(t *Trace, parent *Span, arguments string, stdout io.Read
 		e.span.Finish()
 	}
 	r.table = nil
+	failure = c.p.scrubText(failure)
 	res := &ToolResult{Failure: failure}
+	spanOut := ""
 	if failure == "" {
 		res.Usage = r.usage
 		resp := r.response
@@ -154,6 +166,18 @@ func (c *CodexTool) Run(t *Trace, parent *Span, arguments string, stdout io.Read
 			usage = r.usage
 		}
 		res.Output = pyJSONDefault(Object{{"thread_id", r.threadID}, {"response", resp}, {"usage", usage}})
+		spanOut = res.Output
+		if c.sensitive {
+			// The response is scrubbed as a value before it is written
+			// as JSON, then the JSON text as a whole: a secret is found
+			// whether or not escaping hides its shape.
+			tid, tch := c.p.scrubValue("", r.threadID)
+			sr, rch := c.p.scrubValue("", resp)
+			if tch || rch {
+				spanOut = pyJSONDefault(Object{{"thread_id", tid}, {"response", sr}, {"usage", usage}})
+			}
+			spanOut = c.p.scrubText(spanOut)
+		}
 	} else {
 		if c.p.logTool {
 			c.p.log(pylog.Error, "Codex tool failed: "+failure, errors.New(failure))
@@ -164,15 +188,15 @@ func (c *CodexTool) Run(t *Trace, parent *Span, arguments string, stdout io.Read
 		if !c.sensitive {
 			detail = "Tool execution failed. Error details are redacted."
 		}
-		fn.SetError(&SpanError{
+		fn.setCleanError(&SpanError{
 			Message: "Error running Codex tool (non-fatal)",
 			Data:    Object{{"tool_name", c.name}, {"error", detail}},
 		})
 		res.Output = "An error occurred while running the tool. Please try again. Error: " + failure
+		spanOut = res.Output
 	}
 	if c.sensitive {
-		out := res.Output
-		fn.update(func() { fd.Output = &out })
+		fn.update(func() { fd.Output = &spanOut })
 	}
 	fn.Finish()
 	return res
@@ -409,7 +433,7 @@ func (r *codexRun) item(event string, item Object) {
 			return
 		}
 		data := &CustomSpanData{Name: CodexCommandSpanName, Data: budget(r.commandUpdate(item), r.c.max)}
-		s := r.c.p.NewSpan(r.t, r.fn, data)
+		s := r.c.p.newSpan(r.t, r.fn, data, true)
 		s.Start()
 		e := openSpan{key: key, span: s, data: data}
 		if at >= 0 {
@@ -431,11 +455,12 @@ func (r *codexRun) item(event string, item Object) {
 			r.merge(e, item)
 			if st, _ := item.Get("status"); st == "failed" {
 				ec, _ := item.Get("exit_code")
+				ec, _ = r.c.p.scrubValue("", ec)
 				data := Object{{"exit_code", ec}}
 				if out, ok := r.output(item); ok {
 					data = append(data, Member{"output", out})
 				}
-				e.span.SetError(&SpanError{Message: "Codex command execution failed.", Data: data})
+				e.span.setCleanError(&SpanError{Message: "Codex command execution failed.", Data: data})
 			}
 		}
 		e.span.Finish()
@@ -444,20 +469,26 @@ func (r *codexRun) item(event string, item Object) {
 }
 
 // output is per_value(aggregated_output), absent when that is missing,
-// null or "".
+// null or "". The output is scrubbed before it is cut.
 func (r *codexRun) output(item Object) (any, bool) {
 	out, _ := item.Get("aggregated_output")
 	if out == nil || out == "" {
 		return nil, false
 	}
+	out, _ = r.c.p.scrubValue("", out)
 	return perValue(out, r.c.max), true
 }
 
-// commandUpdate is the update U of a command_execution item.
+// commandUpdate is the update U of a command_execution item, its values
+// scrubbed.
 func (r *codexRun) commandUpdate(item Object) Object {
+	p := r.c.p
 	cmd, _ := item.Get("command")
 	st, _ := item.Get("status")
 	ec, _ := item.Get("exit_code")
+	cmd, _ = p.scrubValue("", cmd)
+	st, _ = p.scrubValue("", st)
+	ec, _ = p.scrubValue("", ec)
 	u := Object{{"command", cmd}, {"status", st}, {"exit_code", ec}}
 	if out, ok := r.output(item); ok {
 		u = append(u, Member{"output", out})

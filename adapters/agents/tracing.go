@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/scrub"
 )
 
 // LoggerName is the Python logger of every record the SDK's tracing and
@@ -82,6 +83,7 @@ type Provider struct {
 	logTool  bool // OPENAI_AGENTS_DONT_LOG_TOOL_DATA off
 	logf     func(LogRecord)
 	now      func() time.Time
+	scrub    *scrub.Scrubber // nil: scrubbing off (WithScrubber)
 }
 
 // NewProvider returns a provider configured by opts and, for what they
@@ -96,6 +98,7 @@ func NewProvider(opts ...Option) *Provider {
 		logModel: !dontLog(os.LookupEnv("OPENAI_AGENTS_DONT_LOG_MODEL_DATA")),
 		logTool:  !dontLog(os.LookupEnv("OPENAI_AGENTS_DONT_LOG_TOOL_DATA")),
 		now:      time.Now,
+		scrub:    defaultScrubber(),
 	}
 	for _, o := range opts {
 		o(p)
@@ -119,9 +122,7 @@ func dontLog(v string, set bool) bool {
 func (p *Provider) fullLogs() bool { return p.logModel && p.logTool }
 
 func (p *Provider) log(level pylog.Level, msg string, err error) {
-	if p.logf != nil {
-		p.logf(LogRecord{Level: level, Logger: LoggerName, Message: msg, Err: err})
-	}
+	p.emit(LogRecord{Level: level, Logger: LoggerName, Message: msg, Err: err})
 }
 
 // Disabled reports whether tracing is off.
@@ -186,7 +187,7 @@ func (p *Provider) callOne(tp TracingProcessor, method string, f func(TracingPro
 		return
 	}
 	if p.logf != nil {
-		p.logf(LogRecord{Level: pylog.Error, Logger: LoggerName, Message: msg + ": " + err.Error(), Err: err,
+		p.emit(LogRecord{Level: pylog.Error, Logger: LoggerName, Message: msg + ": " + err.Error(), Err: err,
 			Extra: Object{{"openai_agents_diagnostic_context", Object{{"trace_processor", fmt.Sprintf("%T@%p", tp, tp)}}}}})
 	}
 }
@@ -228,7 +229,8 @@ func (p *Provider) Shutdown(ctx context.Context) {
 //
 // A span's data may still change between OnSpanStart and OnSpanEnd (the
 // Codex tool updates it in place); read it with [Span.Export] or keep what
-// OnSpanEnd sees.
+// OnSpanEnd sees. Everything a processor can read is already scrubbed (see
+// [WithScrubber]).
 type TracingProcessor interface {
 	// OnTraceStart is called when a trace starts.
 	OnTraceStart(t *Trace) error
@@ -306,9 +308,11 @@ func (t *Trace) tracingAPIKey() string {
 
 // NewTrace creates a trace for workflowName with a new id
 // ("trace_" + 32 hex digits); groupID "" exports as null, as does a nil
-// metadata.
+// metadata. The workflow name and group id are kept scrubbed (see
+// [WithScrubber]), and the metadata is scrubbed whenever the trace is
+// exported.
 func (p *Provider) NewTrace(workflowName, groupID string, metadata Object) *Trace {
-	t := &Trace{p: p, workflow: workflowName, groupID: groupID, metadata: metadata}
+	t := &Trace{p: p, workflow: p.scrubText(workflowName), groupID: p.scrubText(groupID), metadata: metadata}
 	if p.Disabled() {
 		t.noop = true
 		return t
@@ -364,7 +368,8 @@ func (t *Trace) Finish() {
 }
 
 // Export returns the trace as the SDK exports it: object, id,
-// workflow_name, group_id, metadata. An inert trace exports nil.
+// workflow_name, group_id, metadata (scrubbed). An inert trace exports
+// nil.
 func (t *Trace) Export() Object {
 	if t.noop {
 		return nil
@@ -374,7 +379,7 @@ func (t *Trace) Export() Object {
 		group = t.groupID
 	}
 	if t.metadata != nil {
-		meta = t.metadata
+		meta = t.p.scrubObj(t.metadata)
 	}
 	return Object{
 		{"object", "trace"},
@@ -464,6 +469,10 @@ type Span struct {
 	id     string
 	parent string
 	noop   bool
+	// trusted: the data is only set by the Codex tool, which scrubs
+	// every value before setting it; a caller's span is scrubbed in place
+	// at NewSpan, Start, Finish and Export instead.
+	trusted bool
 
 	mu      sync.Mutex
 	data    SpanData
@@ -473,16 +482,31 @@ type Span struct {
 }
 
 // NewSpan creates a span of trace t under parent (nil: a root span) with
-// data (nil: an empty custom span), writing the SDK's "Creating span with id None" record. The span
-// of an inert trace is inert.
+// data (nil: an empty custom span), writing the SDK's "Creating span with
+// id None" record. The span of an inert trace is inert.
+//
+// The span owns data from now on: its strings are scrubbed in place (see
+// [WithScrubber]) here, and again when the span starts, ends and is
+// exported, so that what a caller sets in between is scrubbed before a
+// processor or an exporter sees it. A custom span's Data is replaced by a
+// scrubbed copy, never changed under the caller.
 func (p *Provider) NewSpan(t *Trace, parent *Span, data SpanData) *Span {
+	return p.newSpan(t, parent, data, false)
+}
+
+// newSpan is NewSpan; trusted spans are the Codex tool's, whose data is
+// scrubbed before it is set.
+func (p *Provider) newSpan(t *Trace, parent *Span, data SpanData, trusted bool) *Span {
 	if data == nil {
 		data = &CustomSpanData{}
 	}
-	s := &Span{p: p, trace: t, data: data}
+	s := &Span{p: p, trace: t, data: data, trusted: trusted}
 	if t == nil || t.noop || p.Disabled() || (parent != nil && parent.noop) {
 		s.noop = true
 		return s
+	}
+	if !trusted {
+		p.scrubData(data)
 	}
 	if p.fullLogs() {
 		p.log(pylog.Debug, fmt.Sprintf("Creating span <agents.tracing.span_data.%s object at %p> with id None", data.pyClass(), data), nil)
@@ -525,11 +549,31 @@ func (s *Span) Error() *SpanError {
 	return s.err
 }
 
-// SetError sets the span's error.
+// SetError sets the span's error, scrubbed: a message or data holding a
+// secret is replaced by a scrubbed copy.
 func (s *Span) SetError(e *SpanError) {
+	e = s.p.scrubSpanError(e)
 	s.mu.Lock()
 	s.err = e
 	s.mu.Unlock()
+}
+
+// setCleanError sets an error built from scrubbed values (the Codex
+// tool's).
+func (s *Span) setCleanError(e *SpanError) {
+	s.mu.Lock()
+	s.err = e
+	s.mu.Unlock()
+}
+
+// scrubLocked scrubs a caller's span data and error in place; the Codex
+// tool's spans are already clean. s.mu is held.
+func (s *Span) scrubLocked() {
+	if s.trusted {
+		return
+	}
+	s.p.scrubData(s.data)
+	s.err = s.p.scrubSpanError(s.err)
 }
 
 // update changes the data under the span's lock.
@@ -552,6 +596,7 @@ func (s *Span) Start() {
 		return
 	}
 	s.started = s.p.now()
+	s.scrubLocked()
 	s.mu.Unlock()
 	s.p.call("on_span_start", func(tp TracingProcessor) error { return tp.OnSpanStart(s) })
 }
@@ -569,6 +614,7 @@ func (s *Span) Finish() {
 		return
 	}
 	s.ended = s.p.now()
+	s.scrubLocked()
 	s.mu.Unlock()
 	s.p.call("on_span_end", func(tp TracingProcessor) error { return tp.OnSpanEnd(s) })
 }
@@ -583,6 +629,7 @@ func (s *Span) Export() Object {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.scrubLocked()
 	var parent, started, ended any
 	if s.parent != "" {
 		parent = s.parent
@@ -604,6 +651,7 @@ func (s *Span) Export() Object {
 		{"error", s.err.export()},
 	}
 	if v, ok := s.trace.metadata.Get("agent_harness_id"); ok {
+		v, _ = s.p.scrubValue("agent_harness_id", v)
 		o = append(o, Member{"metadata", Object{{"agent_harness_id", v}}})
 	}
 	return o
