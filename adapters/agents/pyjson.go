@@ -3,11 +3,13 @@ package codexagents
 import (
 	"errors"
 	"fmt"
-	"math"
+	"log/slog"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/codextel/codextel/core/pylog"
 )
 
 // Object is a JSON object that keeps its keys in insertion order, as a
@@ -235,58 +237,10 @@ func appendPyNumber(dst []byte, n Number) []byte {
 	return appendPyFloat(dst, f)
 }
 
-// appendPyFloat writes f as Python's float repr does, with json.dumps's
-// NaN, Infinity and -Infinity.
+// appendPyFloat writes f as json.dumps does: Python's float repr, with
+// NaN, Infinity and -Infinity. core/pylog has it, checked against CPython.
 func appendPyFloat(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	}
-	// Shortest round-trip digits and the decimal exponent.
-	e := strconv.AppendFloat(nil, f, 'e', -1, 64)
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-		dst = append(dst, '-')
-	}
-	ei := strings.IndexByte(string(e), 'e')
-	digits := strings.Replace(string(e[:ei]), ".", "", 1)
-	exp, _ := strconv.Atoi(string(e[ei+1:]))
-	if exp < -4 || exp >= 16 {
-		dst = append(dst, digits[0])
-		if len(digits) > 1 {
-			dst = append(dst, '.')
-			dst = append(dst, digits[1:]...)
-		}
-		dst = append(dst, 'e')
-		if exp < 0 {
-			dst = append(dst, '-')
-			exp = -exp
-		} else {
-			dst = append(dst, '+')
-		}
-		if exp < 10 {
-			dst = append(dst, '0')
-		}
-		return strconv.AppendInt(dst, int64(exp), 10)
-	}
-	if exp < 0 {
-		dst = append(dst, "0."...)
-		dst = append(dst, strings.Repeat("0", -exp-1)...)
-		return append(dst, digits...)
-	}
-	if len(digits) <= exp+1 {
-		dst = append(dst, digits...)
-		dst = append(dst, strings.Repeat("0", exp+1-len(digits))...)
-		return append(dst, ".0"...)
-	}
-	dst = append(dst, digits[:exp+1]...)
-	dst = append(dst, '.')
-	return append(dst, digits[exp+1:]...)
+	return pylog.AppendJSON(dst, slog.Float64Value(f), true)
 }
 
 // syntaxError reports JSON text Python's json.loads would reject: what is
