@@ -44,7 +44,9 @@ func codextelBinary(t *testing.T) string {
 		}
 	})
 	if builtErr != nil {
-		t.Skipf("cannot build codextel: %v %s", builtErr, builtPath)
+		// A failure, not a skip: these tests are the only check of the
+		// signal and parent-death handling, and go test has the go command.
+		t.Fatalf("cannot build codextel: %v %s", builtErr, builtPath)
 	}
 	return builtPath
 }
