@@ -5,7 +5,9 @@
 // Its subcommands replay a recorded `codex exec --json` stream (the default),
 // run `codex exec` live (exec), replay an app-server wire log (appserver),
 // render raw telemetry events (render) and print the event catalog (events).
-// `codextel --help` prints the usage, with every flag.
+// `codextel --help` (or `codextel help`) prints the usage, with every flag,
+// and `codextel --version` the version. Flags may come before or after FILE;
+// for exec they come before the -- that starts codex's own arguments.
 //
 // Exit status: 0 on success (a replay with bad lines still exits 0 and reports
 // how many on stderr); 2 on a usage error, with one line on stderr; 1 when

@@ -79,7 +79,7 @@ func TestUsageErrors(t *testing.T) {
 // TestReplaySample is the README's first command: the bundled session,
 // reproducibly with --clock and TZ=UTC.
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"render", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"render", "--help"}, {"events", "--help"}, {"events", "-h"}} {
 		code, out, errOut := runWith(t, "", args...)
 		if code != 0 || !strings.HasPrefix(out, "usage:") || errOut != "" {
 			t.Errorf("codextel %q: exit %d, stdout %.20q, stderr %q", args, code, out, errOut)
@@ -481,5 +481,45 @@ func TestRenderBadLineReachesCollector(t *testing.T) {
 	}
 	if bytes.Contains(logs, []byte("a1B2c3")) {
 		t.Error("the secret reached the collector")
+	}
+}
+
+// TestVersion: --version and version print one line and exit 0, as any
+// command-line tool does.
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}, {"render", "--version"}} {
+		code, out, errOut := runWith(t, "", args...)
+		if code != 0 || !strings.HasPrefix(out, "codextel ") || strings.Count(out, "\n") != 1 || errOut != "" {
+			t.Errorf("codextel %q: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// TestFlagsAnywhere: flags may follow FILE, and after -- everything is a
+// file; exec keeps flags before its --, since codex's own follow it.
+func TestFlagsAnywhere(t *testing.T) {
+	t.Setenv("TZ", "UTC")
+	clock := "2025-12-02T10:52:12Z"
+	_, before, _ := runWith(t, sample, "--level", "DEBUG", "--clock", clock, "-")
+	for _, args := range [][]string{
+		{"-", "--level", "DEBUG", "--clock", clock},
+		{"--level", "DEBUG", "-", "--clock", clock},
+		{"replay", "-", "--clock=" + clock, "--level=DEBUG"},
+	} {
+		code, out, errOut := runWith(t, sample, args...)
+		if code != 0 || out != before {
+			t.Errorf("codextel %q: exit %d, stderr %q, stdout differs from flags first:\n%s\nwant:\n%s", args, code, errOut, out, before)
+		}
+	}
+	if !strings.Contains(before, "DEBUG:") {
+		t.Fatalf("--level DEBUG had no effect:\n%s", before)
+	}
+	code, _, errOut := runWith(t, "", "replay", "--", "--level")
+	if code != 2 || !strings.Contains(errOut, "cannot read --level") {
+		t.Errorf("after --, --level is a file: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runWith(t, "", "a.jsonl", "--level", "DEBUG", "b.jsonl")
+	if code != 2 || !strings.Contains(errOut, "got 2: a.jsonl b.jsonl") {
+		t.Errorf("two files: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +43,9 @@ const usageText = `usage:
   codextel render [flags] [FILE|-]      render raw telemetry events (JSON lines: optional
                                         "time", "event", "measurements", "metadata", "ids")
   codextel events [--json]              print the event catalog
+  codextel help | --help | --version    this text; the version
+
+Flags may come before or after FILE (for exec, before the --).
 
 flags:
   --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
@@ -256,6 +261,12 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 		switch args[0] {
 		case "exec", "appserver", "render", "events", "replay":
 			cmd, args = args[0], args[1:]
+		case "help":
+			_, err := io.WriteString(stdout, usageText)
+			return 0, err
+		case "version":
+			_, err := fmt.Fprintln(stdout, version())
+			return 0, err
 		}
 	}
 	if cmd == "events" {
@@ -265,28 +276,81 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	fs.SetOutput(io.Discard)
 	var o options
 	o.register(fs)
-	if err := fs.Parse(args); err != nil {
+	showVersion := fs.Bool("version", false, "print codextel's version")
+	var files []string
+	var err error
+	if cmd == "exec" {
+		// codex's own arguments follow: flags end at the first of them.
+		err = fs.Parse(args)
+		files = fs.Args()
+	} else {
+		files, err = parseInterspersed(fs, args)
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			_, err := io.WriteString(stdout, usageText)
 			return 0, err
 		}
 		return 0, usagef("%v (see codextel --help)", err)
 	}
+	if *showVersion {
+		_, err := fmt.Fprintln(stdout, version())
+		return 0, err
+	}
 	if err := o.check(); err != nil {
 		return 0, err
 	}
 	if cmd == "exec" {
-		return runExec(&o, fs.Args(), stdout, stderr)
+		return runExec(&o, files, stdout, stderr)
 	}
-	if fs.NArg() > 1 {
-		return 0, usagef("%s takes one FILE (or - for stdin), got %d arguments", cmd, fs.NArg())
+	if len(files) > 1 {
+		return 0, usagef("%s takes one FILE (or - for stdin), got %d: %s", cmd, len(files), strings.Join(files, " "))
 	}
-	name, in, closeIn, err := openInput(fs.Arg(0), cmd, stdin)
+	var file string
+	if len(files) == 1 {
+		file = files[0]
+	}
+	name, in, closeIn, err := openInput(file, cmd, stdin)
 	if err != nil {
 		return 0, err
 	}
 	defer closeIn()
 	return 0, runStream(&o, cmd, name, in, stdout, stderr)
+}
+
+// parseInterspersed parses args with fs, taking flags before and after the
+// positional arguments (codextel FILE --level DEBUG), as most commands do;
+// after a "--" everything is positional. It returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// version is codextel's module version as the build recorded it ("(devel)"
+// for a build from a checkout), and the Go version.
+func version() string {
+	v := "(devel)"
+	goVersion := runtime.Version()
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Version != "" {
+			v = info.Main.Version
+		}
+		goVersion = info.GoVersion
+	}
+	return "codextel " + v + " " + goVersion
 }
 
 // openInput opens FILE, stdin for "-", or the bundled sample for a replay
@@ -434,6 +498,10 @@ func runEvents(args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print the catalog as JSON")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			_, err := io.WriteString(stdout, "usage: codextel events [--json]\n\nprints the event catalog as Markdown, or as JSON with --json\n")
+			return err
+		}
 		return usagef("events: %v", err)
 	}
 	if fs.NArg() > 0 {
