@@ -45,7 +45,8 @@ const usageText = `usage:
   codextel events [--json]              print the event catalog
   codextel help | --help | --version    this text; the version
 
-Flags may come before or after FILE (for exec, before the --).
+Flags may come before or after FILE (for exec, before the --). A stream given to
+the wrong subcommand is refused (exit 2) with the one that reads it.
 
 flags:
   --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
@@ -389,6 +390,12 @@ func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
 // runStream replays a file or stdin: an exec stream, an app-server wire log,
 // or raw telemetry events.
 func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Writer) error {
+	// The wrong subcommand on a stream would read nothing, or warn on
+	// every line: say which one reads it instead.
+	kind, in := detectKind(in, o.maxLine)
+	if kind != "" && kind != cmd {
+		return wrongKind(cmd, kind, name)
+	}
 	streamClock := bridge.NewStreamClock(time.Now)
 	bus, err := newBus(o, streamClock.Now)
 	if err != nil {
