@@ -418,10 +418,15 @@ func TestTelemetryLoss(t *testing.T) {
 		}), nil
 	}
 	t.Cleanup(func() { delete(adapters, "failing") })
-	code, _, errOut := runWith(t, "", "--adapter", "failing")
+	code, _, errOut := runWith(t, "", "--adapter", "failing", "--quiet")
 	want := "codextel: telemetry: collector: 3 log records not exported\ncodextel: telemetry: context deadline exceeded\n"
 	if code != 1 || errOut != want {
 		t.Errorf("replay: exit %d, stderr %q; want 1 and %q", code, errOut, want)
+	}
+	// The stream was read whole: its summary comes before the loss.
+	code, _, errOut = runWith(t, "", "--adapter", "failing")
+	if code != 1 || !strings.HasPrefix(errOut, "codextel: 1 thread, 1 turn") || !strings.HasSuffix(errOut, want) {
+		t.Errorf("replay with its summary: exit %d, stderr %q", code, errOut)
 	}
 }
 

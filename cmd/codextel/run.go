@@ -426,6 +426,10 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "codextel: %s: %s\n", name, scrubbed(err.Error()))
+	} else {
+		// The stream was read whole: say what it held, even when the
+		// telemetry could not all be delivered.
+		report(o, cmd, sum, stderr)
 	}
 	if closeErr != nil {
 		reportTelemetryLoss(stderr, closeErr)
@@ -433,7 +437,6 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil || closeErr != nil {
 		return errReported
 	}
-	report(o, cmd, sum, stderr)
 	return nil
 }
 
