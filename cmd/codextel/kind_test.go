@@ -57,3 +57,26 @@ func TestDetectKindKeepsInput(t *testing.T) {
 		t.Errorf("read back %d bytes (err %v), want the %d given", len(got), err, len(in))
 	}
 }
+
+// TestNothingRead: a stream none of whose lines could be read exits 1 and
+// says so; one good line among bad ones is a replay with bad lines (exit 0).
+func TestNothingRead(t *testing.T) {
+	garbage := "\x00\x01binary\xff\n" + "not json at all\n"
+	for _, c := range []struct {
+		cmd, input string
+		code       int
+	}{
+		{"replay", garbage, 1},
+		{"replay", garbage + "{\"no\": \"type\"}\n", 1},
+		{"appserver", garbage, 1},
+		{"render", garbage, 1},
+		{"replay", garbage + `{"type":"thread.started","thread_id":"th"}` + "\n", 0},
+		{"render", garbage + `{"event":"codex.thread.start","metadata":{"source":"exec"}}` + "\n", 0},
+		{"replay", "\n# only a comment\n", 0},
+	} {
+		code, _, errOut := runWith(t, c.input, c.cmd, "--quiet", "-")
+		if code != c.code || (c.code == 1 && !strings.Contains(errOut, "no line is a Codex message or event")) {
+			t.Errorf("%s on %.40q: exit %d, stderr %q; want exit %d", c.cmd, c.input, code, errOut, c.code)
+		}
+	}
+}

@@ -10,7 +10,7 @@
 // for exec they come before the -- that starts codex's own arguments.
 //
 // Exit status: 0 on success (a replay with bad lines still exits 0 and reports
-// how many on stderr); 2 on a usage error, with one line on stderr (a stream
+// how many on stderr, unless no line at all could be read: then 1); 2 on a usage error, with one line on stderr (a stream
 // given to the wrong subcommand is one: the line names the right one); 1 when
 // the input cannot be read or the telemetry output fails. For exec, codex's
 // own status, or 128+N when signal N killed it; a telemetry failure there is

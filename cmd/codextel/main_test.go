@@ -198,15 +198,18 @@ func TestRenderCases(t *testing.T) {
 		stdout      string // the whole output
 		stderr      []string
 		notStderr   string // must not appear on stderr (nor stdout)
+		code        int    // the exit status: 1 when no line could be read
 	}{
 		{
 			name:   "float beyond int64 for an integer field",
+			code:   1,
 			input:  `{"event": "codex.telemetry.dropped", "measurements": {"dropped": 1e19, "interval_ms": 1000}, "metadata": {"event": "x"}}`,
 			stdout: `WARNING:codex.bridge:Skipping line 1: measurement "dropped": 1e+19 is beyond the int64 range of an integer field` + "\n",
 			stderr: []string{"1e+19 is beyond the int64 range", "1 bad line skipped"},
 		},
 		{
 			name:   "infinite duration",
+			code:   1,
 			input:  `{"event": "codex.tool.success", "measurements": {"duration": Infinity}, "metadata": {"tool": "shell"}}`,
 			stdout: `WARNING:codex.bridge:Skipping line 1: measurement "duration": Infinity is not a duration` + "\n",
 			stderr: []string{"Infinity is not a duration"},
@@ -232,6 +235,7 @@ func TestRenderCases(t *testing.T) {
 		},
 		{
 			name:      "a secret in a bad line",
+			code:      1,
 			input:     `not json, but a key: ` + secret,
 			stdout:    "WARNING:codex.bridge:Skipping line 1: expected an object at byte 0\n",
 			stderr:    []string{`line starts "not json, but a key: [REDACTED]"`},
@@ -239,6 +243,7 @@ func TestRenderCases(t *testing.T) {
 		},
 		{
 			name:      "a secret in an error's text",
+			code:      1,
 			input:     `{"event": "codex.tool.success", "measurements": {"duration": "` + secret + `"}}`,
 			stdout:    `WARNING:codex.bridge:Skipping line 1: measurement "duration": "[REDACTED]" is neither a number nor a duration` + "\n",
 			stderr:    []string{`"[REDACTED]" is neither a number nor a duration`},
@@ -246,6 +251,7 @@ func TestRenderCases(t *testing.T) {
 		},
 		{
 			name:   "many bad lines: five shown, all counted",
+			code:   1,
 			input:  strings.Repeat("bad\n", 7),
 			stdout: strings.Repeat("WARNING:codex.bridge:Skipping line N: expected an object at byte 0\n", 7),
 			stderr: []string{"line 5: expected", "7 bad lines skipped (reported as codex.bridge.invalid_line; the first 5 shown above)"},
@@ -259,8 +265,8 @@ func TestRenderCases(t *testing.T) {
 				args = append(args, "--format", tt.format)
 			}
 			code, out, errOut := runWith(t, tt.input+"\n", append(args, "-")...)
-			if code != 0 {
-				t.Fatalf("exit %d, stderr %q", code, errOut)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr %q", code, tt.code, errOut)
 			}
 			if strings.Contains(tt.stdout, "line N") {
 				out = regexp.MustCompile(`line \d+`).ReplaceAllString(out, "line N")
@@ -273,8 +279,9 @@ func TestRenderCases(t *testing.T) {
 					t.Errorf("stderr %q lacks %q", errOut, want)
 				}
 			}
-			if got := strings.Count(errOut, "\n"); got > maxShownLines+1 {
-				t.Errorf("stderr has %d lines, want at most %d", got, maxShownLines+1)
+			// The lines shown, the count, and the verdict when no line was read.
+			if got, most := strings.Count(errOut, "\n"), maxShownLines+1+tt.code; got > most {
+				t.Errorf("stderr has %d lines, want at most %d", got, most)
 			}
 			if tt.notStderr != "" && (strings.Contains(errOut, tt.notStderr) || strings.Contains(out, tt.notStderr)) {
 				t.Errorf("a secret leaked: stdout %q, stderr %q", out, errOut)

@@ -46,7 +46,8 @@ const usageText = `usage:
   codextel help | --help | --version    this text; the version
 
 Flags may come before or after FILE (for exec, before the --). A stream given to
-the wrong subcommand is refused (exit 2) with the one that reads it.
+the wrong subcommand is refused (exit 2) with the one that reads it; a stream none
+of whose lines can be read (random bytes, a binary) exits 1.
 
 flags:
   --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
@@ -424,6 +425,8 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if ferr := buffered.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("writing the output: %w", ferr)
 	}
+	// Random bytes, a binary, the wrong file: not a replay of nothing.
+	nothingRead := err == nil && sum.BadLines > 0 && sum.BadLines >= sum.Records
 	if err != nil {
 		fmt.Fprintf(stderr, "codextel: %s: %s\n", name, scrubbed(err.Error()))
 	} else {
@@ -431,10 +434,13 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		// telemetry could not all be delivered.
 		report(o, cmd, sum, stderr)
 	}
+	if nothingRead {
+		fmt.Fprintf(stderr, "codextel: %s: no line is a Codex message or event: is this the right file?\n", name)
+	}
 	if closeErr != nil {
 		reportTelemetryLoss(stderr, closeErr)
 	}
-	if err != nil || closeErr != nil {
+	if err != nil || closeErr != nil || nothingRead {
 		return errReported
 	}
 	return nil
@@ -459,6 +465,7 @@ func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bri
 		}
 		var le *eventjson.LineError
 		if errors.As(err, &le) {
+			sum.Records++
 			sum.BadLines++
 			codex.InvalidLine(context.Background(), le.Line, le.Err.Error(), le.Excerpt)
 			if sum.BadLines <= maxShownLines {
@@ -469,6 +476,7 @@ func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bri
 		if err != nil {
 			return sum, err
 		}
+		sum.Records++
 		if e.Time.IsZero() {
 			e.Time = o.now()
 		}

@@ -134,6 +134,7 @@ func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opt
 		}
 		var tooLong *lines.TooLongError
 		if errors.As(err, &tooLong) {
+			sum.Records++
 			a.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
 			continue
 		}
@@ -217,6 +218,7 @@ func (a *appServerReader) line(n int, raw []byte) {
 	if len(trimmed) == 0 || trimmed[0] == '#' {
 		return
 	}
+	a.sum.Records++
 	if !utf8.Valid(trimmed) {
 		a.bad(n, "invalid UTF-8", trimmed)
 		return

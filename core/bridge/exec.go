@@ -59,6 +59,7 @@ func newConfig(opts []Option) config {
 // Summary counts what a stream held.
 type Summary struct {
 	Lines       int // lines read, blank and comment lines included
+	Records     int // lines that were not blank or # comments; less BadLines, those read as Codex messages
 	BadLines    int // lines reported as codex.bridge.invalid_line
 	BadFields   int // members read leniently and reported as codex.bridge.invalid_field
 	Threads     int
@@ -90,6 +91,7 @@ func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...
 		}
 		var tooLong *lines.TooLongError
 		if errors.As(err, &tooLong) {
+			sum.Records++
 			x.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
 			continue
 		}
@@ -180,6 +182,7 @@ func (x *execReader) line(n int, raw []byte) error {
 	if len(trimmed) == 0 || trimmed[0] == '#' {
 		return nil
 	}
+	x.sum.Records++
 	first := !x.seen
 	x.seen = true
 	if !utf8.Valid(trimmed) {

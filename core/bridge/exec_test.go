@@ -117,7 +117,7 @@ func TestExecBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.BadLines != 5 || sum.BadFields != 1 || sum.Lines != 13 || sum.Turns != 1 || sum.Tools != 1 {
+	if sum.Records != 11 || sum.BadLines != 5 || sum.BadFields != 1 || sum.Lines != 13 || sum.Turns != 1 || sum.Tools != 1 {
 		t.Errorf("summary %+v", sum)
 	}
 	var reasons []string
