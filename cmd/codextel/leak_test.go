@@ -65,6 +65,9 @@ type cleanCase struct {
 	line int
 }
 
+func (c secretCase) text() string { return c.Text }
+func (c cleanCase) text() string  { return c.Text }
+
 // readJSONL decodes one T per non-blank line of path, rejecting unknown
 // members; check validates each and names the field at fault.
 func readJSONL[T any](path string, check func(*T, int) error) ([]T, error) {
@@ -800,16 +803,7 @@ func TestLeakCorpus(t *testing.T) {
 	}
 	leakEnv(t)
 	f := newFinder(cases)
-	texts := make([]string, len(cases))
-	for i, c := range cases {
-		texts[i] = c.Text
-	}
-	inputs := map[string][]byte{
-		"replay":    execStream(texts),
-		"appserver": appServerLog(texts),
-		"render":    rawEvents(texts),
-	}
-	otelQueues(t, slices.MaxFunc(slices.Collect(maps.Values(inputs)), func(a, b []byte) int { return len(a) - len(b) }))
+	inputs := leakInputs(t, cases)
 	// The jobs: per source and data setting, slog plain through the command
 	// line, and a bus per format for the other adapters (an adapter attaches
 	// once per bus). They run on as many goroutines as there are CPUs, each
@@ -1079,6 +1073,22 @@ func sum(leaks []leak) int {
 	return n
 }
 
+// leakInputs generates the three sources from the texts of cases, one stream
+// each, and sizes the otel queues for the longest.
+func leakInputs[C interface{ text() string }](t *testing.T, cases []C) map[string][]byte {
+	texts := make([]string, len(cases))
+	for i, c := range cases {
+		texts[i] = c.text()
+	}
+	inputs := map[string][]byte{
+		"replay":    execStream(texts),
+		"appserver": appServerLog(texts),
+		"render":    rawEvents(texts),
+	}
+	otelQueues(t, slices.MaxFunc(slices.Collect(maps.Values(inputs)), func(a, b []byte) int { return len(a) - len(b) }))
+	return inputs
+}
+
 // TestLeakCleanCorpus logs the clean corpus with tool and model data on:
 // every text must come out as it went in, through every adapter, in the
 // Python plain format (which renders a command with str()) and in the OTLP
@@ -1090,16 +1100,7 @@ func TestLeakCleanCorpus(t *testing.T) {
 	}
 	leakEnv(t)
 	sink := newOTLPSink(t)
-	texts := make([]string, len(cases))
-	for i, c := range cases {
-		texts[i] = c.Text
-	}
-	inputs := map[string][]byte{
-		"replay":    execStream(texts),
-		"appserver": appServerLog(texts),
-		"render":    rawEvents(texts),
-	}
-	otelQueues(t, slices.MaxFunc(slices.Collect(maps.Values(inputs)), func(a, b []byte) int { return len(a) - len(b) }))
+	inputs := leakInputs(t, cases)
 	for _, source := range leakSources {
 		// Every adapter attached to one bus, as codextel attaches it.
 		var cells []leakRun
