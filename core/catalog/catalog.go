@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -141,12 +142,14 @@ func (e *Entry) compile() error {
 	if e.message, err = ParseTemplate(e.Message); err != nil {
 		return err
 	}
+	e.message.plan(e)
 	if e.DataMessage == "" {
 		return nil
 	}
 	if e.dataMessage, err = ParseTemplate(e.DataMessage); err != nil {
 		return err
 	}
+	e.dataMessage.plan(e)
 	for _, key := range e.dataMessage.Fields() {
 		if f, _ := e.Field(key); f.Data != NoData {
 			e.dataFields = append(e.dataFields, key)
@@ -192,6 +195,9 @@ func Lookup(name string) (*Entry, bool) {
 }
 
 // A Template is a parsed message template: literal text and field names.
+// The templates of catalog entries are compiled when the package is
+// initialised: each field knows where the entry declares it, so that
+// [Template.Append] finds its value without a search.
 type Template struct {
 	parts []part
 }
@@ -199,6 +205,67 @@ type Template struct {
 type part struct {
 	text  string // literal text, or the field key when field is true
 	field bool
+	// at is, for a field the entry declares, its index among an event's
+	// fields in record order (metadata, then measurements) when the event
+	// carries every declared field in the declared order; -1 otherwise.
+	at int
+}
+
+// plan sets the declared position of each of t's fields in e.
+func (t Template) plan(e *Entry) {
+	for i := range t.parts {
+		p := &t.parts[i]
+		if !p.field {
+			continue
+		}
+		if j := slices.IndexFunc(e.Metadata, func(f Field) bool { return f.Key == p.text }); j >= 0 {
+			p.at = j
+		} else if j := slices.IndexFunc(e.Measurements, func(f Field) bool { return f.Key == p.text }); j >= 0 {
+			p.at = len(e.Metadata) + j
+		}
+	}
+}
+
+// Append appends the template filled in with values from attrs, the
+// event's fields in record order (metadata, measurements, then correlation
+// fields), each rendered as Python's str() renders it ([pylog.AppendStr]);
+// a field attrs lacks renders as None, as the Python client renders a
+// missing value, and a key attrs repeats takes its first value, as the
+// Python client takes it. The value is read at the position the entry
+// declares the field when the attribute there has its key and none before
+// it has (the usual case: the event carries its fields as declared), and
+// searched for otherwise. Append does not allocate for values
+// pylog.AppendStr renders without allocating.
+func (t Template) Append(dst []byte, attrs []slog.Attr) []byte {
+	for i := range t.parts {
+		p := &t.parts[i]
+		if !p.field {
+			dst = append(dst, p.text...)
+			continue
+		}
+		dst = pylog.AppendStr(dst, fieldValue(attrs, p.text, p.at))
+	}
+	return dst
+}
+
+// fieldValue is the value of the first attribute named key in attrs, looked
+// for at index at first; nil (Python's None) when there is none.
+func fieldValue(attrs []slog.Attr, key string, at int) slog.Value {
+	i := 0
+	if at >= 0 && at < len(attrs) && attrs[at].Key == key {
+		// The keys before it differ from key in the usual case, where
+		// most differ in length: comparing them costs little.
+		for i < at && attrs[i].Key != key {
+			i++
+		}
+		return attrs[i].Value
+	}
+	for ; i < len(attrs); i++ {
+		if attrs[i].Key == key {
+			return attrs[i].Value
+		}
+	}
+	return slog.AnyValue(nil)
 }
 
 // ParseTemplate parses a message template. Fields are written {key}; "{{" and
@@ -228,7 +295,7 @@ func ParseTemplate(s string) (Template, error) {
 				return Template{}, fmt.Errorf("catalog: template %q: bad field name %q at byte %d", s, key, i)
 			}
 			flush()
-			t.parts = append(t.parts, part{text: key, field: true})
+			t.parts = append(t.parts, part{text: key, field: true, at: -1})
 			i += end + 1
 		case c == '}':
 			return Template{}, fmt.Errorf("catalog: template %q: lone '}' at byte %d", s, i)

@@ -110,8 +110,9 @@ type lineHandler struct {
 	f      Formatter
 	mapper Mapper
 
-	mu  sync.Mutex // serialises writes and guards buf and rec
+	mu  sync.Mutex // serialises writes and guards buf, msg and rec
 	buf []byte
+	msg []byte // the message rec.Message reads, rendered by MapInto
 	rec pylog.Record
 }
 
@@ -121,10 +122,14 @@ func (h *lineHandler) Handle(_ context.Context, e telemetry.Event) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.mapper.Map(&h.rec, &e)
+	h.msg = h.mapper.MapInto(&h.rec, &e, h.msg)
 	h.buf = append(h.f.Append(h.buf[:0], &h.rec), '\n')
 	_, _ = h.w.Write(h.buf) // a logging handler has nowhere to report its own failure
+	h.rec.Message = ""
 	if cap(h.buf) > 64<<10 {
 		h.buf = nil
+	}
+	if cap(h.msg) > 16<<10 {
+		h.msg = nil
 	}
 }
