@@ -92,8 +92,16 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if !h.logger.IsLevelEnabled(level) {
 		return
 	}
-	r := getRecord()
-	h.mapper.Map(r, e)
+	m := getMapped()
+	r := &m.rec
+	m.msg = h.mapper.MapInto(r, e, m.msg)
+	msg := r.Message
+	if len(m.msg) > 0 {
+		// The message borrows m.msg. logrus hands the entry to hooks,
+		// which may keep it (logrus/hooks/test does), so the entry gets a
+		// copy; a PythonFormatter reads the record's.
+		msg = string(m.msg)
+	}
 	data := make(logrus.Fields, len(h.data)+len(r.Attrs)+2)
 	for k, v := range h.data {
 		data[k] = v
@@ -113,12 +121,12 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if h.python {
 		rc := &recordContext{Context: ctx, rec: r}
 		entry.Context = rc
-		entry.Log(level, r.Message)
+		entry.Log(level, msg)
 		rc.rec = nil // a hook may keep the entry; the record goes back to the pool
 	} else {
-		entry.Log(level, r.Message)
+		entry.Log(level, msg)
 	}
-	putRecord(r)
+	putMapped(m)
 }
 
 // loggerNames holds the logger names of the catalog already converted to
@@ -137,6 +145,28 @@ var records = sync.Pool{New: func() any {
 }}
 
 func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
+
+// A mapped is an event mapped to a record: the record and the buffer its
+// message is rendered into (eventlog.Mapper.MapInto).
+type mapped struct {
+	rec pylog.Record
+	msg []byte
+}
+
+var mappeds = sync.Pool{New: func() any {
+	return &mapped{rec: pylog.Record{Attrs: make([]slog.Attr, 0, 16)}}
+}}
+
+func getMapped() *mapped { return mappeds.Get().(*mapped) }
+
+func putMapped(m *mapped) {
+	if cap(m.rec.Attrs) > 256 || cap(m.msg) > 16<<10 {
+		return
+	}
+	clear(m.rec.Attrs)
+	m.rec = pylog.Record{Attrs: m.rec.Attrs[:0]}
+	mappeds.Put(m)
+}
 
 func putRecord(r *pylog.Record) {
 	if cap(r.Attrs) > 256 {

@@ -97,8 +97,15 @@ type adapter struct {
 
 var _ telemetry.Handler = (*adapter)(nil)
 
-// records holds the pylog records events are mapped into.
-var records = sync.Pool{New: func() any { return new(pylog.Record) }}
+// A mapped is an event mapped to a record: the record and the buffer its
+// message is rendered into (eventlog.Mapper.MapInto).
+type mapped struct {
+	rec pylog.Record
+	msg []byte
+}
+
+// records holds the records events are mapped into.
+var records = sync.Pool{New: func() any { return new(mapped) }}
 
 // maxPooledAttrs is the most attributes a pooled record keeps room for.
 const maxPooledAttrs = 64
@@ -109,16 +116,27 @@ func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {
 	if !a.h.Enabled(ctx, Level(eventlog.Level(&e))) {
 		return
 	}
-	r := records.Get().(*pylog.Record)
+	m := records.Get().(*mapped)
+	r := &m.rec
 	defer func() {
 		clear(r.Attrs)
 		if cap(r.Attrs) > maxPooledAttrs {
 			r.Attrs = nil
 		}
-		records.Put(r)
+		if cap(m.msg) > 16<<10 {
+			m.msg = nil
+		}
+		records.Put(m)
 	}()
-	a.mapper.Map(r, &e)
-	rec := slog.NewRecord(r.Time, Level(r.Level), r.Message, 0)
+	m.msg = a.mapper.MapInto(r, &e, m.msg)
+	msg := r.Message
+	if len(m.msg) > 0 {
+		// The message borrows m.msg; a slog.Handler may keep the record
+		// (Record.Clone copies the attributes, not the message), so the
+		// record gets a copy.
+		msg = string(m.msg)
+	}
+	rec := slog.NewRecord(r.Time, Level(r.Level), msg, 0)
 	rec.AddAttrs(slog.String(LoggerKey, r.Logger))
 	for i := range r.Attrs {
 		r.Attrs[i].Value, _ = convert(r.Attrs[i].Value, true)

@@ -155,18 +155,25 @@ func (h *handler) Handle(_ context.Context, e telemetry.Event) {
 		return
 	}
 	st := states.Get().(*state)
-	h.mapper.Map(&st.rec, &e)
+	st.msg = h.mapper.MapInto(&st.rec, &e, st.msg)
 	h.write(st)
 	st.release()
 }
 
 // write writes the record st holds through the core, if the core takes it.
 func (h *handler) write(st *state) {
+	msg := st.rec.Message
+	if len(st.msg) > 0 {
+		// The message borrows st.msg. zap lets cores and hooks keep the
+		// entry (zaptest/observer does), so the entry gets a copy; the
+		// Python encoders read the record's.
+		msg = string(st.msg)
+	}
 	ce := h.core.Check(zapcore.Entry{
 		Level:      Level(st.rec.Level),
 		Time:       st.rec.Time,
 		LoggerName: h.loggerName(st.rec.Logger),
-		Message:    st.rec.Message,
+		Message:    msg,
 	}, nil)
 	if ce == nil {
 		return
@@ -185,11 +192,16 @@ func (h *handler) write(st *state) {
 // level and values) while every other encoder ignores it.
 type state struct {
 	rec    pylog.Record
+	msg    []byte // the rendered message rec.Message borrows (eventlog.Mapper.MapInto)
 	fields []zapcore.Field
 }
 
-// maxPooled bounds the attributes and fields a pooled state keeps room for.
-const maxPooled = 64
+// maxPooled bounds the attributes and fields a pooled state keeps room for,
+// maxPooledMessage the bytes of its message buffer.
+const (
+	maxPooled        = 64
+	maxPooledMessage = 16 << 10
+)
 
 var states = sync.Pool{New: func() any {
 	return &state{
@@ -213,7 +225,7 @@ func carried(fields []zapcore.Field) (*state, bool) {
 // they keep alive is one event's values for a short while; clearing them
 // (write barriers on every slot) cost 3% of an event.
 func (st *state) release() {
-	if cap(st.rec.Attrs) > maxPooled || cap(st.fields) > maxPooled+1 {
+	if cap(st.rec.Attrs) > maxPooled || cap(st.fields) > maxPooled+1 || cap(st.msg) > maxPooledMessage {
 		return
 	}
 	st.rec.Attrs, st.fields = st.rec.Attrs[:0], st.fields[:0]

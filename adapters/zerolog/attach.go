@@ -58,11 +58,18 @@ type handler struct {
 	// stamps: the logger has With().Timestamp(), so zerolog writes the time
 	// itself and the adapter adds none (zerolog would repeat the key).
 	stamps bool
+	// borrow: the logger's hooks are only these two, so the message may
+	// borrow the pooled buffer it is rendered into. zerolog's Event.msg
+	// hands the message to the hooks and copies it into the event's buffer
+	// (enc.AppendString) before it writes; the writer gets bytes and WithLevel
+	// sets no done callback (Panic's keeps the message). A hook of the
+	// application's may keep the string, so with one the message is copied.
+	borrow bool
 }
 
 func newHandler(logger zerolog.Logger, now func() time.Time) *handler {
 	h := &handler{logger: logger}
-	h.stamps, h.python = inspectHooks(logger)
+	h.stamps, h.python, h.borrow = inspectHooks(logger)
 	h.mapper.Now = now
 	if h.stamps && !h.python {
 		// The time of an event that carries none would not be written:
@@ -90,8 +97,12 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if ev == nil {
 		return
 	}
-	r := getRecord()
-	h.mapper.Map(r, e)
+	m := getMapped()
+	r := &m.rec
+	m.msg = h.mapper.MapInto(r, e, m.msg)
+	if len(m.msg) > 0 && !h.borrow {
+		r.Message = string(m.msg) // a hook may keep it
+	}
 	if h.python {
 		rc := &recordContext{Context: ctx, rec: r}
 		ev.Ctx(rc).Msg(r.Message)
@@ -110,7 +121,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 		}
 		ev.Msg(r.Message)
 	}
-	putRecord(r)
+	putMapped(m)
 }
 
 var records = sync.Pool{New: func() any {
@@ -118,6 +129,28 @@ var records = sync.Pool{New: func() any {
 }}
 
 func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
+
+// A mapped is an event mapped to a record: the record and the buffer its
+// message is rendered into (eventlog.Mapper.MapInto).
+type mapped struct {
+	rec pylog.Record
+	msg []byte
+}
+
+var mappeds = sync.Pool{New: func() any {
+	return &mapped{rec: pylog.Record{Attrs: make([]slog.Attr, 0, 16)}}
+}}
+
+func getMapped() *mapped { return mappeds.Get().(*mapped) }
+
+func putMapped(m *mapped) {
+	if cap(m.rec.Attrs) > 256 || cap(m.msg) > 16<<10 {
+		return
+	}
+	clear(m.rec.Attrs)
+	m.rec = pylog.Record{Attrs: m.rec.Attrs[:0]}
+	mappeds.Put(m)
+}
 
 func putRecord(r *pylog.Record) {
 	if cap(r.Attrs) > 256 {
@@ -153,10 +186,11 @@ var timestampHook = hookTypes(zerolog.New(nil).With().Timestamp().Logger())
 // zerolog has no accessor for a logger's hooks; should a later zerolog rename
 // the field, no hook is found: the adapter then writes the event time even
 // when zerolog also does, and builds fields a Python logger ignores, and the
-// tests of this package fail.
+// tests of this package fail (and messages are copied for hooks, as when
+// the logger has one of the application's).
 func hookTypes(l zerolog.Logger) []reflect.Type {
-	hooks := reflect.ValueOf(l).FieldByName("hooks")
-	if !hooks.IsValid() || hooks.Kind() != reflect.Slice {
+	hooks, ok := hooksField(l)
+	if !ok {
 		return nil
 	}
 	types := make([]reflect.Type, 0, hooks.Len())
@@ -169,16 +203,26 @@ func hookTypes(l zerolog.Logger) []reflect.Type {
 	return types
 }
 
+// hooksField is l's hooks field, false when zerolog no longer has one.
+func hooksField(l zerolog.Logger) (reflect.Value, bool) {
+	hooks := reflect.ValueOf(l).FieldByName("hooks")
+	return hooks, hooks.IsValid() && hooks.Kind() == reflect.Slice
+}
+
 // inspectHooks reports whether l stamps its events with zerolog's timestamp
-// hook and whether it is a NewPythonLogger logger.
-func inspectHooks(l zerolog.Logger) (stamps, python bool) {
+// hook, whether it is a NewPythonLogger logger, and whether it has no hooks
+// but those two (neither keeps the message it is given).
+func inspectHooks(l zerolog.Logger) (stamps, python, onlyKnown bool) {
+	_, onlyKnown = hooksField(l)
 	for _, t := range hookTypes(l) {
 		switch {
 		case len(timestampHook) == 1 && t == timestampHook[0]:
 			stamps = true
 		case t == reflect.TypeFor[*pythonWriter]():
 			python = true
+		default:
+			onlyKnown = false
 		}
 	}
-	return stamps, python
+	return stamps, python, onlyKnown
 }

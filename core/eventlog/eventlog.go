@@ -64,17 +64,18 @@ func (m *Mapper) Map(r *pylog.Record, e *telemetry.Event) {
 // pooled state it writes events from) and whose consumers of the record do
 // not keep r.Message past the write: pylog's formatters, or a library whose
 // code shows it copies the message out before returning. A caller that
-// hands r.Message to code that may keep it copies it first
-// (strings.Clone). A template without fields leaves buf alone and sets
-// r.Message to its text.
+// hands r.Message to code that may keep it copies it first. The message
+// borrows the buffer exactly when the returned buffer is not empty: a
+// template without fields, or an event outside the catalog, has a message
+// of its own (the template's text, the event's name) and gets buf[:0] back.
 func (m *Mapper) MapInto(r *pylog.Record, e *telemetry.Event, buf []byte) []byte {
 	tmpl, ok := m.mapRecord(r, e)
 	if !ok {
-		return buf
+		return buf[:0]
 	}
 	if lit, ok := tmpl.Literal(); ok {
 		r.Message = lit
-		return buf
+		return buf[:0]
 	}
 	buf = tmpl.Append(buf[:0], r.Attrs)
 	r.Message = unsafe.String(unsafe.SliceData(buf), len(buf))
