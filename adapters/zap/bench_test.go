@@ -16,10 +16,6 @@ import (
 	codexzap "github.com/codextel/codextel/adapters/zap"
 )
 
-// The line both sides of BenchmarkAdapter write: codex.approval.approved at
-// INFO by the logger codex.approval, its message and five fields.
-const benchMessage = "Approval granted for command call_8f14e45f: approved"
-
 // benchLogger is the app's logger: zap's production encoder, at INFO, to w,
 // without the production config's sampling and caller (the adapter writes
 // through the core, which has neither, so the native side has them off too).
