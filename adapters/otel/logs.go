@@ -56,6 +56,10 @@ var records = sync.Pool{New: func() any { return new(pylog.Record) }}
 
 // emit writes e as one log record, under a context carrying sc.
 func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanContext) {
+	// The level first, so that a record below it is not mapped at all.
+	if eventlog.Level(e) < w.level {
+		return
+	}
 	rec := records.Get().(*pylog.Record)
 	defer func() {
 		clear(rec.Attrs)
@@ -64,9 +68,6 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanC
 		}
 	}()
 	w.mapper.Map(rec, e)
-	if rec.Level < w.level {
-		return
-	}
 	// Values the scrubber read only in part (structs) are written as it
 	// read them, in the attributes and in the message alike.
 	changed := false
