@@ -89,6 +89,7 @@
 // # Performance
 //
 // BenchmarkAdapter compares an event emitted on a bus with this adapter
-// attached against the same line written by a hand-written logrus call (see
-// bench_test.go and docs/performance.md).
+// attached against the same line written by a hand-written logrus call, its
+// message built from the values, and logrus' level check against an event
+// at a disabled level (see bench_test.go and docs/performance.md).
 package codexlogrus

@@ -69,5 +69,6 @@
 //
 // BenchmarkAdapter compares an event emitted on a bus with this adapter
 // attached against the same record logged with slog.Logger.LogAttrs on the
-// same handler (see bench_test.go).
+// same handler, its message built from the value, and Logger.Enabled against
+// an event at a disabled level (see bench_test.go and docs/performance.md).
 package codexslog

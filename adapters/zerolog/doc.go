@@ -80,6 +80,11 @@
 // # Performance
 //
 // BenchmarkAdapter compares an event emitted on a bus with this adapter
-// attached against the same line written by a hand-written zerolog call
-// (see bench_test.go and docs/performance.md).
+// attached against the same line written by a hand-written zerolog call,
+// its message built from the values, and through zerolog's own slog
+// handler, and zerolog's disabled level against an event at a disabled
+// level (see bench_test.go and docs/performance.md). A message naming
+// fields is rendered into a pooled buffer that zerolog copies into its
+// event, with no allocation, unless the logger has a hook of the
+// application's, which may keep the message it is given.
 package codexzerolog
