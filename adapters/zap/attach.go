@@ -60,6 +60,7 @@ type handler struct {
 	levels levelIndex
 	mapper eventlog.Mapper
 	errOut zapcore.WriteSyncer
+	borrow bool // the core keeps no entry: see pythonCore
 }
 
 var _ telemetry.Handler = (*handler)(nil)
@@ -72,6 +73,7 @@ func newHandler(logger *zap.Logger, c config) *handler {
 		mapper: eventlog.Mapper{Now: c.now},
 		errOut: c.errOut,
 	}
+	_, h.borrow = h.core.(pythonCore)
 	if h.base != "" {
 		h.names = make(map[string]string)
 		for _, e := range catalog.All() {
@@ -163,10 +165,10 @@ func (h *handler) Handle(_ context.Context, e telemetry.Event) {
 // write writes the record st holds through the core, if the core takes it.
 func (h *handler) write(st *state) {
 	msg := st.rec.Message
-	if len(st.msg) > 0 {
+	if len(st.msg) > 0 && !h.borrow {
 		// The message borrows st.msg. zap lets cores and hooks keep the
-		// entry (zaptest/observer does), so the entry gets a copy; the
-		// Python encoders read the record's.
+		// entry (zaptest/observer does), so the entry gets a copy, unless
+		// the core is a NewPythonLogger's, which keeps nothing.
 		msg = string(st.msg)
 	}
 	ce := h.core.Check(zapcore.Entry{

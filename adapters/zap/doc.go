@@ -122,7 +122,9 @@
 // the disabled case apart. TestAllocs pins one allocation per event (the
 // entry's copy of the message, which eventlog renders into the pooled
 // state), fewer than the hand-written call makes (its fields and its
-// message), and none at a disabled level. The module in the benchmarks
+// message); none to a [NewPythonLogger] logger, whose core keeps no entry,
+// so that the entry's message borrows the pooled buffer; and none at a
+// disabled level. The module in the benchmarks
 // directory times the alternatives (zap's exp/zapslog, samber/slog-zap) in
 // the same process; docs/performance.md has the figures.
 package codexzap

@@ -117,7 +117,21 @@ func NewPythonLogger(w io.Writer, f Formatter, level zapcore.LevelEnabler) *zap.
 	if level == nil {
 		level = zap.LevelEnablerFunc(func(zapcore.Level) bool { return true })
 	}
-	return zap.New(zapcore.NewCore(NewPythonEncoder(f), zapcore.Lock(zapcore.AddSync(w)), level))
+	return zap.New(pythonCore{zapcore.NewCore(NewPythonEncoder(f), zapcore.Lock(zapcore.AddSync(w)), level)})
+}
+
+// A pythonCore is the core of a NewPythonLogger logger, and of the loggers
+// its With makes: zap's ioCore with the Python encoder, which copies the
+// entry's message into the line and keeps nothing (zap's CheckedEntry
+// clears the entry when it goes back to its pool). A handler writing to
+// such a core, and to nothing else (hooks, a tee or a sampler wrap the core
+// in another type), lets the entry's message borrow the pooled buffer it
+// was rendered into.
+type pythonCore struct{ zapcore.Core }
+
+// With returns the core with fields added, still a pythonCore.
+func (c pythonCore) With(fields []zapcore.Field) zapcore.Core {
+	return pythonCore{c.Core.With(fields)}
 }
 
 var defaultText = sync.OnceValue(func() Formatter {
