@@ -177,7 +177,7 @@ func TestBenchmarkRecords(t *testing.T) {
 		}
 		b.WriteString(" " + r.TraceID().String() + " " + r.SpanID().String())
 		r.WalkAttributes(func(kv attribute.KeyValue) bool {
-			b.WriteString(" " + string(kv.Key) + "=" + kv.Value.Emit())
+			b.WriteString(" " + string(kv.Key) + "=" + kv.Value.String())
 			return true
 		})
 		return b.String()
