@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -81,6 +82,8 @@ var sinkLogger *zap.Logger
 //   - codextel: the event emitted on a default bus (redaction and scrubbing
 //     included), written through the adapter into the same logger;
 //     codextel_noscrub: the same on a bus without the scrubber;
+//   - python_json_native and python_json_codextel: the same two into a
+//     NewPythonLogger writing python-json-logger's layout (JSONFormat);
 //   - disabled_native: zap's own disabled path, Check at DEBUG on a logger
 //     at INFO; disabled_codextel: a DEBUG event (codex.tool.success) on a
 //     default bus with the adapter attached to that logger.
@@ -113,6 +116,25 @@ func BenchmarkAdapter(b *testing.B) {
 			})
 		})
 	}
+	b.Run("python_json_native", func(b *testing.B) {
+		l := pythonJSONLogger(b, io.Discard).Named("codex.approval")
+		loop(b, func() {
+			logNative(l)
+		})
+		sinkLogger = l
+	})
+	b.Run("python_json_codextel", func(b *testing.B) {
+		bus := telemetry.New()
+		defer bus.Close()
+		detach, err := codexzap.Attach(bus, pythonJSONLogger(b, io.Discard))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer detach()
+		loop(b, func() {
+			emitEvent(ctx, bus)
+		})
+	})
 	b.Run("disabled_native", func(b *testing.B) {
 		l := benchLogger(io.Discard).Named("codex.tool")
 		loop(b, func() {
@@ -130,15 +152,34 @@ func BenchmarkAdapter(b *testing.B) {
 	})
 }
 
-// TestBenchmarkLines: both sides of BenchmarkAdapter write the same line.
+// pythonJSONLogger is a NewPythonLogger at INFO writing python-json-logger's
+// layout to w.
+func pythonJSONLogger(tb testing.TB, w io.Writer) *zap.Logger {
+	f, err := pylog.NewJSONFormatter(codexzap.JSONFormat)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return codexzap.NewPythonLogger(w, f, zapcore.InfoLevel)
+}
+
+// TestBenchmarkLines: both sides of BenchmarkAdapter write the same line,
+// in zap's JSON and in the Python layout.
 func TestBenchmarkLines(t *testing.T) {
-	var native, adapter bytes.Buffer
-	logNative(benchLogger(&native, zap.WithClock(fixedClock{})).Named("codex.approval"))
-	bus := newBus(t)
-	attach(t, bus, benchLogger(&adapter))
-	emitEvent(context.Background(), bus)
-	if native.Len() == 0 || native.String() != adapter.String() {
-		t.Errorf("native:\n%s\ncodextel:\n%s", native.String(), adapter.String())
+	for _, c := range []struct {
+		name   string
+		logger func(w io.Writer) *zap.Logger
+	}{
+		{"zap json", func(w io.Writer) *zap.Logger { return benchLogger(w) }},
+		{"python json", func(w io.Writer) *zap.Logger { return pythonJSONLogger(t, w) }},
+	} {
+		var native, adapter bytes.Buffer
+		logNative(c.logger(&native).WithOptions(zap.WithClock(fixedClock{})).Named("codex.approval"))
+		bus := newBus(t)
+		attach(t, bus, c.logger(&adapter))
+		emitEvent(context.Background(), bus)
+		if native.Len() == 0 || native.String() != adapter.String() {
+			t.Errorf("%s: native:\n%s\ncodextel:\n%s", c.name, native.String(), adapter.String())
+		}
 	}
 }
 
