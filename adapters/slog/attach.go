@@ -130,10 +130,11 @@ func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {
 	}()
 	m.msg = a.mapper.MapInto(r, &e, m.msg)
 	msg := r.Message
-	if len(m.msg) > 0 {
+	if _, python := a.h.(*PythonHandler); len(m.msg) > 0 && !python {
 		// The message borrows m.msg; a slog.Handler may keep the record
 		// (Record.Clone copies the attributes, not the message), so the
-		// record gets a copy.
+		// record gets a copy. A PythonHandler copies the message into its
+		// line and keeps nothing of the record: it reads the borrowed one.
 		msg = string(m.msg)
 	}
 	rec := slog.NewRecord(r.Time, Level(r.Level), msg, 0)
