@@ -57,15 +57,11 @@ func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (deta
 	h := &handler{logger: base.Logger, data: base.Data}
 	h.mapper.Now = bus.Now
 	_, h.python = base.Logger.Formatter.(*PythonFormatter)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
+	detach, err = bus.Attach(c.id, h, c.patterns...)
+	if err != nil {
 		return nil, fmt.Errorf("codexlogrus: %w", err)
 	}
-	return func() error {
-		if err := bus.Detach(c.id); err != nil {
-			return fmt.Errorf("codexlogrus: %w", err)
-		}
-		return nil
-	}, nil
+	return detach, nil
 }
 
 // handler writes events through one logrus.Logger. It is safe for concurrent

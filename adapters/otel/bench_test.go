@@ -189,7 +189,7 @@ func BenchmarkOtel(b *testing.B) {
 
 	spanOnBus := func(b *testing.B, h telemetry.Handler) {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
-		if err := bus.Attach("h", h, "*"); err != nil {
+		if _, err := bus.Attach("h", h, "*"); err != nil {
 			b.Fatal(err)
 		}
 		ctx := context.Background()

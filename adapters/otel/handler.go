@@ -30,11 +30,12 @@ func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error)
 		return nil, err
 	}
 	c := newConfig(opts)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
+	busDetach, err := bus.Attach(c.id, h, c.patterns...)
+	if err != nil {
 		return nil, fmt.Errorf("codexotel: %w", err)
 	}
 	return func() error {
-		err := bus.Detach(c.id)
+		err := busDetach()
 		h.Close()
 		return err
 	}, nil
@@ -46,7 +47,7 @@ func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error)
 //
 //	h, err := codexotel.NewHandler(codexotel.WithLoggerProvider(lp), codexotel.WithMeterProvider(mp))
 //	...
-//	err = bus.Attach("otel", h, "*")
+//	detach, err := bus.Attach("otel", h, "*")
 //
 // or use [Attach], or let [Start] build the providers from the environment
 // and attach it.

@@ -217,11 +217,11 @@ func TestLogRecords(t *testing.T) {
 		t.Run(fmt.Sprintf("model=%v,tool=%v", policy.ModelData, policy.ToolData), func(t *testing.T) {
 			r := newRig(t, false)
 			r.bus = telemetry.New(telemetry.WithThrottle(nil), telemetry.WithRedaction(policy))
-			if err := r.bus.Attach("otel", r.h, "*"); err != nil {
+			if _, err := r.bus.Attach("otel", r.h, "*"); err != nil {
 				t.Fatal(err)
 			}
 			var delivered []telemetry.Event
-			_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
+			_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
 			for _, e := range catalogEvents() {
 				r.bus.EmitEvent(context.Background(), e)
 			}
@@ -231,7 +231,7 @@ func TestLogRecords(t *testing.T) {
 	t.Run("session", func(t *testing.T) {
 		r := newRig(t, true)
 		var delivered []telemetry.Event
-		_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
+		_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
 		replay(t, r.bus)
 		checkAll(t, r.logs.Records(), delivered)
 	})

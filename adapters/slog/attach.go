@@ -82,10 +82,11 @@ func Attach(bus *telemetry.Bus, h slog.Handler, opts ...Option) (detach func() e
 	}
 	c := newConfig(opts)
 	a := &adapter{h: h, onError: c.onError}
-	if err := bus.Attach(c.id, a, c.patterns...); err != nil {
+	detach, err = bus.Attach(c.id, a, c.patterns...)
+	if err != nil {
 		return nil, fmt.Errorf("codexslog: %w", err)
 	}
-	return func() error { return bus.Detach(c.id) }, nil
+	return detach, nil
 }
 
 // adapter is the telemetry handler Attach attaches.

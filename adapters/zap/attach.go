@@ -38,19 +38,12 @@ func Attach(bus *telemetry.Bus, logger *zap.Logger, opts ...Option) (detach func
 	}
 	c := newConfig(opts)
 	h := newHandler(logger, c)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
+	detach, err = bus.Attach(c.id, h, c.patterns...)
+	if err != nil {
 		return nil, fmt.Errorf("codexzap: %w", err)
 	}
-	var once sync.Once
-	return func() error {
-		err := errDetached
-		once.Do(func() { err = bus.Detach(c.id) })
-		return err
-	}, nil
+	return detach, nil
 }
-
-// errDetached is what a detach function returns when called again.
-var errDetached = fmt.Errorf("codexzap: already detached: %w", telemetry.ErrUnknownHandler)
 
 // A handler writes events through one zap core.
 type handler struct {

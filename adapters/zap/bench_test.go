@@ -159,7 +159,7 @@ func BenchmarkDisabled(b *testing.B) {
 			// The bus alone, delivering to a handler that does nothing.
 			bus := newBus(b, bc.opts...)
 			n := 0
-			if err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "codex.*"); err != nil {
+			if _, err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "codex.*"); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
@@ -207,7 +207,7 @@ func BenchmarkAdapterRatio(b *testing.B) {
 	} {
 		b.Run("parts/"+bc.name, func(b *testing.B) {
 			bus := newBus(b, telemetry.WithScrubber(nil))
-			if err := bus.Attach("part", bc.h, "codex.*"); err != nil {
+			if _, err := bus.Attach("part", bc.h, "codex.*"); err != nil {
 				b.Fatal(err)
 			}
 			pairedRatio(b, func() { logNative(native) }, func() { emitEvent(ctx, bus) })

@@ -36,15 +36,11 @@ func Attach(bus *telemetry.Bus, logger zerolog.Logger, opts ...Option) (detach f
 	}
 	c := newConfig(opts)
 	h := newHandler(logger, bus.Now)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
+	detach, err = bus.Attach(c.id, h, c.patterns...)
+	if err != nil {
 		return nil, fmt.Errorf("codexzerolog: %w", err)
 	}
-	return func() error {
-		if err := bus.Detach(c.id); err != nil {
-			return fmt.Errorf("codexzerolog: %w", err)
-		}
-		return nil
-	}, nil
+	return detach, nil
 }
 
 // handler writes events through one zerolog.Logger. It is safe for concurrent

@@ -101,7 +101,7 @@ func FuzzReadAppServer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
 		var problems []error
-		_ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		_, _ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 			if err := telemetrytest.CheckCatalog(e); err != nil {
 				problems = append(problems, err)
 			}

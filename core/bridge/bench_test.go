@@ -70,7 +70,7 @@ func BenchmarkBridge(b *testing.B) {
 	b.Run("replay", func(b *testing.B) {
 		bus := telemetry.New()
 		n := 0
-		if err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "*"); err != nil {
+		if _, err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "*"); err != nil {
 			b.Fatal(err)
 		}
 		b.SetBytes(int64(len(data)))
@@ -105,7 +105,7 @@ func TestReplayMemoryIsFlat(t *testing.T) {
 		// Turn completions come only from the reader's goroutine (the bus's
 		// ticker emits throttle summaries on its own), so the probe needs no
 		// lock.
-		_ = bus.Attach("probe", telemetry.HandlerFunc(func(context.Context, telemetry.Event) {
+		_, _ = bus.Attach("probe", telemetry.HandlerFunc(func(context.Context, telemetry.Event) {
 			count++
 			if count%(n/100) == 0 {
 				if h := heapInUse(); h > maxHeap {

@@ -78,7 +78,7 @@ func TestLongThreadHeapAlloc(t *testing.T) {
 	bus := telemetry.New()
 	defer bus.Close()
 	tools := 0
-	_ = bus.Attach("count", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { tools++ }), "codex.tool.success")
+	_, _ = bus.Attach("count", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { tools++ }), "codex.tool.success")
 	var base, peak uint64
 	gen := &toolCallStream{calls: calls, every: calls / 20, probe: func(done int) {
 		h := heapInUse()

@@ -97,10 +97,11 @@ func AttachDefaultLogger(bus *telemetry.Bus, opts ...LoggerOption) (detach func(
 		}
 	}
 	h := &lineHandler{level: c.level, w: c.w, f: f}
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
+	detach, err = bus.Attach(c.id, h, c.patterns...)
+	if err != nil {
 		return nil, fmt.Errorf("eventlog: default logger: %w", err)
 	}
-	return func() error { return bus.Detach(c.id) }, nil
+	return detach, nil
 }
 
 // lineHandler writes events as Python lines.

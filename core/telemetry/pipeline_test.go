@@ -131,7 +131,7 @@ func TestThrottleExactAccounting(t *testing.T) {
 	var delivered, lifecycle atomic.Int64
 	var mu sync.Mutex
 	dropped := map[string]int64{}
-	if err := bus.Attach("count", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	if _, err := bus.Attach("count", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		switch e.Name {
 		case catalog.ItemAgentMessageDelta:
 			delivered.Add(1)

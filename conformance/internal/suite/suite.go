@@ -194,7 +194,7 @@ func Prepare(v Variant) ([]telemetry.Event, error) {
 	bus := NewBus(v.Policy)
 	defer bus.Close()
 	var got []telemetry.Event
-	if err := bus.Attach("conformance.prepare", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	if _, err := bus.Attach("conformance.prepare", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		got = append(got, e)
 	}), "*"); err != nil {
 		return nil, err
