@@ -410,13 +410,12 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	codex := instrument.Codex{Bus: bus}
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine))
+		sum, err = bridge.ReadExec(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine))
 	case "appserver":
-		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
+		sum, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
 		sum, err = render(o, bus, in, stderr)
 	}

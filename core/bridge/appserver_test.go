@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
@@ -35,7 +34,7 @@ func TestAppServerCaptures(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer in.Close()
-			sum, err := ReadAppServer(context.Background(), in, instrument.Codex{Bus: bus}, WithStreamClock(clock))
+			sum, err := ReadAppServer(context.Background(), in, bus, WithStreamClock(clock))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +63,7 @@ func TestApprovalWaitingTime(t *testing.T) {
 	clock := NewStreamClock(nil)
 	bus := telemetry.New(telemetry.WithClock(clock.Now), telemetry.WithThrottle(nil))
 	rec := telemetrytest.Record(t, bus, "codex.approval.*")
-	sum, err := ReadAppServer(context.Background(), strings.NewReader(wire), instrument.Codex{Bus: bus}, WithStreamClock(clock))
+	sum, err := ReadAppServer(context.Background(), strings.NewReader(wire), bus, WithStreamClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +105,7 @@ func FuzzReadAppServer(f *testing.F) {
 				problems = append(problems, err)
 			}
 		}), "*")
-		if _, err := ReadAppServer(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}, WithMaxLine(4096)); err != nil {
+		if _, err := ReadAppServer(context.Background(), bytes.NewReader(data), bus, WithMaxLine(4096)); err != nil {
 			t.Fatalf("ReadAppServer: %v", err)
 		}
 		if len(problems) > 0 {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -76,7 +75,7 @@ func BenchmarkBridge(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			sum, err := ReadExec(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus})
+			sum, err := ReadExec(context.Background(), bytes.NewReader(data), bus)
 			if err != nil || sum.BadLines != 0 {
 				b.Fatal(err, sum.BadLines)
 			}
@@ -114,7 +113,7 @@ func TestReplayMemoryIsFlat(t *testing.T) {
 			}
 		}), "codex.turn.completed")
 		base := heapInUse()
-		if _, err := ReadExec(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}); err != nil {
+		if _, err := ReadExec(context.Background(), bytes.NewReader(data), bus); err != nil {
 			t.Fatal(err)
 		}
 		if maxHeap < base {

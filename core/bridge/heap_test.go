@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -89,7 +88,7 @@ func TestLongThreadHeapAlloc(t *testing.T) {
 			peak = max(peak, h)
 		}
 	}}
-	sum, err := ReadExec(context.Background(), gen, instrument.Codex{Bus: bus})
+	sum, err := ReadExec(context.Background(), gen, bus)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ import (
 
 // DefaultMaxLine is the longest line a [Decoder] accepts unless told
 // otherwise: 16 MiB.
-const DefaultMaxLine = 16 << 20
+const DefaultMaxLine = lines.DefaultLimit
 
 // A LineError reports a line the decoder could not read.
 type LineError struct {
