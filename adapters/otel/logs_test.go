@@ -18,7 +18,6 @@ import (
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -213,10 +212,10 @@ func checkRecord(got logView, e telemetry.Event) []string {
 // event with all its fields under both redaction policies, and on the
 // recorded session: see checkRecord.
 func TestLogRecords(t *testing.T) {
-	for _, policy := range []redact.Policy{{}, {ModelData: true, ToolData: true}} {
+	for _, policy := range []dataPolicy{{}, {ModelData: true, ToolData: true}} {
 		t.Run(fmt.Sprintf("model=%v,tool=%v", policy.ModelData, policy.ToolData), func(t *testing.T) {
 			r := newRig(t, false)
-			r.bus = telemetry.New(telemetry.WithThrottle(nil), telemetry.WithRedaction(policy))
+			r.bus = telemetry.New(telemetry.WithThrottle(nil), telemetry.WithModelData(policy.ModelData), telemetry.WithToolData(policy.ToolData))
 			if _, err := r.bus.Attach("otel", r.h, "*"); err != nil {
 				t.Fatal(err)
 			}
@@ -384,3 +383,7 @@ func TestUnknownEvent(t *testing.T) {
 		t.Errorf("record %q %q %q", rec.InstrumentationScope().Name, rec.Body().AsString(), rec.SeverityText())
 	}
 }
+
+// dataPolicy says which data classes a test bus lets through
+// (telemetry.WithModelData, telemetry.WithToolData).
+type dataPolicy struct{ ModelData, ToolData bool }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -24,7 +23,7 @@ import (
 )
 
 // redactNone lets model and tool data through.
-var redactNone = redact.Policy{ModelData: true, ToolData: true}
+var redactNone = dataPolicy{ModelData: true, ToolData: true}
 
 var fixedNow = time.Date(2025, 12, 2, 10, 52, 12, 123456789, time.UTC)
 
@@ -296,7 +295,7 @@ func TestLevelFilter(t *testing.T) {
 // level would drop the redacted one.
 func TestToolFailureDataLevel(t *testing.T) {
 	var buf bytes.Buffer
-	bus := telemetry.New(telemetry.WithThrottle(nil), telemetry.WithRedaction(redactNone))
+	bus := telemetry.New(telemetry.WithThrottle(nil), telemetry.WithModelData(redactNone.ModelData), telemetry.WithToolData(redactNone.ToolData))
 	defer bus.Close()
 	attach(t, bus, jsonLogger(&buf, zapcore.ErrorLevel))
 	bus.Emit(context.Background(), catalog.ToolFailure, nil,
@@ -409,3 +408,7 @@ func TestBadValueKeepsTheLine(t *testing.T) {
 		t.Error("the adapter was detached")
 	}
 }
+
+// dataPolicy says which data classes a test bus lets through
+// (telemetry.WithModelData, telemetry.WithToolData).
+type dataPolicy struct{ ModelData, ToolData bool }

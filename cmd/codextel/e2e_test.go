@@ -22,7 +22,6 @@ import (
 
 	"github.com/codextel/codextel/cmd/codextel/internal/responsesmock"
 	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
 
@@ -242,7 +241,7 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 	shim := writeShim(t, dir, codex)
 	t.Setenv("CODEX_HOME", home)
 	t.Setenv("CODEX_API_KEY", "dummy")
-	for _, name := range []string{redact.EnvPythonModel, redact.EnvPythonTool, redact.EnvModel, redact.EnvTool} {
+	for _, name := range []string{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA", "OPENAI_AGENTS_DONT_LOG_TOOL_DATA", "CODEXTEL_LOG_MODEL_DATA", "CODEXTEL_LOG_TOOL_DATA"} {
 		t.Setenv(name, "") // restored when the test ends
 		os.Unsetenv(name)
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -376,16 +375,15 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 // newBus builds the bus for a run: redaction from the environment and the
 // flags, the clock from --clock or clock.
 func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
-	policy, err := redact.FromEnv(os.LookupEnv)
+	model, tool, err := telemetry.DataFromEnv(os.LookupEnv)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	policy.ModelData = policy.ModelData || o.logModel
-	policy.ToolData = policy.ToolData || o.logTool
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	return telemetry.New(telemetry.WithRedaction(policy), telemetry.WithClock(clock)), nil
+	return telemetry.New(telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
+		telemetry.WithClock(clock)), nil
 }
 
 // runStream replays a file or stdin: an exec stream, an app-server wire log,

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
@@ -27,7 +26,7 @@ func TestAppServerCaptures(t *testing.T) {
 		t.Run(strings.TrimSuffix(base, ".jsonl"), func(t *testing.T) {
 			clock := NewStreamClock(func() time.Time { return time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC) })
 			bus := telemetry.New(telemetry.WithClock(clock.Now),
-				telemetry.WithRedaction(redact.Policy{ModelData: true, ToolData: true}), telemetry.WithThrottle(nil))
+				telemetry.WithModelData(true), telemetry.WithToolData(true), telemetry.WithThrottle(nil))
 			rec := telemetrytest.Record(t, bus)
 			in, err := os.Open(f)
 			if err != nil {

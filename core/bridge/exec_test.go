@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
@@ -25,7 +24,7 @@ func newBus(t *testing.T) (*telemetry.Bus, *telemetrytest.Recorder) {
 	fixed := time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC)
 	bus := telemetry.New(
 		telemetry.WithClock(func() time.Time { return fixed }),
-		telemetry.WithRedaction(redact.Policy{ModelData: true, ToolData: true}),
+		telemetry.WithModelData(true), telemetry.WithToolData(true),
 		telemetry.WithThrottle(nil),
 	)
 	return bus, telemetrytest.Record(t, bus)

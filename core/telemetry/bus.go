@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/throttle"
 )
@@ -99,7 +99,7 @@ func WithErrorOutput(w io.Writer) Option {
 
 // New returns an enabled bus with no handlers. It redacts model and tool data,
 // scrubs secrets and throttles high-volume events unless options say
-// otherwise (see pipeline.go's [WithRedaction], [WithScrubber],
+// otherwise (see pipeline.go's [WithModelData], [WithToolData], [WithScrubber],
 // [WithThrottle]).
 func New(opts ...Option) *Bus {
 	b := &Bus{
@@ -120,8 +120,8 @@ func New(opts ...Option) *Bus {
 }
 
 var defaultBus = sync.OnceValue(func() *Bus {
-	policy, err := redact.FromEnv(os.LookupEnv)
-	b := New(WithRedaction(policy))
+	model, tool, err := DataFromEnv(os.LookupEnv)
+	b := New(WithModelData(model), WithToolData(tool))
 	if err != nil {
 		fmt.Fprintf(b.errOut, "telemetry: default bus: %v\n", err)
 	}
@@ -136,7 +136,7 @@ var defaultBus = sync.OnceValue(func() *Bus {
 // Default returns the process-wide bus, for instrumented code that has no bus
 // handed to it (as [net/http.DefaultServeMux] is for handlers). Libraries and
 // tests should prefer a bus of their own from [New]. The default bus reads its
-// redaction policy from the environment ([redact.FromEnv]: the Python client's
+// redaction policy from the environment ([DataFromEnv]: the Python client's
 // OPENAI_AGENTS_DONT_LOG_* variables and codextel's CODEXTEL_LOG_*), and
 // starts disabled when CODEXTEL_DISABLED is true (as [strconv.ParseBool]
 // reads it). A malformed variable is reported on stderr once.

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/eventjson"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -36,7 +35,7 @@ func TestParse(t *testing.T) {
 	if got := strings.Join(names, " "); got != "x.redacted x.data" {
 		t.Errorf("variants %s", got)
 	}
-	if v := s.Variants()[1]; v.Policy != (redact.Policy{ModelData: true, ToolData: true}) {
+	if v := s.Variants()[1]; v.Policy != (Data{ModelData: true, ToolData: true}) {
 		t.Errorf("data policy %+v", v.Policy)
 	}
 	want := []time.Time{BaseTime, time.Date(2020, 1, 2, 3, 4, 5, 5e8, time.UTC), BaseTime.Add(2 * time.Millisecond)}
@@ -49,7 +48,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if vs := plain.Variants(); len(vs) != 1 || vs[0].Name != "y" || vs[0].Policy != (redact.Policy{}) {
+	if vs := plain.Variants(); len(vs) != 1 || vs[0].Name != "y" || vs[0].Policy != (Data{}) {
 		t.Errorf("variants of a scenario naming no policy: %+v", vs)
 	}
 }
