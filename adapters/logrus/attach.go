@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"sync"
 
 	"github.com/sirupsen/logrus"
 
@@ -88,7 +86,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if !h.logger.IsLevelEnabled(level) {
 		return
 	}
-	r := getRecord()
+	r := pylog.GetRecord()
 	h.mapper.Map(r, e)
 	data := make(logrus.Fields, len(h.data)+len(r.Attrs)+2)
 	for k, v := range h.data {
@@ -114,7 +112,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	} else {
 		entry.Log(level, r.Message)
 	}
-	putRecord(r)
+	pylog.PutRecord(r)
 }
 
 // loggerNames holds the logger names of the catalog already converted to
@@ -127,21 +125,6 @@ var loggerNames = func() map[string]any {
 	}
 	return m
 }()
-
-var records = sync.Pool{New: func() any {
-	return &pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
-}}
-
-func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
-
-func putRecord(r *pylog.Record) {
-	if cap(r.Attrs) > 256 {
-		return
-	}
-	clear(r.Attrs)
-	*r = pylog.Record{Attrs: r.Attrs[:0]}
-	records.Put(r)
-}
 
 // recordContext carries the record of an adapter event to a PythonFormatter
 // in the entry's Context; every other value is the emitter's context's.

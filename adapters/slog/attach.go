@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
@@ -98,26 +97,14 @@ type adapter struct {
 
 var _ telemetry.Handler = (*adapter)(nil)
 
-// records holds the pylog records events are mapped into.
-var records = sync.Pool{New: func() any { return new(pylog.Record) }}
-
-// maxPooledAttrs is the most attributes a pooled record keeps room for.
-const maxPooledAttrs = 64
-
 // Handle writes e through the slog handler.
 func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {
 	// The level first, so that a disabled one costs little.
 	if !a.h.Enabled(ctx, Level(eventlog.Level(&e))) {
 		return
 	}
-	r := records.Get().(*pylog.Record)
-	defer func() {
-		clear(r.Attrs)
-		if cap(r.Attrs) > maxPooledAttrs {
-			r.Attrs = nil
-		}
-		records.Put(r)
-	}()
+	r := pylog.GetRecord()
+	defer pylog.PutRecord(r)
 	a.mapper.Map(r, &e)
 	rec := slog.NewRecord(r.Time, Level(r.Level), r.Message, 0)
 	rec.AddAttrs(slog.String(LoggerKey, r.Logger))

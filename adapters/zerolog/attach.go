@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -86,7 +84,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if ev == nil {
 		return
 	}
-	r := getRecord()
+	r := pylog.GetRecord()
 	h.mapper.Map(r, e)
 	if h.python {
 		rc := &recordContext{Context: ctx, rec: r}
@@ -106,22 +104,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 		}
 		ev.Msg(r.Message)
 	}
-	putRecord(r)
-}
-
-var records = sync.Pool{New: func() any {
-	return &pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
-}}
-
-func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
-
-func putRecord(r *pylog.Record) {
-	if cap(r.Attrs) > 256 {
-		return
-	}
-	clear(r.Attrs)
-	*r = pylog.Record{Attrs: r.Attrs[:0]}
-	records.Put(r)
+	pylog.PutRecord(r)
 }
 
 // recordContext carries the record of an adapter event to the hook of a

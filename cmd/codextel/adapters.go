@@ -62,7 +62,7 @@ func attach(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 
 // pythonFormatter builds the Python formatter --format and --fmt ask for;
 // asctime is in local time, as in Python (TZ applies).
-func pythonFormatter(o *options) (codexslog.Formatter, error) {
+func pythonFormatter(o *options) (pylog.RecordFormatter, error) {
 	var opts []pylog.Option
 	if o.datefmt != "" {
 		opts = append(opts, pylog.WithDateFormat(o.datefmt))

@@ -19,12 +19,6 @@ const BasicFormat = "%(levelname)s:%(name)s:%(message)s"
 // unless told otherwise.
 const DefaultLoggerID = "codextel-default-logger"
 
-// A Formatter renders a Python log record: a *pylog.Formatter or a
-// *pylog.JSONFormatter.
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
 // A LoggerOption configures [AttachDefaultLogger].
 type LoggerOption interface{ apply(*loggerConfig) }
 
@@ -33,7 +27,7 @@ type loggerConfig struct {
 	w         io.Writer
 	format    string
 	json      bool
-	formatter Formatter
+	formatter pylog.RecordFormatter
 	id        string
 	patterns  []string
 }
@@ -61,7 +55,7 @@ func WithJSON() LoggerOption { return loggerOption(func(c *loggerConfig) { c.jso
 
 // WithFormatter writes with a formatter built by package pylog, for layouts
 // the other options do not reach (a datefmt, a time zone, {-style).
-func WithFormatter(f Formatter) LoggerOption {
+func WithFormatter(f pylog.RecordFormatter) LoggerOption {
 	return loggerOption(func(c *loggerConfig) { c.formatter = f })
 }
 
@@ -108,7 +102,7 @@ func AttachDefaultLogger(bus *telemetry.Bus, opts ...LoggerOption) (detach func(
 type lineHandler struct {
 	level  pylog.Level
 	w      io.Writer
-	f      Formatter
+	f      pylog.RecordFormatter
 	mapper Mapper
 
 	mu  sync.Mutex // serialises writes and guards buf and rec
