@@ -339,7 +339,7 @@ func TestLineDiff(t *testing.T) {
 	}
 }
 
-// TestDefaultLogger runs core's AttachDefaultLogger, the standard-library
+// TestDefaultLogger runs core's default logger (NewLogger), the standard-library
 // handler for quick adoption, through the whole suite.
 func TestDefaultLogger(t *testing.T) {
 	Run(t, func(bus *telemetry.Bus, f Format, w io.Writer) (func(), error) {
@@ -347,9 +347,11 @@ func TestDefaultLogger(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		detach, err := eventlog.AttachDefaultLogger(bus,
-			eventlog.WithWriter(w), eventlog.WithFormatter(formatter),
-			eventlog.WithLevel(pylog.NotSet), eventlog.WithLoggerEvents("*"))
+		h, err := eventlog.NewLogger(eventlog.WithWriter(w), eventlog.WithFormatter(formatter), eventlog.WithLevel(pylog.NotSet))
+		if err != nil {
+			return nil, err
+		}
+		detach, err := bus.Attach(eventlog.DefaultLoggerID, h, "*")
 		if err != nil {
 			return nil, err
 		}

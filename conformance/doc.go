@@ -21,14 +21,14 @@
 //			if err != nil {
 //				return nil, err
 //			}
-//			detach, err := myadapter.Attach(bus, myadapter.NewPythonCore(w, pf), myadapter.WithEvents("*"))
+//			detach, err := bus.Attach("mine", myadapter.New(myadapter.NewPythonLogger(w, pf)), "*")
 //			return func() { detach() }, err
 //		})
 //	}
 //
 //	func TestNative(t *testing.T) {
 //		conformance.RunNative(t, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
-//			detach, err := myadapter.Attach(bus, mylib.NewJSONLogger(w), myadapter.WithEvents("*"))
+//			detach, err := bus.Attach("mine", myadapter.New(mylib.NewJSONLogger(w)), "*")
 //			return func() { detach() }, err
 //		}, conformance.NativeFormat{TimeKey: "ts", LevelKey: "level", MessageKey: "msg", LoggerKey: "logger",
 //			Level: func(l pylog.Level) string { return myadapter.Level(l).String() }})

@@ -2,8 +2,7 @@ package codexlogrus
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -17,23 +16,46 @@ import (
 // ("codex.tool"): logrus has no named loggers.
 const LoggerKey = "logger"
 
-// Attach attaches a handler to bus that writes every event it receives
-// through logger, as one logrus entry: the logger's level, hooks, formatter and
-// output all apply, as they do to the application's own lines. logger is a
-// *logrus.Logger, a *logrus.Entry (whose fields every event then carries), or
-// any other logrus.FieldLogger, whose WithFields(nil) gives the entry to start
-// from. Events are those matched by [WithEvents] (every event by default); the
-// handler id is [DefaultID] unless [WithID] sets another. The package
-// documentation lists how an event becomes an entry.
-//
-// When the logger's Formatter is a [PythonFormatter] at the time of Attach,
-// entries also carry their Python record, so that the formatter writes the
-// fields in their order. detach detaches the handler; it returns an error
-// wrapping telemetry.ErrUnknownHandler when it was already detached.
-func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (detach func() error, err error) {
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
+const DefaultID = "codexlogrus"
+
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
+// carry no time. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
+func Attach(bus *telemetry.Bus, logger logrus.FieldLogger) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexlogrus: attach: nil bus")
+		bus = telemetry.Default()
 	}
+	return bus.Attach(DefaultID, newHandler(logger, bus.Now), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through logger,
+// as one logrus entry, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexlogrus.New(logger), "codex.approval.*")
+//
+// The logger's level, hooks, formatter and output all apply, as they do to
+// the application's own lines. logger is a *logrus.Logger, a *logrus.Entry
+// (whose fields every event then carries), or any other logrus.FieldLogger,
+// whose WithFields(nil) gives the entry to start from; nil (or an entry
+// without a logger) is [logrus.StandardLogger]. The package documentation
+// lists how an event becomes an entry. When the logger's Formatter is a
+// [PythonFormatter] at the time of New, entries also carry their Python
+// record, so that the formatter writes the fields in their order. An event
+// that carries no time gets the time it is handled ([Attach] uses the bus's
+// clock instead).
+func New(logger logrus.FieldLogger) telemetry.Handler {
+	return newHandler(logger, time.Now)
+}
+
+func newHandler(logger logrus.FieldLogger, now func() time.Time) *handler {
 	var base *logrus.Entry
 	switch l := logger.(type) {
 	case nil:
@@ -48,18 +70,16 @@ func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (deta
 	default:
 		base = l.WithFields(nil)
 	}
-	if base == nil || base.Logger == nil {
-		return nil, errors.New("codexlogrus: attach: nil logger")
+	if base == nil {
+		base = logrus.NewEntry(logrus.StandardLogger())
 	}
-	c := newConfig(opts)
+	if base.Logger == nil {
+		base = logrus.NewEntry(logrus.StandardLogger()).WithFields(base.Data)
+	}
 	h := &handler{logger: base.Logger, data: base.Data}
-	h.mapper.Now = bus.Now
+	h.mapper.Now = now
 	_, h.python = base.Logger.Formatter.(*PythonFormatter)
-	detach, err = bus.Attach(c.id, h, c.patterns...)
-	if err != nil {
-		return nil, fmt.Errorf("codexlogrus: %w", err)
-	}
-	return detach, nil
+	return h
 }
 
 // handler writes events through one logrus.Logger. It is safe for concurrent

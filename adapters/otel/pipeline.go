@@ -213,8 +213,8 @@ func reportTo(w io.Writer) func(error) {
 
 // Start builds OpenTelemetry SDK providers exporting over OTLP (and, if
 // asked, to Prometheus), configured by opts and the environment, and attaches
-// a [Handler] writing through them to bus for every event, under [DefaultID]
-// (or the id WithHandlerOptions(WithID(...)) gives). Call
+// a [Handler] writing through them to bus for every event, under [DefaultID].
+// Call
 // [Pipeline.Shutdown] before the program exits, to flush what is queued.
 //
 // The environment is read as the OpenTelemetry SDKs read it, plus the Codex
@@ -320,7 +320,7 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		return fail(err)
 	}
 	p.handler = h
-	p.detach, err = bus.Attach(newConfig(s.handler).id, h, "*")
+	p.detach, err = bus.Attach(DefaultID, h, "*")
 	if err != nil {
 		return fail(fmt.Errorf("codexotel: %w", err))
 	}

@@ -95,11 +95,18 @@ func TestAttachEventTime(t *testing.T) {
 func TestAttachOptionsAndErrors(t *testing.T) {
 	bus := telemetry.New()
 	h := slog.NewJSONHandler(new(bytes.Buffer), nil)
-	if _, err := Attach(nil, h); err == nil {
-		t.Error("nil bus accepted")
+	// A nil bus is the default bus, a nil handler slog.Default's.
+	var def bytes.Buffer
+	restore := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&def, nil)))
+	detach, err := Attach(nil, nil)
+	slog.SetDefault(restore)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := Attach(bus, nil); err == nil {
-		t.Error("nil handler accepted")
+	telemetry.Default().Emit(context.Background(), catalog.TurnCompactionFailed, nil, slog.String("reason", "too long"))
+	if err := detach(); err != nil || !strings.Contains(def.String(), "Compacting conversation history failed: too long") {
+		t.Errorf("Attach(nil, nil): detach %v, slog.Default wrote %q", err, def.String())
 	}
 	if _, err := Attach(bus, h); err != nil {
 		t.Fatal(err)
@@ -107,10 +114,10 @@ func TestAttachOptionsAndErrors(t *testing.T) {
 	if _, err := Attach(bus, h); !errors.Is(err, telemetry.ErrDuplicateHandler) {
 		t.Errorf("second Attach under the default id: %v", err)
 	}
-	if _, err := Attach(bus, h, WithID("other"), WithEvents("codex..bad")); !errors.Is(err, telemetry.ErrBadName) {
+	if _, err := bus.Attach("other", New(h), "codex..bad"); !errors.Is(err, telemetry.ErrBadName) {
 		t.Errorf("bad pattern: %v", err)
 	}
-	if _, err := Attach(bus, h, WithID("tools"), WithEvents("codex.tool.*", "codex.mcp.*")); err != nil {
+	if _, err := bus.Attach("tools", New(h), "codex.tool.*", "codex.mcp.*"); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}

@@ -2,8 +2,6 @@ package codexzerolog
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"reflect"
 	"time"
 
@@ -18,27 +16,39 @@ import (
 // ("codex.tool"): zerolog has no named loggers.
 const LoggerKey = "logger"
 
-// Attach attaches a handler to bus that writes every event it receives
-// through logger, as one zerolog event: the logger's level, sampler, hooks,
-// context fields and writer all apply, as they do to the application's own
-// lines. Events are those matched by [WithEvents] (every event by default);
-// the handler id is [DefaultID] unless [WithID] sets another. The package
-// documentation lists how an event becomes a zerolog event.
-//
-// A logger made by [NewPythonLogger] writes the events in Python logging's
-// format instead. detach detaches the handler; it returns an error wrapping
-// telemetry.ErrUnknownHandler when it was already detached.
-func Attach(bus *telemetry.Bus, logger zerolog.Logger, opts ...Option) (detach func() error, err error) {
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
+const DefaultID = "codexzerolog"
+
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
+// carry no time. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
+func Attach(bus *telemetry.Bus, logger zerolog.Logger) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexzerolog: attach: nil bus")
+		bus = telemetry.Default()
 	}
-	c := newConfig(opts)
-	h := newHandler(logger, bus.Now)
-	detach, err = bus.Attach(c.id, h, c.patterns...)
-	if err != nil {
-		return nil, fmt.Errorf("codexzerolog: %w", err)
-	}
-	return detach, nil
+	return bus.Attach(DefaultID, newHandler(logger, bus.Now), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through logger,
+// as one zerolog event, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexzerolog.New(logger), "codex.approval.*")
+//
+// The logger's level, sampler, hooks, context fields and writer all apply,
+// as they do to the application's own lines; a logger made by
+// [NewPythonLogger] writes Python logging's lines instead. The package
+// documentation lists how an event becomes a zerolog event. An event that
+// carries no time gets the time it is handled ([Attach] uses the bus's clock
+// instead).
+func New(logger zerolog.Logger) telemetry.Handler {
+	return newHandler(logger, time.Now)
 }
 
 // handler writes events through one zerolog.Logger. It is safe for concurrent
