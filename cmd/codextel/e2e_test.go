@@ -618,7 +618,7 @@ func parseLog(t *testing.T, out string) []*logLine {
 // entry, or more than one, is an error: the log disagrees with the catalog.
 func classify(l *logLine) (string, error) {
 	correlation := make(map[string]bool)
-	for _, f := range catalog.CorrelationFields {
+	for _, f := range catalog.CorrelationFields() {
 		correlation[f.Key] = true
 	}
 	var fits []string

@@ -133,17 +133,8 @@ func (b *Bus) allow(name string, v slog.Value, found bool, ids *correlation.IDs)
 	switch {
 	case found:
 		key = v.String()
-	case ids == nil:
-	case b.throttleKey == "correlation_id":
-		key = ids.Correlation
-	case b.throttleKey == "thread_id":
-		key = ids.Thread
-	case b.throttleKey == "turn_id":
-		key = ids.Turn
-	case b.throttleKey == "span_id":
-		key = ids.Span
-	case b.throttleKey == "parent_span_id":
-		key = ids.ParentSpan
+	case ids != nil:
+		key, _ = ids.Lookup(b.throttleKey)
 	}
 	b.startTicker()
 	return b.throttle.Allow(name, key)
