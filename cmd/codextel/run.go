@@ -340,13 +340,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// version is codextel's module version as the build recorded it ("(devel)"
-// for a build from a checkout), and the Go version.
+// version is codextel's module version as the build recorded it (for a
+// build from a checkout, which records none, [Version] followed by
+// "(devel)"), and the Go version.
 func version() string {
-	v := "(devel)"
+	v := Version + " (devel)"
 	goVersion := runtime.Version()
 	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
+		if info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version
 		}
 		goVersion = info.GoVersion
