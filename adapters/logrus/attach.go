@@ -2,10 +2,7 @@ package codexlogrus
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"sync"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -19,23 +16,46 @@ import (
 // ("codex.tool"): logrus has no named loggers.
 const LoggerKey = "logger"
 
-// Attach attaches a handler to bus that writes every event it receives
-// through logger, as one logrus entry: the logger's level, hooks, formatter and
-// output all apply, as they do to the application's own lines. logger is a
-// *logrus.Logger, a *logrus.Entry (whose fields every event then carries), or
-// any other logrus.FieldLogger, whose WithFields(nil) gives the entry to start
-// from. Events are those matched by [WithEvents] (every event by default); the
-// handler id is [DefaultID] unless [WithID] sets another. The package
-// documentation lists how an event becomes an entry.
-//
-// When the logger's Formatter is a [PythonFormatter] at the time of Attach,
-// entries also carry their Python record, so that the formatter writes the
-// fields in their order. detach detaches the handler; it returns an error
-// wrapping telemetry.ErrUnknownHandler when it was already detached.
-func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (detach func() error, err error) {
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
+const DefaultID = "codexlogrus"
+
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
+// carry no time. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
+func Attach(bus *telemetry.Bus, logger logrus.FieldLogger) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexlogrus: attach: nil bus")
+		bus = telemetry.Default()
 	}
+	return bus.Attach(DefaultID, newHandler(logger, bus.Now), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through logger,
+// as one logrus entry, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexlogrus.New(logger), "codex.approval.*")
+//
+// The logger's level, hooks, formatter and output all apply, as they do to
+// the application's own lines. logger is a *logrus.Logger, a *logrus.Entry
+// (whose fields every event then carries), or any other logrus.FieldLogger,
+// whose WithFields(nil) gives the entry to start from; nil (or an entry
+// without a logger) is [logrus.StandardLogger]. The package documentation
+// lists how an event becomes an entry. When the logger's Formatter is a
+// [PythonFormatter] at the time of New, entries also carry their Python
+// record, so that the formatter writes the fields in their order. An event
+// that carries no time gets the time it is handled ([Attach] uses the bus's
+// clock instead).
+func New(logger logrus.FieldLogger) telemetry.Handler {
+	return newHandler(logger, time.Now)
+}
+
+func newHandler(logger logrus.FieldLogger, now func() time.Time) *handler {
 	var base *logrus.Entry
 	switch l := logger.(type) {
 	case nil:
@@ -50,22 +70,16 @@ func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (deta
 	default:
 		base = l.WithFields(nil)
 	}
-	if base == nil || base.Logger == nil {
-		return nil, errors.New("codexlogrus: attach: nil logger")
+	if base == nil {
+		base = logrus.NewEntry(logrus.StandardLogger())
 	}
-	c := newConfig(opts)
+	if base.Logger == nil {
+		base = logrus.NewEntry(logrus.StandardLogger()).WithFields(base.Data)
+	}
 	h := &handler{logger: base.Logger, data: base.Data}
-	h.mapper.Now = bus.Now
+	h.mapper.Now = now
 	_, h.python = base.Logger.Formatter.(*PythonFormatter)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexlogrus: %w", err)
-	}
-	return func() error {
-		if err := bus.Detach(c.id); err != nil {
-			return fmt.Errorf("codexlogrus: %w", err)
-		}
-		return nil
-	}, nil
+	return h
 }
 
 // handler writes events through one logrus.Logger. It is safe for concurrent
@@ -92,15 +106,15 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if !h.logger.IsLevelEnabled(level) {
 		return
 	}
-	m := getMapped()
-	r := &m.rec
-	m.msg = h.mapper.MapInto(r, e, m.msg)
+	r := pylog.GetRecord()
+	buf := r.MessageBuffer()
+	*buf = h.mapper.MapInto(r, e, *buf)
 	msg := r.Message
-	if len(m.msg) > 0 {
-		// The message borrows m.msg. logrus hands the entry to hooks,
-		// which may keep it (logrus/hooks/test does), so the entry gets a
-		// copy; a PythonFormatter reads the record's.
-		msg = string(m.msg)
+	if len(*buf) > 0 {
+		// The message borrows the record's buffer. logrus hands the entry
+		// to hooks, which may keep it (logrus/hooks/test does), so the
+		// entry gets a copy; a PythonFormatter reads the record's.
+		msg = string(*buf)
 	}
 	data := make(logrus.Fields, len(h.data)+len(r.Attrs)+2)
 	for k, v := range h.data {
@@ -126,7 +140,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	} else {
 		entry.Log(level, msg)
 	}
-	putMapped(m)
+	pylog.PutRecord(r)
 }
 
 // loggerNames holds the logger names of the catalog already converted to
@@ -139,43 +153,6 @@ var loggerNames = func() map[string]any {
 	}
 	return m
 }()
-
-var records = sync.Pool{New: func() any {
-	return &pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
-}}
-
-func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
-
-// A mapped is an event mapped to a record: the record and the buffer its
-// message is rendered into (eventlog.Mapper.MapInto).
-type mapped struct {
-	rec pylog.Record
-	msg []byte
-}
-
-var mappeds = sync.Pool{New: func() any {
-	return &mapped{rec: pylog.Record{Attrs: make([]slog.Attr, 0, 16)}}
-}}
-
-func getMapped() *mapped { return mappeds.Get().(*mapped) }
-
-func putMapped(m *mapped) {
-	if cap(m.rec.Attrs) > 256 || cap(m.msg) > 16<<10 {
-		return
-	}
-	clear(m.rec.Attrs)
-	m.rec = pylog.Record{Attrs: m.rec.Attrs[:0]}
-	mappeds.Put(m)
-}
-
-func putRecord(r *pylog.Record) {
-	if cap(r.Attrs) > 256 {
-		return
-	}
-	clear(r.Attrs)
-	*r = pylog.Record{Attrs: r.Attrs[:0]}
-	records.Put(r)
-}
 
 // recordContext carries the record of an adapter event to a PythonFormatter
 // in the entry's Context; every other value is the emitter's context's.

@@ -138,15 +138,14 @@ func BenchmarkOtel(b *testing.B) {
 		var m eventlog.Mapper
 		b.ReportAllocs()
 		for b.Loop() {
-			rec := records.Get().(*pylog.Record)
+			rec := pylog.GetRecord()
 			m.Map(rec, &stop)
 			r := slog.NewRecord(rec.Time, slog.Level(Severity(rec.Level))-9, rec.Message, 0)
 			r.AddAttrs(rec.Attrs...)
 			ids := stop.IDs()
 			ctx := trace.ContextWithSpanContext(context.Background(), idsSpanContext(&ids))
 			_ = handlers[rec.Logger].Handle(ctx, r)
-			clear(rec.Attrs)
-			records.Put(rec)
+			pylog.PutRecord(rec)
 		}
 	})
 
@@ -189,7 +188,7 @@ func BenchmarkOtel(b *testing.B) {
 
 	spanOnBus := func(b *testing.B, h telemetry.Handler) {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
-		if err := bus.Attach("h", h, "*"); err != nil {
+		if _, err := bus.Attach("h", h, "*"); err != nil {
 			b.Fatal(err)
 		}
 		ctx := context.Background()

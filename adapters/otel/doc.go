@@ -29,7 +29,8 @@
 // it; the record is the one [eventlog.Mapper] maps the event to, as in every
 // codextel log adapter:
 //
-//   - Timestamp: the event's time (the bus's clock for events without one).
+//   - Timestamp: the event's time (for events without one, the time the
+//     handler writes them: time.Now, not the bus's clock).
 //   - SeverityNumber: [Severity] of the Python level: DEBUG 5, INFO 9,
 //     WARNING 13, ERROR 17, CRITICAL 21; the levels just above one are its
 //     2, 3 and 4 variants (21 is INFO2, 25 is INFO4); below DEBUG is 0 and

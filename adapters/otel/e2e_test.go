@@ -431,7 +431,7 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 func delivered(t *testing.T, bus *telemetry.Bus) *[]telemetry.Event {
 	var mu sync.Mutex
 	var evs []telemetry.Event
-	if err := bus.Attach("e2e.expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	if _, err := bus.Attach("e2e.expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		mu.Lock()
 		evs = append(evs, e)
 		mu.Unlock()

@@ -2,8 +2,6 @@ package codexotel
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -13,30 +11,35 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// DefaultID is the id [Attach] and [Start] attach their Handler under unless
-// [WithID] gives another.
+// DefaultID is the id [Attach] and [Start] attach their Handler under. To
+// attach under another id, or to fewer events, give [NewHandler]'s Handler
+// to [telemetry.Bus.Attach].
 const DefaultID = "codexotel"
 
-// Attach attaches to bus a [Handler] built from opts (see [NewHandler]),
-// under [WithID]'s id for [WithEvents]' patterns (default: [DefaultID], every
-// event). detach detaches it and ends the spans it still has open (see
-// [Handler.Close]); shut the providers down after it.
+// Attach attaches to bus (nil: [telemetry.Default]) a [Handler] built from
+// opts (see [NewHandler]), under [DefaultID], for every event ("*": spans
+// and metrics need the span and usage events, and logs take every record).
+// detach detaches it and ends the spans it still has open (see
+// [Handler.Close]); shut the providers down after it. Calling detach a
+// second time returns an error wrapping [telemetry.ErrUnknownHandler].
 func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexotel: nil bus")
+		bus = telemetry.Default()
 	}
 	h, err := NewHandler(opts...)
 	if err != nil {
 		return nil, err
 	}
-	c := newConfig(opts)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexotel: %w", err)
+	busDetach, err := bus.Attach(DefaultID, h, "*")
+	if err != nil {
+		return nil, err
 	}
 	return func() error {
-		err := bus.Detach(c.id)
+		if err := busDetach(); err != nil {
+			return err
+		}
 		h.Close()
-		return err
+		return nil
 	}, nil
 }
 
@@ -46,7 +49,7 @@ func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error)
 //
 //	h, err := codexotel.NewHandler(codexotel.WithLoggerProvider(lp), codexotel.WithMeterProvider(mp))
 //	...
-//	err = bus.Attach("otel", h, "*")
+//	detach, err := bus.Attach("otel", h, "*")
 //
 // or use [Attach], or let [Start] build the providers from the environment
 // and attach it.

@@ -52,21 +52,14 @@ func (w *logWriter) logger(name string) log.Logger {
 // dozen fields with their correlation ids.
 const kvInline = 16
 
-var records = sync.Pool{New: func() any { return new(pylog.Record) }}
-
 // emit writes e as one log record, under a context carrying sc.
 func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanContext) {
 	// The level first, so that a record below it is not mapped at all.
 	if eventlog.Level(e) < w.level {
 		return
 	}
-	rec := records.Get().(*pylog.Record)
-	defer func() {
-		clear(rec.Attrs)
-		if cap(rec.Attrs) <= 64 {
-			records.Put(rec)
-		}
-	}()
+	rec := pylog.GetRecord()
+	defer pylog.PutRecord(rec)
 	w.mapper.Map(rec, e)
 	// Values the scrubber read only in part (structs) are written as it
 	// read them, in the attributes and in the message alike.

@@ -38,8 +38,7 @@ import (
 // OpenTelemetry SDK providers and exporters it writes through, built by
 // [Start]. Its methods are safe for concurrent use.
 type Pipeline struct {
-	bus     *telemetry.Bus
-	id      string
+	detach  func() error // detaches handler from the bus
 	handler *Handler
 
 	logs    *sdklog.LoggerProvider
@@ -214,8 +213,8 @@ func reportTo(w io.Writer) func(error) {
 
 // Start builds OpenTelemetry SDK providers exporting over OTLP (and, if
 // asked, to Prometheus), configured by opts and the environment, and attaches
-// a [Handler] writing through them to bus for every event, under [DefaultID]
-// (or the id WithHandlerOptions(WithID(...)) gives). Call
+// a [Handler] writing through them to bus for every event, under [DefaultID].
+// Call
 // [Pipeline.Shutdown] before the program exits, to flush what is queued.
 //
 // The environment is read as the OpenTelemetry SDKs read it, plus the Codex
@@ -238,7 +237,7 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 	if s.report == nil {
 		s.report = reportTo(os.Stderr)
 	}
-	p := &Pipeline{bus: bus, report: s.report}
+	p := &Pipeline{report: s.report}
 	if off, err := lookupBool(s.env, "OTEL_SDK_DISABLED", false); err != nil || off {
 		return p, err
 	}
@@ -321,8 +320,8 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		return fail(err)
 	}
 	p.handler = h
-	p.id = newConfig(s.handler).id
-	if err := bus.Attach(p.id, h, "*"); err != nil {
+	p.detach, err = bus.Attach(DefaultID, h, "*")
+	if err != nil {
 		return fail(fmt.Errorf("codexotel: %w", err))
 	}
 	routeSDK(p)
@@ -673,7 +672,7 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 		defer unrouteSDK(p)
 		var errs []error
 		if p.handler != nil {
-			if err := p.bus.Detach(p.id); err != nil && !errors.Is(err, telemetry.ErrUnknownHandler) {
+			if err := p.detach(); err != nil && !errors.Is(err, telemetry.ErrUnknownHandler) {
 				errs = append(errs, err)
 			}
 			p.handler.Close()

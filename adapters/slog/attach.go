@@ -2,10 +2,9 @@ package codexslog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
+	"time"
 
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
@@ -17,75 +16,67 @@ import (
 // back as the record's logger name (%(name)s).
 const LoggerKey = "logger"
 
-// DefaultID is the handler id [Attach] uses unless [WithID] gives another.
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
 const DefaultID = "codexslog"
 
-// An Option configures [Attach].
+// An Option configures the handler of [New] and [Attach].
 type Option interface {
-	apply(*config)
+	apply(*adapter)
 }
 
-type optionFunc func(*config)
+type optionFunc func(*adapter)
 
-func (f optionFunc) apply(c *config) { f(c) }
-
-type config struct {
-	id       string
-	patterns []string
-	onError  func(error)
-}
-
-func newConfig(opts []Option) config {
-	c := config{id: DefaultID, patterns: []string{"codex.*"}}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&c)
-		}
-	}
-	return c
-}
-
-// WithEvents sets the events the adapter takes, as patterns of
-// [telemetry.Bus.Attach]: exact names, prefixes ("codex.tool.*") or "*".
-// The default is "codex.*", every event codextel emits.
-func WithEvents(patterns ...string) Option {
-	return optionFunc(func(c *config) { c.patterns = patterns })
-}
-
-// WithID sets the id the adapter's handler is attached under (default
-// [DefaultID]); attach more than one adapter to a bus under different ids.
-func WithID(id string) Option {
-	return optionFunc(func(c *config) { c.id = id })
-}
+func (f optionFunc) apply(a *adapter) { f(a) }
 
 // WithErrorHandler sets a function that receives the errors the slog
 // handler returns, each wrapped with the event's name. Without one they are
 // ignored, as [slog.Logger] ignores them.
 func WithErrorHandler(fn func(error)) Option {
-	return optionFunc(func(c *config) { c.onError = fn })
+	return optionFunc(func(a *adapter) { a.onError = fn })
 }
 
-// Attach attaches to bus a handler that writes each event it takes (see
-// [WithEvents]) through h, as one [slog.Record]: see the package
-// documentation for how an event becomes a record. detach detaches it.
-//
-// Give h to write in the application's own format (native mode), or a
-// [PythonHandler] to write Python logging's lines. A level h does not
-// enable costs a catalog lookup and h.Enabled. Attach fails if bus or h is
-// nil, or if bus.Attach does (a taken id, a malformed pattern).
+// Attach attaches [New]'s handler for h to bus under [DefaultID], for every
+// event codextel emits ("codex.*"), and returns the function that detaches
+// it again (see [telemetry.Bus.Attach]: calling it a second time does
+// nothing and returns an error wrapping [telemetry.ErrUnknownHandler]). A
+// nil bus is [telemetry.Default]; the bus's clock stamps the events that
+// carry no time. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, h slog.Handler, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexslog: nil bus")
+		bus = telemetry.Default()
 	}
+	return bus.Attach(DefaultID, newAdapter(h, bus.Now, opts), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through h, as one
+// [slog.Record], for [telemetry.Bus.Attach] under any id and event patterns:
+//
+//	detach, err := bus.Attach("audit", codexslog.New(h), "codex.approval.*")
+//
+// See the package documentation for how an event becomes a record. Give h
+// to write in the application's own format (native mode), or a
+// [PythonHandler] to write Python logging's lines; a nil h is the handler of
+// [slog.Default] at the time of New. A level h does not enable costs a
+// catalog lookup and h.Enabled. An event that carries no time gets the time
+// it is handled ([Attach] uses the bus's clock instead).
+func New(h slog.Handler, opts ...Option) telemetry.Handler {
+	return newAdapter(h, time.Now, opts)
+}
+
+func newAdapter(h slog.Handler, now func() time.Time, opts []Option) *adapter {
 	if h == nil {
-		return nil, errors.New("codexslog: nil slog.Handler")
+		h = slog.Default().Handler()
 	}
-	c := newConfig(opts)
-	a := &adapter{h: h, onError: c.onError}
-	if err := bus.Attach(c.id, a, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexslog: %w", err)
+	a := &adapter{h: h, mapper: eventlog.Mapper{Now: now}}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(a)
+		}
 	}
-	return func() error { return bus.Detach(c.id) }, nil
+	return a
 }
 
 // adapter is the telemetry handler Attach attaches.
@@ -97,45 +88,24 @@ type adapter struct {
 
 var _ telemetry.Handler = (*adapter)(nil)
 
-// A mapped is an event mapped to a record: the record and the buffer its
-// message is rendered into (eventlog.Mapper.MapInto).
-type mapped struct {
-	rec pylog.Record
-	msg []byte
-}
-
-// records holds the records events are mapped into.
-var records = sync.Pool{New: func() any { return new(mapped) }}
-
-// maxPooledAttrs is the most attributes a pooled record keeps room for.
-const maxPooledAttrs = 64
-
 // Handle writes e through the slog handler.
 func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {
 	// The level first, so that a disabled one costs little.
 	if !a.h.Enabled(ctx, Level(eventlog.Level(&e))) {
 		return
 	}
-	m := records.Get().(*mapped)
-	r := &m.rec
-	defer func() {
-		clear(r.Attrs)
-		if cap(r.Attrs) > maxPooledAttrs {
-			r.Attrs = nil
-		}
-		if cap(m.msg) > 16<<10 {
-			m.msg = nil
-		}
-		records.Put(m)
-	}()
-	m.msg = a.mapper.MapInto(r, &e, m.msg)
+	r := pylog.GetRecord()
+	defer pylog.PutRecord(r)
+	buf := r.MessageBuffer()
+	*buf = a.mapper.MapInto(r, &e, *buf)
 	msg := r.Message
-	if _, python := a.h.(*PythonHandler); len(m.msg) > 0 && !python {
-		// The message borrows m.msg; a slog.Handler may keep the record
-		// (Record.Clone copies the attributes, not the message), so the
-		// record gets a copy. A PythonHandler copies the message into its
-		// line and keeps nothing of the record: it reads the borrowed one.
-		msg = string(m.msg)
+	if _, python := a.h.(*PythonHandler); len(*buf) > 0 && !python {
+		// The message borrows the record's buffer; a slog.Handler may keep
+		// the record (Record.Clone copies the attributes, not the
+		// message), so the record gets a copy. A PythonHandler copies the
+		// message into its line and keeps nothing of the record: it reads
+		// the borrowed one.
+		msg = string(*buf)
 	}
 	rec := slog.NewRecord(r.Time, Level(r.Level), msg, 0)
 	rec.AddAttrs(slog.String(LoggerKey, r.Logger))

@@ -2,10 +2,9 @@ package codexzap
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
@@ -15,42 +14,36 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Attach attaches an adapter to bus that writes every event it takes (by
-// default "codex.*"; see [WithEvents]) as one entry through logger's core,
-// and returns the function that detaches it again. Calling detach a second
-// time does nothing and returns an error wrapping
-// [telemetry.ErrUnknownHandler].
-//
-// logger is used as it is: its core, with its encoder, level, sampler, hooks
-// and the fields given to its With, decides whether and how an entry is
-// written; the package documentation says how an event becomes an entry.
-// Attach fails, attaching nothing, when bus or logger is nil, or when the bus
-// refuses the handler (an id already taken, wrapping
-// [telemetry.ErrDuplicateHandler], or a malformed pattern). The adapter is
-// safe for concurrent use: events may be emitted from any number of
-// goroutines.
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
+// carry no time. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, logger *zap.Logger, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexzap: nil bus")
+		bus = telemetry.Default()
 	}
-	if logger == nil {
-		return nil, errors.New("codexzap: nil logger")
-	}
-	c := newConfig(opts)
-	h := newHandler(logger, c)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexzap: %w", err)
-	}
-	var once sync.Once
-	return func() error {
-		err := errDetached
-		once.Do(func() { err = bus.Detach(c.id) })
-		return err
-	}, nil
+	return bus.Attach(DefaultID, newHandler(logger, bus.Now, newConfig(opts)), "codex.*")
 }
 
-// errDetached is what a detach function returns when called again.
-var errDetached = fmt.Errorf("codexzap: already detached: %w", telemetry.ErrUnknownHandler)
+// New returns a handler that writes each event it is given as one entry
+// through logger's core, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexzap.New(logger), "codex.approval.*")
+//
+// A nil logger is zap's global logger, [zap.L], as it is when New is called.
+// logger is used as it is: its core, with its encoder, level, sampler, hooks
+// and the fields given to its With, decides whether and how an entry is
+// written; the package documentation says how an event becomes an entry. An
+// event that carries no time gets the time it is handled ([Attach] uses the
+// bus's clock instead). The handler is safe for concurrent use: events may
+// be emitted from any number of goroutines.
+func New(logger *zap.Logger, opts ...Option) telemetry.Handler {
+	return newHandler(logger, time.Now, newConfig(opts))
+}
 
 // A handler writes events through one zap core.
 type handler struct {
@@ -65,12 +58,15 @@ type handler struct {
 
 var _ telemetry.Handler = (*handler)(nil)
 
-func newHandler(logger *zap.Logger, c config) *handler {
+func newHandler(logger *zap.Logger, now func() time.Time, c config) *handler {
+	if logger == nil {
+		logger = zap.L()
+	}
 	h := &handler{
 		core:   logger.Core(),
 		base:   logger.Name(),
 		levels: catalogLevels(),
-		mapper: eventlog.Mapper{Now: c.now},
+		mapper: eventlog.Mapper{Now: now},
 		errOut: c.errOut,
 	}
 	_, h.borrow = h.core.(pythonCore)

@@ -228,7 +228,7 @@ func BenchmarkDisabled(b *testing.B) {
 			// The bus alone, delivering to a handler that does nothing.
 			bus := newBus(b, bc.opts...)
 			n := 0
-			if err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "codex.*"); err != nil {
+			if _, err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "codex.*"); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()

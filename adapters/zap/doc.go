@@ -9,6 +9,19 @@
 //	logger, _ := zap.NewProduction()            // the app's logger, as it is
 //	detach, err := codexzap.Attach(bus, logger) // every codex.* event, through it
 //
+// # Attaching
+//
+// Two calls wire an application in: [Attach] attaches the adapter to a bus
+// (nil: the default bus) under [DefaultID] for every codex.* event, and
+// returns the function that detaches exactly that attachment. [New] is the
+// same handler for [telemetry.Bus.Attach], for another id or other events:
+//
+//	detach, err := codexzap.Attach(bus, logger)                           // codex.*, as DefaultID
+//	detach, err := bus.Attach("audit", codexzap.New(logger), "codex.approval.*") // any id, any events
+//
+// There are no id or event options: the bus's Attach takes both, so they
+// have one spelling for every adapter.
+//
 // # Modes
 //
 //   - native: [Attach] with the application's logger, untouched. Its core
@@ -31,8 +44,9 @@
 // (Core.Check, then CheckedEntry.Write), never through the Logger's methods:
 //
 //   - Time: the event's time; an event without one (as [telemetry.Bus.Emit]
-//     sends them) gets the adapter's clock, time.Now unless [WithClock] says
-//     otherwise. Never the zero time.
+//     sends them) gets the bus's clock with [Attach] (see
+//     [telemetry.WithClock]), the time it is handled with [New]. Never the
+//     zero time.
 //   - Level: the catalog's Python level, by [Level] (below).
 //   - LoggerName: the catalog's Python logger ("codex.tool"; for an event the
 //     catalog does not list, its name up to the last dot), after the

@@ -2,11 +2,7 @@ package codexzerolog
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -20,31 +16,39 @@ import (
 // ("codex.tool"): zerolog has no named loggers.
 const LoggerKey = "logger"
 
-// Attach attaches a handler to bus that writes every event it receives
-// through logger, as one zerolog event: the logger's level, sampler, hooks,
-// context fields and writer all apply, as they do to the application's own
-// lines. Events are those matched by [WithEvents] (every event by default);
-// the handler id is [DefaultID] unless [WithID] sets another. The package
-// documentation lists how an event becomes a zerolog event.
-//
-// A logger made by [NewPythonLogger] writes the events in Python logging's
-// format instead. detach detaches the handler; it returns an error wrapping
-// telemetry.ErrUnknownHandler when it was already detached.
-func Attach(bus *telemetry.Bus, logger zerolog.Logger, opts ...Option) (detach func() error, err error) {
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
+const DefaultID = "codexzerolog"
+
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
+// carry no time. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
+func Attach(bus *telemetry.Bus, logger zerolog.Logger) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexzerolog: attach: nil bus")
+		bus = telemetry.Default()
 	}
-	c := newConfig(opts)
-	h := newHandler(logger, bus.Now)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexzerolog: %w", err)
-	}
-	return func() error {
-		if err := bus.Detach(c.id); err != nil {
-			return fmt.Errorf("codexzerolog: %w", err)
-		}
-		return nil
-	}, nil
+	return bus.Attach(DefaultID, newHandler(logger, bus.Now), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through logger,
+// as one zerolog event, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexzerolog.New(logger), "codex.approval.*")
+//
+// The logger's level, sampler, hooks, context fields and writer all apply,
+// as they do to the application's own lines; a logger made by
+// [NewPythonLogger] writes Python logging's lines instead. The package
+// documentation lists how an event becomes a zerolog event. An event that
+// carries no time gets the time it is handled ([Attach] uses the bus's clock
+// instead).
+func New(logger zerolog.Logger) telemetry.Handler {
+	return newHandler(logger, time.Now)
 }
 
 // handler writes events through one zerolog.Logger. It is safe for concurrent
@@ -97,11 +101,11 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if ev == nil {
 		return
 	}
-	m := getMapped()
-	r := &m.rec
-	m.msg = h.mapper.MapInto(r, e, m.msg)
-	if len(m.msg) > 0 && !h.borrow {
-		r.Message = string(m.msg) // a hook may keep it
+	r := pylog.GetRecord()
+	buf := r.MessageBuffer()
+	*buf = h.mapper.MapInto(r, e, *buf)
+	if len(*buf) > 0 && !h.borrow {
+		r.Message = string(*buf) // a hook may keep it
 	}
 	if h.python {
 		rc := &recordContext{Context: ctx, rec: r}
@@ -121,44 +125,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 		}
 		ev.Msg(r.Message)
 	}
-	putMapped(m)
-}
-
-var records = sync.Pool{New: func() any {
-	return &pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
-}}
-
-func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
-
-// A mapped is an event mapped to a record: the record and the buffer its
-// message is rendered into (eventlog.Mapper.MapInto).
-type mapped struct {
-	rec pylog.Record
-	msg []byte
-}
-
-var mappeds = sync.Pool{New: func() any {
-	return &mapped{rec: pylog.Record{Attrs: make([]slog.Attr, 0, 16)}}
-}}
-
-func getMapped() *mapped { return mappeds.Get().(*mapped) }
-
-func putMapped(m *mapped) {
-	if cap(m.rec.Attrs) > 256 || cap(m.msg) > 16<<10 {
-		return
-	}
-	clear(m.rec.Attrs)
-	m.rec = pylog.Record{Attrs: m.rec.Attrs[:0]}
-	mappeds.Put(m)
-}
-
-func putRecord(r *pylog.Record) {
-	if cap(r.Attrs) > 256 {
-		return
-	}
-	clear(r.Attrs)
-	*r = pylog.Record{Attrs: r.Attrs[:0]}
-	records.Put(r)
+	pylog.PutRecord(r)
 }
 
 // recordContext carries the record of an adapter event to the hook of a

@@ -62,7 +62,7 @@ func attach(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 
 // pythonFormatter builds the Python formatter --format and --fmt ask for;
 // asctime is in local time, as in Python (TZ applies).
-func pythonFormatter(o *options) (codexslog.Formatter, error) {
+func pythonFormatter(o *options) (pylog.RecordFormatter, error) {
 	var opts []pylog.Option
 	if o.datefmt != "" {
 		opts = append(opts, pylog.WithDateFormat(o.datefmt))
@@ -90,7 +90,7 @@ func attachSlog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		}
 		h = codexslog.NewPythonHandler(w, f, hopts)
 	}
-	detach, err := codexslog.Attach(bus, h, codexslog.WithEvents("*"))
+	detach, err := bus.Attach(codexslog.DefaultID, codexslog.New(h), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func attachZerolog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) 
 		logger = codexzerolog.NewPythonLogger(w, f)
 	}
 	_, filter := codexzerolog.Level(o.levelValue)
-	detach, err := codexzerolog.Attach(bus, logger.Level(filter), codexzerolog.WithEvents("*"))
+	detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.New(logger.Level(filter)), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func attachLogrus(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 	}
 	level, _ := codexlogrus.Level(o.levelValue)
 	logger.SetLevel(level)
-	detach, err := codexlogrus.Attach(bus, logger, codexlogrus.WithEvents("*"))
+	detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.New(logger), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func attachZap(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		}
 		logger = codexzap.NewPythonLogger(w, f, level)
 	}
-	detach, err := codexzap.Attach(bus, logger, codexzap.WithEvents("*"))
+	detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	}
 	opts := []codexotel.PipelineOption{
-		codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue), codexotel.WithEvents("*")),
+		codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue)),
 		codexotel.WithBackPressure(!o.live),
 	}
 	if o.otlpEndpoint != "" {

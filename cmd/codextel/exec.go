@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/bridge"
-	"github.com/codextel/codextel/core/instrument"
 )
 
 // Once codex has exited, exec reads its output on while it keeps coming,
@@ -120,7 +119,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	read := make(chan result, 1)
 	go func() {
-		sum, err := bridge.ReadExec(context.Background(), stream, instrument.Codex{Bus: bus}, bridge.WithMaxLine(o.maxLine))
+		sum, err := bridge.ReadExec(context.Background(), stream, bus, bridge.WithMaxLine(o.maxLine))
 		if err != nil {
 			_, _ = io.Copy(io.Discard, stream) // let codex finish writing
 		}

@@ -501,7 +501,7 @@ func TestRenderBadLineReachesCollector(t *testing.T) {
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"--version"}, {"version"}, {"render", "--version"}} {
 		code, out, errOut := runWith(t, "", args...)
-		if code != 0 || !strings.HasPrefix(out, "codextel ") || strings.Count(out, "\n") != 1 || errOut != "" {
+		if code != 0 || !strings.HasPrefix(out, "codextel "+Version+" ") || strings.Count(out, "\n") != 1 || errOut != "" {
 			t.Errorf("codextel %q: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -341,13 +340,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// version is codextel's module version as the build recorded it ("(devel)"
-// for a build from a checkout), and the Go version.
+// version is codextel's module version as the build recorded it (for a
+// build from a checkout, which records none, [Version] followed by
+// "(devel)"), and the Go version.
 func version() string {
-	v := "(devel)"
+	v := Version + " (devel)"
 	goVersion := runtime.Version()
 	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
+		if info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version
 		}
 		goVersion = info.GoVersion
@@ -376,16 +376,15 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 // newBus builds the bus for a run: redaction from the environment and the
 // flags, the clock from --clock or clock.
 func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
-	policy, err := redact.FromEnv(os.LookupEnv)
+	model, tool, err := telemetry.DataFromEnv(os.LookupEnv)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	policy.ModelData = policy.ModelData || o.logModel
-	policy.ToolData = policy.ToolData || o.logTool
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	return telemetry.New(telemetry.WithRedaction(policy), telemetry.WithClock(clock)), nil
+	return telemetry.New(telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
+		telemetry.WithClock(clock)), nil
 }
 
 // runStream replays a file or stdin: an exec stream, an app-server wire log,
@@ -410,13 +409,12 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	codex := instrument.Codex{Bus: bus}
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine))
+		sum, err = bridge.ReadExec(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine))
 	case "appserver":
-		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
+		sum, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
 		sum, err = render(o, bus, in, stderr)
 	}

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/codextel/codextel/core/instrument"
-	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 // A StreamClock tells the time a Codex stream says it is: the latest
@@ -105,15 +105,15 @@ type rpcError struct {
 }
 
 // ReadAppServer reads `codex app-server` JSON-RPC traffic from r to its end and
-// turns it into telemetry through codex: one {"dir": "s2c"|"c2s", "msg": ...}
-// line per message (the wire logs), or bare messages, taken as sent by the
-// server. Like [ReadExec] it returns an error only when r fails; bad lines are
-// reported, counted and skipped.
-func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
+// turns it into telemetry on bus ([telemetry.Default] when bus is nil): one
+// {"dir": "s2c"|"c2s", "msg": ...} line per message (the wire logs), or bare
+// messages, taken as sent by the server. Like [ReadExec] it returns an error
+// only when r fails; bad lines are reported, counted and skipped.
+func ReadAppServer(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
+	codex := codexOn(bus)
 	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
 		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
-	lr := lines.NewReader(r, cfg.maxLine)
 	start := codex.Bus.Now()
 	defer func() {
 		// With a stream clock, the session's own times: the bus's clock
@@ -125,26 +125,9 @@ func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opt
 		}
 		sum.Duration = codex.Bus.Now().Sub(start)
 	}()
-	for {
-		line, err := lr.Next()
-		if errors.Is(err, io.EOF) {
-			a.end()
-			sum.Lines = lr.Line()
-			return sum, nil
-		}
-		var tooLong *lines.TooLongError
-		if errors.As(err, &tooLong) {
-			sum.Records++
-			a.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
-			continue
-		}
-		if err != nil {
-			a.end()
-			sum.Lines = lr.Line()
-			return sum, fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
-		}
-		a.line(lr.Line(), line)
-	}
+	line := func(n int, raw []byte) error { a.line(n, raw); return nil }
+	err = readLines(r, cfg.maxLine, &sum, line, a.bad, a.end)
+	return sum, err
 }
 
 // appServerReader is the state of one app-server connection: its threads by

@@ -14,11 +14,12 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 // DefaultMaxLine is the longest line the readers accept unless told
-// otherwise: 16 MiB.
-const DefaultMaxLine = 16 << 20
+// otherwise: 16 MiB, as [eventjson.DefaultMaxLine].
+const DefaultMaxLine = lines.DefaultLimit
 
 // ErrLegacyFormat is returned for a stream in the {"id","msg"} format that
 // `codex exec --json` printed before 2025-10: one whose first line (blank
@@ -73,38 +74,55 @@ type Summary struct {
 }
 
 // ReadExec reads a `codex exec --json` stream from r to its end and turns
-// it into telemetry through codex. It returns what the stream held and an
-// error only when r fails or the stream is in the legacy format; bad lines are
-// reported as events, counted, and skipped.
-func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
+// it into telemetry on bus ([telemetry.Default] when bus is nil), through
+// package instrument. It returns what the stream held and an error only when
+// r fails or the stream is in the legacy format; bad lines are reported as
+// events, counted, and skipped.
+func ReadExec(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	x := &execReader{session: newSession(codex, ctx, &sum)}
-	lr := lines.NewReader(r, cfg.maxLine)
+	x := &execReader{session: newSession(codexOn(bus), ctx, &sum)}
 	start := x.now()
 	defer func() { sum.Duration = x.now().Sub(start) }()
+	err = readLines(r, cfg.maxLine, &sum, x.line, x.bad, x.end)
+	return sum, err
+}
+
+// codexOn returns the instrumentation of bus, the default bus when it is nil.
+func codexOn(bus *telemetry.Bus) instrument.Codex {
+	if bus == nil {
+		bus = telemetry.Default()
+	}
+	return instrument.Codex{Bus: bus}
+}
+
+// readLines is the read loop of both readers: it hands each line of r to
+// line with its number, a line over maxLine to bad (counted as a record),
+// and calls end once when the stream ends, fails, or line returns an error,
+// which it returns; a failing r is an error naming the line. It sets
+// sum.Lines.
+func readLines(r io.Reader, maxLine int, sum *Summary, line func(n int, raw []byte) error, bad func(n int, reason string, text []byte), end func()) error {
+	lr := lines.NewReader(r, maxLine)
 	for {
-		line, err := lr.Next()
-		if errors.Is(err, io.EOF) {
-			x.end()
-			sum.Lines = lr.Line()
-			return sum, nil
-		}
+		raw, err := lr.Next()
 		var tooLong *lines.TooLongError
-		if errors.As(err, &tooLong) {
+		switch {
+		case errors.Is(err, io.EOF):
+			err = nil
+		case errors.As(err, &tooLong):
 			sum.Records++
-			x.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
+			bad(tooLong.Line, tooLong.Error(), tooLong.Head)
 			continue
+		case err != nil:
+			err = fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
+		default:
+			err = line(lr.Line(), raw)
+			if err == nil {
+				continue
+			}
 		}
-		if err != nil {
-			x.end()
-			sum.Lines = lr.Line()
-			return sum, fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
-		}
-		if err := x.line(lr.Line(), line); err != nil {
-			x.end()
-			sum.Lines = lr.Line()
-			return sum, err
-		}
+		end()
+		sum.Lines = lr.Line()
+		return err
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/pylog"
 )
 
@@ -139,14 +140,14 @@ func (e *Entry) MessageFor(has func(key string) bool) (Template, pylog.Level) {
 // succeeds for every entry.
 func (e *Entry) compile() error {
 	var err error
-	if e.message, err = ParseTemplate(e.Message); err != nil {
+	if e.message, err = parseTemplate(e.Message); err != nil {
 		return err
 	}
 	e.message.plan(e)
 	if e.DataMessage == "" {
 		return nil
 	}
-	if e.dataMessage, err = ParseTemplate(e.DataMessage); err != nil {
+	if e.dataMessage, err = parseTemplate(e.DataMessage); err != nil {
 		return err
 	}
 	e.dataMessage.plan(e)
@@ -158,15 +159,26 @@ func (e *Entry) compile() error {
 	return nil
 }
 
-// CorrelationFields are the fields every event carries when its context has
-// them, in this order, after its own metadata: correlation_id, thread_id,
-// turn_id, span_id, parent_span_id.
-var CorrelationFields = []Field{
-	{Key: "correlation_id", Type: String, Doc: "Ties together everything one session does, across threads."},
-	{Key: "thread_id", Type: String, Doc: "The Codex thread id."},
-	{Key: "turn_id", Type: String, Doc: "The id of the turn within the thread."},
-	{Key: "span_id", Type: String, Doc: "The innermost open span: 16 lower-case hex digits."},
-	{Key: "parent_span_id", Type: String, Doc: "The span enclosing span_id, when there is one."},
+// CorrelationFields returns the fields every event carries when its context
+// has them, in this order, after its own metadata: correlation_id, thread_id,
+// turn_id, span_id, parent_span_id ([correlation.Keys]). The slice is new
+// on every call.
+func CorrelationFields() []Field {
+	out := make([]Field, 0, correlation.NumFields)
+	for i, key := range correlation.Keys() {
+		out = append(out, Field{Key: key, Type: String, Doc: correlationDocs[i]})
+	}
+	return out
+}
+
+// correlationDocs describe the correlation fields, in the order of
+// correlation.Keys.
+var correlationDocs = [correlation.NumFields]string{
+	"Ties together everything one session does, across threads.",
+	"The Codex thread id.",
+	"The id of the turn within the thread.",
+	"The innermost open span: 16 lower-case hex digits.",
+	"The span enclosing span_id, when there is one.",
 }
 
 // All returns every entry, in catalog order (grouped by subject). The entries
@@ -268,10 +280,10 @@ func fieldValue(attrs []slog.Attr, key string, at int) slog.Value {
 	return slog.AnyValue(nil)
 }
 
-// ParseTemplate parses a message template. Fields are written {key}; "{{" and
+// parseTemplate parses a message template. Fields are written {key}; "{{" and
 // "}}" stand for literal braces. An unclosed or empty field, or a lone "}", is
 // an error naming its byte offset.
-func ParseTemplate(s string) (Template, error) {
+func parseTemplate(s string) (Template, error) {
 	var t Template
 	var lit strings.Builder
 	flush := func() {

@@ -15,7 +15,7 @@ func WriteJSON(w io.Writer) error {
 	doc := struct {
 		CorrelationFields []Field  `json:"correlation_fields"`
 		Events            []*Entry `json:"events"`
-	}{CorrelationFields, entries}
+	}{CorrelationFields(), entries}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -31,7 +31,7 @@ func WriteMarkdown(w io.Writer) error {
 	b.WriteString("High-volume events may be throttled; the others never are.\n\n")
 	b.WriteString("## Correlation fields\n\nEvery event carries these fields, after its own metadata, when the context it was emitted in has them:\n\n")
 	b.WriteString("| Field | Type | Meaning |\n|---|---|---|\n")
-	for _, f := range CorrelationFields {
+	for _, f := range CorrelationFields() {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Key, f.Type, cell(f.Doc))
 	}
 	b.WriteString("\n## Summary\n\n| Event | Logger | Level | Message | High volume |\n|---|---|---|---|---|\n")

@@ -92,7 +92,7 @@ func (m *Mapper) mapRecord(r *pylog.Record, e *telemetry.Event) (catalog.Templat
 	}
 	r.Time = e.TimeOr(now)
 	r.Err = nil
-	r.Attrs = AppendAttrs(r.Attrs[:0], e)
+	r.Attrs = appendAttrs(r.Attrs[:0], e)
 
 	entry := entryOf(e)
 	if entry == nil {
@@ -127,9 +127,9 @@ func Level(e *telemetry.Event) pylog.Level {
 	return level
 }
 
-// AppendAttrs appends e's fields to dst in record order: metadata,
+// appendAttrs appends e's fields to dst in record order: metadata,
 // measurements, then the non-empty correlation fields.
-func AppendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
+func appendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
 	for a := range e.Metadata {
 		dst = append(dst, a)
 	}
@@ -137,15 +137,9 @@ func AppendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
 		dst = append(dst, ms.Attr())
 	}
 	ids := e.IDs()
-	for _, f := range [...]struct{ key, value string }{
-		{"correlation_id", ids.Correlation},
-		{"thread_id", ids.Thread},
-		{"turn_id", ids.Turn},
-		{"span_id", ids.Span},
-		{"parent_span_id", ids.ParentSpan},
-	} {
-		if f.value != "" {
-			dst = append(dst, slog.String(f.key, f.value))
+	for _, f := range ids.Fields() {
+		if f.Value != "" {
+			dst = append(dst, slog.String(f.Key, f.Value))
 		}
 	}
 	return dst

@@ -8,8 +8,9 @@ import "context"
 // be called from many goroutines at once and must be safe for that.
 //
 // Handle must not block for long: the emitter waits for it. It owns its copy of
-// the event and may keep it, but should call [Event.Clone] before adding to a
-// kept event. A Handle that panics is recovered, detached from every event, and
+// the event and may keep it, and may add to it: an Add that does not fit the
+// event's inline room moves the event to storage of its own, so the other
+// handlers' copies do not change (see [Event.AddMetadata]). A Handle that panics is recovered, detached from every event, and
 // reported as a [HandlerFailure] event; the emitter carries on. Cancellation of
 // ctx must not stop a handler from handling the event.
 type Handler interface {

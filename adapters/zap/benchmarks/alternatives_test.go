@@ -101,13 +101,12 @@ var sides = []side{
 }
 
 func codextel(tb testing.TB, w io.Writer, clock bool, opts []telemetry.Option) func() {
+	if clock {
+		opts = append(opts, telemetry.WithClock(fixedClock{}.Now))
+	}
 	bus := telemetry.New(append(opts, telemetry.WithThrottle(nil))...)
 	tb.Cleanup(bus.Close)
-	var aopts []codexzap.Option
-	if clock {
-		aopts = append(aopts, codexzap.WithClock(fixedClock{}.Now))
-	}
-	detach, err := codexzap.Attach(bus, newLogger(w), aopts...)
+	detach, err := codexzap.Attach(bus, newLogger(w))
 	if err != nil {
 		tb.Fatal(err)
 	}

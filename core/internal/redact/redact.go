@@ -17,6 +17,10 @@
 // other value logs the data. codextel's own CODEXTEL_LOG_MODEL_DATA and
 // CODEXTEL_LOG_TOOL_DATA, read with [strconv.ParseBool] ("1", "true" log the
 // data; "0", "false" do not), take precedence when set.
+//
+// The package is internal to core: applications set the policy with the
+// bus options telemetry.WithModelData and telemetry.WithToolData, and read
+// the environment with telemetry.DataFromEnv.
 package redact
 
 import (

@@ -1,0 +1,15 @@
+package codexlogrus
+
+import (
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// NewClocked is New with the clock for events that carry no time, for tests
+// that attach under patterns of their own and compare times.
+func NewClocked(logger logrus.FieldLogger, now func() time.Time) telemetry.Handler {
+	return newHandler(logger, now)
+}
