@@ -13,7 +13,7 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// DefaultID is the id [Attach] and [Start] attach their Handler under unless
+// DefaultID is the id [Attach] and codexotlp.Start attach their Handler under unless
 // [WithID] gives another.
 const DefaultID = "codexotel"
 
@@ -48,10 +48,10 @@ func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error)
 //	...
 //	err = bus.Attach("otel", h, "*")
 //
-// or use [Attach], or let [Start] build the providers from the environment
+// or use [Attach], or let codexotlp.Start build the providers from the environment
 // and attach it.
 // A Handler is safe for concurrent use. It never blocks on export: that is
-// the providers' processors' business (see [Start] for bounded queues).
+// the providers' processors' business (see codexotlp.Start for bounded queues).
 type Handler struct {
 	//lint:ignore U1000 a zero-size func array keeps Handler not comparable, so fields can be added
 	noCmp [0]func()

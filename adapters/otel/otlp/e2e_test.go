@@ -1,6 +1,6 @@
 //go:build e2e
 
-package codexotel
+package codexotlp
 
 // The end-to-end tests: make e2e-otel (e2e/run.sh) runs them with a real
 // OpenTelemetry Collector (built from e2e/otelcol) and Debian's Prometheus,
@@ -487,8 +487,9 @@ func TestE2ESession(t *testing.T) {
 				sorted[i] = recs[j]
 			}
 			recs = sorted
+			wantRecs := expectedLogs(t, *evs)
 			for i := range recs {
-				for _, p := range checkRecord(recs[i], (*evs)[i]) {
+				for _, p := range checkRecord(recs[i], wantRecs[i]) {
 					t.Errorf("log record %d (%s): %s", i, (*evs)[i].Name, p)
 				}
 				if services[i] != "codextel-e2e" {
