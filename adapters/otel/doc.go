@@ -103,7 +103,8 @@
 // error.type. Token usage events set gen_ai.usage.input_tokens,
 // gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens and
 // gen_ai.usage.cache_creation.input_tokens on the open turn (the turn's
-// counts) and thread (the totals). Other fields are codex.<field>
+// counts: the sum over its usage events, which count one model request each
+// on the app-server path) and thread (the totals). Other fields are codex.<field>
 // (codex.source, codex.turn_index, codex.exit_code, codex.tool.kind,
 // codex.tool.status, codex.mcp.server, codex.approval.kind,
 // codex.approval.decision, codex.approval.outcome), plus codex.turn_id and

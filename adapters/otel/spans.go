@@ -231,7 +231,8 @@ type openSpan struct {
 	start    time.Time
 	model    string
 	children []string
-	startKVs []attribute.KeyValue // the attributes it was started with
+	startKVs []attribute.KeyValue  // the attributes it was started with
+	tokens   [len(usageKeys)]int64 // a turn's token counts so far: the sum of its usage events'
 }
 
 // spanTracker turns span events into OpenTelemetry spans. Spans are found by
@@ -500,15 +501,27 @@ func (t *spanTracker) closeAll(end time.Time) {
 	}
 }
 
-// usage records a token usage event on the open spans it belongs to: the
-// turn's own counts on the innermost open turn span, the thread's totals on
-// its thread span.
+// usageKeys are the span attributes of token usage and the measurements
+// they come from (the thread's totals are total_<field>).
+var usageKeys = [...]struct{ key, field string }{
+	{keyInputTokens, "input_tokens"},
+	{keyOutputTokens, "output_tokens"},
+	{keyCacheRead, "cached_input_tokens"},
+	{keyCacheWrite, "cache_write_input_tokens"},
+	{"codex.usage.reasoning_output_tokens", "reasoning_output_tokens"},
+}
+
+// usage records a token usage event on the open spans it belongs to: on
+// the innermost open turn span, the turn's counts, the sum of the counts of
+// its usage events (each event counts one model request on the app-server
+// path, the tokens since the last report on the exec path); on its thread
+// span, the thread's totals.
 func (t *spanTracker) usage(e *telemetry.Event, ids *correlation.IDs) {
 	get := func(k string) (int64, bool) {
 		n, ok := e.Measurement(k)
 		return n.Int64(), ok
 	}
-	t.mu.RLock()
+	t.mu.Lock()
 	var turn, thread *openSpan
 	for s, hops := t.open[ids.Span], 0; s != nil && hops < 64; s, hops = t.open[s.parent], hops+1 {
 		switch s.fam.kind {
@@ -525,25 +538,26 @@ func (t *spanTracker) usage(e *telemetry.Event, ids *correlation.IDs) {
 	if s := t.open[ids.ParentSpan]; turn == nil && thread == nil && s != nil && s.fam.kind == kindThread {
 		thread = s
 	}
-	t.mu.RUnlock()
-	set := func(s *openSpan, prefix string) {
-		if s == nil {
-			return
+	var turnKVs []attribute.KeyValue
+	if turn != nil {
+		for i, m := range usageKeys {
+			if n, ok := get(m.field); ok {
+				turn.tokens[i] += n
+				turnKVs = append(turnKVs, attribute.Int64(m.key, turn.tokens[i]))
+			}
 		}
+	}
+	t.mu.Unlock()
+	if turn != nil {
+		turn.span.SetAttributes(turnKVs...)
+	}
+	if thread != nil {
 		var kvs []attribute.KeyValue
-		for _, m := range []struct{ key, field string }{
-			{keyInputTokens, "input_tokens"},
-			{keyOutputTokens, "output_tokens"},
-			{keyCacheRead, "cached_input_tokens"},
-			{keyCacheWrite, "cache_write_input_tokens"},
-			{"codex.usage.reasoning_output_tokens", "reasoning_output_tokens"},
-		} {
-			if n, ok := get(prefix + m.field); ok {
+		for _, m := range usageKeys {
+			if n, ok := get("total_" + m.field); ok {
 				kvs = append(kvs, attribute.Int64(m.key, n))
 			}
 		}
-		s.span.SetAttributes(kvs...)
+		thread.span.SetAttributes(kvs...)
 	}
-	set(turn, "")
-	set(thread, "total_")
 }
