@@ -112,7 +112,7 @@ type rpcError struct {
 func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
-		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
+		threads: map[string]*session{}, pending: map[string]pendingApproval{}, model: cfg.model}
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := codex.Bus.Now()
 	defer func() {
@@ -159,6 +159,7 @@ type appServerReader struct {
 	pending map[string]pendingApproval
 	decided []decided         // replies not yet applied, see reply
 	inputs  map[string]string // the text of the last turn/start request per thread
+	model   string            // WithModel's, for threads whose start names none
 }
 
 // decided is a client's decision, applied at the next server message so
@@ -189,6 +190,7 @@ func (a *appServerReader) session(threadID string) *session {
 	s, ok := a.threads[threadID]
 	if !ok {
 		s = newSession(a.codex, a.root, a.sum)
+		s.model = a.model
 		a.threads[threadID] = s
 		a.order = append(a.order, threadID)
 	}
@@ -374,6 +376,7 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		s, ok := a.threads[threadID]
 		if !ok || s.thread == nil {
 			s = newSession(a.codex, a.root, a.sum)
+			s.model = a.model
 			if !ok {
 				a.order = append(a.order, threadID)
 			}

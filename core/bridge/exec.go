@@ -32,6 +32,7 @@ type Option interface{ apply(*config) }
 type config struct {
 	maxLine int
 	clock   *StreamClock
+	model   string
 }
 
 type optionFunc func(*config)
@@ -46,6 +47,16 @@ func WithMaxLine(n int) Option {
 			c.maxLine = n
 		}
 	})
+}
+
+// WithModel names the model the session runs on, for the streams that do
+// not say (codex exec --json never does): the threads the reader starts
+// carry it (the model field of codex.thread.start, gen_ai.request.model on
+// the otel adapter's thread and turn spans). A model the stream names (an
+// app-server thread's) takes precedence. Pass what codex exec was told
+// (-m, --model, -c model=...).
+func WithModel(model string) Option {
+	return optionFunc(func(c *config) { c.model = model })
 }
 
 func newConfig(opts []Option) config {
@@ -79,6 +90,7 @@ type Summary struct {
 func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	x := &execReader{session: newSession(codex, ctx, &sum)}
+	x.model = cfg.model
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := x.now()
 	defer func() { sum.Duration = x.now().Sub(start) }()
