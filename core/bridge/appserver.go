@@ -101,7 +101,8 @@ type rpcMessage struct {
 }
 
 type rpcError struct {
-	Message string `json:"message"`
+	Message        string          `json:"message"`
+	CodexErrorInfo json.RawMessage `json:"codexErrorInfo"` // a turn's error: what kind, with the HTTP status
 }
 
 // ReadAppServer reads `codex app-server` JSON-RPC traffic from r to its end and
@@ -400,10 +401,14 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		var err error
 		if p.Turn != nil && p.Turn.Status != "" && p.Turn.Status != "completed" {
 			msg := p.Turn.Status
-			if p.Turn.Error != nil && p.Turn.Error.Message != "" {
-				msg = p.Turn.Error.Message
+			var info json.RawMessage
+			if p.Turn.Error != nil {
+				if p.Turn.Error.Message != "" {
+					msg = p.Turn.Error.Message
+				}
+				info = p.Turn.Error.CodexErrorInfo
 			}
-			err = errors.New(msg)
+			err = modelError(msg, info)
 		}
 		s.endTurn(err)
 	case "item/started", "item/completed":
@@ -529,10 +534,10 @@ func (a *appServerReader) finishTool(s *session, o openItem, it *appItem) {
 			o.mcp.Succeed(result)
 		case it.Error != nil:
 			a.sum.ToolsFailed++
-			o.mcp.Fail(errors.New(it.Error.Message), result)
+			o.mcp.Fail(mcpCallError(it.Error.Message), result)
 		default:
 			a.sum.ToolsFailed++
-			o.mcp.Fail(errors.New("the tool reported an error"), result)
+			o.mcp.Fail(toolReportedError(), result)
 		}
 		return
 	}

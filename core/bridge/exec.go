@@ -250,7 +250,7 @@ func (x *execReader) line(n int, raw []byte) error {
 		}
 		x.hasPend = false
 		x.ensureTurn(instrument.SourceExec)
-		x.endTurn(errors.New(msg))
+		x.endTurn(modelError(msg, nil))
 	case "error":
 		x.flushError()
 		x.pending, x.hasPend = l.Message, true
@@ -351,10 +351,10 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 			open.mcp.Succeed(result)
 		case it.Error != nil:
 			x.sum.ToolsFailed++
-			open.mcp.Fail(errors.New(it.Error.Message), result)
+			open.mcp.Fail(mcpCallError(it.Error.Message), result)
 		default:
 			x.sum.ToolsFailed++
-			open.mcp.Fail(errors.New("the tool reported an error"), result)
+			open.mcp.Fail(toolReportedError(), result)
 		}
 		return
 	}
