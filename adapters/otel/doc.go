@@ -99,8 +99,15 @@
 // id), gen_ai.request.model (the thread's model, on its turns too),
 // gen_ai.tool.name, gen_ai.tool.call.id, gen_ai.tool.type, and, when data
 // logging lets them through, gen_ai.tool.call.arguments and
-// gen_ai.tool.call.result (JSON text); mcp.method.name (tools/call);
-// error.type. Token usage events set gen_ai.usage.input_tokens,
+// gen_ai.tool.call.result (JSON text); when model data logging lets them
+// through (codextel --log-model-data), the opt-in content attributes
+// gen_ai.input.messages (a turn's user input) and gen_ai.output.messages
+// (its agent messages and reasoning, with finish_reason stop or error) on
+// the turn span, as JSON in the conventions' shape
+// ([{"role":"user","parts":[{"type":"text","content":"..."}]}]), scrubbed
+// by the bus like every other field; mcp.method.name (tools/call);
+// error.type (the event's error_type: tool_error, a JSON-RPC code, an HTTP
+// status or _OTHER). Token usage events set gen_ai.usage.input_tokens,
 // gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens and
 // gen_ai.usage.cache_creation.input_tokens on the open turn (the turn's
 // counts: the sum over its usage events, which count one model request each

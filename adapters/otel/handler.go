@@ -78,6 +78,7 @@ type route struct {
 	fam     *family
 	role    role
 	usage   bool
+	content bool // an agent message or reasoning: a turn's output (model data)
 	metrics []*binding
 }
 
@@ -112,6 +113,7 @@ func (h *Handler) newRoute(name string) *route {
 	if h.spans != nil {
 		r.fam, r.role = spanRole(name)
 		r.usage = name == catalog.ThreadTokenUsageUpdated
+		r.content = name == catalog.ItemAgentMessage || name == catalog.ItemReasoning
 	}
 	if h.metrics != nil {
 		r.metrics = h.metrics.forEvent(name)
@@ -143,7 +145,7 @@ func (h *Handler) route(name string) *route {
 // closes is closed after, so both records carry the span's ids.
 func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 	r := h.route(e.Name)
-	if h.logs == nil && r.role == roleNone && !r.usage && len(r.metrics) == 0 {
+	if h.logs == nil && r.role == roleNone && !r.usage && !r.content && len(r.metrics) == 0 {
 		return // nothing to do with this event: spans off, no metric over it
 	}
 	if ctx == nil {
@@ -174,6 +176,8 @@ func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 		switch {
 		case r.usage:
 			h.spans.usage(&e, &ids)
+		case r.content:
+			h.spans.content(&e, &ids)
 		case r.role == roleClose || r.role == roleFail:
 			h.spans.handle(&e, &ids, r.fam, r.role)
 		}

@@ -2,6 +2,7 @@ package codexotel
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"slices"
 	"strings"
@@ -68,6 +69,8 @@ const (
 	keyOutputTokens = "gen_ai.usage.output_tokens"
 	keyCacheRead    = "gen_ai.usage.cache_read.input_tokens"
 	keyCacheWrite   = "gen_ai.usage.cache_creation.input_tokens"
+	keyInputMsgs    = "gen_ai.input.messages"
+	keyOutputMsgs   = "gen_ai.output.messages"
 	keyMCPMethod    = "mcp.method.name"
 	keyErrorType    = "error.type"
 
@@ -148,6 +151,7 @@ type attrs struct {
 	errType      string
 	reason       string
 	stacktrace   string
+	input        string // a turn's user input (model data: present when logged)
 }
 
 // spanAttrs converts e's metadata for a span of family f: the fields with a
@@ -177,6 +181,11 @@ func spanAttrs(f *family, e *telemetry.Event, a *attrs) {
 			key = "codex." + m.Key
 			if tooly {
 				key = keyToolArgs
+			}
+			if f.kind == kindTurn && m.Key == "input" {
+				// The turn's input is its gen_ai.input.messages.
+				a.input = text(v)
+				continue
 			}
 		case "result":
 			key = "codex.result"
@@ -233,6 +242,7 @@ type openSpan struct {
 	children []string
 	startKVs []attribute.KeyValue  // the attributes it was started with
 	tokens   [len(usageKeys)]int64 // a turn's token counts so far: the sum of its usage events'
+	output   []messagePart         // a turn's agent messages and reasoning so far (model data)
 }
 
 // spanTracker turns span events into OpenTelemetry spans. Spans are found by
@@ -346,6 +356,9 @@ func (t *spanTracker) begin(f *family, ids *correlation.IDs, start time.Time, a 
 		if a.model == "" && s.model != "" {
 			kvs = append(kvs, attribute.String(keyModel, s.model))
 		}
+		if a.input != "" {
+			kvs = append(kvs, attribute.String(keyInputMsgs, inputMessages(a.input)))
+		}
 	case kindTool:
 		kvs = append(kvs, attribute.String(keyOperation, "execute_tool"), attribute.String(keyProvider, providerOpenAI))
 	case kindMCP:
@@ -428,6 +441,19 @@ func (t *spanTracker) finish(e *telemetry.Event, ids *correlation.IDs, f *family
 			end = s.start.Add(d.Duration())
 		}
 	}
+	if f.kind == kindTurn {
+		t.mu.Lock()
+		out := s.output
+		s.output = nil
+		t.mu.Unlock()
+		if len(out) > 0 {
+			finish := "stop"
+			if r == roleFail {
+				finish = "error"
+			}
+			s.span.SetAttributes(attribute.String(keyOutputMsgs, outputMessages(out, finish)))
+		}
+	}
 	if f.kind == kindApproval {
 		outcome := e.Name[len(f.prefix)+1:]
 		s.span.SetAttributes(attribute.String("codex.approval.outcome", outcome))
@@ -500,6 +526,62 @@ func (t *spanTracker) closeAll(end time.Time) {
 		s.span.End(trace.WithTimestamp(end))
 	}
 }
+
+// A messagePart is a part of a GenAI message, as the semantic conventions'
+// gen_ai.input.messages and gen_ai.output.messages write it.
+type messagePart struct {
+	Type    string `json:"type"` // "text" or "reasoning"
+	Content string `json:"content"`
+}
+
+// genAIMessage is a message of gen_ai.input.messages or
+// gen_ai.output.messages.
+type genAIMessage struct {
+	Role         string        `json:"role"`
+	Parts        []messagePart `json:"parts"`
+	FinishReason string        `json:"finish_reason,omitempty"`
+}
+
+// inputMessages is gen_ai.input.messages of a turn whose user input is
+// input: one user message of one text part, as JSON.
+func inputMessages(input string) string {
+	b, _ := json.Marshal([]genAIMessage{{Role: "user", Parts: []messagePart{{Type: "text", Content: input}}}})
+	return string(b)
+}
+
+// outputMessages is gen_ai.output.messages of a turn that produced parts
+// and ended for finish ("stop", "error"): one assistant message, as JSON.
+func outputMessages(parts []messagePart, finish string) string {
+	b, _ := json.Marshal([]genAIMessage{{Role: "assistant", Parts: parts, FinishReason: finish}})
+	return string(b)
+}
+
+// content adds the text of an agent message or reasoning event (present
+// only when the bus lets model data through) to its turn's output
+// messages, which the turn span carries when it ends.
+func (t *spanTracker) content(e *telemetry.Event, ids *correlation.IDs) {
+	v, ok := e.Lookup("text")
+	if !ok {
+		return
+	}
+	part := messagePart{Type: "text", Content: text(v)}
+	if e.Name == catalog.ItemReasoning {
+		part.Type = "reasoning"
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for s, hops := t.open[ids.Span], 0; s != nil && hops < 64; s, hops = t.open[s.parent], hops+1 {
+		if s.fam.kind == kindTurn {
+			if len(s.output) < maxOutputParts {
+				s.output = append(s.output, part)
+			}
+			return
+		}
+	}
+}
+
+// maxOutputParts bounds the parts a turn's output messages keep.
+const maxOutputParts = 256
 
 // usageKeys are the span attributes of token usage and the measurements
 // they come from (the thread's totals are total_<field>).
