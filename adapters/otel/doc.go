@@ -32,11 +32,11 @@
 // codextel log adapter:
 //
 //   - Timestamp: the event's time (the bus's clock for events without one).
-//   - SeverityNumber: [Severity] of the Python level: DEBUG 5, INFO 9,
+//   - SeverityNumber: as Python's LoggingHandler maps the level: DEBUG 5, INFO 9,
 //     WARNING 13, ERROR 17, CRITICAL 21; the levels just above one are its
 //     2, 3 and 4 variants (21 is INFO2, 25 is INFO4); below DEBUG is 0 and
 //     above 53 is FATAL4 (24).
-//   - SeverityText: [SeverityText]: the Python level name, WARNING written
+//   - SeverityText: the Python level name, WARNING written
 //     WARN; CRITICAL stays CRITICAL, other numbers are "Level N".
 //   - Body: the rendered message (the catalog's redacted or data template).
 //   - Instrumentation scope: the Python logger name ("codex.tool").
@@ -80,7 +80,7 @@
 // Elixir Codex SDK's exporter. Each span the bus opens becomes a span with the start and
 // end times its events carry; spans are found by the bus's span id, so a
 // span may end on another goroutine than the one that started it, and its
-// parent is the span its parent_span_id names. With [IDGenerator] in the
+// parent is the span its parent_span_id names. With the generator of [NewIDGenerator] in the
 // TracerProvider (codexotlp.Start installs it), trace ids are the correlation ids
 // and span ids the bus's, so logs and spans name the same ids; [Correlate]
 // puts Codex spans under an application span.

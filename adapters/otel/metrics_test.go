@@ -158,7 +158,8 @@ func TestMetricErrors(t *testing.T) {
 		{Sum("x", "a.b", "n", ConvertUnit(Byte, Second))},
 		{Counter("x", "a.b"), Sum("x", "a.c", "n")},
 		{Distribution("x", "a.b", "")},
-		{{Kind: 9, Name: "x", Event: "a.b"}},
+		{{kind: 9, Name: "x", event: "a.b"}},
+		{{Name: "x"}}, // a Metric not made by Counter, Sum, ...
 	} {
 		if _, err := NewHandler(WithMeterProvider(mp), WithMetrics(defs...)); err == nil {
 			t.Errorf("NewHandler accepted %+v", defs)
