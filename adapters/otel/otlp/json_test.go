@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -267,4 +270,43 @@ func FuzzJSONBody(f *testing.F) {
 			t.Errorf("invalid JSON %q", js)
 		}
 	})
+}
+
+// TestJSONTLSFromEnv: over http/json the logs and metrics exporters take
+// their CA from OTEL_EXPORTER_OTLP_CERTIFICATE (or the per-signal one), as
+// they would for http/protobuf; a CA file that cannot be read is an error
+// of Start.
+func TestJSONTLSFromEnv(t *testing.T) {
+	sink := &jsonSink{bodies: map[string][][]byte{}, answer: "{}"}
+	srv := httptest.NewTLSServer(sink)
+	defer srv.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []envMap{
+		{"OTEL_EXPORTER_OTLP_CERTIFICATE": ca},
+		{"OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE": ca, "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE": ca,
+			"OTEL_EXPORTER_OTLP_CERTIFICATE": "/nonexistent/ca.pem"},
+	} {
+		bus := telemetry.New(telemetry.WithThrottle(nil))
+		var reported errs
+		p, err := Start(context.Background(), bus, WithEnv(env.lookup), WithEndpoint(srv.URL),
+			WithProtocol(ProtocolJSON), WithErrorHandler(reported.report))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs := replay(t, bus)
+		if err := p.Shutdown(context.Background()); err != nil {
+			t.Fatalf("%v: Shutdown: %v", env, err)
+		}
+		if st := p.Stats(); st.Logs.Exported != uint64(len(evs)) || st.MetricExports == 0 || st.MetricExportFailures != 0 {
+			t.Errorf("%v: stats %+v, reported %v", env, st, reported.list)
+		}
+	}
+	_, err := Start(context.Background(), telemetry.New(), WithEnv(envMap{"OTEL_EXPORTER_OTLP_CERTIFICATE": "/nonexistent/ca.pem"}.lookup),
+		WithEndpoint(srv.URL), WithProtocol(ProtocolJSON))
+	if err == nil || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_") {
+		t.Errorf("Start with a missing CA file: %v", err)
+	}
 }

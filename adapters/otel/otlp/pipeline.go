@@ -520,8 +520,28 @@ func (s *setup) signalURL(i int, path string) string {
 // jsonClient is the HTTP client of an OTLP/HTTP exporter of signal i that
 // is to send OTLP/JSON: its transport re-encodes the exporter's protobuf
 // requests (see jsonTransport). The exporter leaves its own TLS and timeout
-// settings aside for a client given to it, so they are set here.
-func (s *setup) jsonClient(i int, tlsCfg *tls.Config, newRequest, newResponse func() proto.Message) *http.Client {
+// settings aside for a client given to it, so they are set here: tlsCfg
+// (the CODEX_OTLP_*FILE variables or WithTLSFiles), else the
+// OTEL_EXPORTER_OTLP_[<SIGNAL>_]{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}
+// files the exporter would have read.
+func (s *setup) jsonClient(i int, tlsCfg *tls.Config, newRequest, newResponse func() proto.Message) (*http.Client, error) {
+	if tlsCfg == nil {
+		signal := [...]string{"LOGS", "TRACES", "METRICS"}[i]
+		file := func(name string) string {
+			if v, _ := s.env("OTEL_EXPORTER_OTLP_" + signal + "_" + name); strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
+			}
+			v, _ := s.env("OTEL_EXPORTER_OTLP_" + name)
+			return strings.TrimSpace(v)
+		}
+		ca, cert, key := file("CERTIFICATE"), file("CLIENT_CERTIFICATE"), file("CLIENT_KEY")
+		if ca != "" || cert != "" || key != "" {
+			var err error
+			if tlsCfg, err = tlsConfig(cert, key, ca); err != nil {
+				return nil, fmt.Errorf("%w (OTEL_EXPORTER_OTLP_*CERTIFICATE, _CLIENT_KEY)", err)
+			}
+		}
+	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	if tlsCfg != nil {
 		base.TLSClientConfig = tlsCfg
@@ -529,7 +549,7 @@ func (s *setup) jsonClient(i int, tlsCfg *tls.Config, newRequest, newResponse fu
 	return &http.Client{
 		Timeout:   s.timeouts[i],
 		Transport: &jsonTransport{base: base, newRequest: newRequest, newResponse: newResponse},
-	}
+	}, nil
 }
 
 func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exporter, error) {
@@ -557,9 +577,13 @@ func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exp
 		o = append(o, otlploghttp.WithTLSClientConfig(tlsCfg))
 	}
 	if s.protocols[0] == ProtocolJSON {
-		o = append(o, otlploghttp.WithHTTPClient(s.jsonClient(0, tlsCfg,
+		c, err := s.jsonClient(0, tlsCfg,
 			func() proto.Message { return new(collogspb.ExportLogsServiceRequest) },
-			func() proto.Message { return new(collogspb.ExportLogsServiceResponse) })))
+			func() proto.Message { return new(collogspb.ExportLogsServiceResponse) })
+		if err != nil {
+			return nil, err
+		}
+		o = append(o, otlploghttp.WithHTTPClient(c))
 	}
 	return otlploghttp.New(ctx, o...)
 }
@@ -621,9 +645,13 @@ func (s *setup) metricExporter(ctx context.Context, tlsCfg *tls.Config) (sdkmetr
 		o = append(o, otlpmetrichttp.WithTLSClientConfig(tlsCfg))
 	}
 	if s.protocols[2] == ProtocolJSON {
-		o = append(o, otlpmetrichttp.WithHTTPClient(s.jsonClient(2, tlsCfg,
+		c, err := s.jsonClient(2, tlsCfg,
 			func() proto.Message { return new(colmetricspb.ExportMetricsServiceRequest) },
-			func() proto.Message { return new(colmetricspb.ExportMetricsServiceResponse) })))
+			func() proto.Message { return new(colmetricspb.ExportMetricsServiceResponse) })
+		if err != nil {
+			return nil, err
+		}
+		o = append(o, otlpmetrichttp.WithHTTPClient(c))
 	}
 	return otlpmetrichttp.New(ctx, o...)
 }
