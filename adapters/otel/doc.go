@@ -6,11 +6,11 @@
 //	import codexotel "github.com/codextel/codextel/adapters/otel"
 //
 // [Attach] (or [NewHandler] and [telemetry.Bus.Attach]) writes through
-// [WithLoggerProvider], [WithTracerProvider] and [WithMeterProvider]; pass
-// the global providers (global.GetLoggerProvider(), otel.GetTracerProvider(),
-// otel.GetMeterProvider()) to write through those. A signal whose provider
-// is not given is not written; the adapter does not fall back to the global
-// providers by itself, so that spans stay opt-in.
+// [WithLoggerProvider], [WithTracerProvider] and [WithMeterProvider], or
+// through the global providers with [WithGlobalProviders] (as the otelslog
+// bridge does by default). A signal whose provider is not given is not
+// written: the adapter does not fall back to the global providers unless
+// told, so that spans stay opt-in.
 //
 // This package imports the OpenTelemetry API and SDK only: no exporter, no
 // gRPC, no Prometheus. The set-up that builds providers exporting over OTLP
