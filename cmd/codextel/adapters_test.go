@@ -85,7 +85,7 @@ func captureStderr(t *testing.T, f func()) string {
 // TestOtelCollectorDown: with nothing listening, a replay ends at once; each
 // kind of failure is reported once while it runs, and the loss is printed
 // once, at the end. (That the OpenTelemetry SDK's own logger and error
-// handler write nothing to file descriptor 2 is adapters/otel's
+// handler write nothing to file descriptor 2 is adapters/otel/otlp's
 // TestNoSDKStderr.)
 func TestOtelCollectorDown(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
