@@ -240,9 +240,14 @@ type openSpan struct {
 	start    time.Time
 	model    string
 	children []string
-	startKVs []attribute.KeyValue  // the attributes it was started with
-	tokens   [len(usageKeys)]int64 // a turn's token counts so far: the sum of its usage events'
-	output   []messagePart         // a turn's agent messages and reasoning so far (model data)
+	startKVs []attribute.KeyValue // the attributes it was started with
+	turn     *turnState           // a turn span's, nil for other spans
+}
+
+// turnState is what a turn span gathers while it is open.
+type turnState struct {
+	tokens [len(usageKeys)]int64 // the turn's token counts so far: the sum of its usage events'
+	output []messagePart         // its agent messages and reasoning so far (model data)
 }
 
 // spanTracker turns span events into OpenTelemetry spans. Spans are found by
@@ -324,6 +329,9 @@ func (t *spanTracker) begin(f *family, ids *correlation.IDs, start time.Time, a 
 	}
 
 	s := &openSpan{fam: f, id: ids.Span, parent: ids.ParentSpan, start: start}
+	if f.kind == kindTurn {
+		s.turn = &turnState{}
+	}
 	s.ctx.Context = context.Background()
 	s.ctx.want.span, _ = spanID(ids.Span)
 	if tid, ok := traceID(ids.Correlation); ok {
@@ -443,8 +451,8 @@ func (t *spanTracker) finish(e *telemetry.Event, ids *correlation.IDs, f *family
 	}
 	if f.kind == kindTurn {
 		t.mu.Lock()
-		out := s.output
-		s.output = nil
+		out := s.turn.output
+		s.turn.output = nil
 		t.mu.Unlock()
 		if len(out) > 0 {
 			finish := "stop"
@@ -572,8 +580,8 @@ func (t *spanTracker) content(e *telemetry.Event, ids *correlation.IDs) {
 	defer t.mu.Unlock()
 	for s, hops := t.open[ids.Span], 0; s != nil && hops < 64; s, hops = t.open[s.parent], hops+1 {
 		if s.fam.kind == kindTurn {
-			if len(s.output) < maxOutputParts {
-				s.output = append(s.output, part)
+			if len(s.turn.output) < maxOutputParts {
+				s.turn.output = append(s.turn.output, part)
 			}
 			return
 		}
@@ -624,8 +632,8 @@ func (t *spanTracker) usage(e *telemetry.Event, ids *correlation.IDs) {
 	if turn != nil {
 		for i, m := range usageKeys {
 			if n, ok := get(m.field); ok {
-				turn.tokens[i] += n
-				turnKVs = append(turnKVs, attribute.Int64(m.key, turn.tokens[i]))
+				turn.turn.tokens[i] += n
+				turnKVs = append(turnKVs, attribute.Int64(m.key, turn.turn.tokens[i]))
 			}
 		}
 	}
