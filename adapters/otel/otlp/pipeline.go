@@ -39,7 +39,7 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// A Pipeline is a [Handler] attached to a bus together with the
+// A Pipeline is a [codexotel.Handler] attached to a bus together with the
 // OpenTelemetry SDK providers and exporters it writes through, built by
 // [Start]. Its methods are safe for concurrent use.
 type Pipeline struct {
@@ -211,9 +211,10 @@ func WithErrorHandler(f func(error)) Option {
 	return optFunc(func(s *setup) { s.report = f })
 }
 
-// WithHandlerOptions passes options to the pipeline's [Handler] (metrics,
-// level). Provider options among them are ignored: the handler writes
-// through the pipeline's providers only.
+// WithHandlerOptions passes options to the pipeline's [codexotel.Handler]
+// (metrics, level, id, events). Provider options among them are ignored
+// (WithGlobalProviders too): the handler writes through the pipeline's
+// providers only.
 func WithHandlerOptions(opts ...codexotel.Option) Option {
 	return optFunc(func(s *setup) { s.handler = append(s.handler, opts...) })
 }
@@ -230,16 +231,19 @@ func reportTo(w io.Writer) func(error) {
 
 // Start builds OpenTelemetry SDK providers exporting over OTLP (and, if
 // asked, to Prometheus), configured by opts and the environment, and attaches
-// a [Handler] writing through them to bus for every event, under [DefaultID]
-// (or the id WithHandlerOptions(WithID(...)) gives). Call
+// a [codexotel.Handler] writing through them to bus with [codexotel.Attach]:
+// for every event under [codexotel.DefaultID], unless
+// WithHandlerOptions(codexotel.WithID(...), codexotel.WithEvents(...)) says
+// otherwise. Call
 // [Pipeline.Shutdown] before the program exits, to flush what is queued.
 //
 // The environment is read as the OpenTelemetry SDKs read it, plus the Codex
 // SDK's own variables (see the package documentation): CODEX_OTLP_ENABLE
 // turns spans on (they are off by default); CODEX_OTLP_ENDPOINT,
 // CODEX_OTLP_HEADERS and the CODEX_OTLP_*FILE mTLS files take precedence over
-// their OTEL_EXPORTER_OTLP_* counterparts; OTEL_EXPORTER_OTLP_PROTOCOL picks
-// OTLP/HTTP (http/protobuf, the default) or gRPC; OTEL_LOGS_EXPORTER,
+// their OTEL_EXPORTER_OTLP_* counterparts; OTEL_EXPORTER_OTLP_PROTOCOL (and
+// its per-signal forms) picks OTLP/HTTP with protobuf (http/protobuf, the
+// default) or JSON (http/json), or gRPC; OTEL_LOGS_EXPORTER,
 // OTEL_TRACES_EXPORTER and OTEL_METRICS_EXPORTER may say "none" (and the
 // latter "prometheus"); OTEL_SDK_DISABLED=true attaches nothing.
 //
