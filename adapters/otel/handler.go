@@ -11,9 +11,9 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// DefaultID is the id [Attach] and [Start] attach their Handler under. To
-// attach under another id, or to fewer events, give [NewHandler]'s Handler
-// to [telemetry.Bus.Attach].
+// DefaultID is the id [Attach] and codexotlp.Start attach their Handler
+// under. To attach under another id, or to fewer events, give
+// [NewHandler]'s Handler to [telemetry.Bus.Attach].
 const DefaultID = "codexotel"
 
 // Attach attaches to bus (nil: [telemetry.Default]) a [Handler] built from
@@ -51,10 +51,10 @@ func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error)
 //	...
 //	detach, err := bus.Attach("otel", h, "*")
 //
-// or use [Attach], or let [Start] build the providers from the environment
+// or use [Attach], or let codexotlp.Start build the providers from the environment
 // and attach it.
 // A Handler is safe for concurrent use. It never blocks on export: that is
-// the providers' processors' business (see [Start] for bounded queues).
+// the providers' processors' business (see codexotlp.Start for bounded queues).
 type Handler struct {
 	//lint:ignore U1000 a zero-size func array keeps Handler not comparable, so fields can be added
 	noCmp [0]func()
@@ -81,6 +81,7 @@ type route struct {
 	fam     *family
 	role    role
 	usage   bool
+	content bool // an agent message or reasoning: a turn's output (model data)
 	metrics []*binding
 }
 
@@ -115,6 +116,7 @@ func (h *Handler) newRoute(name string) *route {
 	if h.spans != nil {
 		r.fam, r.role = spanRole(name)
 		r.usage = name == catalog.ThreadTokenUsageUpdated
+		r.content = name == catalog.ItemAgentMessage || name == catalog.ItemReasoning
 	}
 	if h.metrics != nil {
 		r.metrics = h.metrics.forEvent(name)
@@ -146,7 +148,7 @@ func (h *Handler) route(name string) *route {
 // closes is closed after, so both records carry the span's ids.
 func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 	r := h.route(e.Name)
-	if h.logs == nil && r.role == roleNone && !r.usage && len(r.metrics) == 0 {
+	if h.logs == nil && r.role == roleNone && !r.usage && !r.content && len(r.metrics) == 0 {
 		return // nothing to do with this event: spans off, no metric over it
 	}
 	if ctx == nil {
@@ -177,6 +179,8 @@ func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 		switch {
 		case r.usage:
 			h.spans.usage(&e, &ids)
+		case r.content:
+			h.spans.content(&e, &ids)
 		case r.role == roleClose || r.role == roleFail:
 			h.spans.handle(&e, &ids, r.fam, r.role)
 		}

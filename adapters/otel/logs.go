@@ -79,8 +79,8 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanC
 	var r log.Record
 	r.SetEventName(e.Name)
 	r.SetTimestamp(rec.Time)
-	r.SetSeverity(Severity(rec.Level))
-	r.SetSeverityText(SeverityText(rec.Level))
+	r.SetSeverity(severity(rec.Level))
+	r.SetSeverityText(severityText(rec.Level))
 	r.SetBody(attribute.StringValue(rec.Message))
 
 	var buf [kvInline]attribute.KeyValue

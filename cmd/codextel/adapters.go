@@ -18,6 +18,7 @@ import (
 
 	codexlogrus "github.com/codextel/codextel/adapters/logrus"
 	codexotel "github.com/codextel/codextel/adapters/otel"
+	codexotlp "github.com/codextel/codextel/adapters/otel/otlp"
 	codexslog "github.com/codextel/codextel/adapters/slog"
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
@@ -176,19 +177,20 @@ func unsyncable(err error) error {
 // queue; live exec never waits for its telemetry and drops (counted) what
 // does not fit. Either way close waits at most the export timeout
 // (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) for the collector, and its error says
-// what was lost (it matches codexotel.ErrLost).
+// what was lost (it matches codexotlp.ErrLost).
 func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if o.otlpEndpoint == "" && os.Getenv("CODEX_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	}
-	opts := []codexotel.PipelineOption{
-		codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue)),
-		codexotel.WithBackPressure(!o.live),
+	opts := []codexotlp.Option{
+		codexotlp.WithHandlerOptions(codexotel.WithLevel(o.levelValue)),
+		codexotlp.WithBackPressure(!o.live),
+		codexotlp.WithServiceName("codextel"),
 	}
 	if o.otlpEndpoint != "" {
-		opts = append(opts, codexotel.WithEndpoint(o.otlpEndpoint))
+		opts = append(opts, codexotlp.WithEndpoint(o.otlpEndpoint))
 	}
-	p, err := codexotel.Start(context.Background(), bus, opts...)
+	p, err := codexotlp.Start(context.Background(), bus, opts...)
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}

@@ -119,7 +119,8 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	read := make(chan result, 1)
 	go func() {
-		sum, err := bridge.ReadExec(context.Background(), stream, bus, bridge.WithMaxLine(o.maxLine))
+		sum, err := bridge.ReadExec(context.Background(), stream, bus, bridge.WithMaxLine(o.maxLine),
+			bridge.WithModel(execModel(args)))
 		if err != nil {
 			_, _ = io.Copy(io.Discard, stream) // let codex finish writing
 		}

@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/codextel/codextel/adapters/logrus v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/otel v0.0.0-00010101000000-000000000000
+	github.com/codextel/codextel/adapters/otel/otlp v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/slog v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/zap v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/zerolog v0.0.0-00010101000000-000000000000
@@ -60,6 +61,7 @@ require (
 replace (
 	github.com/codextel/codextel/adapters/logrus => ../../adapters/logrus
 	github.com/codextel/codextel/adapters/otel => ../../adapters/otel
+	github.com/codextel/codextel/adapters/otel/otlp => ../../adapters/otel/otlp
 	github.com/codextel/codextel/adapters/slog => ../../adapters/slog
 	github.com/codextel/codextel/adapters/zap => ../../adapters/zap
 	github.com/codextel/codextel/adapters/zerolog => ../../adapters/zerolog

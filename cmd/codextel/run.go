@@ -61,6 +61,7 @@ flags:
   --log-tool-data     log tool inputs and outputs (redacted by default)
   --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
                       a port if any; credentials go in CODEX_OTLP_HEADERS, not the URL
+                      (OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf, http/json or grpc)
   --codex PATH        the codex binary for exec (default: codex on PATH)
   --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
                       on, before its process group is killed (default 10s)
@@ -79,6 +80,8 @@ exec:
   started may hold it open). It exits with codex's status, or 128+N when
   codex was killed by signal N, as a shell does; 1 at least when codex's
   stream cannot be read (the format of Codex CLIs before 2025-10).
+  The model given to codex exec (-m, --model, -c model=...) is the model of
+  the thread's records and spans: the stream itself never names it.
   A telemetry failure (a collector that does not answer) is reported on
   stderr as "codextel: telemetry: ..." and does not change the status. When
   closing, the otel adapter waits for the collector 10s at most (each export

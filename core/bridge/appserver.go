@@ -101,7 +101,8 @@ type rpcMessage struct {
 }
 
 type rpcError struct {
-	Message string `json:"message"`
+	Message        string          `json:"message"`
+	CodexErrorInfo json.RawMessage `json:"codexErrorInfo"` // a turn's error: what kind, with the HTTP status
 }
 
 // ReadAppServer reads `codex app-server` JSON-RPC traffic from r to its end and
@@ -113,7 +114,7 @@ func ReadAppServer(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ..
 	cfg := newConfig(opts)
 	codex := codexOn(bus)
 	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
-		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
+		threads: map[string]*session{}, pending: map[string]pendingApproval{}, model: cfg.model}
 	start := codex.Bus.Now()
 	defer func() {
 		// With a stream clock, the session's own times: the bus's clock
@@ -142,6 +143,7 @@ type appServerReader struct {
 	pending map[string]pendingApproval
 	decided []decided         // replies not yet applied, see reply
 	inputs  map[string]string // the text of the last turn/start request per thread
+	model   string            // WithModel's, for threads whose start names none
 }
 
 // decided is a client's decision, applied at the next server message so
@@ -172,6 +174,7 @@ func (a *appServerReader) session(threadID string) *session {
 	s, ok := a.threads[threadID]
 	if !ok {
 		s = newSession(a.codex, a.root, a.sum)
+		s.model = a.model
 		a.threads[threadID] = s
 		a.order = append(a.order, threadID)
 	}
@@ -357,6 +360,7 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		s, ok := a.threads[threadID]
 		if !ok || s.thread == nil {
 			s = newSession(a.codex, a.root, a.sum)
+			s.model = a.model
 			if !ok {
 				a.order = append(a.order, threadID)
 			}
@@ -380,10 +384,14 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		var err error
 		if p.Turn != nil && p.Turn.Status != "" && p.Turn.Status != "completed" {
 			msg := p.Turn.Status
-			if p.Turn.Error != nil && p.Turn.Error.Message != "" {
-				msg = p.Turn.Error.Message
+			var info json.RawMessage
+			if p.Turn.Error != nil {
+				if p.Turn.Error.Message != "" {
+					msg = p.Turn.Error.Message
+				}
+				info = p.Turn.Error.CodexErrorInfo
 			}
-			err = errors.New(msg)
+			err = modelError(msg, info)
 		}
 		s.endTurn(err)
 	case "item/started", "item/completed":
@@ -509,10 +517,10 @@ func (a *appServerReader) finishTool(s *session, o openItem, it *appItem) {
 			o.mcp.Succeed(result)
 		case it.Error != nil:
 			a.sum.ToolsFailed++
-			o.mcp.Fail(errors.New(it.Error.Message), result)
+			o.mcp.Fail(mcpCallError(it.Error.Message), result)
 		default:
 			a.sum.ToolsFailed++
-			o.mcp.Fail(errors.New("the tool reported an error"), result)
+			o.mcp.Fail(toolReportedError(), result)
 		}
 		return
 	}

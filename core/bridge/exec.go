@@ -33,6 +33,7 @@ type Option interface{ apply(*config) }
 type config struct {
 	maxLine int
 	clock   *StreamClock
+	model   string
 }
 
 type optionFunc func(*config)
@@ -47,6 +48,16 @@ func WithMaxLine(n int) Option {
 			c.maxLine = n
 		}
 	})
+}
+
+// WithModel names the model the session runs on, for the streams that do
+// not say (codex exec --json never does): the threads the reader starts
+// carry it (the model field of codex.thread.start, gen_ai.request.model on
+// the otel adapter's thread and turn spans). A model the stream names (an
+// app-server thread's) takes precedence. Pass what codex exec was told
+// (-m, --model, -c model=...).
+func WithModel(model string) Option {
+	return optionFunc(func(c *config) { c.model = model })
 }
 
 func newConfig(opts []Option) config {
@@ -81,6 +92,7 @@ type Summary struct {
 func ReadExec(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	x := &execReader{session: newSession(codexOn(bus), ctx, &sum)}
+	x.model = cfg.model
 	start := x.now()
 	defer func() { sum.Duration = x.now().Sub(start) }()
 	err = readLines(r, cfg.maxLine, &sum, x.line, x.bad, x.end)
@@ -256,7 +268,7 @@ func (x *execReader) line(n int, raw []byte) error {
 		}
 		x.hasPend = false
 		x.ensureTurn(instrument.SourceExec)
-		x.endTurn(errors.New(msg))
+		x.endTurn(modelError(msg, nil))
 	case "error":
 		x.flushError()
 		x.pending, x.hasPend = l.Message, true
@@ -357,10 +369,10 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 			open.mcp.Succeed(result)
 		case it.Error != nil:
 			x.sum.ToolsFailed++
-			open.mcp.Fail(errors.New(it.Error.Message), result)
+			open.mcp.Fail(mcpCallError(it.Error.Message), result)
 		default:
 			x.sum.ToolsFailed++
-			open.mcp.Fail(errors.New("the tool reported an error"), result)
+			open.mcp.Fail(toolReportedError(), result)
 		}
 		return
 	}

@@ -20,7 +20,7 @@ var (
 	spanFailure = []Field{
 		{Key: "kind", Type: String, Doc: `"error" for a returned error, "panic" for a Go panic.`},
 		{Key: "reason", Type: String, Doc: "The error's message or the panic value."},
-		{Key: "error_type", Type: String, Doc: "The Go type of the error or panic value."},
+		{Key: "error_type", Type: String, Doc: `The kind of failure, as OpenTelemetry's error.type: "tool_error" for an MCP tool result with isError, the JSON-RPC error code of an MCP protocol error ("-32602"), the HTTP status of a failed model request when the stream gives it ("429", "500"), what an error's ErrorType() string method says, else "_OTHER". Never a Go type name.`},
 		{Key: "stacktrace", Type: String, Optional: true, Doc: "The goroutine's stack, for a panic."},
 	}
 )

@@ -1,4 +1,4 @@
-package codexotel
+package codexotlp
 
 import (
 	"context"
@@ -7,10 +7,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/resource"
 
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -48,17 +53,18 @@ func (e *errs) text() string {
 
 func TestStartConfigErrors(t *testing.T) {
 	for name, env := range map[string]envMap{
-		"enable":    {EnvEnable: "yes please"},
-		"endpoint":  {EnvEndpoint: "127.0.0.1:4318"},
-		"protocol":  {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
-		"headers":   {EnvHeaders: "novalue"},
-		"tls-plain": {EnvEndpoint: "http://127.0.0.1:4318", EnvCACertFile: "/nonexistent"},
-		"key-only":  {EnvEndpoint: "https://127.0.0.1:4318", EnvKeyFile: "/k.pem"},
-		"ca-file":   {EnvEndpoint: "https://127.0.0.1:4318", EnvCACertFile: "/nonexistent/ca.pem"},
-		"queue":     {"OTEL_BSP_MAX_QUEUE_SIZE": "-1"},
-		"metrics":   {"OTEL_METRICS_EXPORTER": "statsd"},
-		"logs":      {"OTEL_LOGS_EXPORTER": "console"},
-		"resource":  {"OTEL_RESOURCE_ATTRIBUTES": "a"},
+		"enable":          {EnvEnable: "yes please"},
+		"endpoint":        {EnvEndpoint: "127.0.0.1:4318"},
+		"protocol":        {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/xml"},
+		"protocol-signal": {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "json"},
+		"headers":         {EnvHeaders: "novalue"},
+		"tls-plain":       {EnvEndpoint: "http://127.0.0.1:4318", EnvCACertFile: "/nonexistent"},
+		"key-only":        {EnvEndpoint: "https://127.0.0.1:4318", EnvKeyFile: "/k.pem"},
+		"ca-file":         {EnvEndpoint: "https://127.0.0.1:4318", EnvCACertFile: "/nonexistent/ca.pem"},
+		"queue":           {"OTEL_BSP_MAX_QUEUE_SIZE": "-1"},
+		"metrics":         {"OTEL_METRICS_EXPORTER": "statsd"},
+		"logs":            {"OTEL_LOGS_EXPORTER": "console"},
+		"resource":        {"OTEL_RESOURCE_ATTRIBUTES": "a"},
 	} {
 		bus := telemetry.New()
 		p, err := Start(context.Background(), bus, WithEnv(env.lookup))
@@ -67,7 +73,7 @@ func TestStartConfigErrors(t *testing.T) {
 			_ = p.Shutdown(context.Background())
 			continue
 		}
-		if !strings.HasPrefix(err.Error(), "codexotel: ") {
+		if !strings.HasPrefix(err.Error(), "codexotlp: ") {
 			t.Errorf("%s: error %q lacks the package prefix", name, err)
 		}
 		if hs := bus.Handlers(""); len(hs) != 0 {
@@ -82,16 +88,16 @@ func TestStartSpansOptIn(t *testing.T) {
 	endpoint := "http://" + closedPort(t)
 	for _, c := range []struct {
 		env  envMap
-		opts []PipelineOption
+		opts []Option
 		want bool
 	}{
 		{envMap{}, nil, false},
 		{envMap{EnvEnable: "true"}, nil, true},
-		{envMap{EnvEnable: "1"}, []PipelineOption{WithSpans(false)}, false},
-		{envMap{EnvEnable: "false"}, []PipelineOption{WithSpans(true)}, true},
+		{envMap{EnvEnable: "1"}, []Option{WithSpans(false)}, false},
+		{envMap{EnvEnable: "false"}, []Option{WithSpans(true)}, true},
 		{envMap{EnvEnable: "true", "OTEL_TRACES_EXPORTER": "none"}, nil, false},
 	} {
-		opts := append([]PipelineOption{WithEnv(c.env.lookup), WithEndpoint(endpoint), WithErrorHandler(func(error) {})}, c.opts...)
+		opts := append([]Option{WithEnv(c.env.lookup), WithEndpoint(endpoint), WithErrorHandler(func(error) {})}, c.opts...)
 		p, err := Start(context.Background(), telemetry.New(), opts...)
 		if err != nil {
 			t.Fatal(err)
@@ -108,8 +114,8 @@ func TestStartSpansOptIn(t *testing.T) {
 func TestStartDisabled(t *testing.T) {
 	bus := telemetry.New()
 	p, err := Start(context.Background(), bus, WithEnv(envMap{"OTEL_SDK_DISABLED": "true"}.lookup))
-	if err != nil || p.Handler() != nil || len(bus.Handlers("")) != 0 {
-		t.Fatalf("disabled: %v, handler %v, attached %v", err, p.Handler(), bus.Handlers(""))
+	if err != nil || p.detach != nil || len(bus.Handlers("")) != 0 {
+		t.Fatalf("disabled: %v, attached %v", err, bus.Handlers(""))
 	}
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Error(err)
@@ -184,7 +190,7 @@ func TestCollectorDown(t *testing.T) {
 	if st.Spans.Dropped == 0 || st.Spans.Failed+st.Spans.Dropped != n {
 		t.Errorf("spans %+v: want some dropped, %d in all", st.Spans, n)
 	}
-	if serr == nil || !errors.Is(serr, ErrLost) || !strings.HasPrefix(serr.Error(), "codexotel: otel export: ") ||
+	if serr == nil || !errors.Is(serr, ErrLost) || !strings.HasPrefix(serr.Error(), "codexotlp: otel export: ") ||
 		!strings.Contains(serr.Error(), "log records lost") || !strings.Contains(serr.Error(), "spans lost") ||
 		strings.Contains(serr.Error(), "\n") {
 		t.Errorf("Shutdown returned %v, want the loss on one line", serr)
@@ -204,5 +210,44 @@ func TestCollectorDown(t *testing.T) {
 	// Nothing is attached any more.
 	if hs := bus.Handlers(""); len(hs) != 0 {
 		t.Errorf("still attached: %v", hs)
+	}
+}
+
+// TestServiceName: service.name is the executable's base name unless
+// WithServiceName gives another; OTEL_RESOURCE_ATTRIBUTES, then
+// OTEL_SERVICE_NAME, then WithResource override it.
+func TestServiceName(t *testing.T) {
+	exe := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
+	for _, c := range []struct {
+		name string
+		env  envMap
+		opts []Option
+		want string
+	}{
+		{"executable", envMap{}, nil, exe},
+		{"option", envMap{}, []Option{WithServiceName("codextel")}, "codextel"},
+		{"attributes", envMap{"OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs,team=x"},
+			[]Option{WithServiceName("codextel")}, "from-attrs"},
+		{"service-name", envMap{"OTEL_RESOURCE_ATTRIBUTES": "service.name=from-attrs", "OTEL_SERVICE_NAME": "from-env"},
+			[]Option{WithServiceName("codextel")}, "from-env"},
+		{"resource", envMap{"OTEL_SERVICE_NAME": "from-env"},
+			[]Option{WithServiceName("codextel"), WithResource(resource.NewSchemaless(attribute.String("service.name", "from-option")))},
+			"from-option"},
+	} {
+		s := &setup{env: c.env.lookup}
+		for _, o := range c.opts {
+			o.apply(s)
+		}
+		r, err := s.resource()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got, _ := r.Set().Value("service.name")
+		if got.AsString() != c.want {
+			t.Errorf("%s: service.name %q, want %q", c.name, got.AsString(), c.want)
+		}
+	}
+	if exe == "" || strings.HasPrefix(exe, "unknown_service") {
+		t.Errorf("executable name %q", exe)
 	}
 }

@@ -1,4 +1,4 @@
-package codexotel
+package codexotlp
 
 import (
 	"context"
@@ -86,7 +86,7 @@ func routeError(err error) {
 // sdkError counts an error of the SDK and reports the first one.
 func (p *Pipeline) sdkError(err error) {
 	if p.sdkErrors.Add(1) == 1 {
-		p.report(fmt.Errorf("codexotel: OpenTelemetry SDK: %w (further SDK errors are counted, not reported)", err))
+		p.report(fmt.Errorf("codexotlp: OpenTelemetry SDK: %w (further SDK errors are counted, not reported)", err))
 	}
 }
 

@@ -1,4 +1,4 @@
-package codexotel
+package codexotlp
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -29,17 +30,20 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/proto"
 
+	codexotel "github.com/codextel/codextel/adapters/otel"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// A Pipeline is a [Handler] attached to a bus together with the
+// A Pipeline is a [codexotel.Handler] attached to a bus together with the
 // OpenTelemetry SDK providers and exporters it writes through, built by
 // [Start]. Its methods are safe for concurrent use.
 type Pipeline struct {
-	detach  func() error // detaches handler from the bus
-	handler *Handler
+	detach func() error // detaches the handler from the bus and ends its open spans; nil when disabled
 
 	logs    *sdklog.LoggerProvider
 	traces  *sdktrace.TracerProvider
@@ -56,22 +60,23 @@ type Pipeline struct {
 	err      error
 }
 
-// A PipelineOption configures [Start]. Options take precedence over the
+// An Option configures [Start]. Options take precedence over the
 // environment.
-type PipelineOption interface {
-	applyPipeline(*setup)
+type Option interface {
+	apply(*setup)
 }
 
-type pipelineOptFunc func(*setup)
+type optFunc func(*setup)
 
-func (f pipelineOptFunc) applyPipeline(s *setup) { f(s) }
+func (f optFunc) apply(s *setup) { f(s) }
 
 // setup is what Start builds a Pipeline from.
 type setup struct {
 	env        func(string) (string, bool)
 	spans      *bool
 	endpoint   string
-	protocol   string
+	protocol   string    // WithProtocol's
+	protocols  [3]string // of logs, spans, metrics
 	headers    map[string]string
 	certFile   string
 	keyFile    string
@@ -86,49 +91,52 @@ type setup struct {
 	prometheus *prometheus.Registry
 	promOn     bool
 	res        *resource.Resource
+	service    string // the default service.name
 	report     func(error)
-	handler    []Option
+	handler    []codexotel.Option
 }
 
 // WithEnv makes Start read the environment through lookup instead of
 // os.LookupEnv. The OTLP exporters still read the OTEL_EXPORTER_OTLP_*
 // variables Start does not (timeouts, compression, per-signal endpoints)
 // from the process environment.
-func WithEnv(lookup func(string) (string, bool)) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.env = lookup })
+func WithEnv(lookup func(string) (string, bool)) Option {
+	return optFunc(func(s *setup) { s.env = lookup })
 }
 
 // WithSpans turns spans on or off whatever CODEX_OTLP_ENABLE says. Spans are
 // off by default.
-func WithSpans(on bool) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.spans = &on })
+func WithSpans(on bool) Option {
+	return optFunc(func(s *setup) { s.spans = &on })
 }
 
 // WithEndpoint sets the base URL of the OTLP receiver, as CODEX_OTLP_ENDPOINT
 // does: "http://127.0.0.1:4318" for OTLP/HTTP (the signal paths /v1/logs,
 // /v1/traces, /v1/metrics are added), "http://127.0.0.1:4317" for gRPC. An
 // http URL sends in plain text, an https one over TLS.
-func WithEndpoint(rawURL string) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.endpoint = rawURL })
+func WithEndpoint(rawURL string) Option {
+	return optFunc(func(s *setup) { s.endpoint = rawURL })
 }
 
-// WithProtocol sets the OTLP protocol: [ProtocolHTTP] (the default) or
-// [ProtocolGRPC], as OTEL_EXPORTER_OTLP_PROTOCOL does.
-func WithProtocol(p string) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.protocol = p })
+// WithProtocol sets the OTLP protocol of all three signals: [ProtocolHTTP]
+// (the default), [ProtocolJSON] or [ProtocolGRPC], as
+// OTEL_EXPORTER_OTLP_PROTOCOL does (and over the per-signal
+// OTEL_EXPORTER_OTLP_{LOGS,TRACES,METRICS}_PROTOCOL).
+func WithProtocol(p string) Option {
+	return optFunc(func(s *setup) { s.protocol = p })
 }
 
 // WithHeaders sets headers sent with every export, as CODEX_OTLP_HEADERS does.
-func WithHeaders(h map[string]string) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.headers = h })
+func WithHeaders(h map[string]string) Option {
+	return optFunc(func(s *setup) { s.headers = h })
 }
 
 // WithTLSFiles sets the PEM files of mutual TLS, as CODEX_OTLP_CERTFILE,
 // CODEX_OTLP_KEYFILE and CODEX_OTLP_CACERTFILE do: the client certificate and
 // its key (both or neither), and the CA the receiver's certificate is checked
 // against ("" for the system's).
-func WithTLSFiles(certFile, keyFile, caFile string) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.certFile, s.keyFile, s.caFile = certFile, keyFile, caFile })
+func WithTLSFiles(certFile, keyFile, caFile string) Option {
+	return optFunc(func(s *setup) { s.certFile, s.keyFile, s.caFile = certFile, keyFile, caFile })
 }
 
 // WithQueueSize bounds both the log record and the span export queues to n
@@ -137,8 +145,8 @@ func WithTLSFiles(certFile, keyFile, caFile string) PipelineOption {
 // full, what does not fit is dropped, counted in [Pipeline.Stats] and
 // reported; emitting never waits for the exporter, unless
 // [WithBackPressure] says it should.
-func WithQueueSize(n int) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.logQueue, s.spanQueue = max(n, 1), max(n, 1) })
+func WithQueueSize(n int) Option {
+	return optFunc(func(s *setup) { s.logQueue, s.spanQueue = max(n, 1), max(n, 1) })
 }
 
 // WithBackPressure(true) makes emitting wait for room when an export queue
@@ -150,36 +158,45 @@ func WithQueueSize(n int) PipelineOption {
 // dropped and counted as without back-pressure, until an export succeeds
 // again. So a replay to a dead receiver is slowed by one export timeout, not
 // held. Off by default: a live program must not wait for its telemetry.
-func WithBackPressure(on bool) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.blocking = on })
+func WithBackPressure(on bool) Option {
+	return optFunc(func(s *setup) { s.blocking = on })
 }
 
 // WithBatchDelay sets how long log records and spans wait in the queue
 // before they are exported (default 1 s, or OTEL_BLRP_SCHEDULE_DELAY and
 // OTEL_BSP_SCHEDULE_DELAY in milliseconds).
-func WithBatchDelay(d time.Duration) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.batchDelay, s.spanDelay = d, d })
+func WithBatchDelay(d time.Duration) Option {
+	return optFunc(func(s *setup) { s.batchDelay, s.spanDelay = d, d })
 }
 
 // WithMetricInterval sets how often metrics are exported over OTLP (default
 // 60 s, or OTEL_METRIC_EXPORT_INTERVAL in milliseconds). Shutdown exports
 // them once more.
-func WithMetricInterval(d time.Duration) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.metricTick = d })
+func WithMetricInterval(d time.Duration) Option {
+	return optFunc(func(s *setup) { s.metricTick = d })
 }
 
 // WithPrometheus exposes the metrics for Prometheus to scrape, in reg (nil:
 // a registry of the pipeline's own), through [Pipeline.PrometheusHandler].
 // OTEL_METRICS_EXPORTER=prometheus does the same.
-func WithPrometheus(reg *prometheus.Registry) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.promOn, s.prometheus = true, reg })
+func WithPrometheus(reg *prometheus.Registry) Option {
+	return optFunc(func(s *setup) { s.promOn, s.prometheus = true, reg })
 }
 
 // WithResource sets the resource describing the program; it is merged over
 // the default one and the environment's (OTEL_SERVICE_NAME,
 // OTEL_RESOURCE_ATTRIBUTES), taking precedence.
-func WithResource(r *resource.Resource) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.res = r })
+func WithResource(r *resource.Resource) Option {
+	return optFunc(func(s *setup) { s.res = r })
+}
+
+// WithServiceName sets the service.name the resource has unless
+// OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES or [WithResource] say
+// otherwise. Without it, it is the executable's base name (os.Args[0]'s,
+// without .exe), not the SDK's "unknown_service:<name>"; the codextel
+// command sets "codextel".
+func WithServiceName(name string) Option {
+	return optFunc(func(s *setup) { s.service = name })
 }
 
 // WithErrorHandler sets where export problems are reported while the
@@ -190,15 +207,16 @@ func WithResource(r *resource.Resource) PipelineOption {
 // routes here; see [Stats]). The default writes one line to standard error
 // for each. What shutdown could not export is not reported: it is
 // [Pipeline.Shutdown]'s error.
-func WithErrorHandler(f func(error)) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.report = f })
+func WithErrorHandler(f func(error)) Option {
+	return optFunc(func(s *setup) { s.report = f })
 }
 
-// WithHandlerOptions passes options to the pipeline's [Handler] (metrics,
-// level). Provider options among them are ignored: the handler writes
-// through the pipeline's providers only.
-func WithHandlerOptions(opts ...Option) PipelineOption {
-	return pipelineOptFunc(func(s *setup) { s.handler = append(s.handler, opts...) })
+// WithHandlerOptions passes options to the pipeline's [codexotel.Handler]
+// (metrics, level, id, events). Provider options among them are ignored
+// (WithGlobalProviders too): the handler writes through the pipeline's
+// providers only.
+func WithHandlerOptions(opts ...codexotel.Option) Option {
+	return optFunc(func(s *setup) { s.handler = append(s.handler, opts...) })
 }
 
 // reportTo returns an error reporter writing one line per error to w.
@@ -213,26 +231,27 @@ func reportTo(w io.Writer) func(error) {
 
 // Start builds OpenTelemetry SDK providers exporting over OTLP (and, if
 // asked, to Prometheus), configured by opts and the environment, and attaches
-// a [Handler] writing through them to bus for every event, under [DefaultID].
-// Call
+// a [codexotel.Handler] writing through them to bus with [codexotel.Attach]:
+// for every event, under [codexotel.DefaultID]. Call
 // [Pipeline.Shutdown] before the program exits, to flush what is queued.
 //
 // The environment is read as the OpenTelemetry SDKs read it, plus the Codex
 // SDK's own variables (see the package documentation): CODEX_OTLP_ENABLE
 // turns spans on (they are off by default); CODEX_OTLP_ENDPOINT,
 // CODEX_OTLP_HEADERS and the CODEX_OTLP_*FILE mTLS files take precedence over
-// their OTEL_EXPORTER_OTLP_* counterparts; OTEL_EXPORTER_OTLP_PROTOCOL picks
-// OTLP/HTTP (http/protobuf, the default) or gRPC; OTEL_LOGS_EXPORTER,
+// their OTEL_EXPORTER_OTLP_* counterparts; OTEL_EXPORTER_OTLP_PROTOCOL (and
+// its per-signal forms) picks OTLP/HTTP with protobuf (http/protobuf, the
+// default) or JSON (http/json), or gRPC; OTEL_LOGS_EXPORTER,
 // OTEL_TRACES_EXPORTER and OTEL_METRICS_EXPORTER may say "none" (and the
 // latter "prometheus"); OTEL_SDK_DISABLED=true attaches nothing.
 //
 // A malformed variable or option is an error; nothing is attached then.
 // Start does not wait for the receiver: exports to one that is down fail,
 // are retried by the exporters, and are reported (see [WithErrorHandler]).
-func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pipeline, error) {
+func Start(ctx context.Context, bus *telemetry.Bus, opts ...Option) (*Pipeline, error) {
 	s := &setup{env: os.LookupEnv}
 	for _, o := range opts {
-		o.applyPipeline(s)
+		o.apply(s)
 	}
 	if s.report == nil {
 		s.report = reportTo(os.Stderr)
@@ -262,10 +281,11 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		}
 	}
 
-	hopts := append(slices.Clip(s.handler), optFunc(func(c config) config {
-		c.loggers, c.tracers, c.meters = nil, nil, nil
-		return c
-	}))
+	// The handler writes through the pipeline's providers only: the
+	// provider options among the user's are cancelled, then the pipeline's
+	// own added for the signals that are on.
+	hopts := append(slices.Clip(s.handler), codexotel.WithLoggerProvider(nil), codexotel.WithTracerProvider(nil),
+		codexotel.WithMeterProvider(nil))
 	fail := func(err error) (*Pipeline, error) {
 		_ = p.shutdownProviders(context.Background())
 		return nil, err
@@ -283,7 +303,7 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 			sdklog.WithMaxQueueSize(s.logQueue), sdklog.WithExportInterval(s.batchDelay),
 			sdklog.WithExportTimeout(s.timeouts[0]))
 		p.logs = sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(&logQueue{bp, p.logCount}))
-		hopts = append(hopts, WithLoggerProvider(p.logs))
+		hopts = append(hopts, codexotel.WithLoggerProvider(p.logs))
 	}
 
 	if on, err := s.exporterOn("OTEL_TRACES_EXPORTER"); err != nil {
@@ -297,9 +317,9 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 		bsp := sdktrace.NewBatchSpanProcessor(&spanCounter{exp, p.spanCount},
 			sdktrace.WithMaxQueueSize(s.spanQueue), sdktrace.WithBatchTimeout(s.spanDelay),
 			sdktrace.WithExportTimeout(s.timeouts[1]))
-		p.traces = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(NewIDGenerator()),
+		p.traces = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(codexotel.NewIDGenerator()),
 			sdktrace.WithSpanProcessor(&spanQueue{bsp, p.spanCount}))
-		hopts = append(hopts, WithTracerProvider(p.traces))
+		hopts = append(hopts, codexotel.WithTracerProvider(p.traces))
 	}
 
 	readers, err := s.metricReaders(ctx, tlsCfg, p)
@@ -312,18 +332,14 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...PipelineOption) (*Pi
 			mopts = append(mopts, sdkmetric.WithReader(r))
 		}
 		p.metrics = sdkmetric.NewMeterProvider(mopts...)
-		hopts = append(hopts, WithMeterProvider(p.metrics))
+		hopts = append(hopts, codexotel.WithMeterProvider(p.metrics))
 	}
 
-	h, err := NewHandler(hopts...)
+	detach, err := codexotel.Attach(bus, hopts...)
 	if err != nil {
 		return fail(err)
 	}
-	p.handler = h
-	p.detach, err = bus.Attach(DefaultID, h, "*")
-	if err != nil {
-		return fail(fmt.Errorf("codexotel: %w", err))
-	}
+	p.detach = detach
 	routeSDK(p)
 	return p, nil
 }
@@ -346,23 +362,35 @@ func (s *setup) resolve() error {
 	if s.endpoint != "" {
 		u, err := url.Parse(s.endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("codexotel: endpoint %q is not an http:// or https:// URL", s.endpoint))
+			errs = append(errs, fmt.Errorf("codexotlp: endpoint %q is not an http:// or https:// URL", s.endpoint))
 		}
 	}
-	if s.protocol == "" {
-		s.protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL")
+	general := s.protocol
+	if general == "" {
+		general = get("OTEL_EXPORTER_OTLP_PROTOCOL")
 	}
-	if s.protocol == "" {
-		s.protocol = ProtocolHTTP
-	}
-	if s.protocol != ProtocolHTTP && s.protocol != ProtocolGRPC {
-		errs = append(errs, fmt.Errorf("codexotel: protocol %q is not %s or %s", s.protocol, ProtocolHTTP, ProtocolGRPC))
+	for i, signal := range []string{"LOGS", "TRACES", "METRICS"} {
+		p := s.protocol
+		if p == "" {
+			p = get("OTEL_EXPORTER_OTLP_" + signal + "_PROTOCOL")
+		}
+		if p == "" {
+			p = general
+		}
+		if p == "" {
+			p = ProtocolHTTP
+		}
+		if p != ProtocolHTTP && p != ProtocolJSON && p != ProtocolGRPC {
+			errs = append(errs, fmt.Errorf("codexotlp: %s protocol %q is not %s, %s or %s",
+				strings.ToLower(signal), p, ProtocolHTTP, ProtocolJSON, ProtocolGRPC))
+		}
+		s.protocols[i] = p
 	}
 	if s.headers == nil {
 		if v := get(EnvHeaders); v != "" {
 			h, err := parseHeaders(v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("codexotel: %s: %w", EnvHeaders, err))
+				errs = append(errs, fmt.Errorf("codexotlp: %s: %w", EnvHeaders, err))
 			}
 			s.headers = h
 		}
@@ -371,7 +399,7 @@ func (s *setup) resolve() error {
 		s.certFile, s.keyFile, s.caFile = get(EnvCertFile), get(EnvKeyFile), get(EnvCACertFile)
 	}
 	if (s.certFile != "" || s.caFile != "") && strings.HasPrefix(s.endpoint, "http://") {
-		errs = append(errs, fmt.Errorf("codexotel: TLS files are set but the endpoint %s is plain http", s.endpoint))
+		errs = append(errs, fmt.Errorf("codexotlp: TLS files are set but the endpoint %s is plain http", s.endpoint))
 	}
 	if s.logQueue == 0 {
 		n, err := lookupInt(s.env, "OTEL_BLRP_MAX_QUEUE_SIZE", 2048)
@@ -420,7 +448,7 @@ func (s *setup) exporterOn(name string) (bool, error) {
 	}
 	for _, e := range list {
 		if e != "otlp" && e != "none" {
-			return false, fmt.Errorf("codexotel: %s=%s: only otlp and none are supported", name, e)
+			return false, fmt.Errorf("codexotlp: %s=%s: only otlp and none are supported", name, e)
 		}
 	}
 	return slices.Contains(list, "otlp"), nil
@@ -438,14 +466,14 @@ func (s *setup) exporters(name string) ([]string, error) {
 	return out, nil
 }
 
-// resource is the default resource, then the environment's, then the
-// option's.
+// resource is the default resource, then the default service name, then
+// the environment's attributes, then the option's.
 func (s *setup) resource() (*resource.Resource, error) {
-	var kvs []attribute.KeyValue
+	kvs := []attribute.KeyValue{attribute.String("service.name", s.serviceName())}
 	if v, ok := s.env("OTEL_RESOURCE_ATTRIBUTES"); ok && strings.TrimSpace(v) != "" {
 		pairs, err := parsePairs(v)
 		if err != nil {
-			return nil, fmt.Errorf("codexotel: OTEL_RESOURCE_ATTRIBUTES: %w", err)
+			return nil, fmt.Errorf("codexotlp: OTEL_RESOURCE_ATTRIBUTES: %w", err)
 		}
 		for _, kv := range pairs {
 			kvs = append(kvs, attribute.String(kv[0], kv[1]))
@@ -454,32 +482,83 @@ func (s *setup) resource() (*resource.Resource, error) {
 	if v, ok := s.env("OTEL_SERVICE_NAME"); ok && strings.TrimSpace(v) != "" {
 		kvs = append(kvs, attribute.String("service.name", strings.TrimSpace(v)))
 	}
+	// NewSchemaless keeps the last value of a key given twice.
 	r, err := resource.Merge(resource.Default(), resource.NewSchemaless(kvs...))
 	if err != nil {
-		return nil, fmt.Errorf("codexotel: resource: %w", err)
+		return nil, fmt.Errorf("codexotlp: resource: %w", err)
 	}
 	if s.res != nil {
 		if r, err = resource.Merge(r, s.res); err != nil {
-			return nil, fmt.Errorf("codexotel: resource: %w", err)
+			return nil, fmt.Errorf("codexotlp: resource: %w", err)
 		}
 	}
 	return r, nil
 }
 
-// signalURL is the endpoint of one signal: the base URL plus its path for
-// OTLP/HTTP, the base URL for gRPC.
-func (s *setup) signalURL(path string) string {
-	if s.protocol == ProtocolGRPC {
+// serviceName is the default service.name: WithServiceName's, else the
+// executable's base name, else the SDK's.
+func (s *setup) serviceName() string {
+	if s.service != "" {
+		return s.service
+	}
+	if len(os.Args) > 0 {
+		name := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
+		if name != "" && name != "." && name != string(filepath.Separator) {
+			return name
+		}
+	}
+	return "unknown_service"
+}
+
+// signalURL is the endpoint of signal i (0 logs, 1 spans, 2 metrics): the
+// base URL plus its path for OTLP/HTTP, the base URL for gRPC.
+func (s *setup) signalURL(i int, path string) string {
+	if s.protocols[i] == ProtocolGRPC {
 		return s.endpoint
 	}
 	return strings.TrimSuffix(s.endpoint, "/") + path
 }
 
+// jsonClient is the HTTP client of an OTLP/HTTP exporter of signal i that
+// is to send OTLP/JSON: its transport re-encodes the exporter's protobuf
+// requests (see jsonTransport). The exporter leaves its own TLS and timeout
+// settings aside for a client given to it, so they are set here: tlsCfg
+// (the CODEX_OTLP_*FILE variables or WithTLSFiles), else the
+// OTEL_EXPORTER_OTLP_[<SIGNAL>_]{CERTIFICATE,CLIENT_CERTIFICATE,CLIENT_KEY}
+// files the exporter would have read.
+func (s *setup) jsonClient(i int, tlsCfg *tls.Config, newRequest, newResponse func() proto.Message) (*http.Client, error) {
+	if tlsCfg == nil {
+		signal := [...]string{"LOGS", "TRACES", "METRICS"}[i]
+		file := func(name string) string {
+			if v, _ := s.env("OTEL_EXPORTER_OTLP_" + signal + "_" + name); strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
+			}
+			v, _ := s.env("OTEL_EXPORTER_OTLP_" + name)
+			return strings.TrimSpace(v)
+		}
+		ca, cert, key := file("CERTIFICATE"), file("CLIENT_CERTIFICATE"), file("CLIENT_KEY")
+		if ca != "" || cert != "" || key != "" {
+			var err error
+			if tlsCfg, err = tlsConfig(cert, key, ca); err != nil {
+				return nil, fmt.Errorf("%w (OTEL_EXPORTER_OTLP_*CERTIFICATE, _CLIENT_KEY)", err)
+			}
+		}
+	}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	if tlsCfg != nil {
+		base.TLSClientConfig = tlsCfg
+	}
+	return &http.Client{
+		Timeout:   s.timeouts[i],
+		Transport: &jsonTransport{base: base, newRequest: newRequest, newResponse: newResponse},
+	}, nil
+}
+
 func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exporter, error) {
-	if s.protocol == ProtocolGRPC {
+	if s.protocols[0] == ProtocolGRPC {
 		o := []otlploggrpc.Option{otlploggrpc.WithTimeout(s.timeouts[0])}
 		if s.endpoint != "" {
-			o = append(o, otlploggrpc.WithEndpointURL(s.signalURL("")))
+			o = append(o, otlploggrpc.WithEndpointURL(s.signalURL(0, "")))
 		}
 		if s.headers != nil {
 			o = append(o, otlploggrpc.WithHeaders(s.headers))
@@ -491,7 +570,7 @@ func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exp
 	}
 	o := []otlploghttp.Option{otlploghttp.WithTimeout(s.timeouts[0])}
 	if s.endpoint != "" {
-		o = append(o, otlploghttp.WithEndpointURL(s.signalURL("/v1/logs")))
+		o = append(o, otlploghttp.WithEndpointURL(s.signalURL(0, "/v1/logs")))
 	}
 	if s.headers != nil {
 		o = append(o, otlploghttp.WithHeaders(s.headers))
@@ -499,14 +578,23 @@ func (s *setup) logExporter(ctx context.Context, tlsCfg *tls.Config) (sdklog.Exp
 	if tlsCfg != nil {
 		o = append(o, otlploghttp.WithTLSClientConfig(tlsCfg))
 	}
+	if s.protocols[0] == ProtocolJSON {
+		c, err := s.jsonClient(0, tlsCfg,
+			func() proto.Message { return new(collogspb.ExportLogsServiceRequest) },
+			func() proto.Message { return new(collogspb.ExportLogsServiceResponse) })
+		if err != nil {
+			return nil, err
+		}
+		o = append(o, otlploghttp.WithHTTPClient(c))
+	}
 	return otlploghttp.New(ctx, o...)
 }
 
 func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace.SpanExporter, error) {
-	if s.protocol == ProtocolGRPC {
+	if s.protocols[1] == ProtocolGRPC {
 		o := []otlptracegrpc.Option{otlptracegrpc.WithTimeout(s.timeouts[1])}
 		if s.endpoint != "" {
-			o = append(o, otlptracegrpc.WithEndpointURL(s.signalURL("")))
+			o = append(o, otlptracegrpc.WithEndpointURL(s.signalURL(1, "")))
 		}
 		if s.headers != nil {
 			o = append(o, otlptracegrpc.WithHeaders(s.headers))
@@ -516,9 +604,14 @@ func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace
 		}
 		return otlptracegrpc.New(ctx, o...)
 	}
-	o := []otlptracehttp.Option{otlptracehttp.WithTimeout(s.timeouts[1])}
+	// The SDK's trace exporter writes OTLP/JSON itself.
+	enc := otlptracehttp.EncodingProtobuf
+	if s.protocols[1] == ProtocolJSON {
+		enc = otlptracehttp.EncodingJSON
+	}
+	o := []otlptracehttp.Option{otlptracehttp.WithTimeout(s.timeouts[1]), otlptracehttp.WithEncoding(enc)}
 	if s.endpoint != "" {
-		o = append(o, otlptracehttp.WithEndpointURL(s.signalURL("/v1/traces")))
+		o = append(o, otlptracehttp.WithEndpointURL(s.signalURL(1, "/v1/traces")))
 	}
 	if s.headers != nil {
 		o = append(o, otlptracehttp.WithHeaders(s.headers))
@@ -530,10 +623,10 @@ func (s *setup) traceExporter(ctx context.Context, tlsCfg *tls.Config) (sdktrace
 }
 
 func (s *setup) metricExporter(ctx context.Context, tlsCfg *tls.Config) (sdkmetric.Exporter, error) {
-	if s.protocol == ProtocolGRPC {
+	if s.protocols[2] == ProtocolGRPC {
 		o := []otlpmetricgrpc.Option{otlpmetricgrpc.WithTimeout(s.timeouts[2])}
 		if s.endpoint != "" {
-			o = append(o, otlpmetricgrpc.WithEndpointURL(s.signalURL("")))
+			o = append(o, otlpmetricgrpc.WithEndpointURL(s.signalURL(2, "")))
 		}
 		if s.headers != nil {
 			o = append(o, otlpmetricgrpc.WithHeaders(s.headers))
@@ -545,13 +638,22 @@ func (s *setup) metricExporter(ctx context.Context, tlsCfg *tls.Config) (sdkmetr
 	}
 	o := []otlpmetrichttp.Option{otlpmetrichttp.WithTimeout(s.timeouts[2])}
 	if s.endpoint != "" {
-		o = append(o, otlpmetrichttp.WithEndpointURL(s.signalURL("/v1/metrics")))
+		o = append(o, otlpmetrichttp.WithEndpointURL(s.signalURL(2, "/v1/metrics")))
 	}
 	if s.headers != nil {
 		o = append(o, otlpmetrichttp.WithHeaders(s.headers))
 	}
 	if tlsCfg != nil {
 		o = append(o, otlpmetrichttp.WithTLSClientConfig(tlsCfg))
+	}
+	if s.protocols[2] == ProtocolJSON {
+		c, err := s.jsonClient(2, tlsCfg,
+			func() proto.Message { return new(colmetricspb.ExportMetricsServiceRequest) },
+			func() proto.Message { return new(colmetricspb.ExportMetricsServiceResponse) })
+		if err != nil {
+			return nil, err
+		}
+		o = append(o, otlpmetrichttp.WithHTTPClient(c))
 	}
 	return otlpmetrichttp.New(ctx, o...)
 }
@@ -578,7 +680,7 @@ func (s *setup) metricReaders(ctx context.Context, tlsCfg *tls.Config, p *Pipeli
 			s.promOn = true
 		case "none":
 		default:
-			return nil, fmt.Errorf("codexotel: OTEL_METRICS_EXPORTER=%s: only otlp, prometheus and none are supported", e)
+			return nil, fmt.Errorf("codexotlp: OTEL_METRICS_EXPORTER=%s: only otlp, prometheus and none are supported", e)
 		}
 	}
 	if s.promOn {
@@ -588,17 +690,13 @@ func (s *setup) metricReaders(ctx context.Context, tlsCfg *tls.Config, p *Pipeli
 		}
 		exp, err := otelprom.New(otelprom.WithRegisterer(reg))
 		if err != nil {
-			return nil, fmt.Errorf("codexotel: prometheus exporter: %w", err)
+			return nil, fmt.Errorf("codexotlp: prometheus exporter: %w", err)
 		}
 		p.prom = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 		readers = append(readers, exp)
 	}
 	return readers, nil
 }
-
-// Handler returns the pipeline's Handler, or nil when OTEL_SDK_DISABLED
-// turned the pipeline off.
-func (p *Pipeline) Handler() *Handler { return p.handler }
 
 // LoggerProvider, TracerProvider and MeterProvider return the pipeline's
 // providers, for the application's own telemetry; nil when that signal is
@@ -663,7 +761,7 @@ func (p *Pipeline) ForceFlush(ctx context.Context) error {
 // failed, or given up at shutdown) it returns an error saying how many and
 // why, matching [ErrLost]:
 //
-//	codexotel: otel export: 12 of 10005 log records lost (12 failed, 0 dropped): <the last export error>
+//	codexotlp: otel export: 12 of 10005 log records lost (12 failed, 0 dropped): <the last export error>
 //
 // That error is returned, not reported to the [WithErrorHandler] handler.
 // Only the first call does anything; later ones return its result.
@@ -671,11 +769,10 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 	p.shutdown.Do(func() {
 		defer unrouteSDK(p)
 		var errs []error
-		if p.handler != nil {
+		if p.detach != nil {
 			if err := p.detach(); err != nil && !errors.Is(err, telemetry.ErrUnknownHandler) {
 				errs = append(errs, err)
 			}
-			p.handler.Close()
 		}
 		var cancel context.CancelFunc
 		if p.closeWait > 0 {

@@ -1,4 +1,4 @@
-package codexotel
+package codexotlp
 
 import (
 	"crypto/tls"
@@ -25,6 +25,7 @@ const (
 // Protocols of OTLP exports, as OTEL_EXPORTER_OTLP_PROTOCOL spells them.
 const (
 	ProtocolHTTP = "http/protobuf"
+	ProtocolJSON = "http/json" // OTLP/JSON over HTTP
 	ProtocolGRPC = "grpc"
 )
 
@@ -70,24 +71,24 @@ func parseHeaders(s string) (map[string]string, error) {
 // certificate and key (both or neither) and a CA certificate (optional).
 func tlsConfig(certFile, keyFile, caFile string) (*tls.Config, error) {
 	if (certFile == "") != (keyFile == "") {
-		return nil, fmt.Errorf("codexotel: a client certificate needs both %s and %s", EnvCertFile, EnvKeyFile)
+		return nil, fmt.Errorf("codexotlp: a client certificate needs both %s and %s", EnvCertFile, EnvKeyFile)
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if certFile != "" {
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		if err != nil {
-			return nil, fmt.Errorf("codexotel: client certificate: %w", err)
+			return nil, fmt.Errorf("codexotlp: client certificate: %w", err)
 		}
 		cfg.Certificates = []tls.Certificate{cert}
 	}
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
 		if err != nil {
-			return nil, fmt.Errorf("codexotel: CA certificate: %w", err)
+			return nil, fmt.Errorf("codexotlp: CA certificate: %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("codexotel: CA certificate %s: no PEM certificate in it", caFile)
+			return nil, fmt.Errorf("codexotlp: CA certificate %s: no PEM certificate in it", caFile)
 		}
 		cfg.RootCAs = pool
 	}
@@ -103,7 +104,7 @@ func lookupBool(env func(string) (string, bool), name string, def bool) (bool, e
 	}
 	b, err := strconv.ParseBool(strings.TrimSpace(v))
 	if err != nil {
-		return def, fmt.Errorf("codexotel: %s=%q is not a boolean", name, v)
+		return def, fmt.Errorf("codexotlp: %s=%q is not a boolean", name, v)
 	}
 	return b, nil
 }
@@ -116,7 +117,7 @@ func lookupInt(env func(string) (string, bool), name string, def int) (int, erro
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n <= 0 {
-		return def, fmt.Errorf("codexotel: %s=%q is not a positive integer", name, v)
+		return def, fmt.Errorf("codexotlp: %s=%q is not a positive integer", name, v)
 	}
 	return n, nil
 }

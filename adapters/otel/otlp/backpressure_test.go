@@ -1,4 +1,4 @@
-package codexotel
+package codexotlp
 
 import (
 	"compress/gzip"
@@ -196,7 +196,7 @@ func (e *errs) textOrEmpty() string {
 func TestQueueSizes(t *testing.T) {
 	for _, c := range []struct {
 		env         envMap
-		opts        []PipelineOption
+		opts        []Option
 		logs, spans int
 	}{
 		{envMap{}, nil, 2048, 2048},
@@ -204,7 +204,7 @@ func TestQueueSizes(t *testing.T) {
 		{envMap{"OTEL_BSP_MAX_QUEUE_SIZE": "5"}, nil, 2048, 5},
 		{envMap{"OTEL_BLRP_MAX_QUEUE_SIZE": "3", "OTEL_BSP_MAX_QUEUE_SIZE": "5"}, nil, 3, 5},
 		{envMap{"OTEL_BLRP_MAX_QUEUE_SIZE": "7", "OTEL_BSP_MAX_QUEUE_SIZE": "4"}, nil, 7, 4},
-		{envMap{"OTEL_BLRP_MAX_QUEUE_SIZE": "3", "OTEL_BSP_MAX_QUEUE_SIZE": "5"}, []PipelineOption{WithQueueSize(9)}, 9, 9},
+		{envMap{"OTEL_BLRP_MAX_QUEUE_SIZE": "3", "OTEL_BSP_MAX_QUEUE_SIZE": "5"}, []Option{WithQueueSize(9)}, 9, 9},
 	} {
 		name := fmt.Sprintf("%v %d options", c.env, len(c.opts))
 		// A collector that holds every export: what is emitted stays
@@ -212,7 +212,7 @@ func TestQueueSizes(t *testing.T) {
 		sink := newSink(t, 0, true)
 		var reported errs
 		bus := telemetry.New(telemetry.WithThrottle(nil))
-		opts := append([]PipelineOption{WithEnv(c.env.lookup), WithEndpoint(sink.srv.URL), WithSpans(true),
+		opts := append([]Option{WithEnv(c.env.lookup), WithEndpoint(sink.srv.URL), WithSpans(true),
 			WithBatchDelay(time.Hour), WithErrorHandler(reported.report)}, c.opts...)
 		p, err := Start(context.Background(), bus, opts...)
 		if err != nil {

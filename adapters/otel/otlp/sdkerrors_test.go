@@ -1,6 +1,6 @@
 //go:build linux
 
-package codexotel
+package codexotlp
 
 import (
 	"context"

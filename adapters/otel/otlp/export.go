@@ -1,4 +1,4 @@
-package codexotel
+package codexotlp
 
 import (
 	"context"
@@ -150,14 +150,14 @@ func (c *counter) admit() bool {
 		case <-t.C:
 			if c.stalled.CompareAndSwap(false, true) {
 				c.dropping.Store(true)
-				c.report(fmt.Errorf("codexotel: export queue full (%d %s) for %s: dropping %s until an export succeeds",
+				c.report(fmt.Errorf("codexotlp: export queue full (%d %s) for %s: dropping %s until an export succeeds",
 					cap(c.slots), c.what, c.wait, c.what))
 			}
 		}
 	}
 	c.refused.Add(1)
 	if c.dropping.CompareAndSwap(false, true) {
-		c.report(fmt.Errorf("codexotel: export queue full (%d %s): dropping %s until export catches up", cap(c.slots), c.what, c.what))
+		c.report(fmt.Errorf("codexotlp: export queue full (%d %s): dropping %s until export catches up", cap(c.slots), c.what, c.what))
 	}
 	return false
 }
@@ -184,7 +184,7 @@ func (c *counter) exportDone(n int, err error) error {
 		c.lastErr = err
 		c.mu.Unlock()
 		if c.failing.CompareAndSwap(false, true) {
-			c.report(fmt.Errorf("codexotel: exporting %d %s failed: %w", n, c.what, err))
+			c.report(fmt.Errorf("codexotlp: exporting %d %s failed: %w", n, c.what, err))
 		}
 		return &countedError{err}
 	}
@@ -251,7 +251,7 @@ func lossReport(counters []*counter, metrics error, more []error) error {
 	if len(parts) == 0 {
 		return errors.Join(more...)
 	}
-	return &lossError{msg: "codexotel: otel export: " + strings.Join(parts, ", "), cause: joinDistinct(causes)}
+	return &lossError{msg: "codexotlp: otel export: " + strings.Join(parts, ", "), cause: joinDistinct(causes)}
 }
 
 // joinDistinct joins errs, leaving out nils and errors whose text an
@@ -362,7 +362,7 @@ func (e *metricCounter) Export(ctx context.Context, rm *metricdata.ResourceMetri
 	}
 	e.failures.Add(1)
 	if e.failing.CompareAndSwap(false, true) {
-		e.report(fmt.Errorf("codexotel: exporting metrics failed: %w", err))
+		e.report(fmt.Errorf("codexotlp: exporting metrics failed: %w", err))
 	}
 	return &countedError{err}
 }

@@ -8,7 +8,7 @@
 #     OpenTelemetry Collector Builder from builder-config.yaml) built once and
 #     cached outside the repository, in $CODEXTEL_CACHE (default
 #     ~/.cache/codextel-otel), under a name that changes with its sources.
-#  3. go test -tags e2e in adapters/otel, which starts and stops them.
+#  3. go test -tags e2e in adapters/otel/otlp, which starts and stops them.
 #
 # Every missing component is an error: this script never passes without
 # having run the tests against the real servers.

@@ -1,6 +1,6 @@
 //go:build e2e
 
-package codexotel
+package codexotlp
 
 // The end-to-end tests: make e2e-otel (e2e/run.sh) runs them with a real
 // OpenTelemetry Collector (built from e2e/otelcol) and Debian's Prometheus,
@@ -441,11 +441,12 @@ func delivered(t *testing.T, bus *telemetry.Bus) *[]telemetry.Event {
 	return &evs
 }
 
-// TestE2ESession sends the recorded session over OTLP/HTTP and over gRPC to
-// a real collector and checks, from its file output, that every log record,
-// every span (tree, times, status, attributes) and the metrics arrived.
+// TestE2ESession sends the recorded session over OTLP/HTTP (protobuf and
+// JSON) and over gRPC to a real collector and checks, from its file
+// output, that every log record, every span (tree, times, status,
+// attributes) and the metrics arrived.
 func TestE2ESession(t *testing.T) {
-	for _, protocol := range []string{ProtocolHTTP, ProtocolGRPC} {
+	for _, protocol := range []string{ProtocolHTTP, ProtocolJSON, ProtocolGRPC} {
 		t.Run(protocol, func(t *testing.T) {
 			col := newCollector(t, nil)
 			col.start(t)
@@ -487,8 +488,9 @@ func TestE2ESession(t *testing.T) {
 				sorted[i] = recs[j]
 			}
 			recs = sorted
+			wantRecs := expectedLogs(t, *evs)
 			for i := range recs {
-				for _, p := range checkRecord(recs[i], (*evs)[i]) {
+				for _, p := range checkRecord(recs[i], wantRecs[i]) {
 					t.Errorf("log record %d (%s): %s", i, (*evs)[i].Name, p)
 				}
 				if services[i] != "codextel-e2e" {
@@ -743,7 +745,7 @@ func TestE2EmTLS(t *testing.T) {
 	cs := newCerts(t)
 	col := newCollector(t, cs)
 	col.start(t)
-	for _, protocol := range []string{ProtocolHTTP, ProtocolGRPC} {
+	for _, protocol := range []string{ProtocolHTTP, ProtocolJSON, ProtocolGRPC} {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
 		p, err := Start(context.Background(), bus, WithEnv(envMap{
 			EnvEndpoint: col.url(protocol), "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
