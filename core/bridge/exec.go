@@ -14,6 +14,7 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/native"
 )
 
 // DefaultMaxLine is the longest line the readers accept unless told
@@ -32,6 +33,7 @@ type Option interface{ apply(*config) }
 type config struct {
 	maxLine int
 	clock   *StreamClock
+	native  *native.Index
 }
 
 type optionFunc func(*config)
@@ -79,9 +81,15 @@ type Summary struct {
 func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	x := &execReader{session: newSession(codex, ctx, &sum)}
+	x.nat = newNativeJoin(cfg, x.session)
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := x.now()
-	defer func() { sum.Duration = x.now().Sub(start) }()
+	defer func() {
+		sum.Duration = x.now().Sub(start)
+		if d, ok := x.nat.elapsed(); ok {
+			sum.Duration = d // Codex's times: from the first to the last
+		}
+	}()
 	for {
 		line, err := lr.Next()
 		if errors.Is(err, io.EOF) {
@@ -169,7 +177,8 @@ type execReader struct {
 	*session
 	pending string // a top-level error line held until the next line
 	hasPend bool
-	seen    bool // a line other than a blank or comment line has been read
+	seen    bool        // a line other than a blank or comment line has been read
+	nat     *nativeJoin // nil without WithNative
 }
 
 func (x *execReader) bad(line int, reason string, text []byte) {
@@ -212,12 +221,14 @@ func (x *execReader) line(n int, raw []byte) error {
 	}
 	switch l.Type {
 	case "thread.started":
+		x.nat.flush()
 		x.finish()
-		x.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec})
+		x.startThread(x.nat.thread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec}))
 	case "turn.started":
-		x.startTurn(instrument.SourceExec, instrument.TurnInfo{})
+		x.startTurn(instrument.SourceExec, x.nat.turn(instrument.TurnInfo{}))
 	case "turn.completed":
 		x.ensureTurn(instrument.SourceExec)
+		x.nat.turnEnd()
 		if u := l.Usage; u != nil {
 			x.cumulativeUsage(instrument.Usage{
 				InputTokens:           u.InputTokens,
@@ -238,6 +249,7 @@ func (x *execReader) line(n int, raw []byte) error {
 		}
 		x.hasPend = false
 		x.ensureTurn(instrument.SourceExec)
+		x.nat.turnEnd()
 		x.endTurn(errors.New(msg))
 	case "error":
 		x.flushError()
@@ -288,6 +300,7 @@ func (x *execReader) flushError() {
 // end finishes the stream: a held error, then the thread.
 func (x *execReader) end() {
 	x.flushError()
+	x.nat.flush()
 	x.finish()
 }
 
@@ -299,6 +312,7 @@ func (x *execReader) item(kind string, it *execItem) {
 	switch it.Type {
 	case "agent_message":
 		if completed {
+			x.nat.answered()
 			x.codex.AgentMessage(ctx, it.ID, it.Text)
 		}
 	case "reasoning":
@@ -326,11 +340,13 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 	}
 	open, started := x.open[it.ID]
 	if !started {
+		x.nat.itemStarted(it)
 		open = x.startTool(ctx, it)
 	}
 	if kind != "item.completed" {
 		return
 	}
+	x.nat.itemCompleted(it.ID)
 	delete(x.open, it.ID)
 	if it.Type == "mcp_tool_call" {
 		result := parsed(it.Result)
@@ -360,10 +376,10 @@ func (x *execReader) startTool(ctx context.Context, it *execItem) openItem {
 	var o openItem
 	if it.Type == "mcp_tool_call" {
 		_, o.mcp = x.codex.StartMCPToolCall(ctx, instrument.MCPCall{
-			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments),
+			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments), Model: x.nat.model(),
 		})
 	} else {
-		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID}
+		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID, Model: x.nat.model()}
 		switch it.Type {
 		case "command_execution":
 			call.Tool, call.Input = "shell", it.Command
