@@ -66,6 +66,11 @@ flags:
   --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
                       on, before its process group is killed (default 10s)
   --max-line BYTES    the longest stream line accepted (default 16 MiB)
+  --native PATH       replay: join Codex's own OpenTelemetry export of the same run
+                      (a directory of NNN_v1_{logs,traces,metrics}.json bodies, or a
+                      JSON-lines file of bodies): records take Codex's times, tool
+                      durations are Codex's, and the model, model requests, time to
+                      first token and tool decisions are added (docs/ARCHITECTURE.md)
   --quiet             no summary on stderr at the end
 
 exec:
@@ -109,6 +114,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 type options struct {
 	adapter, format, fmt, datefmt, level, clock string
 	otlpEndpoint, codexPath                     string
+	native                                      string // --native: replay: a recorded export; exec: on or off
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
@@ -133,6 +139,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.codexPath, "codex", "", "the codex binary for exec (default: codex on PATH)")
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
+	fs.StringVar(&o.native, "native", "", "replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 }
 
@@ -397,6 +404,10 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if kind != "" && kind != cmd {
 		return wrongKind(cmd, kind, name)
 	}
+	store, err := loadNative(o, cmd, stderr)
+	if err != nil {
+		return err
+	}
 	streamClock := bridge.NewStreamClock(time.Now)
 	bus, err := newBus(o, streamClock.Now)
 	if err != nil {
@@ -414,7 +425,11 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine))
+		opts := []bridge.Option{bridge.WithMaxLine(o.maxLine)}
+		if store != nil {
+			opts = append(opts, bridge.WithStreamClock(streamClock), bridge.WithNative(store.Index()))
+		}
+		sum, err = bridge.ReadExec(context.Background(), in, codex, opts...)
 	case "appserver":
 		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
@@ -433,6 +448,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		// The stream was read whole: say what it held, even when the
 		// telemetry could not all be delivered.
 		report(o, cmd, sum, stderr)
+		reportNative(o, store, stderr)
 	}
 	if nothingRead {
 		fmt.Fprintf(stderr, "codextel: %s: no line is a Codex message or event: is this the right file?\n", name)

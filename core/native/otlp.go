@@ -147,7 +147,7 @@ func (d *decoder) integer(field string, raw json.RawMessage) (int64, bool) {
 	}
 	n, err := parseInt(text)
 	if err != nil {
-		d.problem(field, "%q is not an integer", excerpt(text))
+		d.problem(field, "%s is not an integer", quoted(text))
 		return 0, false
 	}
 	return n, true
@@ -166,11 +166,22 @@ func parseInt(s string) (int64, error) {
 	return int64(f), nil
 }
 
+// excerpt quotes a bad value for a problem: whole when it is short, so
+// that whoever prints it can scrub a secret in it whole; a longer one only
+// by its length, since a cut secret may no longer be recognised.
 func excerpt(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
+	if len(s) > 64 {
+		return fmt.Sprintf("(a %d-byte value)", len(s))
 	}
 	return s
+}
+
+// quoted is excerpt quoted as Go does when the value is shown whole.
+func quoted(s string) string {
+	if e := excerpt(s); e != s {
+		return e
+	}
+	return strconv.Quote(s)
 }
 
 // attrs is a record's attributes by key.
@@ -213,7 +224,7 @@ func (d *decoder) int(a attrs, key string) (int64, bool) {
 	case v.StringValue != nil:
 		n, err := parseInt(*v.StringValue)
 		if err != nil {
-			d.problem(key, "%q is not an integer", excerpt(*v.StringValue))
+			d.problem(key, "%s is not an integer", quoted(*v.StringValue))
 			return 0, false
 		}
 		return n, true
@@ -236,7 +247,7 @@ func (d *decoder) bool(a attrs, key string) (bool, bool) {
 	case v.StringValue != nil:
 		b, err := strconv.ParseBool(*v.StringValue)
 		if err != nil {
-			d.problem(key, "%q is not a boolean", excerpt(*v.StringValue))
+			d.problem(key, "%s is not a boolean", quoted(*v.StringValue))
 			return false, false
 		}
 		return b, true
@@ -323,7 +334,7 @@ func (d *decoder) record(lr *logRecord, maxText int) (Record, bool) {
 	if ts := a.str("event.timestamp"); r.Time.IsZero() && ts != "" {
 		t, err := time.Parse(time.RFC3339Nano, ts)
 		if err != nil {
-			d.problem("event.timestamp", "%q is not an RFC 3339 time", excerpt(ts))
+			d.problem("event.timestamp", "%s is not an RFC 3339 time", quoted(ts))
 		}
 		r.Time = t.UTC()
 	}
