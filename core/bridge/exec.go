@@ -31,9 +31,10 @@ var ErrLegacyFormat = errors.New(`bridge: this is the legacy {"id", "msg"} event
 type Option interface{ apply(*config) }
 
 type config struct {
-	maxLine int
-	clock   *StreamClock
-	native  *native.Index
+	maxLine    int
+	clock      *StreamClock
+	native     *native.Index
+	nativeHold time.Duration // 0: a recorded export, never waited for
 }
 
 type optionFunc func(*config)
@@ -221,9 +222,9 @@ func (x *execReader) line(n int, raw []byte) error {
 	}
 	switch l.Type {
 	case "thread.started":
-		x.nat.flush()
+		x.nat.flush(false)
 		x.finish()
-		x.startThread(x.nat.thread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec}))
+		x.startThread(x.nat.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec}))
 	case "turn.started":
 		x.startTurn(instrument.SourceExec, x.nat.turn(instrument.TurnInfo{}))
 	case "turn.completed":
@@ -300,7 +301,7 @@ func (x *execReader) flushError() {
 // end finishes the stream: a held error, then the thread.
 func (x *execReader) end() {
 	x.flushError()
-	x.nat.flush()
+	x.nat.flush(true)
 	x.finish()
 }
 
@@ -346,7 +347,7 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 	if kind != "item.completed" {
 		return
 	}
-	x.nat.itemCompleted(it.ID)
+	x.nat.itemCompleted(it)
 	delete(x.open, it.ID)
 	if it.Type == "mcp_tool_call" {
 		result := parsed(it.Result)

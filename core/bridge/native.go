@@ -36,7 +36,50 @@ import (
 // A stream with no native counterpart (Codex sent nothing after an HTTP 500
 // or a failed response) is read exactly as without the option.
 func WithNative(ix *native.Index) Option {
-	return optionFunc(func(c *config) { c.native = ix })
+	return optionFunc(func(c *config) { c.native, c.nativeHold = ix, 0 })
+}
+
+// DefaultNativeHold is how long a live join holds a line for its native
+// counterpart unless told otherwise (see [WithNativeLive]).
+const DefaultNativeHold = time.Second
+
+// WithNativeLive is [WithNative] for a stream read while Codex runs, its
+// export arriving in ix's store as Codex posts it (see native.Receiver):
+// Codex posts logs in batches (about once a second; traces and metrics
+// only at exit), so a record is often not there yet when its line is read.
+// The reader then holds the line, and every line after it, until the
+// record comes, for hold at most (DefaultNativeHold when hold is 0): a
+// thread.started for its codex.conversation_starts (the model), a
+// turn.started for its prompt, a tool item's completion for its
+// codex.tool_result. A wait that runs out holds nothing more until the
+// store takes a new body, so a run whose export comes only at exit (one
+// shorter than Codex's first batch) is held once, by hold at most; and at
+// the end of the stream the reader waits for the store to be sealed
+// (native.Store.Seal: Codex has exited), hold at most, to emit what is
+// left. Every line is thus delayed by hold at most, the first after a
+// wait ran out not at all.
+//
+// Live, events take the time they are emitted, except what the export
+// times: its own events (model requests, usage, first token, decisions)
+// take their records' times, and a tool call paired at its completion
+// ends at its start plus Codex's duration_ms, so that its duration is
+// Codex's (the start, emitted when item.started was read, is some 100 to
+// 200 ms after Codex dispatched the call).
+func WithNativeLive(ix *native.Index, hold time.Duration) Option {
+	if hold <= 0 {
+		hold = DefaultNativeHold
+	}
+	return optionFunc(func(c *config) { c.native, c.nativeHold = ix, hold })
+}
+
+// release lets the clock read its fallback again, until the next place.
+func (c *StreamClock) release() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.t = time.Time{}
+	c.mu.Unlock()
 }
 
 // place sets the clock to t, even when that is earlier than its time: a
@@ -63,50 +106,136 @@ type nativeJoin struct {
 	ix    *native.Index
 	clock *StreamClock
 	s     *session
+	hold  time.Duration // live: the longest wait for a record; 0 for a recorded export
 
-	procs  map[string]int  // processes taken per conversation
-	p      *native.Process // the current thread's
-	events []native.Record // its records to emit, in time order
-	next   int             // the first not yet emitted
-	turns  int             // turns started in the process
-	calls  map[string]native.Call
-	byCall map[string]string // native call id -> stream item id
+	procs   map[string]int  // processes taken per conversation
+	thread  string          // the current thread's id
+	n       int             // its process number
+	p       *native.Process // its process, nil while the export has none
+	pending []native.Record // its records not yet emitted, in time order
+	emitted map[recordKey]bool
+	turns   int // turns started in the process
+	calls   map[string]openCall
+	byCall  map[string]string // native call id -> stream item id
+	stale   uint64            // live: the store version a wait ran out at; no wait until it changes
+	waited  bool              // live: a wait has run out
 }
+
+// openCall is a tool item and what the join knows of it.
+type openCall struct {
+	call     native.Call
+	paired   bool
+	anchored bool      // its start was placed at Codex's dispatch
+	started  time.Time // when its start was emitted
+}
+
+// recordKey identifies a record across index updates.
+type recordKey struct {
+	event, call string
+	t           int64
+}
+
+func keyOf(r native.Record) recordKey { return recordKey{r.Event, r.CallID, r.Time.UnixNano()} }
 
 func newNativeJoin(cfg config, s *session) *nativeJoin {
 	if cfg.native == nil {
 		return nil
 	}
-	return &nativeJoin{ix: cfg.native, clock: cfg.clock, s: s, procs: map[string]int{}}
+	return &nativeJoin{ix: cfg.native, clock: cfg.clock, s: s, hold: cfg.nativeHold,
+		procs: map[string]int{}, emitted: map[recordKey]bool{}}
 }
 
 // elapsed is the time from the first to the last native time placed.
 func (j *nativeJoin) elapsed() (time.Duration, bool) {
-	if j == nil {
-		return 0, false
+	if j == nil || j.hold > 0 {
+		return 0, false // live: the bus's own clock measures the run
 	}
 	return j.clock.elapsed()
 }
 
-// thread pairs a thread.started with its process, emits what is left of
-// the previous one, and places the clock at the process's start.
-func (j *nativeJoin) thread(info instrument.ThreadInfo) instrument.ThreadInfo {
+// begin starts a hook: live, the clock reads the time again.
+func (j *nativeJoin) begin() {
+	if j.hold > 0 {
+		j.clock.release()
+	}
+}
+
+// refresh brings the index and the current process up to date.
+func (j *nativeJoin) refresh() {
+	if j.hold == 0 || !j.ix.Update() && j.p != nil {
+		return
+	}
+	j.lookup()
+}
+
+// lookup finds the current thread's process and its records to emit.
+func (j *nativeJoin) lookup() {
+	j.p, j.pending = nil, nil
+	if j.thread == "" {
+		return
+	}
+	j.p = j.ix.Process(j.thread, j.n)
+	if j.p == nil {
+		return
+	}
+	for _, r := range j.p.Events() {
+		if !j.emitted[keyOf(r)] {
+			j.pending = append(j.pending, r)
+		}
+	}
+}
+
+// wait holds the reader until ready reports true, the store is sealed, or
+// the hold runs out; a recorded export is never waited for. ready is
+// called after each refresh.
+func (j *nativeJoin) wait(ready func() bool) bool {
+	if j.hold == 0 {
+		return ready()
+	}
+	store := j.ix.Store()
+	deadline := time.NewTimer(j.hold)
+	defer deadline.Stop()
+	for {
+		j.refresh()
+		if ready() {
+			return true
+		}
+		v, changed := store.Version()
+		if store.Sealed() || j.waited && v == j.stale {
+			return false
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			j.waited, j.stale = true, v
+			j.refresh()
+			return ready()
+		}
+	}
+}
+
+// thread pairs a thread.started with its process, after emitting what is
+// left of the previous one, and places the clock at the process's start.
+func (j *nativeJoin) startThread(info instrument.ThreadInfo) instrument.ThreadInfo {
 	if j == nil {
 		return info
 	}
-	j.p, j.events, j.next, j.turns = nil, nil, 0, 0
-	j.calls, j.byCall = map[string]native.Call{}, map[string]string{}
+	j.begin()
+	j.thread, j.p, j.pending, j.turns = info.ID, nil, nil, 0
+	j.calls, j.byCall = map[string]openCall{}, map[string]string{}
 	if info.ID == "" {
 		return info
 	}
-	n := j.procs[info.ID]
-	j.procs[info.ID] = n + 1
-	j.p = j.ix.Process(info.ID, n)
+	j.n = j.procs[info.ID]
+	j.procs[info.ID] = j.n + 1
+	j.lookup()
+	j.wait(func() bool { return j.p != nil })
 	if j.p == nil {
 		return info
 	}
-	j.events = j.p.Events()
-	j.clock.place(j.p.Start)
+	if j.hold == 0 {
+		j.clock.place(j.p.Start)
+	}
 	if info.Model == "" {
 		info.Model = j.p.Model
 	}
@@ -124,13 +253,29 @@ func (j *nativeJoin) model() string {
 // turn places the clock at the turn's prompt and returns what the export
 // says of the turn.
 func (j *nativeJoin) turn(info instrument.TurnInfo) instrument.TurnInfo {
-	if j == nil || j.p == nil {
+	if j == nil || j.thread == "" {
 		return info
 	}
+	j.begin()
 	n := j.turns
 	j.turns++
-	if prompts := j.p.Prompts(); n < len(prompts) {
-		j.advance(prompts[n])
+	var prompt time.Time
+	j.wait(func() bool {
+		if j.p == nil {
+			return false
+		}
+		prompts := j.p.Prompts()
+		if n < len(prompts) {
+			prompt = prompts[n]
+			return true
+		}
+		return false
+	})
+	if j.p == nil {
+		return info
+	}
+	if !prompt.IsZero() {
+		j.advance(prompt)
 	}
 	if info.ID == "" {
 		info.ID = j.p.TurnID(n)
@@ -141,19 +286,21 @@ func (j *nativeJoin) turn(info instrument.TurnInfo) instrument.TurnInfo {
 	return info
 }
 
-// turnEnd emits the turn's remaining records (those before the next
-// turn's prompt) and leaves the clock at the last of them.
+// turnEnd emits the turn's records (those before the next turn's prompt).
 func (j *nativeJoin) turnEnd() {
 	if j == nil || j.p == nil {
 		return
 	}
+	j.begin()
+	j.refresh()
 	until := time.Time{}
 	if prompts := j.p.Prompts(); j.turns < len(prompts) {
 		until = prompts[j.turns]
 	}
-	for j.next < len(j.events) && (until.IsZero() || j.events[j.next].Time.Before(until)) {
+	for len(j.pending) > 0 && (until.IsZero() || j.pending[0].Time.Before(until)) {
 		j.emitNext()
 	}
+	j.settle()
 }
 
 // answered emits the records up to the token usage of the response that
@@ -162,66 +309,136 @@ func (j *nativeJoin) answered() {
 	if j == nil || j.p == nil {
 		return
 	}
-	for j.next < len(j.events) {
-		sse := j.events[j.next].Event == native.EventSSE
+	j.begin()
+	j.refresh()
+	for len(j.pending) > 0 {
+		sse := j.pending[0].Event == native.EventSSE
 		j.emitNext()
 		if sse {
-			return
+			break
 		}
 	}
+	j.settle()
 }
 
-// flush emits every record left of the current process.
-func (j *nativeJoin) flush() {
-	if j == nil {
+// flush emits every record left of the current process; live, at the end
+// of the stream, once Codex has exited (the store is sealed) or the hold
+// has run out.
+func (j *nativeJoin) flush(end bool) {
+	if j == nil || j.thread == "" {
 		return
 	}
-	for j.next < len(j.events) {
+	j.begin()
+	if end && j.hold > 0 {
+		j.waited = false // Codex's last posts come at its exit: worth one more wait
+		j.wait(func() bool { return j.ix.Store().Sealed() })
+	}
+	j.refresh()
+	for len(j.pending) > 0 {
 		j.emitNext()
 	}
+	j.settle()
 }
 
-// itemStarted pairs a tool item with its native call and places the clock
-// at the call's dispatch.
-func (j *nativeJoin) itemStarted(it *execItem) {
-	if j == nil || j.p == nil {
-		return
+// settle leaves the clock, live, reading the time again.
+func (j *nativeJoin) settle() {
+	if j.hold > 0 {
+		j.clock.release()
 	}
-	var c native.Call
-	var ok bool
+}
+
+// match pairs a tool item with its native call.
+func (j *nativeJoin) match(it *execItem) (native.Call, bool) {
+	if j.p == nil {
+		return native.Call{}, false
+	}
 	switch it.Type {
 	case "command_execution":
-		c, ok = j.p.MatchCommand(it.Command)
+		return j.p.MatchCommand(it.Command)
 	case "mcp_tool_call":
-		c, ok = j.p.MatchMCP(it.Server, it.Tool, it.Arguments)
+		return j.p.MatchMCP(it.Server, it.Tool, it.Arguments)
 	case "file_change":
-		c, ok = j.p.MatchTool("apply_patch")
+		return j.p.MatchTool("apply_patch")
 	}
-	if !ok {
-		return
-	}
-	j.calls[it.ID] = c
-	j.byCall[c.CallID] = it.ID
-	if start, ok := c.Start(); ok {
-		j.advance(start)
-	}
+	return native.Call{}, false
 }
 
-// itemCompleted places the clock at the end of the item's native call.
-func (j *nativeJoin) itemCompleted(id string) {
+// itemStarted pairs a tool item with its native call when the export has
+// it (a recorded one) and places the clock at the call's dispatch.
+func (j *nativeJoin) itemStarted(it *execItem) {
+	if j == nil || j.thread == "" {
+		return
+	}
+	j.begin()
+	j.refresh()
+	var oc openCall
+	if c, ok := j.match(it); ok && c.Result == nil && j.hold > 0 && !j.ix.Store().Sealed() {
+		j.p.Release(c.CallID) // live: its result may still come; pair at the completion
+	} else if ok {
+		oc.call, oc.paired = c, true
+		j.byCall[c.CallID] = it.ID
+		if start, ok := c.Start(); ok && j.hold == 0 {
+			j.advance(start)
+			oc.anchored = true
+		}
+	}
+	oc.started = j.clock.Now()
+	if j.hold > 0 {
+		j.clock.place(oc.started) // the time the tool's start is emitted at
+	}
+	j.calls[it.ID] = oc
+}
+
+// itemCompleted pairs the item now if it was not at its start (live,
+// waiting for its result), and places the clock at the call's end.
+func (j *nativeJoin) itemCompleted(it *execItem) {
 	if j == nil {
 		return
 	}
-	c, ok := j.calls[id]
-	delete(j.calls, id)
-	if ok && c.Result != nil {
-		j.advance(c.Result.Time)
+	oc, ok := j.calls[it.ID]
+	delete(j.calls, it.ID)
+	if !ok || j.thread == "" {
+		return
+	}
+	j.begin()
+	if !oc.paired && it.Type != "command_execution" && it.Type != "mcp_tool_call" && it.Type != "file_change" {
+		return
+	}
+	if !oc.paired {
+		j.wait(func() bool {
+			c, ok := j.match(it)
+			if ok && c.Result == nil && j.hold > 0 && !j.ix.Store().Sealed() {
+				// Only the decision is there: the result may still come.
+				j.p.Release(c.CallID)
+				return false
+			}
+			oc.call, oc.paired = c, ok
+			return ok
+		})
+		if oc.paired {
+			j.byCall[oc.call.CallID] = it.ID
+		}
+	}
+	r := oc.call.Result
+	if r == nil {
+		return
+	}
+	switch {
+	case oc.anchored:
+		j.advance(r.Time)
+	case r.HasDuration:
+		// Paired late: the start was emitted when its line was read; the
+		// span keeps Codex's duration.
+		j.advance(r.Time)
+		j.clock.place(oc.started.Add(r.Duration))
+	default:
+		j.advance(r.Time)
 	}
 }
 
 // advance emits the records logged up to t, then places the clock at t.
 func (j *nativeJoin) advance(t time.Time) {
-	for j.next < len(j.events) && !j.events[j.next].Time.After(t) {
+	for len(j.pending) > 0 && !j.pending[0].Time.After(t) {
 		j.emitNext()
 	}
 	j.clock.place(t)
@@ -229,8 +446,9 @@ func (j *nativeJoin) advance(t time.Time) {
 
 // emitNext emits the next record at its own time.
 func (j *nativeJoin) emitNext() {
-	r := j.events[j.next]
-	j.next++
+	r := j.pending[0]
+	j.pending = j.pending[1:]
+	j.emitted[keyOf(r)] = true
 	j.clock.place(r.Time)
 	ctx, codex := j.s.ctx(), j.s.codex
 	switch r.Event {

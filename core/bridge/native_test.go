@@ -288,3 +288,101 @@ func TestNativeScrubbed(t *testing.T) {
 		t.Errorf("the retry %v", ok)
 	}
 }
+
+// liveRun feeds the cmd_sleep stream to a live join line by line, calling
+// feed after each line is written (with the line's index) to post native
+// bodies as Codex would, and returns what was recorded and how long the
+// read took.
+func liveRun(t *testing.T, hold, sealAfter time.Duration, feed func(i int, store *native.Store)) (*telemetrytest.Recorder, time.Duration) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(nativeCaptures, "cmd_sleep", "exec.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := native.NewStore(native.Limits{})
+	clock := NewStreamClock(time.Now)
+	bus := telemetry.New(telemetry.WithClock(clock.Now), telemetry.WithThrottle(nil))
+	rec := telemetrytest.Record(t, bus)
+	pr, pw, err := os.Pipe() // buffered, as codex's stdout is
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	go func() {
+		for i, line := range strings.SplitAfter(string(b), "\n") {
+			pw.Write([]byte(line))
+			feed(i, store)
+			time.Sleep(10 * time.Millisecond)
+		}
+		pw.Close()
+		time.Sleep(sealAfter) // codex still running after its last line
+		store.Seal()
+	}()
+	start := time.Now()
+	if _, err := ReadExec(context.Background(), pr, instrument.Codex{Bus: bus}, WithStreamClock(clock), WithNativeLive(store.Index(), hold)); err != nil {
+		t.Fatal(err)
+	}
+	return rec, time.Since(start)
+}
+
+func postCapture(t *testing.T, store *native.Store, names ...string) {
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(nativeCaptures, "cmd_sleep", "native", name))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		sig, _ := native.SignalOf(b)
+		if err := store.Add(sig, name, b); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestNativeLive: the export arrives as Codex posts it (the first logs
+// after the turn started, the rest at exit, after the last line); the
+// join holds the tool's completion until its result comes and keeps
+// Codex's duration.
+func TestNativeLive(t *testing.T) {
+	rec, _ := liveRun(t, 5*time.Second, 0, func(i int, store *native.Store) {
+		switch i {
+		case 2: // after item.started: the first log post
+			postCapture(t, store, "001_v1_logs.json")
+		case 5: // after turn.completed, at exit
+			time.Sleep(20 * time.Millisecond)
+			postCapture(t, store, "002_v1_traces.json", "003_v1_metrics.json", "004_v1_logs.json")
+		}
+	})
+	done := find(rec, catalog.ToolSuccess, "call_id", "item_0")
+	if len(done) != 1 || ms(done[0], "duration_ms") != 1598 || str(done[0], "model") != "gpt-5.5" {
+		t.Fatalf("tool success %v", done)
+	}
+	if s := find(rec, catalog.ThreadStart, "model", "gpt-5.5"); len(s) != 1 {
+		t.Errorf("thread start without the model: %v", rec.Names())
+	}
+	if n := len(find(rec, catalog.ModelRequestCompleted, "", "")); n != 2 {
+		t.Errorf("%d model requests: %v", n, rec.Names())
+	}
+	if a := find(rec, catalog.ApprovalApproved, "call_id", "item_0"); len(a) != 1 {
+		t.Errorf("approval %v", a)
+	}
+}
+
+// TestNativeLiveHoldBounded: with no export at all, the live join holds
+// the stream once, by the hold at most, and reads it as without the join.
+func TestNativeLiveHoldBounded(t *testing.T) {
+	const hold = 200 * time.Millisecond
+	rec, took := liveRun(t, hold, time.Second, func(int, *native.Store) {})
+	// One wait runs out at the thread's start; the one at the end, for
+	// codex's exit, runs out too.
+	if took > 2*hold+500*time.Millisecond {
+		t.Errorf("the read took %v with a hold of %v", took, hold)
+	}
+	if took < hold {
+		t.Errorf("the read took %v: the thread's start was not held", took)
+	}
+	plain, _ := joined(t, false, "cmd_sleep")
+	if d := telemetrytest.Diff(plain.Names(), rec.Names()); d != "" {
+		t.Errorf("events differ from a read without the export:\n%s", d)
+	}
+}

@@ -9,20 +9,46 @@ import (
 	"time"
 )
 
-// An Index is a snapshot of a store's records grouped by conversation and
-// by process, for the join with a stream. It is not safe for concurrent
-// use: pairing marks calls as taken.
+// An Index groups a store's records by conversation and by process, for
+// the join with a stream. It is not safe for concurrent use: pairing marks
+// calls as taken.
 type Index struct {
-	conv map[string][]*Process
+	store   *Store
+	version uint64
+	conv    map[string][]*Process
+	taken   map[string]bool // call ids paired with a stream item
 }
 
-// Index returns an index of what the store holds now.
+// Index returns an index of what the store holds now; [Index.Update] brings
+// it up to date with what came since.
 func (s *Store) Index() *Index {
-	ix := &Index{conv: map[string][]*Process{}}
-	for _, r := range s.Records() {
+	ix := &Index{store: s, taken: map[string]bool{}}
+	ix.build()
+	return ix
+}
+
+// Store returns the store the index was made from.
+func (ix *Index) Store() *Store { return ix.store }
+
+// Update rebuilds the index when the store has taken bodies since it was
+// built, keeping which calls are taken, and reports whether it did. The
+// processes it returned before are stale after an update: look them up
+// again.
+func (ix *Index) Update() bool {
+	if v, _ := ix.store.Version(); v == ix.version {
+		return false
+	}
+	ix.build()
+	return true
+}
+
+func (ix *Index) build() {
+	ix.version, _ = ix.store.Version()
+	ix.conv = map[string][]*Process{}
+	for _, r := range ix.store.Records() {
 		ps := ix.conv[r.Conversation]
 		if len(ps) == 0 || r.Event == EventConversationStarts && ps[len(ps)-1].started {
-			ps = append(ps, &Process{Conversation: r.Conversation, taken: map[string]bool{}, callTurn: map[string]string{}})
+			ps = append(ps, &Process{Conversation: r.Conversation, taken: ix.taken, callTurn: map[string]string{}})
 			ix.conv[r.Conversation] = ps
 		}
 		p := ps[len(ps)-1]
@@ -35,7 +61,7 @@ func (s *Store) Index() *Index {
 		p.Records = append(p.Records, r)
 	}
 	seen := map[string]bool{} // turn ids
-	for _, sp := range s.Spans() {
+	for _, sp := range ix.store.Spans() {
 		ps := ix.conv[sp.Conversation]
 		if len(ps) == 0 {
 			continue
@@ -56,7 +82,6 @@ func (s *Store) Index() *Index {
 			}
 		}
 	}
-	return ix
 }
 
 // Process returns the n-th process (from 0) that ran the conversation, or
@@ -84,7 +109,7 @@ type Process struct {
 	started  bool
 	turns    []string          // turn ids, in start order (from the spans)
 	callTurn map[string]string // call id -> turn id (from the tool spans)
-	taken    map[string]bool   // call ids paired with a stream item
+	taken    map[string]bool   // call ids paired with a stream item, shared by the index
 }
 
 // TurnID returns the id of the process's n-th turn (from 0), or "" when the
@@ -223,6 +248,10 @@ func (p *Process) take(id string, result *Record) Call {
 	}
 	return c
 }
+
+// Release undoes the pairing of a call, for a reader that paired it too
+// early (its result had not come yet).
+func (p *Process) Release(callID string) { delete(p.taken, callID) }
 
 // Taken reports whether the call has been paired with a stream item.
 func (p *Process) Taken(callID string) bool { return p.taken[callID] }

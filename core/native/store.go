@@ -78,11 +78,14 @@ type Store struct {
 	stats    Stats
 	problems []Problem
 	bodies   map[Signal]int
+	version  uint64        // bodies added so far
+	changed  chan struct{} // closed and replaced when a body is added or the store sealed
+	sealed   bool
 }
 
 // NewStore returns an empty store with the given limits.
 func NewStore(l Limits) *Store {
-	return &Store{limits: l.withDefaults(), bodies: map[Signal]int{}}
+	return &Store{limits: l.withDefaults(), bodies: map[Signal]int{}, changed: make(chan struct{})}
 }
 
 // Limits returns the store's limits, defaults filled in.
@@ -171,6 +174,9 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Bodies++
+	s.version++
+	close(s.changed)
+	s.changed = make(chan struct{})
 	s.stats.MetricPoints += points
 	s.stats.Skipped += skipped
 	for _, r := range records {
@@ -203,6 +209,35 @@ func (s *Store) reject(err error) error {
 	s.stats.BadBodies++
 	s.mu.Unlock()
 	return err
+}
+
+// Version returns the number of bodies the store has taken so far, and a
+// channel closed when it takes the next one or is sealed: what a reader
+// that waits for records selects on.
+func (s *Store) Version() (uint64, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version, s.changed
+}
+
+// Seal says that nothing more will come (the Codex process has exited,
+// and with it its last posts): readers waiting for records stop waiting.
+// Bodies added after are still taken.
+func (s *Store) Seal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.sealed {
+		s.sealed = true
+		close(s.changed)
+		s.changed = make(chan struct{})
+	}
+}
+
+// Sealed reports whether [Store.Seal] was called.
+func (s *Store) Sealed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sealed
 }
 
 // Stats returns the counts so far.
