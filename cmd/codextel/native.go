@@ -14,6 +14,17 @@ import (
 // stderr; the rest are counted.
 const maxShownNative = 5
 
+// execNative reads --native for exec: on (the default) or off.
+func execNative(o *options) (bool, error) {
+	switch o.native {
+	case "", "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	return false, usagef("bad --native %q for exec: want on or off (a recorded export goes with a replay)", o.native)
+}
+
 // loadNative reads the export --native names for a replay; nil without
 // --native. A path that cannot be read is a usage error; bodies that
 // cannot be read are described on stderr (the first few, scrubbed) and

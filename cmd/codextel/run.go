@@ -66,6 +66,12 @@ flags:
   --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
                       on, before its process group is killed (default 10s)
   --max-line BYTES    the longest stream line accepted (default 16 MiB)
+  --native on|off     exec: have Codex export its own telemetry to codextel (-c otel.*
+                      overrides, protocol json, to a loopback receiver; TRACEPARENT from
+                      codextel's trace) and join it to the stream live (default on; a
+                      line waits for its native record 1s at most, see
+                      docs/ARCHITECTURE.md). This replaces, for the run, the exporters
+                      of an [otel] section in Codex's config (said once on stderr)
   --native PATH       replay: join Codex's own OpenTelemetry export of the same run
                       (a directory of NNN_v1_{logs,traces,metrics}.json bodies, or a
                       JSON-lines file of bodies): records take Codex's times, tool
@@ -139,7 +145,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.codexPath, "codex", "", "the codex binary for exec (default: codex on PATH)")
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
-	fs.StringVar(&o.native, "native", "", "replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
+	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 }
 
