@@ -153,11 +153,25 @@ func (j *nativeJoin) elapsed() (time.Duration, bool) {
 	return j.clock.elapsed()
 }
 
-// begin starts a hook: live, the clock reads the time again.
+// begin starts a hook. Live, the records that came since the last hook
+// are emitted first, at their own times (a decision only once its call is
+// paired with an item, so that it names the item), and the clock then
+// reads the time again.
 func (j *nativeJoin) begin() {
-	if j.hold > 0 {
-		j.clock.release()
+	if j.hold == 0 {
+		return
 	}
+	j.refresh()
+	kept := j.pending[:0]
+	for _, r := range j.pending {
+		if _, paired := j.byCall[r.CallID]; r.Event == native.EventToolDecision && !paired {
+			kept = append(kept, r)
+			continue
+		}
+		j.emit(r)
+	}
+	j.pending = kept
+	j.clock.release()
 }
 
 // refresh brings the index and the current process up to date.
@@ -233,9 +247,7 @@ func (j *nativeJoin) startThread(info instrument.ThreadInfo) instrument.ThreadIn
 	if j.p == nil {
 		return info
 	}
-	if j.hold == 0 {
-		j.clock.place(j.p.Start)
-	}
+	j.clock.place(j.p.Start)
 	if info.Model == "" {
 		info.Model = j.p.Model
 	}
@@ -373,7 +385,10 @@ func (j *nativeJoin) itemStarted(it *execItem) {
 	j.refresh()
 	var oc openCall
 	if c, ok := j.match(it); ok && c.Result == nil && j.hold > 0 && !j.ix.Store().Sealed() {
-		j.p.Release(c.CallID) // live: its result may still come; pair at the completion
+		// Live: its result may still come; pair it at the completion. Its
+		// decision names this item meanwhile.
+		j.p.Release(c.CallID)
+		j.byCall[c.CallID] = it.ID
 	} else if ok {
 		oc.call, oc.paired = c, true
 		j.byCall[c.CallID] = it.ID
@@ -448,6 +463,11 @@ func (j *nativeJoin) advance(t time.Time) {
 func (j *nativeJoin) emitNext() {
 	r := j.pending[0]
 	j.pending = j.pending[1:]
+	j.emit(r)
+}
+
+// emit emits a record at its own time.
+func (j *nativeJoin) emit(r native.Record) {
 	j.emitted[keyOf(r)] = true
 	j.clock.place(r.Time)
 	ctx, codex := j.s.ctx(), j.s.codex
