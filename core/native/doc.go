@@ -38,10 +38,10 @@
 //
 // A store holds at most [Limits].MaxRecords records and MaxSpans spans;
 // what comes after is counted ([Stats]) and dropped. Tool arguments are
-// cut to MaxText bytes and tool outputs keep only their last MaxText bytes
-// (the join needs the command and the tail of the output, nothing more), so
-// memory stays bounded however long a session runs. A [Receiver] refuses
-// bodies over MaxBody.
+// cut to MaxText bytes (4 KiB) and tool outputs keep only their last 256
+// bytes (the join pairs calls by their arguments), so a call costs well
+// under a kilobyte however much it printed: a 10,000-call session's
+// records hold a few megabytes. A [Receiver] refuses bodies over MaxBody.
 //
 // # Content
 //

@@ -107,6 +107,7 @@ type Process struct {
 	Records      []Record  // its records, in the order Codex logged them
 
 	started  bool
+	calls    *callIndex        // built on the first match
 	turns    []string          // turn ids, in start order (from the spans)
 	callTurn map[string]string // call id -> turn id (from the tool spans)
 	taken    map[string]bool   // call ids paired with a stream item, shared by the index
@@ -150,6 +151,55 @@ func (c Call) Start() (time.Time, bool) {
 	return c.Result.Time.Add(-c.Result.Duration), true
 }
 
+// callIndex is a process's tool results and decisions, indexed for
+// pairing: a session's worth of items pairs in linear time.
+type callIndex struct {
+	results   []*Record          // tool results, in the order logged
+	byCommand map[string][]int   // exec_command's cmd -> indexes in results
+	decisions map[string]*Record // call id -> its decision
+	decided   []*Record          // decisions in the order logged
+	hasResult map[string]bool
+}
+
+func (p *Process) index() *callIndex {
+	if p.calls != nil {
+		return p.calls
+	}
+	ci := &callIndex{byCommand: map[string][]int{}, decisions: map[string]*Record{}, hasResult: map[string]bool{}}
+	for i := range p.Records {
+		r := &p.Records[i]
+		switch r.Event {
+		case EventToolResult:
+			if cmd := commandOf(r.Arguments); cmd != "" {
+				ci.byCommand[cmd] = append(ci.byCommand[cmd], len(ci.results))
+			}
+			ci.results = append(ci.results, r)
+			ci.hasResult[r.CallID] = true
+		case EventToolDecision:
+			if _, ok := ci.decisions[r.CallID]; !ok {
+				ci.decisions[r.CallID] = r
+			}
+			ci.decided = append(ci.decided, r)
+		}
+	}
+	p.calls = ci
+	return ci
+}
+
+// shellCommand returns the <cmd> of `/bin/bash -lc '<cmd>'` (or bash -lc),
+// unquoted, and false for a command not in that form.
+func shellCommand(command string) (string, bool) {
+	for _, prefix := range []string{"/bin/bash -lc ", "bash -lc "} {
+		if rest, ok := strings.CutPrefix(command, prefix); ok && len(rest) >= 2 && rest[0] == '\'' && rest[len(rest)-1] == '\'' {
+			cmd := strings.ReplaceAll(rest[1:len(rest)-1], `'"'"'`, "'")
+			if shellQuote(cmd) == rest {
+				return cmd, true
+			}
+		}
+	}
+	return "", false
+}
+
 // MatchCommand pairs a command_execution item with the process's first
 // untaken exec_command call that ran it: the item's command is
 // `/bin/bash -lc '<cmd>'` with <cmd> the cmd of the call's arguments.
@@ -158,6 +208,22 @@ func (c Call) Start() (time.Time, bool) {
 // interrupted run) pairs with the first untaken decision on a call that has
 // none. ok is false when nothing pairs.
 func (p *Process) MatchCommand(command string) (Call, bool) {
+	if p == nil {
+		return Call{}, false
+	}
+	// An exact match, found by its command.
+	ci := p.index()
+	var best *Record
+	for _, cmd := range []string{command, unwrap(command)} {
+		for _, i := range ci.byCommand[cmd] {
+			if r := ci.results[i]; !p.taken[r.CallID] && (best == nil || r.Time.Add(-r.Duration).Before(best.Time.Add(-best.Duration))) {
+				best = r
+			}
+		}
+	}
+	if best != nil {
+		return p.take(best.CallID, best), true
+	}
 	return p.match(func(r *Record) int {
 		cmd := commandOf(r.Arguments)
 		switch {
@@ -170,6 +236,12 @@ func (p *Process) MatchCommand(command string) (Call, bool) {
 		}
 		return 0
 	}, func(r *Record) bool { return r.Namespace == "" || r.Namespace == "functions" })
+}
+
+// unwrap returns the <cmd> of a shell-wrapped command, or "".
+func unwrap(command string) string {
+	cmd, _ := shellCommand(command)
+	return cmd
 }
 
 // MatchMCP pairs an mcp_tool_call item with the process's first untaken
@@ -206,16 +278,11 @@ func (p *Process) match(score func(*Record) int, decideOnly func(*Record) bool) 
 	if p == nil {
 		return Call{}, false
 	}
+	ci := p.index()
 	var best *Record
 	bestScore := 0
 	var bestStart time.Time
-	results := map[string]bool{}
-	for i := range p.Records {
-		r := &p.Records[i]
-		if r.Event != EventToolResult {
-			continue
-		}
-		results[r.CallID] = true
+	for _, r := range ci.results {
 		if p.taken[r.CallID] {
 			continue
 		}
@@ -228,9 +295,8 @@ func (p *Process) match(score func(*Record) int, decideOnly func(*Record) bool) 
 	if best != nil {
 		return p.take(best.CallID, best), true
 	}
-	for i := range p.Records {
-		r := &p.Records[i]
-		if r.Event == EventToolDecision && !results[r.CallID] && !p.taken[r.CallID] && decideOnly(r) {
+	for _, r := range ci.decided {
+		if !ci.hasResult[r.CallID] && !p.taken[r.CallID] && decideOnly(r) {
 			return p.take(r.CallID, nil), true
 		}
 	}
@@ -239,14 +305,7 @@ func (p *Process) match(score func(*Record) int, decideOnly func(*Record) bool) 
 
 func (p *Process) take(id string, result *Record) Call {
 	p.taken[id] = true
-	c := Call{CallID: id, TurnID: p.callTurn[id], Result: result}
-	for i := range p.Records {
-		if r := &p.Records[i]; r.Event == EventToolDecision && r.CallID == id {
-			c.Decision = r
-			break
-		}
-	}
-	return c
+	return Call{CallID: id, TurnID: p.callTurn[id], Result: result, Decision: p.index().decisions[id]}
 }
 
 // Release undoes the pairing of a call, for a reader that paired it too

@@ -336,3 +336,31 @@ func TestTrimmedOnlyWithoutWhole(t *testing.T) {
 		t.Errorf("stats = %+v", st)
 	}
 }
+
+// BenchmarkStoreAdd decodes the whole native export of the cmd_sleep run
+// (two log bodies, 0.8 MB of traces, 0.5 MB of metrics): what the receiver
+// costs codextel per such run.
+func BenchmarkStoreAdd(b *testing.B) {
+	dir := filepath.Join(captures, "cmd_sleep", "native")
+	var bodies [][]byte
+	var total int64
+	for _, name := range []string{"001_v1_logs.json", "002_v1_traces.json", "003_v1_metrics.json", "004_v1_logs.json"} {
+		body, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, body)
+		total += int64(len(body))
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for b.Loop() {
+		s := NewStore(Limits{})
+		for _, body := range bodies {
+			sig, _ := SignalOf(body)
+			if err := s.Add(sig, "", body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -288,7 +288,7 @@ type Record struct {
 	Seq       int64  // tool_result_seq: results in the order they were ready
 	Success   *bool  // whether the call succeeded (not the command: see the README of the captures)
 	Arguments string // the model's JSON arguments, cut to Limits.MaxText (tool data)
-	Output    string // the tail of the output, at most Limits.MaxText bytes (tool data)
+	Output    string // the tail of the output, at most 256 bytes (tool data; the join does not need it)
 	Decision  string // approved, denied, abort, ...
 	Source    string // where the decision came from: Config, User
 
@@ -357,7 +357,7 @@ func (d *decoder) record(lr *logRecord, maxText int) (Record, bool) {
 			r.Success = &b
 		}
 		r.Arguments = head(a.str("arguments"), maxText)
-		r.Output = tail(a.str("output"), maxText)
+		r.Output = tail(a.str("output"), min(maxText, maxOutput))
 	case EventAPIRequest:
 		r.Attempt, _ = d.int(a, "attempt")
 		r.Status, _ = d.int(a, "http.response.status_code")
@@ -373,6 +373,10 @@ func (d *decoder) record(lr *logRecord, maxText int) (Record, bool) {
 	}
 	return r, true
 }
+
+// maxOutput is how much of a tool's output a record keeps: its tail, for
+// a person looking at the record; the join pairs calls by their arguments.
+const maxOutput = 256
 
 // A Span is one of Codex's spans that carries a join key.
 type Span struct {
@@ -421,7 +425,7 @@ func head(s string, n int) string {
 	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
 		n--
 	}
-	return s[:n]
+	return strings.Clone(s[:n]) // not keeping the whole value alive
 }
 
 // tail returns the last n bytes of s at most, on a rune boundary.
@@ -433,5 +437,5 @@ func tail(s string, n int) string {
 	for i < len(s) && s[i]&0xC0 == 0x80 {
 		i++
 	}
-	return s[i:]
+	return strings.Clone(s[i:]) // not keeping the whole value alive
 }

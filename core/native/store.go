@@ -23,7 +23,7 @@ type Limits struct {
 	MaxBody    int64 // bytes of one body; default 64 MiB (Codex's trace bodies are about 1 MB)
 	MaxRecords int   // log records kept; default 262144
 	MaxSpans   int   // spans kept (only those with a join key); default 262144
-	MaxText    int   // bytes kept of a tool call's arguments and of its output's tail; default 4096
+	MaxText    int   // bytes kept of a tool call's arguments (and of its output's tail, 256 at most); default 4096
 }
 
 // The default limits.
