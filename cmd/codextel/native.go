@@ -25,11 +25,18 @@ func execNative(o *options) (bool, error) {
 	return false, usagef("bad --native %q for exec: want on or off (a recorded export goes with a replay)", o.native)
 }
 
-// loadNative reads the export --native names for a replay; nil without
-// --native. A path that cannot be read is a usage error; bodies that
-// cannot be read are described on stderr (the first few, scrubbed) and
-// the replay goes on with the rest.
-func loadNative(o *options, cmd string, stderr io.Writer) (*native.Store, error) {
+// loadNative reads the export --native names for a replay, or the bundled
+// session's own for it; nil without either. A path that cannot be read is
+// a usage error; bodies that cannot be read are described on stderr (the
+// first few, scrubbed) and the replay goes on with the rest.
+func loadNative(o *options, cmd string, bundled bool, stderr io.Writer) (*native.Store, error) {
+	if o.native == "" && bundled {
+		store := native.NewStore(native.Limits{})
+		if err := store.LoadLines(strings.NewReader(sampleNative), "sample.native.jsonl"); err != nil {
+			return nil, fmt.Errorf("the bundled session's export: %w", err)
+		}
+		return store, nil
+	}
 	if o.native == "" {
 		return nil, nil
 	}

@@ -28,10 +28,20 @@ import (
 )
 
 // sample is the bundled session the command replays with no arguments: a
-// real `codex exec --json` capture (Codex 0.169.0) with three MCP tool calls.
+// real `codex exec --json` capture (Codex 0.169.0) with three MCP tool calls,
+// the mcp_calls capture of shared/codex-native-otel.
 //
 //go:embed sample.jsonl
 var sample string
+
+// sampleNative is Codex's own export of the same run, joined to the sample
+// unless --native names another (see the file's header).
+//
+//go:embed sample.native.jsonl
+var sampleNative string
+
+// sampleName names the bundled session in messages.
+const sampleName = "the bundled sample session"
 
 // usageText is what --help prints.
 const usageText = `usage:
@@ -375,7 +385,7 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 	case path == "-":
 		return "stdin", stdin, func() {}, nil
 	case path == "" && cmd == "replay":
-		return "the bundled sample session", strings.NewReader(sample), func() {}, nil
+		return sampleName, strings.NewReader(sample), func() {}, nil
 	case path == "":
 		return "", nil, nil, usagef("%s needs a FILE (or - for stdin)", cmd)
 	}
@@ -410,7 +420,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if kind != "" && kind != cmd {
 		return wrongKind(cmd, kind, name)
 	}
-	store, err := loadNative(o, cmd, stderr)
+	store, err := loadNative(o, cmd, name == sampleName, stderr)
 	if err != nil {
 		return err
 	}
