@@ -35,8 +35,8 @@ type PrepareOptions struct {
 // Prepare makes a `codex exec` command export Codex's own telemetry to a new
 // loopback receiver, and returns the receiver, whose store a reader joins
 // to the stream (bridge.WithNativeLive). cmd.Args must hold the exec
-// subcommand: the overrides go right after it, before the user's own
-// arguments, and the user's own -c otel.* given after them win (codex
+// subcommand: the overrides go right after it (after its --json, when that
+// follows), before the user's own arguments, and the user's own -c otel.* given after them win (codex
 // takes the last of a key):
 //
 //	-c otel.exporter={otlp-http={endpoint="http://127.0.0.1:PORT/v1/logs",protocol="json"}}
@@ -53,6 +53,9 @@ func Prepare(cmd *exec.Cmd, opts PrepareOptions) (*Receiver, error) {
 	i := slices.Index(cmd.Args, "exec")
 	if i < 1 {
 		return nil, errors.New(`native: the command has no "exec" argument: Prepare is for codex exec`)
+	}
+	if i+1 < len(cmd.Args) && cmd.Args[i+1] == "--json" {
+		i++ // exec --json stays first
 	}
 	r, err := Listen(NewStore(opts.Limits))
 	if err != nil {

@@ -18,12 +18,12 @@ func TestPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close(time.Second)
-	want := []string{"codex", "exec",
+	want := []string{"codex", "exec", "--json",
 		"-c", `otel.exporter={otlp-http={endpoint="` + r.Endpoint(Logs) + `",protocol="json"}}`,
 		"-c", `otel.trace_exporter={otlp-http={endpoint="` + r.Endpoint(Traces) + `",protocol="json"}}`,
 		"-c", `otel.metrics_exporter={otlp-http={endpoint="` + r.Endpoint(Metrics) + `",protocol="json"}}`,
 		"-c", "otel.log_user_prompt=false",
-		"--json", "-m", "gpt-5.5", "--", "hi"}
+		"-m", "gpt-5.5", "--", "hi"}
 	if !slices.Equal(cmd.Args, want) {
 		t.Errorf("args\n%q\nwant\n%q", cmd.Args, want)
 	}
