@@ -153,11 +153,19 @@ func (j *nativeJoin) elapsed() (time.Duration, bool) {
 	return j.clock.elapsed()
 }
 
-// begin starts a hook. Live, the records that came since the last hook
-// are emitted first, at their own times (a decision only once its call is
-// paired with an item, so that it names the item), and the clock then
-// reads the time again.
+// begin starts a hook: live, the clock reads the time again.
 func (j *nativeJoin) begin() {
+	if j.hold > 0 {
+		j.clock.release()
+	}
+}
+
+// catchUp, live, emits the records that came since the last hook, at
+// their own times (a decision only once its call is paired with an item,
+// so that it names the item), then lets the clock read the time again.
+// Only hooks inside a turn call it, so that a turn's records are emitted
+// in the turn.
+func (j *nativeJoin) catchUp() {
 	if j.hold == 0 {
 		return
 	}
@@ -381,8 +389,7 @@ func (j *nativeJoin) itemStarted(it *execItem) {
 	if j == nil || j.thread == "" {
 		return
 	}
-	j.begin()
-	j.refresh()
+	j.catchUp()
 	var oc openCall
 	if c, ok := j.match(it); ok && c.Result == nil && j.hold > 0 && !j.ix.Store().Sealed() {
 		// Live: its result may still come; pair it at the completion. Its
@@ -415,7 +422,7 @@ func (j *nativeJoin) itemCompleted(it *execItem) {
 	if !ok || j.thread == "" {
 		return
 	}
-	j.begin()
+	j.catchUp()
 	if !oc.paired && it.Type != "command_execution" && it.Type != "mcp_tool_call" && it.Type != "file_change" {
 		return
 	}
