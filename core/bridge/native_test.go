@@ -386,3 +386,46 @@ func TestNativeLiveHoldBounded(t *testing.T) {
 		t.Errorf("events differ from a read without the export:\n%s", d)
 	}
 }
+
+// TestNativeEveryCapture joins every capture with its export: every tool
+// call Codex logged a result for takes Codex's duration, every thread the
+// export knows has the model, and the model requests are all there.
+func TestNativeEveryCapture(t *testing.T) {
+	tests := []struct {
+		runs     []string
+		tools    map[string]float64 // item -> Codex's duration_ms
+		requests int
+		model    bool
+	}{
+		{[]string{"cmd_sleep"}, map[string]float64{"item_0": 1598}, 2, true},
+		{[]string{"cmd_fail_exit"}, map[string]float64{"item_0": 117}, 2, true},
+		{[]string{"mcp_calls"}, map[string]float64{"item_0": 2, "item_1": 1, "item_2": 3}, 4, true},
+		{[]string{"http_500"}, nil, 0, false},
+		{[]string{"interrupt"}, nil, 1, true},
+		{[]string{"streaming_answer"}, nil, 1, true},
+		{[]string{"parallel_cmds"}, map[string]float64{"item_0": 1121, "item_1": 1127}, 2, true},
+		{[]string{"two_turns_resume/run1_exec", "two_turns_resume/run2_resume"}, map[string]float64{"item_0": 66}, 3, true},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.runs, "+"), func(t *testing.T) {
+			rec, _ := joined(t, true, tt.runs...)
+			for item, want := range tt.tools {
+				var ends []telemetry.Event
+				for _, name := range []string{catalog.ToolSuccess, catalog.ToolFailure, catalog.MCPToolCallSuccess, catalog.MCPToolCallFailure} {
+					ends = append(ends, find(rec, name, "call_id", item)...)
+				}
+				if len(ends) != 1 || ms(ends[0], "duration_ms") != want {
+					t.Errorf("%s: %v, want Codex's %v ms", item, ends, want)
+				}
+			}
+			if got := len(find(rec, catalog.ModelRequestCompleted, "", "")); got != tt.requests {
+				t.Errorf("%d model requests, want %d", got, tt.requests)
+			}
+			for _, e := range find(rec, catalog.ThreadStart, "", "") {
+				if (str(e, "model") == "gpt-5.5") != tt.model {
+					t.Errorf("thread start model %q", str(e, "model"))
+				}
+			}
+		})
+	}
+}
