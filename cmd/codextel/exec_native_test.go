@@ -31,7 +31,7 @@ func TestExecNative(t *testing.T) {
 			t.Errorf("no %s in:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(errOut, "codextel: native: 4 bodies, 9 records and 14 spans kept") {
+	if !strings.Contains(errOut, "codextel: native: 4 bodies, 9 records and 0 spans kept") {
 		t.Errorf("stderr %q", errOut)
 	}
 	tp, err := os.ReadFile(pidfile)

@@ -364,3 +364,27 @@ func BenchmarkStoreAdd(b *testing.B) {
 		}
 	}
 }
+
+// TestLive: a live store checks trace and metric bodies and counts them
+// without decoding them; logs are decoded as always.
+func TestLive(t *testing.T) {
+	s := NewStore(Limits{Live: true})
+	if err := s.Load(filepath.Join(captures, "cmd_sleep", "native")); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.Bodies != 4 || st.Records != 9 || st.Spans != 0 || st.MetricPoints != 0 {
+		t.Errorf("stats = %+v", st)
+	}
+	for _, tt := range []struct {
+		sig        Signal
+		body, want string
+	}{
+		{Traces, `{"resourceSpans": [`, "native: traces body 1: not an OTLP/JSON body: invalid JSON"},
+		{Metrics, `{"resourceLogs": []}`, "native: metrics body 1: not an OTLP/JSON metrics body"},
+	} {
+		s := NewStore(Limits{Live: true})
+		if err := s.Add(tt.sig, "", []byte(tt.body)); err == nil || err.Error() != tt.want {
+			t.Errorf("Add(%s, %q) = %v, want %q", tt.sig, tt.body, err, tt.want)
+		}
+	}
+}

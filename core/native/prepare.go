@@ -28,7 +28,7 @@ const DefaultScheduleDelay = "100"
 
 // PrepareOptions configure [Prepare].
 type PrepareOptions struct {
-	Limits      Limits // the receiver's store's limits
+	Limits      Limits // the receiver's store's limits; Live is set
 	TraceParent string // optional: the W3C traceparent Codex continues (TRACEPARENT)
 }
 
@@ -57,7 +57,9 @@ func Prepare(cmd *exec.Cmd, opts PrepareOptions) (*Receiver, error) {
 	if i+1 < len(cmd.Args) && cmd.Args[i+1] == "--json" {
 		i++ // exec --json stays first
 	}
-	r, err := Listen(NewStore(opts.Limits))
+	limits := opts.Limits
+	limits.Live = true
+	r, err := Listen(NewStore(limits))
 	if err != nil {
 		return nil, err
 	}

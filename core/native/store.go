@@ -2,6 +2,7 @@ package native
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -24,6 +25,13 @@ type Limits struct {
 	MaxRecords int   // log records kept; default 262144
 	MaxSpans   int   // spans kept (only those with a join key); default 262144
 	MaxText    int   // bytes kept of a tool call's arguments (and of its output's tail, 256 at most); default 4096
+
+	// Live has trace and metric bodies checked as JSON and counted, not
+	// decoded: Codex posts them at its exit, after the last line of its
+	// stream, too late for a live join to use (turn ids come from the
+	// traces of a recorded export only). Decoding them was most of what
+	// the receiver cost an exec run (docs/performance.md).
+	Live bool
 }
 
 // The default limits.
@@ -128,7 +136,24 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 				}
 			}
 		}
-	case Traces:
+	case Traces, Metrics:
+		if s.limits.Live {
+			if !json.Valid(body) {
+				return s.reject(fmt.Errorf("native: %s: not an OTLP/JSON body: invalid JSON", name))
+			}
+			if got, err := SignalOf(body); err != nil || got != sig {
+				return s.reject(fmt.Errorf("native: %s: not an OTLP/JSON %s body", name, sig))
+			}
+			break
+		}
+		if sig == Metrics {
+			var b metricsBody
+			if err := unmarshal(name, body, &b); err != nil {
+				return s.reject(err)
+			}
+			points = b.points(d)
+			break
+		}
 		var b tracesBody
 		if err := unmarshal(name, body, &b); err != nil {
 			return s.reject(err)
@@ -145,32 +170,37 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 				}
 			}
 		}
-	case Metrics:
-		var b metricsBody
-		if err := unmarshal(name, body, &b); err != nil {
-			return s.reject(err)
-		}
-		for i, rm := range b.ResourceMetrics {
-			for j, sm := range rm.ScopeMetrics {
-				for k, m := range sm.Metrics {
-					for _, dp := range []*dataPoints{m.Sum, m.Gauge, m.Histogram} {
-						if dp == nil {
-							continue
-						}
-						for n, p := range dp.DataPoints {
-							d.path = fmt.Sprintf("resourceMetrics[%d].scopeMetrics[%d].metrics[%d] (%s).dataPoints[%d]", i, j, k, m.Name, n)
-							d.unixNano("timeUnixNano", p.TimeUnixNano)
-							d.integer("asInt", p.AsInt)
-							d.integer("count", p.Count)
-							points++
-						}
+	default:
+		return s.reject(fmt.Errorf("native: %s: unknown signal %q", name, sig))
+	}
+	return s.keep(d, records, spans, points, skipped)
+}
+
+// points counts a metrics body's data points, reading their numbers.
+func (b *metricsBody) points(d *decoder) (points int) {
+	for i, rm := range b.ResourceMetrics {
+		for j, sm := range rm.ScopeMetrics {
+			for k, m := range sm.Metrics {
+				for _, dp := range []*dataPoints{m.Sum, m.Gauge, m.Histogram} {
+					if dp == nil {
+						continue
+					}
+					for n, p := range dp.DataPoints {
+						d.path = fmt.Sprintf("resourceMetrics[%d].scopeMetrics[%d].metrics[%d] (%s).dataPoints[%d]", i, j, k, m.Name, n)
+						d.unixNano("timeUnixNano", p.TimeUnixNano)
+						d.integer("asInt", p.AsInt)
+						d.integer("count", p.Count)
+						points++
 					}
 				}
 			}
 		}
-	default:
-		return s.reject(fmt.Errorf("native: %s: unknown signal %q", name, sig))
 	}
+	return points
+}
+
+// keep stores what one body gave.
+func (s *Store) keep(d *decoder, records []Record, spans []Span, points, skipped int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.Bodies++
