@@ -246,7 +246,10 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 		os.Unsetenv(name)
 	}
 
-	args := append([]string{"exec", "--codex", shim, "--format", "json"}, flags...)
+	// The stream path alone: these checks expect exactly the stream's events.
+	// The join with Codex's own export is checked on the real codex 0.169's
+	// recorded exports (core/bridge, core/native) and by TestExecNative.
+	args := append([]string{"exec", "--codex", shim, "--format", "json", "--native=off"}, flags...)
 	args = append(args, "--",
 		"--skip-git-repo-check", "--ephemeral", "-C", work, "-m", e2eModel,
 		"-c", `model_provider="mock"`,

@@ -28,7 +28,8 @@ type StreamClock struct {
 
 	mu    sync.Mutex
 	t     time.Time
-	first time.Time // the first time the stream gave
+	first time.Time // the earliest time the stream gave
+	last  time.Time // the latest
 }
 
 // NewStreamClock returns a clock that reads fallback until the stream gives a
@@ -64,6 +65,9 @@ func (c *StreamClock) observe(ms int64) {
 	if c.first.IsZero() || t.Before(c.first) {
 		c.first = t
 	}
+	if t.After(c.last) {
+		c.last = t
+	}
 	c.mu.Unlock()
 }
 
@@ -75,7 +79,7 @@ func (c *StreamClock) elapsed() (time.Duration, bool) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.t.Sub(c.first), !c.first.IsZero()
+	return c.last.Sub(c.first), !c.first.IsZero()
 }
 
 // WithStreamClock has the app-server reader advance c from the stream's

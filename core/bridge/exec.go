@@ -14,6 +14,7 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/native"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -31,9 +32,11 @@ var ErrLegacyFormat = errors.New(`bridge: this is the legacy {"id", "msg"} event
 type Option interface{ apply(*config) }
 
 type config struct {
-	maxLine int
-	clock   *StreamClock
-	model   string
+	maxLine    int
+	clock      *StreamClock
+	model      string
+	native     *native.Index
+	nativeHold time.Duration // 0: a recorded export, never waited for
 }
 
 type optionFunc func(*config)
@@ -93,8 +96,14 @@ func ReadExec(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Opti
 	cfg := newConfig(opts)
 	x := &execReader{session: newSession(codexOn(bus), ctx, &sum)}
 	x.model = cfg.model
+	x.nat = newNativeJoin(cfg, x.session)
 	start := x.now()
-	defer func() { sum.Duration = x.now().Sub(start) }()
+	defer func() {
+		sum.Duration = x.now().Sub(start)
+		if d, ok := x.nat.elapsed(); ok {
+			sum.Duration = d // Codex's times: from the first to the last
+		}
+	}()
 	err = readLines(r, cfg.maxLine, &sum, x.line, x.bad, x.end)
 	return sum, err
 }
@@ -199,7 +208,8 @@ type execReader struct {
 	*session
 	pending string // a top-level error line held until the next line
 	hasPend bool
-	seen    bool // a line other than a blank or comment line has been read
+	seen    bool        // a line other than a blank or comment line has been read
+	nat     *nativeJoin // nil without WithNative
 }
 
 func (x *execReader) bad(line int, reason string, text []byte) {
@@ -242,12 +252,14 @@ func (x *execReader) line(n int, raw []byte) error {
 	}
 	switch l.Type {
 	case "thread.started":
+		x.nat.flush(false)
 		x.finish()
-		x.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec})
+		x.startThread(x.nat.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec}))
 	case "turn.started":
-		x.startTurn(instrument.SourceExec, instrument.TurnInfo{})
+		x.startTurn(instrument.SourceExec, x.nat.turn(instrument.TurnInfo{}))
 	case "turn.completed":
 		x.ensureTurn(instrument.SourceExec)
+		x.nat.turnEnd()
 		if u := l.Usage; u != nil {
 			x.cumulativeUsage(instrument.Usage{
 				InputTokens:           u.InputTokens,
@@ -268,6 +280,7 @@ func (x *execReader) line(n int, raw []byte) error {
 		}
 		x.hasPend = false
 		x.ensureTurn(instrument.SourceExec)
+		x.nat.turnEnd()
 		x.endTurn(modelError(msg, nil))
 	case "error":
 		x.flushError()
@@ -318,6 +331,7 @@ func (x *execReader) flushError() {
 // end finishes the stream: a held error, then the thread.
 func (x *execReader) end() {
 	x.flushError()
+	x.nat.flush(true)
 	x.finish()
 }
 
@@ -329,6 +343,7 @@ func (x *execReader) item(kind string, it *execItem) {
 	switch it.Type {
 	case "agent_message":
 		if completed {
+			x.nat.answered()
 			x.codex.AgentMessage(ctx, it.ID, it.Text)
 		}
 	case "reasoning":
@@ -356,11 +371,13 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 	}
 	open, started := x.open[it.ID]
 	if !started {
+		x.nat.itemStarted(it)
 		open = x.startTool(ctx, it)
 	}
 	if kind != "item.completed" {
 		return
 	}
+	x.nat.itemCompleted(it)
 	delete(x.open, it.ID)
 	if it.Type == "mcp_tool_call" {
 		result := parsed(it.Result)
@@ -390,10 +407,10 @@ func (x *execReader) startTool(ctx context.Context, it *execItem) openItem {
 	var o openItem
 	if it.Type == "mcp_tool_call" {
 		_, o.mcp = x.codex.StartMCPToolCall(ctx, instrument.MCPCall{
-			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments),
+			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments), Model: x.nat.model(),
 		})
 	} else {
-		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID}
+		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID, Model: x.nat.model()}
 		switch it.Type {
 		case "command_execution":
 			call.Tool, call.Input = "shell", it.Command
