@@ -24,7 +24,7 @@ func TestVersionSemver(t *testing.T) {
 // notVersioned are the modules of the repository that are tools, not
 // libraries or commands anyone depends on: the OpenTelemetry collector the
 // otel end-to-end test builds.
-var notVersioned = map[string]bool{"adapters/otel/e2e/otelcol": true}
+var notVersioned = map[string]bool{"adapters/otel/otlp/e2e/otelcol": true}
 
 // Every module of the repository has a version.go declaring a Version
 // constant that is a semantic version. The modules are found from go.mod
