@@ -16,8 +16,8 @@ import (
 )
 
 // openAITracesArgs is the function span's input: the Codex tool call's
-// arguments. A recorded stream carries no prompt, so the call is recorded
-// as one without inputs.
+// arguments. The stream carries no prompt (and exec's arguments are
+// codex's, not the tool's), so the call is recorded as one without inputs.
 const openAITracesArgs = `{"inputs": []}`
 
 // openAITracesWait bounds how long the end of a run waits for the export
@@ -70,17 +70,28 @@ type openAITraces struct {
 	lines  *codexagents.JSONLinesExporter
 	stderr io.Writer
 
+	finished bool // finish has run
+
 	mu     sync.Mutex
 	failed bool // an ERROR record: the export lost something
 }
 
-// startOpenAITraces starts the export the flags ask for (nil when none),
-// and returns ctx with a correlation id: the bus's events and spans of the
-// run carry it (it is the OTel trace id with codextel's pipeline), and the
-// trace's metadata names it as codextel_correlation_id.
+// startOpenAITraces starts the export the flags ask for (nil when none):
+// openOpenAITraces, then begin.
 func startOpenAITraces(ctx context.Context, o *options, stderr io.Writer) (context.Context, *openAITraces, error) {
+	t, err := openOpenAITraces(o, stderr)
+	if err != nil || t == nil {
+		return ctx, nil, err
+	}
+	return t.begin(ctx), t, nil
+}
+
+// openOpenAITraces makes the provider and the exporter the flags ask for
+// (nil when none): FILE is created here, so that a bad one is a usage
+// error before anything runs.
+func openOpenAITraces(o *options, stderr io.Writer) (*openAITraces, error) {
 	if o.openaiTraces == "" && o.openaiTracesEndpoint == "" {
-		return ctx, nil, nil
+		return nil, nil
 	}
 	t := &openAITraces{stderr: stderr}
 	t.p = codexagents.NewProvider(codexagents.WithLogger(t.log), codexagents.WithScrubber(scrubber()))
@@ -88,7 +99,7 @@ func startOpenAITraces(ctx context.Context, o *options, stderr io.Writer) (conte
 	if o.openaiTraces != "" {
 		f, err := os.Create(o.openaiTraces)
 		if err != nil {
-			return ctx, nil, usagef("cannot write --openai-traces %s: %v", o.openaiTraces, errors.Unwrap(err))
+			return nil, usagef("cannot write --openai-traces %s: %v", o.openaiTraces, errors.Unwrap(err))
 		}
 		t.file = f
 		t.lines = codexagents.NewJSONLinesExporter(f)
@@ -97,11 +108,22 @@ func startOpenAITraces(ctx context.Context, o *options, stderr io.Writer) (conte
 		exp = codexagents.NewBackendExporter(t.p, codexagents.WithEndpoint(o.openaiTracesEndpoint))
 	}
 	t.p.AddTraceProcessor(codexagents.NewBatchProcessor(t.p, exp))
+	return t, nil
+}
+
+// begin starts the trace and the tool call, and returns ctx with a
+// correlation id: the bus's events and spans of the run carry it (it is
+// the OTel trace id with codextel's pipeline), and the trace's metadata
+// names it as codextel_correlation_id.
+func (t *openAITraces) begin(ctx context.Context) context.Context {
+	if t == nil {
+		return ctx
+	}
 	ctx, ids := correlation.Ensure(ctx)
 	t.trace = t.p.NewTrace("Agent workflow", "", codexagents.Object{{Key: "codextel_correlation_id", Value: ids.Correlation}})
 	t.trace.Start()
 	t.feed = codexagents.NewCodexTool(t.p).Feed(t.trace, nil, openAITracesArgs)
-	return ctx, t, nil
+	return ctx
 }
 
 // tee returns r, whose bytes also feed the export.
@@ -115,12 +137,20 @@ func (t *openAITraces) tee(r io.Reader) io.Reader {
 // finish ends the tool call with codex's exit status and the trace, and
 // exports what is queued, waiting openAITracesWait at most. It returns
 // errReported when the export lost something (already said on stderr).
+// exit is codex's exit status, negative for a signal, as the SDK records
+// it; codex's stderr is not captured (it goes to codextel's stderr).
+//
+// A trace not begun (codex could not be started) exports nothing. Later
+// calls return nil.
 func (t *openAITraces) finish(exit int) error {
-	if t == nil {
+	if t == nil || t.finished {
 		return nil
 	}
-	t.feed.Close(codexagents.Exit{Code: exit})
-	t.trace.Finish()
+	t.finished = true
+	if t.feed != nil {
+		t.feed.Close(codexagents.Exit{Code: exit})
+		t.trace.Finish()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), openAITracesWait)
 	defer cancel()
 	t.p.Shutdown(ctx)

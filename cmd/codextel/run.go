@@ -63,10 +63,10 @@ flags:
   --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
                       a port if any; credentials go in CODEX_OTLP_HEADERS, not the URL
   --openai-traces FILE
-                      replay (not exec): also write the run as the OpenAI Agents SDK's Codex tool
+                      replay, exec: also write the run as the OpenAI Agents SDK's Codex tool
                       traces it, the items its exporter would send, one JSON object a line
   --openai-traces-endpoint URL
-                      replay: post those items to a traces ingest endpoint instead
+                      post those items to a traces ingest endpoint instead
                       (https://api.openai.com/v1/traces/ingest); the key is OPENAI_API_KEY
   --codex PATH        the codex binary for exec (default: codex on PATH)
   --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
@@ -315,9 +315,6 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 		return 0, err
 	}
 	if cmd == "exec" {
-		if o.openaiTraces != "" || o.openaiTracesEndpoint != "" {
-			return 0, usagef("--openai-traces and --openai-traces-endpoint trace a recorded stream (replay); exec does not take them yet")
-		}
 		return runExec(&o, files, stdout, stderr)
 	}
 	if len(files) > 1 {
