@@ -25,6 +25,7 @@ func TestExecOpenAITraces(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
+			sdkEnv(t)
 			file := filepath.Join(t.TempDir(), "traces.jsonl")
 			code, _, stderr, _ := execFake(t, tt.mode, "--openai-traces", file, "--quiet")
 			if code != tt.code {

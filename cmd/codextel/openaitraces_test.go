@@ -89,6 +89,7 @@ var (
 // run's correlation id, which codextel's own log lines carry.
 func TestOpenAITracesFileMatchesSDK(t *testing.T) {
 	const name = "gen__codex-0.169.0-mock__command_failed_exit1"
+	sdkEnv(t)
 	file := filepath.Join(t.TempDir(), "traces.jsonl")
 	code, stdout, stderr := runWith(t, "", "--openai-traces", file, "--format", "json", "--quiet", filepath.Join(agentsTestdata, "transcripts", name+".jsonl"))
 	if code != 0 || stderr != "" {
@@ -168,6 +169,14 @@ func TestOpenAITracesFileMatchesSDK(t *testing.T) {
 	}
 }
 
+// sdkEnv sets the SDK's switches to their defaults for the test: tracing
+// on, log records redacted.
+func sdkEnv(t *testing.T) {
+	t.Setenv("OPENAI_AGENTS_DISABLE_TRACING", "")
+	t.Setenv("OPENAI_AGENTS_DONT_LOG_MODEL_DATA", "1")
+	t.Setenv("OPENAI_AGENTS_DONT_LOG_TOOL_DATA", "1")
+}
+
 // ingestServer is a traces ingest endpoint on 127.0.0.1 answering the
 // statuses given in turn, then 200.
 type ingestServer struct {
@@ -207,7 +216,7 @@ func newIngestServer(t *testing.T, statuses ...int) *ingestServer {
 func TestOpenAITracesEndpoint(t *testing.T) {
 	const key = "sk-proj-TESTKEY0123456789abcdefghij"
 	t.Setenv("OPENAI_API_KEY", key)
-	t.Setenv("OPENAI_AGENTS_DISABLE_TRACING", "")
+	sdkEnv(t)
 	stream := filepath.Join(agentsTestdata, "transcripts", "gen__codex-0.169.0-mock__command_failed_exit1.jsonl")
 	tests := []struct {
 		name     string
@@ -254,6 +263,7 @@ func TestOpenAITracesEndpoint(t *testing.T) {
 // agent message and error carry the secrets of core/scrub's corpus: none
 // reaches the file.
 func TestOpenAITracesSecrets(t *testing.T) {
+	sdkEnv(t)
 	f, err := os.Open("../../core/scrub/testdata/secrets.jsonl")
 	if err != nil {
 		t.Fatal(err)
