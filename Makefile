@@ -1,7 +1,7 @@
 # codextel: one target per job; every Go module is listed once, in MODULES.
 # `make test` is the README's test command and what .ci/run calls.
 
-MODULES := core benchmarks conformance adapters/slog adapters/zap adapters/zap/benchmarks adapters/zerolog adapters/logrus adapters/otel adapters/otel/otlp adapters/agents cmd/codextel
+MODULES := core benchmarks conformance adapters/slog adapters/zap adapters/zap/benchmarks adapters/zerolog adapters/logrus adapters/otel adapters/otel/otlp adapters/agents adapters/agents/benchmarks cmd/codextel
 GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH ?= .

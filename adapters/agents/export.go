@@ -37,7 +37,11 @@ type Exporter interface {
 }
 
 // BackendExporter posts batches to the traces ingest endpoint as the SDK's
-// BackendSpanExporter does: body {"data": [...]}, its headers, up to 3
+// BackendSpanExporter does: body {"data": [...]}, for the default endpoint
+// only with each item sanitised as the SDK sanitises it (a span's
+// span_data input or output over 100,000 bytes of JSON shortened with
+// "... [truncated]", a top-level span_data usage removed except on
+// generation spans; processors still see the original), its headers, up to 3
 // attempts with exponential back-off and jitter on 5xx, 3xx and transport
 // errors, none on 4xx, and the SDK's log messages. It handles and logs
 // every failure itself, so its Export always returns nil. The API key
@@ -171,12 +175,17 @@ func (e *BackendExporter) exportGroup(ctx context.Context, key string, items []I
 		e.p.log(pylog.Warning, "OPENAI_API_KEY is not set, skipping trace export", nil)
 		return
 	}
+	// The SDK sanitises items for the default endpoint only.
+	sanitize := strings.TrimRight(e.endpoint, "/") == strings.TrimRight(DefaultEndpoint, "/")
 	body := []byte(`{"data":[`)
 	n := 0
 	for _, it := range items {
 		o := it.Export()
 		if o == nil {
 			continue
+		}
+		if sanitize {
+			o = sanitizeForIngest(o)
 		}
 		if n > 0 {
 			body = append(body, ',')

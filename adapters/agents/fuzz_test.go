@@ -89,3 +89,62 @@ func FuzzRun(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTruncateForIngest checks the ingest cut on any text and limit: no
+// panic; the text unchanged when it fits; otherwise a prefix of it (whole
+// code points) followed by the suffix, within the limit, or the suffix
+// alone or "" when only that fits. jsonUTF8Size is checked against
+// encoding the text with Go's own rules for the same escapes.
+func FuzzTruncateForIngest(f *testing.F) {
+	f.Add("hello\n\"world\" é 漢 😀 \x01", 30)
+	f.Add(strings.Repeat("x", 200), 17)
+	f.Add("\x7f\xff", 5)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		limit = limit % 4096
+		if limit < 0 {
+			limit = -limit
+		}
+		got := truncateForIngest(s, limit)
+		size := jsonUTF8Size(s)
+		if size != refUTF8Size(s) {
+			t.Fatalf("jsonUTF8Size(%q) = %d, want %d", s, size, refUTF8Size(s))
+		}
+		switch {
+		case size <= limit:
+			if got != s {
+				t.Fatalf("a fitting text changed: %q → %q", s, got)
+			}
+		case got == "":
+			if jsonUTF8Size(ingestTruncSuffix) <= limit {
+				t.Fatalf("empty result though the suffix fits in %d", limit)
+			}
+		default:
+			head, ok := strings.CutSuffix(got, ingestTruncSuffix)
+			if !ok || !strings.HasPrefix(s, head) || !utf8.ValidString(head) && utf8.ValidString(s) {
+				t.Fatalf("truncateForIngest(%q, %d) = %q: not a prefix and the suffix", s, limit, got)
+			}
+			if jsonUTF8Size(got) > limit {
+				t.Fatalf("result of %d bytes over %d", jsonUTF8Size(got), limit)
+			}
+		}
+	})
+}
+
+// refUTF8Size is json.dumps(s, ensure_ascii=False)'s UTF-8 length, by
+// writing the text out: an invalid byte becomes U+FFFD.
+func refUTF8Size(s string) int {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t' || r == '\b' || r == '\f':
+			b.WriteString(`\x`)
+		case r < 0x20:
+			b.WriteString(`\u00XX`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.Len()
+}

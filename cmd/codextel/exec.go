@@ -69,6 +69,14 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	traces, err := openOpenAITraces(o, stderr)
+	if err != nil {
+		bus.Close()
+		_ = out.close()
+		return 0, err
+	}
+	status := 0 // codex's exit status as the Agents SDK records it
+	defer func() { _ = traces.finish(status) }()
 	// codex's stderr (when it is not a file), the signal watcher and this
 	// goroutine all write to stderr.
 	errw := &lockedWriter{w: stderr}
@@ -140,13 +148,14 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	stream := newDrainReader(outR)
+	ctx := traces.begin(root)
 	type result struct {
 		sum bridge.Summary
 		err error
 	}
 	read := make(chan result, 1)
 	go func() {
-		sum, err := bridge.ReadExec(root, stream, bus, readOpts...)
+		sum, err := bridge.ReadExec(ctx, traces.tee(stream), bus, readOpts...)
 		if err != nil {
 			_, _ = io.Copy(io.Discard, stream) // let codex finish writing
 		}
@@ -203,8 +212,10 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	switch {
 	case errors.As(waitErr, &exitErr):
 		code = exitErr.ExitCode()
+		status = code
 		if sig, ok := killedBy(exitErr.ProcessState); ok {
 			code = 128 + int(sig)
+			status = -int(sig)
 			fmt.Fprintf(errw, "codextel: codex was killed by signal %d (%v)\n", int(sig), sig)
 		}
 	case waitErr != nil:

@@ -3,6 +3,7 @@ module github.com/codextel/codextel/cmd/codextel
 go 1.26.0
 
 require (
+	github.com/codextel/codextel/adapters/agents v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/logrus v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/otel v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/otel/otlp v0.0.0-00010101000000-000000000000
@@ -59,6 +60,7 @@ require (
 )
 
 replace (
+	github.com/codextel/codextel/adapters/agents => ../../adapters/agents
 	github.com/codextel/codextel/adapters/logrus => ../../adapters/logrus
 	github.com/codextel/codextel/adapters/otel => ../../adapters/otel
 	github.com/codextel/codextel/adapters/otel/otlp => ../../adapters/otel/otlp

@@ -22,6 +22,11 @@
 // and kills it on a second one or after --grace, and after codex exits reads
 // its output until 2s pass without any (10s at most).
 // Everything codextel prints on stderr is scrubbed of secrets.
+//
+// With --openai-traces FILE (or --openai-traces-endpoint URL) a replay or
+// exec also exports the run as the OpenAI Agents SDK's Codex tool traces it
+// (package codexagents): the items its exporter would send, one JSON object
+// a line, or posted to a traces ingest endpoint.
 package main
 
 import (

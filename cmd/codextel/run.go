@@ -72,6 +72,12 @@ flags:
   --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
                       a port if any; credentials go in CODEX_OTLP_HEADERS, not the URL
                       (OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf, http/json or grpc)
+  --openai-traces FILE
+                      replay, exec: also write the run as the OpenAI Agents SDK's Codex tool
+                      traces it, the items its exporter would send, one JSON object a line
+  --openai-traces-endpoint URL
+                      post those items to a traces ingest endpoint instead
+                      (https://api.openai.com/v1/traces/ingest); the key is OPENAI_API_KEY
   --codex PATH        the codex binary for exec (default: codex on PATH)
   --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
                       on, before its process group is killed (default 10s)
@@ -133,6 +139,7 @@ type options struct {
 	adapter, format, fmt, datefmt, level, clock string
 	otlpEndpoint, codexPath                     string
 	native                                      string // --native: replay: a recorded export; exec: on or off
+	openaiTraces, openaiTracesEndpoint          string
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
@@ -154,6 +161,8 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.logModel, "log-model-data", false, "log model data (prompts, messages, reasoning)")
 	fs.BoolVar(&o.logTool, "log-tool-data", false, "log tool data (inputs, outputs)")
 	fs.StringVar(&o.otlpEndpoint, "otlp-endpoint", "", "OTLP collector endpoint for --adapter otel")
+	fs.StringVar(&o.openaiTraces, "openai-traces", "", "write the Agents SDK trace export's items to FILE, one JSON object a line")
+	fs.StringVar(&o.openaiTracesEndpoint, "openai-traces-endpoint", "", "post the Agents SDK trace export to URL (key: OPENAI_API_KEY)")
 	fs.StringVar(&o.codexPath, "codex", "", "the codex binary for exec (default: codex on PATH)")
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
@@ -188,6 +197,9 @@ func (o *options) check() error {
 	}
 	if o.grace <= 0 {
 		return usagef("bad --grace %v: want a positive duration such as 10s", o.grace)
+	}
+	if err := checkOpenAITraces(o); err != nil {
+		return err
 	}
 	if o.otlpEndpoint != "" {
 		return checkEndpoint(o.otlpEndpoint)
@@ -439,6 +451,19 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	ctx := context.Background()
+	var traces *openAITraces
+	if cmd == "replay" {
+		if ctx, traces, err = startOpenAITraces(ctx, o, stderr); err != nil {
+			bus.Close()
+			_ = out.close()
+			return err
+		}
+	} else if o.openaiTraces != "" || o.openaiTracesEndpoint != "" {
+		bus.Close()
+		_ = out.close()
+		return usagef("--openai-traces and --openai-traces-endpoint trace a codex exec --json stream: %s does not read one", cmd)
+	}
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
@@ -446,7 +471,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		if store != nil {
 			opts = append(opts, bridge.WithStreamClock(streamClock), bridge.WithNative(store.Index()))
 		}
-		sum, err = bridge.ReadExec(context.Background(), in, bus, opts...)
+		sum, err = bridge.ReadExec(ctx, traces.tee(in), bus, opts...)
 	case "appserver":
 		sum, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
@@ -454,6 +479,8 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	}
 	bus.Close()
 	closeErr := out.close()
+	// A recording has no exit status: the call ends as codex exiting 0.
+	tracesErr := traces.finish(0)
 	if ferr := buffered.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("writing the output: %w", ferr)
 	}
@@ -473,7 +500,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if closeErr != nil {
 		reportTelemetryLoss(stderr, closeErr)
 	}
-	if err != nil || closeErr != nil || nothingRead {
+	if err != nil || closeErr != nil || nothingRead || tracesErr != nil {
 		return errReported
 	}
 	return nil

@@ -68,3 +68,19 @@ func TestWith(t *testing.T) {
 		t.Errorf("WithThread on an empty context = %+v", got)
 	}
 }
+
+func TestEnsure(t *testing.T) {
+	ctx, ids := Ensure(context.Background())
+	if ids.Correlation == "" || From(ctx).Correlation != ids.Correlation {
+		t.Fatalf("Ensure made no id: %+v", ids)
+	}
+	same, again := Ensure(ctx)
+	if same != ctx || again != ids {
+		t.Error("Ensure replaced an existing correlation id")
+	}
+	ctx = WithThread(context.Background(), "th")
+	ctx, ids = Ensure(ctx)
+	if ids.Thread != "th" || ids.Correlation == "" {
+		t.Errorf("Ensure on a context with a thread = %+v", ids)
+	}
+}
