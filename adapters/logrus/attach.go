@@ -55,7 +55,6 @@ func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (deta
 	}
 	c := newConfig(opts)
 	h := &handler{logger: base.Logger, data: base.Data}
-	h.mapper.Now = bus.Now
 	_, h.python = base.Logger.Formatter.(*PythonFormatter)
 	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
 		return nil, fmt.Errorf("codexlogrus: %w", err)
@@ -78,7 +77,22 @@ type handler struct {
 	python bool // the logger's formatter is a PythonFormatter
 }
 
-var _ telemetry.Handler = (*handler)(nil)
+var _ telemetry.EnabledHandler = (*handler)(nil)
+
+// Enabled reports whether the logger writes an event named name at one of
+// the levels its catalog entry (INFO without one) can give it.
+func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return h.writes(pylog.Info)
+	}
+	return h.writes(entry.Level) || entry.DataLevel != 0 && h.writes(entry.DataLevel)
+}
+
+// writes reports whether the logger writes entries at the Python level pl.
+func (h *handler) writes(pl pylog.Level) bool {
+	level, _ := Level(pl)
+	return h.logger.IsLevelEnabled(level)
+}
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {

@@ -137,6 +137,19 @@ func (h *Handler) route(name string) *route {
 	return r
 }
 
+var _ telemetry.EnabledHandler = (*Handler)(nil)
+
+// Enabled reports whether h does anything with an event named name: open or
+// close a span, record a metric, or write a log record at a level the
+// handler writes (see [WithLevel]).
+func (h *Handler) Enabled(_ context.Context, entry *catalog.Entry, name string) bool {
+	r := h.route(name)
+	if h.spans != nil && (r.role != roleNone || r.usage) || len(r.metrics) > 0 {
+		return true
+	}
+	return h.logs != nil && h.logs.enabled(entry)
+}
+
 // Handle writes e: its log record (carrying the trace and span ids of its
 // span), then its metrics, then what it does to its span. The span an event
 // opens is open before its log record is written, and the span an event

@@ -54,6 +54,15 @@ const kvInline = 16
 
 var records = sync.Pool{New: func() any { return new(pylog.Record) }}
 
+// enabled reports whether w writes an event of entry (nil outside the
+// catalog, written at INFO) at one of the levels it can have.
+func (w *logWriter) enabled(entry *catalog.Entry) bool {
+	if entry == nil {
+		return pylog.Info >= w.level
+	}
+	return entry.Level >= w.level || entry.DataLevel != 0 && entry.DataLevel >= w.level
+}
+
 // emit writes e as one log record, under a context carrying sc.
 func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanContext) {
 	rec := records.Get().(*pylog.Record)
@@ -76,7 +85,7 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanC
 		}
 	}
 	if changed {
-		if entry, ok := catalog.Lookup(e.Name); ok {
+		if entry := e.Entry(); entry != nil {
 			tmpl, _ := entry.MessageFor(e.Has)
 			rec.Message = eventlog.Message(tmpl, rec.Attrs)
 		}

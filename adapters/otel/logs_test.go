@@ -221,7 +221,7 @@ func TestLogRecords(t *testing.T) {
 				t.Fatal(err)
 			}
 			var delivered []telemetry.Event
-			_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
+			_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
 			for _, e := range catalogEvents() {
 				r.bus.EmitEvent(context.Background(), e)
 			}
@@ -231,7 +231,7 @@ func TestLogRecords(t *testing.T) {
 	t.Run("session", func(t *testing.T) {
 		r := newRig(t, true)
 		var delivered []telemetry.Event
-		_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
+		_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
 		replay(t, r.bus)
 		checkAll(t, r.logs.Records(), delivered)
 	})

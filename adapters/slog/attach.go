@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -70,8 +71,8 @@ func WithErrorHandler(fn func(error)) Option {
 // documentation for how an event becomes a record. detach detaches it.
 //
 // Give h to write in the application's own format (native mode), or a
-// [PythonHandler] to write Python logging's lines. A level h does not
-// enable costs a catalog lookup and h.Enabled. Attach fails if bus or h is
+// [PythonHandler] to write Python logging's lines. An event at a level h
+// does not enable costs the bus's lookup of its name and h.Enabled. Attach fails if bus or h is
 // nil, or if bus.Attach does (a taken id, a malformed pattern).
 func Attach(bus *telemetry.Bus, h slog.Handler, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
@@ -95,7 +96,16 @@ type adapter struct {
 	mapper  eventlog.Mapper
 }
 
-var _ telemetry.Handler = (*adapter)(nil)
+var _ telemetry.EnabledHandler = (*adapter)(nil)
+
+// Enabled reports whether h is enabled at one of the levels an event named
+// name can be written at: its catalog entry's (INFO without one).
+func (a *adapter) Enabled(ctx context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return a.h.Enabled(ctx, slog.LevelInfo)
+	}
+	return a.h.Enabled(ctx, Level(entry.Level)) || entry.DataLevel != 0 && a.h.Enabled(ctx, Level(entry.DataLevel))
+}
 
 // records holds the pylog records events are mapped into.
 var records = sync.Pool{New: func() any { return new(pylog.Record) }}

@@ -60,8 +60,9 @@
 // slog.Level(2), 5 is -6. CRITICAL is only a level: nothing panics or exits.
 // [PythonLevel] maps back; every slog level survives the round trip.
 //
-// Attach asks the handler's Enabled before doing anything else: an event at
-// a disabled level costs a catalog lookup and that call. Handlers' errors
+// The bus asks the handler's Enabled, for the levels the event's catalog
+// entry can give it, before it prepares the event: an event at a disabled
+// level costs the bus's lookup of its name and those calls. Handlers' errors
 // are ignored, as slog.Logger ignores them, unless [WithErrorHandler] says
 // otherwise.
 //

@@ -57,19 +57,16 @@ type handler struct {
 	core   zapcore.Core
 	base   string            // the logger's name
 	names  map[string]string // catalog logger -> base.logger, when base is set
-	levels levelIndex
 	mapper eventlog.Mapper
 	errOut zapcore.WriteSyncer
 }
 
-var _ telemetry.Handler = (*handler)(nil)
+var _ telemetry.EnabledHandler = (*handler)(nil)
 
 func newHandler(logger *zap.Logger, c config) *handler {
 	h := &handler{
 		core:   logger.Core(),
 		base:   logger.Name(),
-		levels: catalogLevels(),
-		mapper: eventlog.Mapper{Now: c.now},
 		errOut: c.errOut,
 	}
 	if h.base != "" {
@@ -95,63 +92,19 @@ func (h *handler) loggerName(name string) string {
 	return h.base + "." + name
 }
 
-// enabled reports whether the core may write the event at all, before it is
-// mapped: the catalog gives the levels an event can be written at.
-func (h *handler) enabled(name string) bool {
-	if h.core.Enabled(zapcore.DebugLevel) {
-		return true
-	}
-	l, ok := h.levels.find(name)
-	if !ok {
+// Enabled reports whether the core may write an event named name at all,
+// before the bus prepares it: at one of the levels its catalog entry can
+// give it, or at INFO without one.
+func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
 		return h.core.Enabled(zapcore.InfoLevel)
 	}
-	return h.core.Enabled(l.level) || l.data != l.level && h.core.Enabled(l.data)
+	return h.core.Enabled(Level(entry.Level)) || entry.DataLevel != 0 && h.core.Enabled(Level(entry.DataLevel))
 }
-
-// eventLevels are the zap levels of a catalog event: of its message, and of
-// its data message.
-type eventLevels struct {
-	name        string
-	level, data zapcore.Level
-}
-
-// A levelIndex finds an event's levels by name: the names are grouped by
-// length and compared whole, which for the catalog's few dozen names is
-// several times faster than hashing the name for a map (as catalog.Lookup
-// does), and this check is all that an event at a disabled level costs the
-// adapter.
-type levelIndex [][]eventLevels
-
-func (x levelIndex) find(name string) (eventLevels, bool) {
-	if len(name) < len(x) {
-		for _, l := range x[len(name)] {
-			if l.name == name {
-				return l, true
-			}
-		}
-	}
-	return eventLevels{}, false
-}
-
-var catalogLevels = sync.OnceValue(func() levelIndex {
-	var x levelIndex
-	for _, e := range catalog.All() {
-		for len(x) <= len(e.Name) {
-			x = append(x, nil)
-		}
-		l := eventLevels{name: e.Name, level: Level(e.Level)}
-		l.data = l.level
-		if e.DataLevel != 0 {
-			l.data = Level(e.DataLevel)
-		}
-		x[len(e.Name)] = append(x[len(e.Name)], l)
-	}
-	return x
-})
 
 // Handle writes e as one zap entry.
-func (h *handler) Handle(_ context.Context, e telemetry.Event) {
-	if !h.enabled(e.Name) {
+func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
+	if !h.Enabled(ctx, e.Entry(), e.Name) {
 		return
 	}
 	st := states.Get().(*state)

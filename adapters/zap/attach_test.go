@@ -40,14 +40,14 @@ func jsonLogger(buf *bytes.Buffer, level zapcore.LevelEnabler) *zap.Logger {
 
 func newBus(t testing.TB, opts ...telemetry.Option) *telemetry.Bus {
 	t.Helper()
-	bus := telemetry.New(append([]telemetry.Option{telemetry.WithThrottle(nil)}, opts...)...)
+	bus := telemetry.New(append([]telemetry.Option{telemetry.WithThrottle(nil), telemetry.WithClock(clock)}, opts...)...)
 	t.Cleanup(bus.Close)
 	return bus
 }
 
 func attach(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, opts ...codexzap.Option) {
 	t.Helper()
-	detach, err := codexzap.Attach(bus, logger, append([]codexzap.Option{codexzap.WithClock(clock)}, opts...)...)
+	detach, err := codexzap.Attach(bus, logger, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func decodeLines(t *testing.T, text []byte) []map[string]any {
 }
 
 // TestTimes: an event's own time is the entry's; an event without one gets
-// the adapter's clock (never the zero time, never 1970); a zero time.Time
+// the bus's clock (never the zero time, never 1970); a zero time.Time
 // value, which zap's production (epoch) encoder would write as a meaningless
 // number, is written as RFC 3339 text; a zero duration is 0.
 func TestTimes(t *testing.T) {

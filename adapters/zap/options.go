@@ -2,7 +2,6 @@ package codexzap
 
 import (
 	"os"
-	"time"
 
 	"go.uber.org/zap/zapcore"
 )
@@ -24,7 +23,6 @@ func (f optionFunc) apply(c *config) { f(c) }
 type config struct {
 	id       string
 	patterns []string
-	now      func() time.Time
 	errOut   zapcore.WriteSyncer
 }
 
@@ -57,13 +55,6 @@ func WithEvents(patterns ...string) Option {
 			c.patterns = append([]string(nil), patterns...)
 		}
 	})
-}
-
-// WithClock sets the clock read for events that carry no time
-// ([telemetry.Bus.Emit] leaves the time to the handlers); the default is
-// time.Now. Events with a time keep theirs.
-func WithClock(now func() time.Time) Option {
-	return optionFunc(func(c *config) { c.now = now })
 }
 
 // WithErrorOutput sets where errors writing an entry are reported, as

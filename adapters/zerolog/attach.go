@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
-	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -35,7 +35,7 @@ func Attach(bus *telemetry.Bus, logger zerolog.Logger, opts ...Option) (detach f
 		return nil, errors.New("codexzerolog: attach: nil bus")
 	}
 	c := newConfig(opts)
-	h := newHandler(logger, bus.Now)
+	h := newHandler(logger)
 	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
 		return nil, fmt.Errorf("codexzerolog: %w", err)
 	}
@@ -60,19 +60,30 @@ type handler struct {
 	stamps bool
 }
 
-func newHandler(logger zerolog.Logger, now func() time.Time) *handler {
+func newHandler(logger zerolog.Logger) *handler {
 	h := &handler{logger: logger}
 	h.stamps, h.python = inspectHooks(logger)
-	h.mapper.Now = now
-	if h.stamps && !h.python {
-		// The time of an event that carries none would not be written:
-		// do not read the clock for it.
-		h.mapper.Now = func() time.Time { return time.Time{} }
-	}
+	// The event's time would not be written: do not ask for it.
+	h.mapper.NoTime = h.stamps && !h.python
 	return h
 }
 
-var _ telemetry.Handler = (*handler)(nil)
+var _ telemetry.EnabledHandler = (*handler)(nil)
+
+// Enabled reports whether the logger writes an event named name at one of
+// the levels its catalog entry (INFO without one) can give it.
+func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return h.writes(pylog.Info)
+	}
+	return h.writes(entry.Level) || entry.DataLevel != 0 && h.writes(entry.DataLevel)
+}
+
+// writes reports whether the logger writes events at the Python level pl.
+func (h *handler) writes(pl pylog.Level) bool {
+	_, filter := Level(pl)
+	return filter >= h.logger.GetLevel() && filter >= zerolog.GlobalLevel()
+}
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
@@ -82,10 +93,10 @@ func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
 // handle writes e at the Python level pl, which is the level the catalog gives
 // it (the tests pass others: the catalog has no CRITICAL event).
 func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level) {
-	level, filter := Level(pl)
-	if filter < h.logger.GetLevel() || filter < zerolog.GlobalLevel() {
+	if !h.writes(pl) {
 		return
 	}
+	level, _ := Level(pl)
 	ev := h.logger.WithLevel(level)
 	if ev == nil {
 		return

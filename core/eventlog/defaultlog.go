@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -113,6 +114,17 @@ type lineHandler struct {
 	mu  sync.Mutex // serialises writes and guards buf and rec
 	buf []byte
 	rec pylog.Record
+}
+
+var _ telemetry.EnabledHandler = (*lineHandler)(nil)
+
+// Enabled reports whether an event named name can be written at h's level:
+// its catalog entry's level or data level, or INFO outside the catalog.
+func (h *lineHandler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return pylog.Info >= h.level
+	}
+	return entry.Level >= h.level || entry.DataLevel != 0 && entry.DataLevel >= h.level
 }
 
 func (h *lineHandler) Handle(_ context.Context, e telemetry.Event) {

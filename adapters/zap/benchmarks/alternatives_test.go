@@ -94,13 +94,13 @@ var sides = []side{
 }
 
 func codextel(tb testing.TB, w io.Writer, clock bool, opts []telemetry.Option) func() {
-	bus := telemetry.New(append(opts, telemetry.WithThrottle(nil))...)
-	tb.Cleanup(bus.Close)
-	var aopts []codexzap.Option
+	opts = append(opts, telemetry.WithThrottle(nil))
 	if clock {
-		aopts = append(aopts, codexzap.WithClock(fixedClock{}.Now))
+		opts = append(opts, telemetry.WithClock(fixedClock{}.Now))
 	}
-	detach, err := codexzap.Attach(bus, newLogger(w), aopts...)
+	bus := telemetry.New(opts...)
+	tb.Cleanup(bus.Close)
+	detach, err := codexzap.Attach(bus, newLogger(w))
 	if err != nil {
 		tb.Fatal(err)
 	}
