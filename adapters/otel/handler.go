@@ -137,7 +137,11 @@ func (h *Handler) route(name string) *route {
 	return r
 }
 
-var _ telemetry.EnabledHandler = (*Handler)(nil)
+var _ telemetry.StaticEnabledHandler = (*Handler)(nil)
+
+// EnabledIsStatic tells the bus that h's answer for a name never changes:
+// its providers, metrics and level are fixed when it is made.
+func (h *Handler) EnabledIsStatic() {}
 
 // Enabled reports whether h does anything with an event named name: open or
 // close a span, record a metric, or write a log record at a level the

@@ -116,7 +116,10 @@ type lineHandler struct {
 	rec pylog.Record
 }
 
-var _ telemetry.EnabledHandler = (*lineHandler)(nil)
+var _ telemetry.StaticEnabledHandler = (*lineHandler)(nil)
+
+// EnabledIsStatic tells the bus that h's level never changes.
+func (h *lineHandler) EnabledIsStatic() {}
 
 // Enabled reports whether an event named name can be written at h's level:
 // its catalog entry's level or data level, or INFO outside the catalog.

@@ -3,9 +3,13 @@ package telemetry_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/codextel/codextel/core/catalog"
 
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -75,5 +79,64 @@ func TestOneClockReadPerEmission(t *testing.T) {
 	bus.Emit(context.Background(), "myapp.two", nil)
 	if !reads().Equal(before.Add(2)) || !times[0].Equal(times[1]) || !clone.When().Equal(times[0]) {
 		t.Errorf("two handlers: times %v and %v, clock at %v, want one read", times, clone.When(), reads())
+	}
+}
+
+// asker counts the questions it is asked and takes the names in yes.
+type asker struct {
+	mu    sync.Mutex
+	asked map[string]int
+	yes   map[string]bool
+	got   []string
+}
+
+func (h *asker) Enabled(_ context.Context, entry *catalog.Entry, name string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if (entry == nil) != (name == "myapp.event" || name == "myapp.other") {
+		panic("asked about " + name + " with the wrong entry")
+	}
+	h.asked[name]++
+	return h.yes[name]
+}
+func (h *asker) Handle(_ context.Context, e telemetry.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.got = append(h.got, e.Name)
+}
+
+type staticAsker struct{ asker }
+
+func (*staticAsker) EnabledIsStatic() {}
+
+// TestEnabledHandlers: the bus asks an EnabledHandler on every emission,
+// with the event's catalog entry, and a StaticEnabledHandler once per
+// routed name when handlers are attached; declined events reach nobody.
+func TestEnabledHandlers(t *testing.T) {
+	ctx := context.Background()
+	yes := map[string]bool{catalog.ToolStart: true, "myapp.event": true, "myapp.other": true}
+	dynamic := &asker{asked: map[string]int{}, yes: yes}
+	static := &staticAsker{asker{asked: map[string]int{}, yes: yes}}
+	bus := telemetry.New()
+	mustAttach(t, bus, "dynamic", dynamic, "codex.tool.*", "myapp.event")
+	mustAttach(t, bus, "static", static, "codex.tool.*", "myapp.event")
+	attachAsks := static.asked[catalog.ToolStart]
+	for range 3 {
+		bus.Emit(ctx, catalog.ToolStart, nil)
+		bus.Emit(ctx, catalog.ToolSuccess, nil)
+		bus.Emit(ctx, "myapp.event", nil)
+	}
+	if !bus.Enabled(catalog.ToolStart) || bus.Enabled(catalog.ToolSuccess) {
+		t.Errorf("Enabled: tool.start %v, tool.success %v", bus.Enabled(catalog.ToolStart), bus.Enabled(catalog.ToolSuccess))
+	}
+	if got := dynamic.asked[catalog.ToolSuccess]; got != 4 {
+		t.Errorf("the dynamic handler was asked %d times about tool.success, want 4", got)
+	}
+	if static.asked[catalog.ToolStart] != attachAsks || static.asked["myapp.event"] != attachAsks {
+		t.Errorf("the static handler was asked at emission: %v", static.asked)
+	}
+	want := []string{catalog.ToolStart, "myapp.event", catalog.ToolStart, "myapp.event", catalog.ToolStart, "myapp.event"}
+	if !slices.Equal(dynamic.got, want) || !slices.Equal(static.got, want) {
+		t.Errorf("handled %v and %v, want %v", dynamic.got, static.got, want)
 	}
 }

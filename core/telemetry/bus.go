@@ -169,6 +169,7 @@ func (b *Bus) Attach(id string, h Handler, patterns ...string) error {
 	}
 	en := &entry{id: id, handler: h, texts: slices.Clone(patterns)}
 	en.enabler, _ = h.(EnabledHandler)
+	_, en.static = h.(StaticEnabledHandler)
 	for _, p := range patterns {
 		pat, err := parsePattern(p)
 		if err != nil {
@@ -361,7 +362,7 @@ func takers(ctx context.Context, rt *route, name string) (take uint64, n int) {
 		if rt.filtered && !en.matches(name) {
 			continue
 		}
-		if en.enabler != nil && !en.enabler.Enabled(ctx, entry, name) {
+		if en.enabler != nil && !(en.static && !rt.filtered) && !en.enabler.Enabled(ctx, entry, name) {
 			continue
 		}
 		if i < 64 {
@@ -390,7 +391,7 @@ func (b *Bus) dispatch(ctx context.Context, rt *route, from int, take uint64, e 
 			if take&(1<<i) == 0 {
 				continue
 			}
-		} else if rt.filtered && !hs[i].matches(e.Name) || !hs[i].enabled(ctx, e) {
+		} else if rt.filtered && !hs[i].matches(e.Name) || !hs[i].enabled(ctx, rt, e) {
 			continue
 		}
 		n++
@@ -404,6 +405,7 @@ type entry struct {
 	id       string
 	handler  Handler
 	enabler  EnabledHandler // handler, when it implements EnabledHandler
+	static   bool           // handler is a StaticEnabledHandler
 	patterns []pattern
 	texts    []string
 }
@@ -417,9 +419,10 @@ func (en *entry) matches(name string) bool {
 	return false
 }
 
-// enabled asks en, if it implements EnabledHandler, whether it takes e.
-func (en *entry) enabled(ctx context.Context, e *Event) bool {
-	return en.enabler == nil || en.enabler.Enabled(ctx, e.Entry(), e.Name)
+// enabled asks en, if it implements EnabledHandler and rt does not hold
+// its answer, whether it takes e.
+func (en *entry) enabled(ctx context.Context, rt *route, e *Event) bool {
+	return en.enabler == nil || en.static && !rt.filtered || en.enabler.Enabled(ctx, e.Entry(), e.Name)
 }
 
 // snapshot is an immutable set of attached handlers, indexed for dispatch.
@@ -444,7 +447,7 @@ type route struct {
 	name     string
 	entry    *catalog.Entry // noEntry outside the catalog
 	rule     *rule          // nil: nothing to redact or plan, not throttled
-	handlers []*entry       // attach order
+	handlers []*entry       // attach order, less the static handlers that decline the name
 	filtered bool           // handlers must still be matched by name (wild)
 }
 
@@ -476,8 +479,13 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 	long := false
 	for _, name := range names {
 		rt := &route{name: name, entry: lookupEntry(name), rule: rules[name]}
+		entry := rt.entry
+		if entry == noEntry {
+			entry = nil
+		}
 		for _, en := range entries {
-			if en.matches(name) {
+			// A static handler's no is kept by leaving it out of the route.
+			if en.matches(name) && (!en.static || en.enabler.Enabled(context.Background(), entry, name)) {
 				rt.handlers = append(rt.handlers, en)
 			}
 		}

@@ -40,6 +40,17 @@ type EnabledHandler interface {
 	Enabled(ctx context.Context, entry *catalog.Entry, name string) bool
 }
 
+// A StaticEnabledHandler is an [EnabledHandler] whose answer depends on the
+// entry and the name only, never on the context or on when it is asked (a
+// fixed level, a fixed set of events): the bus asks it once for each
+// catalog name and each name a handler is attached to exactly, whenever a
+// handler is attached or detached, and keeps the answer. For other names
+// it asks on every emission, as it asks an EnabledHandler.
+type StaticEnabledHandler interface {
+	EnabledHandler
+	EnabledIsStatic()
+}
+
 // HandlerFunc adapts a function to the [Handler] interface.
 type HandlerFunc func(ctx context.Context, e Event)
 
