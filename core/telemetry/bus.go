@@ -320,14 +320,12 @@ func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correl
 	}
 	r := rt.rule
 	if b.throttles(r) {
-		var v slog.Value
-		found := false
-		for _, md := range [...][]slog.Attr{md1, md2, md3} {
-			for _, a := range md {
-				if a.Key == b.throttleKey && !found {
-					v, found = a.Value, true
-				}
-			}
+		v, found := lookupAttr(md1, b.throttleKey)
+		if !found {
+			v, found = lookupAttr(md2, b.throttleKey)
+		}
+		if !found {
+			v, found = lookupAttr(md3, b.throttleKey)
 		}
 		if !b.allow(name, v, found, ids) {
 			return 0
@@ -347,6 +345,16 @@ func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correl
 	n = b.dispatch(ctx, rt, 0, take, &e)
 	b.putRecord(rec)
 	return n
+}
+
+// lookupAttr returns the value of the first attribute of md named key.
+func lookupAttr(md []slog.Attr, key string) (slog.Value, bool) {
+	for i := range md {
+		if md[i].Key == key {
+			return md[i].Value, true
+		}
+	}
+	return slog.Value{}, false
 }
 
 // takers returns which of rt's handlers take an event named name: bit i of

@@ -37,7 +37,7 @@ type Event struct {
 	Time time.Time
 
 	ids   *correlation.IDs
-	entry *catalog.Entry // nil: not looked up yet; noEntry: not in the catalog
+	entry *catalog.Entry // nil: not looked up (the bus sets it); noEntry: not in the catalog
 
 	measurements []Measurement
 	metadata     []slog.Attr
@@ -56,7 +56,7 @@ var noEntry = new(catalog.Entry)
 // and metadata with [Event.AddMeasurements] and [Event.AddMetadata], then give
 // it to [Bus.EmitEvent].
 func NewEvent(name string, t time.Time) Event {
-	return Event{Name: name, Time: t, entry: lookupEntry(name)}
+	return Event{Name: name, Time: t}
 }
 
 // lookupEntry returns name's catalog entry, or noEntry.
@@ -73,7 +73,7 @@ func lookupEntry(name string) *catalog.Entry {
 func (e *Event) Entry() *catalog.Entry {
 	en := e.entry
 	if en == nil {
-		en = lookupEntry(e.Name) // an Event built without NewEvent
+		en = lookupEntry(e.Name) // an event of one's own, not from the bus
 	}
 	if en == noEntry {
 		return nil
