@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -239,5 +240,30 @@ func TestSpanListenersByExactEndName(t *testing.T) {
 	_ = bus.Span(context.Background(), "codex.job", nil, func(context.Context) error { return nil })
 	if got := only.names(); !slices.Equal(got, []string{"codex.job.stop"}) {
 		t.Errorf("got %v", got)
+	}
+}
+
+// TestSpanIDs: span ids are 16 and new correlation ids 32 lower-case hex
+// digits, never all zeros, and unique across many spans.
+func TestSpanIDs(t *testing.T) {
+	bus := telemetry.New()
+	hex := regexp.MustCompile(`^[0-9a-f]+$`)
+	spans, corrs := map[string]bool{}, map[string]bool{}
+	for range 2000 {
+		ctx, sp := bus.StartSpan(context.Background(), "codex.tool")
+		ids := correlation.From(ctx)
+		if len(ids.Span) != 16 || len(ids.Correlation) != 32 || !hex.MatchString(ids.Span) || !hex.MatchString(ids.Correlation) ||
+			strings.Trim(ids.Span, "0") == "" || sp.ID() != ids.Span || ids.ParentSpan != "" {
+			t.Fatalf("ids %+v, span id %q", *ids, sp.ID())
+		}
+		if spans[ids.Span] || corrs[ids.Correlation] {
+			t.Fatalf("id repeated: %+v", *ids)
+		}
+		spans[ids.Span], corrs[ids.Correlation] = true, true
+		child, _ := bus.StartSpan(ctx, "codex.tool")
+		if c := correlation.From(child); c.ParentSpan != ids.Span || c.Correlation != ids.Correlation || c.Span == ids.Span {
+			t.Fatalf("child ids %+v under %+v", *c, *ids)
+		}
+		sp.End()
 	}
 }
