@@ -1,7 +1,7 @@
 # codextel: one target per job; every Go module is listed once, in MODULES.
 # `make test` is the README's test command and what .ci/run calls.
 
-MODULES := core benchmarks conformance adapters/slog adapters/zap adapters/zap/benchmarks adapters/zerolog adapters/logrus adapters/otel adapters/agents cmd/codextel
+MODULES := core benchmarks conformance adapters/slog adapters/zap adapters/zap/benchmarks adapters/zerolog adapters/logrus adapters/otel adapters/otel/otlp adapters/agents cmd/codextel
 GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH ?= .
@@ -68,10 +68,10 @@ e2e: e2e-otel
 	GO="$(GO)" bash cmd/codextel/e2e.sh
 
 # The OpenTelemetry adapter end to end: a real OpenTelemetry Collector (built
-# once from adapters/otel/e2e/otelcol through the Go module proxy, cached in
+# once from adapters/otel/otlp/e2e/otelcol through the Go module proxy, cached in
 # ~/.cache/codextel-otel) and Debian's prometheus (apt-get installed when
 # missing) on 127.0.0.1, fed a recorded session over OTLP/HTTP, gRPC and mTLS,
 # with the collector down, slow and shut down mid-queue. Fails loudly when a
 # component cannot be had.
 e2e-otel:
-	GO="$(GO)" bash adapters/otel/e2e/run.sh
+	GO="$(GO)" bash adapters/otel/otlp/e2e/run.sh

@@ -46,10 +46,11 @@ func attachLines(bus *telemetry.Bus, w io.Writer, render func([]byte, *pylog.Rec
 		defer mu.Unlock()
 		w.Write(line)
 	})
-	if err := bus.Attach("reference", h, "*"); err != nil {
+	detach, err := bus.Attach("reference", h, "*")
+	if err != nil {
 		return nil, err
 	}
-	return func() { bus.Detach("reference") }, nil
+	return func() { detach() }, nil
 }
 
 func TestReference(t *testing.T) {
@@ -164,7 +165,8 @@ func TestRunDetects(t *testing.T) {
 			w.Write(pf.Append(nil, &r))
 			w.Write([]byte{'\n'})
 		})
-		return func() { bus.Detach("two") }, bus.Attach("two", h, "*")
+		detach, err := bus.Attach("two", h, "*")
+		return func() { detach() }, err
 	}
 	leaky := func(bus *telemetry.Bus, f Format, w io.Writer) (func(), error) {
 		return attachLines(bus, w, func(dst []byte, r *pylog.Record) []byte {
@@ -182,7 +184,8 @@ func TestRunDetects(t *testing.T) {
 			m.Map(&r, &e)
 			w.Write(append(pf.Append(nil, &r), '\n'))
 		})
-		return func() { bus.Detach("codex") }, bus.Attach("codex", h, "codex.*")
+		detach, err := bus.Attach("codex", h, "codex.*")
+		return func() { detach() }, err
 	}
 	for _, tc := range []struct {
 		name    string
@@ -336,7 +339,7 @@ func TestLineDiff(t *testing.T) {
 	}
 }
 
-// TestDefaultLogger runs core's AttachDefaultLogger, the standard-library
+// TestDefaultLogger runs core's default logger (NewLogger), the standard-library
 // handler for quick adoption, through the whole suite.
 func TestDefaultLogger(t *testing.T) {
 	Run(t, func(bus *telemetry.Bus, f Format, w io.Writer) (func(), error) {
@@ -344,9 +347,11 @@ func TestDefaultLogger(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		detach, err := eventlog.AttachDefaultLogger(bus,
-			eventlog.WithWriter(w), eventlog.WithFormatter(formatter),
-			eventlog.WithLevel(pylog.NotSet), eventlog.WithLoggerEvents("*"))
+		h, err := eventlog.NewLogger(eventlog.WithWriter(w), eventlog.WithFormatter(formatter), eventlog.WithLevel(pylog.NotSet))
+		if err != nil {
+			return nil, err
+		}
+		detach, err := bus.Attach(eventlog.DefaultLoggerID, h, "*")
 		if err != nil {
 			return nil, err
 		}

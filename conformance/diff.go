@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // maxDiffLines bounds the lines a diff shows.
@@ -16,21 +18,21 @@ const maxDiffLines = 40
 // around its first difference from the line it replaces.
 func lineDiff(want, got []byte, wantName, gotName string) string {
 	a, b := splitLines(want), splitLines(got)
-	ops := diffOps(a, b)
+	ops := telemetrytest.Edits(a, b)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "  (- %s, + %s; %d lines against %d)\n", wantName, gotName, len(a), len(b))
 	shown := 0
 	for i := 0; i < len(ops); {
-		if ops[i].kind == ' ' {
+		if ops[i].Kind == ' ' {
 			i++
 			continue
 		}
 		// A hunk: deletions then insertions, paired to find each first
 		// difference.
 		j := i
-		var dels, ins []op
-		for ; j < len(ops) && ops[j].kind != ' '; j++ {
-			if ops[j].kind == '-' {
+		var dels, ins []telemetrytest.Edit
+		for ; j < len(ops) && ops[j].Kind != ' '; j++ {
+			if ops[j].Kind == '-' {
 				dels = append(dels, ops[j])
 			} else {
 				ins = append(ins, ops[j])
@@ -39,15 +41,15 @@ func lineDiff(want, got []byte, wantName, gotName string) string {
 		for k, d := range dels {
 			col := -1
 			if k < len(ins) {
-				col = firstDiff(a[d.line], b[ins[k].line])
+				col = firstDiff(a[d.Line], b[ins[k].Line])
 			}
 			if shown < maxDiffLines {
-				fmt.Fprintf(&sb, "  -%d: %s\n", d.line+1, excerpt(a[d.line], col))
+				fmt.Fprintf(&sb, "  -%d: %s\n", d.Line+1, excerpt(a[d.Line], col))
 			}
 			shown++
 			if k < len(ins) {
 				if shown < maxDiffLines {
-					fmt.Fprintf(&sb, "  +%d: %s\n", ins[k].line+1, excerpt(b[ins[k].line], col))
+					fmt.Fprintf(&sb, "  +%d: %s\n", ins[k].Line+1, excerpt(b[ins[k].Line], col))
 					if col >= 0 {
 						fmt.Fprintf(&sb, "      (first difference at byte %d)\n", col)
 					}
@@ -57,7 +59,7 @@ func lineDiff(want, got []byte, wantName, gotName string) string {
 		}
 		for _, in := range ins[min(len(dels), len(ins)):] {
 			if shown < maxDiffLines {
-				fmt.Fprintf(&sb, "  +%d: %s\n", in.line+1, excerpt(b[in.line], -1))
+				fmt.Fprintf(&sb, "  +%d: %s\n", in.Line+1, excerpt(b[in.Line], -1))
 			}
 			shown++
 		}
@@ -82,90 +84,6 @@ func splitLines(text []byte) []string {
 		text = text[i:]
 	}
 	return out
-}
-
-type op struct {
-	kind byte // ' ', '-' or '+'
-	line int  // index into want for ' ' and '-', into got for '+'
-}
-
-// diffOps returns a shortest edit script from a to b, by the longest common
-// subsequence of lines. Transcripts are short; past a million cells the
-// lines are paired by position instead.
-func diffOps(a, b []string) []op {
-	if len(a)*len(b) > 1<<20 {
-		var ops []op
-		for i := 0; i < max(len(a), len(b)); i++ {
-			switch {
-			case i < len(a) && i < len(b) && a[i] == b[i]:
-				ops = append(ops, op{' ', i})
-			default:
-				if i < len(a) {
-					ops = append(ops, op{'-', i})
-				}
-				if i < len(b) {
-					ops = append(ops, op{'+', i})
-				}
-			}
-		}
-		return ops
-	}
-	// lcs[i][j] is the LCS length of a[i:] and b[j:].
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
-	var ops []op
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			ops = append(ops, op{' ', i})
-			i++
-			j++
-		case j < len(b) && (i == len(a) || lcs[i][j+1] > lcs[i+1][j]):
-			ops = append(ops, op{'+', j})
-			j++
-		default:
-			ops = append(ops, op{'-', i})
-			i++
-		}
-	}
-	// Put each run's deletions before its insertions.
-	for s := 0; s < len(ops); {
-		if ops[s].kind == ' ' {
-			s++
-			continue
-		}
-		e := s
-		for e < len(ops) && ops[e].kind != ' ' {
-			e++
-		}
-		run := ops[s:e]
-		var sorted []op
-		for _, o := range run {
-			if o.kind == '-' {
-				sorted = append(sorted, o)
-			}
-		}
-		for _, o := range run {
-			if o.kind == '+' {
-				sorted = append(sorted, o)
-			}
-		}
-		copy(run, sorted)
-		s = e
-	}
-	return ops
 }
 
 // firstDiff returns the first byte offset where x and y differ.

@@ -21,14 +21,14 @@
 //			if err != nil {
 //				return nil, err
 //			}
-//			detach, err := myadapter.Attach(bus, myadapter.NewPythonCore(w, pf), myadapter.WithEvents("*"))
+//			detach, err := bus.Attach("mine", myadapter.New(myadapter.NewPythonLogger(w, pf)), "*")
 //			return func() { detach() }, err
 //		})
 //	}
 //
 //	func TestNative(t *testing.T) {
 //		conformance.RunNative(t, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
-//			detach, err := myadapter.Attach(bus, mylib.NewJSONLogger(w), myadapter.WithEvents("*"))
+//			detach, err := bus.Attach("mine", myadapter.New(mylib.NewJSONLogger(w)), "*")
 //			return func() { detach() }, err
 //		}, conformance.NativeFormat{TimeKey: "ts", LevelKey: "level", MessageKey: "msg", LoggerKey: "logger",
 //			Level: func(l pylog.Level) string { return myadapter.Level(l).String() }})
@@ -47,9 +47,10 @@
 // eventjson. An event without a "time" gets a fixed one: 2025-12-02
 // 10:52:12.123456 UTC plus as many milliseconds as events come before it in
 // its file. A "# policies: redacted data" line renders a scenario under
-// those redaction policies (redacted, model, tool, data: the
-// [github.com/codextel/codextel/core/redact.Policy] that lets neither, model data, tool data or both
-// through); "# secret: TEXT" names a planted secret that must appear in no
+// those redaction policies (redacted, model, tool, data: a bus that lets
+// neither, model data, tool data or both through, as
+// [github.com/codextel/codextel/core/telemetry.WithModelData] and
+// [github.com/codextel/codextel/core/telemetry.WithToolData] set it); "# secret: TEXT" names a planted secret that must appear in no
 // output. Each run emits the events on a fresh bus with that policy, the
 // default scrubber, and no throttle, as the prepare step did for CPython.
 //

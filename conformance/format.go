@@ -48,22 +48,11 @@ func Formats() []Format {
 	return out
 }
 
-// A Formatter appends a record in one Python layout: a [*pylog.Formatter] or
-// a [*pylog.JSONFormatter].
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
-var (
-	_ Formatter = (*pylog.Formatter)(nil)
-	_ Formatter = (*pylog.JSONFormatter)(nil)
-)
-
 // PythonFormatter builds the pylog formatter for f, so adapters need not
 // repeat the option plumbing: [pylog.NewJSONFormatter] or
 // [pylog.NewFormatter] with f's format, date format, ensure_ascii and
 // location.
-func PythonFormatter(f Format) (Formatter, error) {
+func PythonFormatter(f Format) (pylog.RecordFormatter, error) {
 	var opts []pylog.Option
 	if f.Location != nil {
 		opts = append(opts, pylog.WithLocation(f.Location))

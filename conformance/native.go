@@ -90,7 +90,7 @@ func checkNative(v suite.Variant, newAdapter NativeFactory, f NativeFormat) []er
 	}
 	var delivered []telemetry.Event
 	out, err := runAdapter(v, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
-		if err := bus.Attach("conformance.expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		if _, err := bus.Attach("conformance.expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 			delivered = append(delivered, e.Clone())
 		}), "*"); err != nil {
 			return nil, err

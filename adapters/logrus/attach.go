@@ -2,10 +2,6 @@ package codexlogrus
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"sync"
 
 	"github.com/sirupsen/logrus"
 
@@ -19,23 +15,44 @@ import (
 // ("codex.tool"): logrus has no named loggers.
 const LoggerKey = "logger"
 
-// Attach attaches a handler to bus that writes every event it receives
-// through logger, as one logrus entry: the logger's level, hooks, formatter and
-// output all apply, as they do to the application's own lines. logger is a
-// *logrus.Logger, a *logrus.Entry (whose fields every event then carries), or
-// any other logrus.FieldLogger, whose WithFields(nil) gives the entry to start
-// from. Events are those matched by [WithEvents] (every event by default); the
-// handler id is [DefaultID] unless [WithID] sets another. The package
-// documentation lists how an event becomes an entry.
-//
-// When the logger's Formatter is a [PythonFormatter] at the time of Attach,
-// entries also carry their Python record, so that the formatter writes the
-// fields in their order. detach detaches the handler; it returns an error
-// wrapping telemetry.ErrUnknownHandler when it was already detached.
-func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (detach func() error, err error) {
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
+const DefaultID = "codexlogrus"
+
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]. Attach fails, attaching nothing, when
+// the id is taken (wrapping [telemetry.ErrDuplicateHandler]).
+func Attach(bus *telemetry.Bus, logger logrus.FieldLogger) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexlogrus: attach: nil bus")
+		bus = telemetry.Default()
 	}
+	return bus.Attach(DefaultID, newHandler(logger), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through logger,
+// as one logrus entry, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexlogrus.New(logger), "codex.approval.*")
+//
+// The logger's level, hooks, formatter and output all apply, as they do to
+// the application's own lines. logger is a *logrus.Logger, a *logrus.Entry
+// (whose fields every event then carries), or any other logrus.FieldLogger,
+// whose WithFields(nil) gives the entry to start from; nil (or an entry
+// without a logger) is [logrus.StandardLogger]. The package documentation
+// lists how an event becomes an entry. When the logger's Formatter is a
+// [PythonFormatter] at the time of New, entries also carry their Python
+// record, so that the formatter writes the fields in their order. An
+// entry's time is the event's ([telemetry.Event.When]).
+func New(logger logrus.FieldLogger) telemetry.Handler {
+	return newHandler(logger)
+}
+
+func newHandler(logger logrus.FieldLogger) *handler {
 	var base *logrus.Entry
 	switch l := logger.(type) {
 	case nil:
@@ -50,21 +67,15 @@ func Attach(bus *telemetry.Bus, logger logrus.FieldLogger, opts ...Option) (deta
 	default:
 		base = l.WithFields(nil)
 	}
-	if base == nil || base.Logger == nil {
-		return nil, errors.New("codexlogrus: attach: nil logger")
+	if base == nil {
+		base = logrus.NewEntry(logrus.StandardLogger())
 	}
-	c := newConfig(opts)
+	if base.Logger == nil {
+		base = logrus.NewEntry(logrus.StandardLogger()).WithFields(base.Data)
+	}
 	h := &handler{logger: base.Logger, data: base.Data}
 	_, h.python = base.Logger.Formatter.(*PythonFormatter)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexlogrus: %w", err)
-	}
-	return func() error {
-		if err := bus.Detach(c.id); err != nil {
-			return fmt.Errorf("codexlogrus: %w", err)
-		}
-		return nil
-	}, nil
+	return h
 }
 
 // handler writes events through one logrus.Logger. It is safe for concurrent
@@ -106,8 +117,16 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if !h.logger.IsLevelEnabled(level) {
 		return
 	}
-	r := getRecord()
-	h.mapper.Map(r, e)
+	r := pylog.GetRecord()
+	buf := r.MessageBuffer()
+	*buf = h.mapper.MapInto(r, e, *buf)
+	msg := r.Message
+	if len(*buf) > 0 {
+		// The message borrows the record's buffer. logrus hands the entry
+		// to hooks, which may keep it (logrus/hooks/test does), so the
+		// entry gets a copy; a PythonFormatter reads the record's.
+		msg = string(*buf)
+	}
 	data := make(logrus.Fields, len(h.data)+len(r.Attrs)+2)
 	for k, v := range h.data {
 		data[k] = v
@@ -127,12 +146,12 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if h.python {
 		rc := &recordContext{Context: ctx, rec: r}
 		entry.Context = rc
-		entry.Log(level, r.Message)
+		entry.Log(level, msg)
 		rc.rec = nil // a hook may keep the entry; the record goes back to the pool
 	} else {
-		entry.Log(level, r.Message)
+		entry.Log(level, msg)
 	}
-	putRecord(r)
+	pylog.PutRecord(r)
 }
 
 // loggerNames holds the logger names of the catalog already converted to
@@ -145,21 +164,6 @@ var loggerNames = func() map[string]any {
 	}
 	return m
 }()
-
-var records = sync.Pool{New: func() any {
-	return &pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
-}}
-
-func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
-
-func putRecord(r *pylog.Record) {
-	if cap(r.Attrs) > 256 {
-		return
-	}
-	clear(r.Attrs)
-	*r = pylog.Record{Attrs: r.Attrs[:0]}
-	records.Put(r)
-}
 
 // recordContext carries the record of an adapter event to a PythonFormatter
 // in the entry's Context; every other value is the emitter's context's.

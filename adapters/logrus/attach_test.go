@@ -31,9 +31,20 @@ func newBus(t *testing.T) *telemetry.Bus {
 	return bus
 }
 
-func attach(t *testing.T, bus *telemetry.Bus, l logrus.FieldLogger, opts ...codexlogrus.Option) {
+func attach(t *testing.T, bus *telemetry.Bus, l logrus.FieldLogger) {
 	t.Helper()
-	detach, err := codexlogrus.Attach(bus, l, opts...)
+	detach, err := codexlogrus.Attach(bus, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { detach() })
+}
+
+// attachAll attaches the adapter for every event, with the bus's clock, as
+// Attach gives it.
+func attachAll(t *testing.T, bus *telemetry.Bus, l logrus.FieldLogger) {
+	t.Helper()
+	detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.New(l), "*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +65,7 @@ func jsonLogger(w *bytes.Buffer, f logrus.Formatter) *logrus.Logger {
 func TestRecord(t *testing.T) {
 	var w bytes.Buffer
 	bus := newBus(t)
-	attach(t, bus, jsonLogger(&w, nil), codexlogrus.WithEvents("*"))
+	attachAll(t, bus, jsonLogger(&w, nil))
 	ctx := correlation.With(context.Background(), correlation.IDs{Correlation: "c1", Thread: "th", Turn: "tu", Span: "s1", ParentSpan: "s0"})
 	e := telemetry.NewEvent(catalog.ItemWarning, time.Date(2024, 1, 2, 3, 4, 5, 6000, time.UTC))
 	e.AddMeasurements(telemetry.Int("n", 7))
@@ -120,9 +131,21 @@ func TestLoggers(t *testing.T) {
 		t.Errorf("FieldLogger: %s", w.String())
 	}
 
+	// A nil logger, or an entry without one, is logrus' standard logger.
+	std := logrus.StandardLogger()
+	out, formatter := std.Out, std.Formatter
+	defer func() { std.SetOutput(out); std.SetFormatter(formatter) }()
 	for _, l := range []logrus.FieldLogger{nil, (*logrus.Logger)(nil), (*logrus.Entry)(nil), wrapper{&logrus.Entry{}}} {
-		if _, err := codexlogrus.Attach(bus, l, codexlogrus.WithID("nil")); err == nil {
-			t.Errorf("Attach(%#v): no error", l)
+		var got bytes.Buffer
+		std.SetOutput(&got)
+		std.SetFormatter(&logrus.JSONFormatter{})
+		bus := newBus(t)
+		if _, err := bus.Attach("nil", codexlogrus.New(l), "*"); err != nil {
+			t.Fatal(err)
+		}
+		bus.Emit(context.Background(), catalog.ItemWarning, nil, slog.String("warning", "to the standard logger"))
+		if !strings.Contains(got.String(), "to the standard logger") {
+			t.Errorf("New(%#v) wrote %q to the standard logger, want the event", l, got.String())
 		}
 	}
 }
@@ -169,7 +192,7 @@ func TestContext(t *testing.T) {
 func TestDetach(t *testing.T) {
 	var w bytes.Buffer
 	bus := newBus(t)
-	detach, err := codexlogrus.Attach(bus, jsonLogger(&w, nil), codexlogrus.WithID("mine"), codexlogrus.WithEvents("codex.turn.*"))
+	detach, err := bus.Attach("mine", codexlogrus.New(jsonLogger(&w, nil)), "codex.turn.*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,15 +214,21 @@ func TestDetach(t *testing.T) {
 }
 
 func TestAttachErrors(t *testing.T) {
-	if _, err := codexlogrus.Attach(nil, logrus.New()); err == nil {
-		t.Error("nil bus: no error")
+	var w bytes.Buffer
+	detach, err := codexlogrus.Attach(nil, jsonLogger(&w, nil)) // the default bus
+	if err != nil {
+		t.Fatal(err)
+	}
+	telemetry.Default().Emit(context.Background(), catalog.TurnCompactionStarted, nil)
+	if err := detach(); err != nil || !strings.Contains(w.String(), "Compacting") {
+		t.Errorf("nil bus: detach %v, wrote %q; want the default bus's event", err, w.String())
 	}
 	bus := newBus(t)
 	attach(t, bus, logrus.New())
 	if _, err := codexlogrus.Attach(bus, logrus.New()); !errors.Is(err, telemetry.ErrDuplicateHandler) {
 		t.Errorf("same id twice: %v", err)
 	}
-	if _, err := codexlogrus.Attach(bus, logrus.New(), codexlogrus.WithID("x"), codexlogrus.WithEvents("bad..name")); !errors.Is(err, telemetry.ErrBadName) {
+	if _, err := bus.Attach("x", codexlogrus.New(logrus.New()), "bad..name"); !errors.Is(err, telemetry.ErrBadName) {
 		t.Errorf("bad pattern: %v", err)
 	}
 }

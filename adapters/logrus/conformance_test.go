@@ -21,7 +21,7 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		detach, err := codexlogrus.Attach(bus, codexlogrus.NewPythonLogger(w, pf), codexlogrus.WithEvents("*"))
+		detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.New(codexlogrus.NewPythonLogger(w, pf)), "*")
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +34,7 @@ func TestConformance(t *testing.T) {
 func TestNative(t *testing.T) {
 	conformance.RunNative(t, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
 		logger := &logrus.Logger{Out: w, Formatter: new(logrus.JSONFormatter), Hooks: make(logrus.LevelHooks), Level: logrus.TraceLevel}
-		detach, err := codexlogrus.Attach(bus, logger, codexlogrus.WithEvents("*"))
+		detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.New(logger), "*")
 		if err != nil {
 			return nil, err
 		}

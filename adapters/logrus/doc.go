@@ -7,6 +7,19 @@
 //
 //	import codexlogrus "github.com/codextel/codextel/adapters/logrus"
 //
+// # Attaching
+//
+// Two calls wire an application in: [Attach] attaches the adapter to a bus
+// (nil: the default bus) under [DefaultID] for every codex.* event, and
+// returns the function that detaches exactly that attachment. [New] is the
+// same handler for [telemetry.Bus.Attach], for another id or other events:
+//
+//	detach, err := codexlogrus.Attach(bus, logger)                           // codex.*, as DefaultID
+//	detach, err := bus.Attach("audit", codexlogrus.New(logger), "codex.approval.*") // any id, any events
+//
+// There are no id or event options: the bus's Attach takes both, so they
+// have one spelling for every adapter.
+//
 // # Modes
 //
 //   - native: [Attach] with the application's *logrus.Logger, *logrus.Entry
@@ -56,8 +69,9 @@
 //     random. So the top-level field order of an event cannot be kept by
 //     logrus' own formatters; the order inside objects is kept ([Object]),
 //     and a [PythonFormatter] keeps every order.
-//   - Time: the event's time (the bus clock's, for an event emitted without
-//     one), through Entry.Time, so logrus does not stamp it with the moment
+//   - Time: the event's time (for an event emitted without one, the bus's clock
+//     with [Attach], the time it is handled with [New])
+//     through Entry.Time, so logrus does not stamp it with the moment
 //     of the write; the formatter writes it in its own format
 //     (JSONFormatter's default, RFC 3339, keeps whole seconds).
 //   - Message: the record's, rendered as Python's str() renders values.
@@ -89,6 +103,7 @@
 // # Performance
 //
 // BenchmarkAdapter compares an event emitted on a bus with this adapter
-// attached against the same line written by a hand-written logrus call (see
-// bench_test.go and docs/performance.md).
+// attached against the same line written by a hand-written logrus call, its
+// message built from the values, and logrus' level check against an event
+// at a disabled level (see bench_test.go and docs/performance.md).
 package codexlogrus

@@ -12,16 +12,8 @@ import (
 	"github.com/codextel/codextel/core/pylog"
 )
 
-// A Formatter renders a record as Python logging does: *pylog.Formatter
-// (logging.Formatter) and *pylog.JSONFormatter (python-json-logger) are
-// Formatters. Append appends the line without its trailing newline and must be
-// safe for concurrent use.
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
 // A PythonFormatter is a logrus.Formatter that writes entries as Python
-// logging lines, rendered by a [Formatter]. It is safe for concurrent use.
+// logging lines, rendered by a [pylog.RecordFormatter]. It is safe for concurrent use.
 //
 // An entry written by [Attach] carries its Python record in its Context, and
 // is written from that record: byte for byte what CPython's logging (or
@@ -37,13 +29,13 @@ type Formatter interface {
 // JSON formats only), sorted by key, since logrus.Fields is a map and has
 // no order.
 type PythonFormatter struct {
-	f Formatter
+	f pylog.RecordFormatter
 }
 
 var _ logrus.Formatter = (*PythonFormatter)(nil)
 
 // NewPythonFormatter returns a PythonFormatter rendering with f.
-func NewPythonFormatter(f Formatter) *PythonFormatter {
+func NewPythonFormatter(f pylog.RecordFormatter) *PythonFormatter {
 	return &PythonFormatter{f: f}
 }
 
@@ -57,8 +49,8 @@ func (p *PythonFormatter) Format(entry *logrus.Entry) ([]byte, error) {
 		b.Write(append(p.f.Append(b.AvailableBuffer(), r), '\n'))
 		return b.Bytes(), nil
 	}
-	r := getRecord()
-	defer putRecord(r)
+	r := pylog.GetRecord()
+	defer pylog.PutRecord(r)
 	entryRecord(r, entry)
 	b.Write(append(p.f.Append(b.AvailableBuffer(), r), '\n'))
 	return b.Bytes(), nil
@@ -113,7 +105,7 @@ func entryRecord(r *pylog.Record, entry *logrus.Entry) {
 // that everything is written, as by a Python handler at NOTSET; it has no hooks
 // and exits through os.Exit on Fatal, like logrus.New. logrus serializes the
 // writes to w.
-func NewPythonLogger(w io.Writer, f Formatter) *logrus.Logger {
+func NewPythonLogger(w io.Writer, f pylog.RecordFormatter) *logrus.Logger {
 	return &logrus.Logger{
 		Out:       w,
 		Formatter: NewPythonFormatter(f),

@@ -138,15 +138,14 @@ func BenchmarkOtel(b *testing.B) {
 		var m eventlog.Mapper
 		b.ReportAllocs()
 		for b.Loop() {
-			rec := records.Get().(*pylog.Record)
+			rec := pylog.GetRecord()
 			m.Map(rec, &stop)
-			r := slog.NewRecord(rec.Time, slog.Level(Severity(rec.Level))-9, rec.Message, 0)
+			r := slog.NewRecord(rec.Time, slog.Level(severity(rec.Level))-9, rec.Message, 0)
 			r.AddAttrs(rec.Attrs...)
 			ids := stop.IDs()
 			ctx := trace.ContextWithSpanContext(context.Background(), idsSpanContext(&ids))
 			_ = handlers[rec.Logger].Handle(ctx, r)
-			clear(rec.Attrs)
-			records.Put(rec)
+			pylog.PutRecord(rec)
 		}
 	})
 
@@ -189,7 +188,7 @@ func BenchmarkOtel(b *testing.B) {
 
 	spanOnBus := func(b *testing.B, h telemetry.Handler) {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
-		if err := bus.Attach("h", h, "*"); err != nil {
+		if _, err := bus.Attach("h", h, "*"); err != nil {
 			b.Fatal(err)
 		}
 		ctx := context.Background()
@@ -221,7 +220,7 @@ func TestOtelslogLoses(t *testing.T) {
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewSimpleProcessor(mem)))
 	bridge := otelslog.NewHandler("codex", otelslog.WithLoggerProvider(lp))
 	for _, l := range []pylog.Level{pylog.Debug, pylog.Info, pylog.Warning, pylog.Error, pylog.Critical, 25, 5} {
-		r := slog.NewRecord(time.Now(), slog.Level(Severity(l))-9, "m", 0)
+		r := slog.NewRecord(time.Now(), slog.Level(severity(l))-9, "m", 0)
 		_ = bridge.Handle(context.Background(), r)
 	}
 	var got []string
@@ -235,8 +234,8 @@ func TestOtelslogLoses(t *testing.T) {
 		}
 	}
 	for i, l := range []pylog.Level{pylog.Critical, 25, 5} {
-		if SeverityText(l) == want[4+i][len("21 "):] {
-			t.Errorf("SeverityText(%d) = %q, like the bridge", l, SeverityText(l))
+		if severityText(l) == want[4+i][len("21 "):] {
+			t.Errorf("severityText(%d) = %q, like the bridge", l, severityText(l))
 		}
 	}
 }

@@ -1,26 +1,28 @@
 // Package codexotel writes codextel telemetry events to OpenTelemetry: every
 // event as a log record, the bus's spans as spans (opt-in), and metrics
-// defined over events, exported over OTLP to an OpenTelemetry Collector (and
-// from there to any backend) or exposed to Prometheus.
+// defined over events, through the OpenTelemetry providers the application
+// gives it.
 //
 //	import codexotel "github.com/codextel/codextel/adapters/otel"
 //
-// [Start] builds the OpenTelemetry SDK providers and OTLP exporters from the
-// environment (the standard OTEL_* variables and the Codex SDK's
-// CODEX_OTLP_*), attaches a [Handler] to the bus, and returns a [Pipeline]
-// to shut down at exit:
+// [Attach] (or [NewHandler] and [telemetry.Bus.Attach]) writes through
+// [WithLoggerProvider], [WithTracerProvider] and [WithMeterProvider], or
+// through the global providers with [WithGlobalProviders] (as the otelslog
+// bridge does by default). A signal whose provider is not given is not
+// written: the adapter does not fall back to the global providers unless
+// told, so that spans stay opt-in.
 //
-//	p, err := codexotel.Start(ctx, telemetry.Default())
+// This package imports the OpenTelemetry API and SDK only: no exporter, no
+// gRPC, no Prometheus. The set-up that builds providers exporting over OTLP
+// (gRPC, http/protobuf, http/json) or to Prometheus from the OTEL_*
+// environment, with bounded queues and a bounded shutdown, is the module
+// github.com/codextel/codextel/adapters/otel/otlp (package codexotlp):
+//
+//	p, err := codexotlp.Start(ctx, telemetry.Default())
 //	if err != nil {
 //		return err
 //	}
 //	defer p.Shutdown(context.Background())
-//
-// [Attach] (or [NewHandler] and [telemetry.Bus.Attach]) writes through
-// providers the application already has instead: [WithLoggerProvider],
-// [WithTracerProvider], [WithMeterProvider]. A signal whose provider is not
-// given is not written; the adapter never falls back to the global
-// providers.
 //
 // # Log records
 //
@@ -29,12 +31,13 @@
 // it; the record is the one [eventlog.Mapper] maps the event to, as in every
 // codextel log adapter:
 //
-//   - Timestamp: the event's time (the bus's clock for events without one).
-//   - SeverityNumber: [Severity] of the Python level: DEBUG 5, INFO 9,
+//   - Timestamp: the event's time (for events without one, the time the
+//     handler writes them: time.Now, not the bus's clock).
+//   - SeverityNumber: as Python's LoggingHandler maps the level: DEBUG 5, INFO 9,
 //     WARNING 13, ERROR 17, CRITICAL 21; the levels just above one are its
 //     2, 3 and 4 variants (21 is INFO2, 25 is INFO4); below DEBUG is 0 and
 //     above 53 is FATAL4 (24).
-//   - SeverityText: [SeverityText]: the Python level name, WARNING written
+//   - SeverityText: the Python level name, WARNING written
 //     WARN; CRITICAL stays CRITICAL, other numbers are "Level N".
 //   - Body: the rendered message (the catalog's redacted or data template).
 //   - Instrumentation scope: the Python logger name ("codex.tool").
@@ -74,12 +77,12 @@
 // # Spans
 //
 // Spans are off unless a TracerProvider is given ([WithTracerProvider]; for
-// [Start], CODEX_OTLP_ENABLE=true or [WithSpans]), like the Elixir Codex
-// SDK's exporter. Each span the bus opens becomes a span with the start and
+// codexotlp.Start, CODEX_OTLP_ENABLE=true or codexotlp.WithSpans), like the
+// Elixir Codex SDK's exporter. Each span the bus opens becomes a span with the start and
 // end times its events carry; spans are found by the bus's span id, so a
 // span may end on another goroutine than the one that started it, and its
-// parent is the span its parent_span_id names. With [IDGenerator] in the
-// TracerProvider ([Start] installs it), trace ids are the correlation ids
+// parent is the span its parent_span_id names. With the generator of [NewIDGenerator] in the
+// TracerProvider (codexotlp.Start installs it), trace ids are the correlation ids
 // and span ids the bus's, so logs and spans name the same ids; [Correlate]
 // puts Codex spans under an application span.
 //
@@ -97,11 +100,19 @@
 // id), gen_ai.request.model (the thread's model, on its turns too),
 // gen_ai.tool.name, gen_ai.tool.call.id, gen_ai.tool.type, and, when data
 // logging lets them through, gen_ai.tool.call.arguments and
-// gen_ai.tool.call.result (JSON text); mcp.method.name (tools/call);
-// error.type. Token usage events set gen_ai.usage.input_tokens,
+// gen_ai.tool.call.result (JSON text); when model data logging lets them
+// through (codextel --log-model-data), the opt-in content attributes
+// gen_ai.input.messages (a turn's user input) and gen_ai.output.messages
+// (its agent messages and reasoning, with finish_reason stop or error) on
+// the turn span, as JSON in the conventions' shape
+// ([{"role":"user","parts":[{"type":"text","content":"..."}]}]), scrubbed
+// by the bus like every other field; mcp.method.name (tools/call);
+// error.type (the event's error_type: tool_error, a JSON-RPC code, an HTTP
+// status or _OTHER). Token usage events set gen_ai.usage.input_tokens,
 // gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens and
 // gen_ai.usage.cache_creation.input_tokens on the open turn (the turn's
-// counts) and thread (the totals). Other fields are codex.<field>
+// counts: the sum over its usage events, which count one model request each
+// on the app-server path) and thread (the totals). Other fields are codex.<field>
 // (codex.source, codex.turn_index, codex.exit_code, codex.tool.kind,
 // codex.tool.status, codex.mcp.server, codex.approval.kind,
 // codex.approval.decision, codex.approval.outcome), plus codex.turn_id and
@@ -126,50 +137,4 @@
 // (gen_ai.client.token.usage), tool failures (codex.tool.failures),
 // approvals by outcome and decision (codex.approvals) and events the bus's
 // throttle dropped (codex.telemetry.dropped). [WithMetrics] replaces them.
-//
-// # Configuration
-//
-// [Start] reads, besides its options (which take precedence):
-//
-//	CODEX_OTLP_ENABLE       true: spans on (off by default)
-//	CODEX_OTLP_ENDPOINT     base URL of the receiver: http://127.0.0.1:4318 (HTTP), http://127.0.0.1:4317 (gRPC)
-//	CODEX_OTLP_HEADERS      k=v,k2=v2 headers (URL-encoded values)
-//	CODEX_OTLP_CERTFILE     client certificate (PEM) for mutual TLS
-//	CODEX_OTLP_KEYFILE      its key (PEM)
-//	CODEX_OTLP_CACERTFILE   CA (PEM) for the receiver's certificate
-//	OTEL_EXPORTER_OTLP_PROTOCOL    http/protobuf (default) or grpc
-//	OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _CERTIFICATE, ... and their per-signal forms:
-//	                        read by the OTLP exporters when no CODEX_OTLP_* variable or option sets them
-//	OTEL_EXPORTER_OTLP_TIMEOUT, OTEL_EXPORTER_OTLP_{LOGS,TRACES,METRICS}_TIMEOUT
-//	                        export timeout in ms (10000): bounds each whole export, retries included,
-//	                        the wait of back-pressure, and Shutdown
-//	OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES   the resource
-//	OTEL_LOGS_EXPORTER, OTEL_TRACES_EXPORTER      otlp (default) or none
-//	OTEL_METRICS_EXPORTER   otlp (default), prometheus, none, or a list: otlp,prometheus
-//	OTEL_BLRP_MAX_QUEUE_SIZE  bound of the log record queue (2048)
-//	OTEL_BSP_MAX_QUEUE_SIZE   bound of the span queue (2048)
-//	OTEL_BLRP_SCHEDULE_DELAY, OTEL_BSP_SCHEDULE_DELAY, OTEL_METRIC_EXPORT_INTERVAL  export delays in ms (1000, 1000, 60000)
-//	OTEL_SDK_DISABLED       true: attach nothing
-//
-// # Faults
-//
-// By default exports never hold up the code that emits: log records and
-// spans go through bounded queues, and what does not fit is dropped,
-// counted ([Pipeline.Stats]) and reported ([WithErrorHandler], standard
-// error by default), as are failed exports. A replay of a recorded stream,
-// which can wait and should lose nothing, asks for [WithBackPressure]: the
-// emitter then waits for room, at most the export timeout, and drops only
-// while exports fail or time out.
-//
-// Each kind of trouble is reported once until exports succeed again: the
-// first failed export, the first drop. The OpenTelemetry SDK's own global
-// error handler and logger, which would print the same failures again on
-// standard error, are routed into the pipeline's reporting while a pipeline
-// runs (see [WithErrorHandler], [Stats].SDKErrors).
-//
-// [Pipeline.Shutdown] flushes what is queued, waiting at most the export
-// timeout (100 ms when the receiver has already let an export time out),
-// and returns what was lost, in all, as one error matching [ErrLost]. It
-// does not also report it. docs/otel.md has a collector configuration to
-// copy.
 package codexotel

@@ -2,8 +2,6 @@ package codexotel
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -13,30 +11,35 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// DefaultID is the id [Attach] and [Start] attach their Handler under unless
-// [WithID] gives another.
+// DefaultID is the id [Attach] and codexotlp.Start attach their Handler
+// under. To attach under another id, or to fewer events, give
+// [NewHandler]'s Handler to [telemetry.Bus.Attach].
 const DefaultID = "codexotel"
 
-// Attach attaches to bus a [Handler] built from opts (see [NewHandler]),
-// under [WithID]'s id for [WithEvents]' patterns (default: [DefaultID], every
-// event). detach detaches it and ends the spans it still has open (see
-// [Handler.Close]); shut the providers down after it.
+// Attach attaches to bus (nil: [telemetry.Default]) a [Handler] built from
+// opts (see [NewHandler]), under [DefaultID], for every event ("*": spans
+// and metrics need the span and usage events, and logs take every record).
+// detach detaches it and ends the spans it still has open (see
+// [Handler.Close]); shut the providers down after it. Calling detach a
+// second time returns an error wrapping [telemetry.ErrUnknownHandler].
 func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexotel: nil bus")
+		bus = telemetry.Default()
 	}
 	h, err := NewHandler(opts...)
 	if err != nil {
 		return nil, err
 	}
-	c := newConfig(opts)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexotel: %w", err)
+	busDetach, err := bus.Attach(DefaultID, h, "*")
+	if err != nil {
+		return nil, err
 	}
 	return func() error {
-		err := bus.Detach(c.id)
+		if err := busDetach(); err != nil {
+			return err
+		}
 		h.Close()
-		return err
+		return nil
 	}, nil
 }
 
@@ -46,12 +49,12 @@ func Attach(bus *telemetry.Bus, opts ...Option) (detach func() error, err error)
 //
 //	h, err := codexotel.NewHandler(codexotel.WithLoggerProvider(lp), codexotel.WithMeterProvider(mp))
 //	...
-//	err = bus.Attach("otel", h, "*")
+//	detach, err := bus.Attach("otel", h, "*")
 //
-// or use [Attach], or let [Start] build the providers from the environment
+// or use [Attach], or let codexotlp.Start build the providers from the environment
 // and attach it.
 // A Handler is safe for concurrent use. It never blocks on export: that is
-// the providers' processors' business (see [Start] for bounded queues).
+// the providers' processors' business (see codexotlp.Start for bounded queues).
 type Handler struct {
 	//lint:ignore U1000 a zero-size func array keeps Handler not comparable, so fields can be added
 	noCmp [0]func()
@@ -78,6 +81,7 @@ type route struct {
 	fam     *family
 	role    role
 	usage   bool
+	content bool // an agent message or reasoning: a turn's output (model data)
 	metrics []*binding
 }
 
@@ -112,6 +116,7 @@ func (h *Handler) newRoute(name string) *route {
 	if h.spans != nil {
 		r.fam, r.role = spanRole(name)
 		r.usage = name == catalog.ThreadTokenUsageUpdated
+		r.content = name == catalog.ItemAgentMessage || name == catalog.ItemReasoning
 	}
 	if h.metrics != nil {
 		r.metrics = h.metrics.forEvent(name)
@@ -144,11 +149,12 @@ var _ telemetry.StaticEnabledHandler = (*Handler)(nil)
 func (h *Handler) EnabledIsStatic() {}
 
 // Enabled reports whether h does anything with an event named name: open or
-// close a span, record a metric, or write a log record at a level the
-// handler writes (see [WithLevel]).
+// close a span, add to a turn span (token usage, output content), record a
+// metric, or write a log record at a level the handler writes (see
+// [WithLevel]).
 func (h *Handler) Enabled(_ context.Context, entry *catalog.Entry, name string) bool {
 	r := h.route(name)
-	if h.spans != nil && (r.role != roleNone || r.usage) || len(r.metrics) > 0 {
+	if h.spans != nil && (r.role != roleNone || r.usage || r.content) || len(r.metrics) > 0 {
 		return true
 	}
 	return h.logs != nil && h.logs.enabled(entry)
@@ -160,7 +166,7 @@ func (h *Handler) Enabled(_ context.Context, entry *catalog.Entry, name string) 
 // closes is closed after, so both records carry the span's ids.
 func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 	r := h.route(e.Name)
-	if h.logs == nil && r.role == roleNone && !r.usage && len(r.metrics) == 0 {
+	if h.logs == nil && r.role == roleNone && !r.usage && !r.content && len(r.metrics) == 0 {
 		return // nothing to do with this event: spans off, no metric over it
 	}
 	if ctx == nil {
@@ -191,6 +197,8 @@ func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 		switch {
 		case r.usage:
 			h.spans.usage(&e, &ids)
+		case r.content:
+			h.spans.content(&e, &ids)
 		case r.role == roleClose || r.role == roleFail:
 			h.spans.handle(&e, &ids, r.fam, r.role)
 		}

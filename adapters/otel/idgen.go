@@ -11,22 +11,21 @@ import (
 	"github.com/codextel/codextel/core/correlation"
 )
 
-// An IDGenerator gives the spans a [Handler] starts the ids codextel already
-// made for them: the correlation id as the trace id and the bus's span id as
-// the span id (package correlation makes them in the W3C shapes for this).
-// Other spans, and codextel spans whose ids are not valid W3C ids, get random
-// ids. Install it in the TracerProvider handed to [WithTracerProvider]:
+// NewIDGenerator returns the ID generator that gives the spans a [Handler]
+// starts the ids codextel already made for them: the correlation id as the
+// trace id and the bus's span id as the span id (package correlation makes
+// them in the W3C shapes for this). Other spans, and codextel spans whose
+// ids are not valid W3C ids, get random ids. Install it in the
+// TracerProvider handed to [WithTracerProvider]:
 //
 //	tp := sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(codexotel.NewIDGenerator()), ...)
 //
 // so that the spans and the log records written for the same events name the
 // same ids. It is safe for concurrent use.
-type IDGenerator struct{}
+func NewIDGenerator() sdktrace.IDGenerator { return idGenerator{} }
 
-var _ sdktrace.IDGenerator = (*IDGenerator)(nil)
-
-// NewIDGenerator returns an IDGenerator.
-func NewIDGenerator() *IDGenerator { return &IDGenerator{} }
+// idGenerator is the generator NewIDGenerator returns.
+type idGenerator struct{}
 
 // wantIDs are the ids a Handler asks the IDGenerator for, through the
 // context it starts a span with.
@@ -39,7 +38,7 @@ type wantIDsKey struct{}
 
 // NewIDs returns the trace and span id a Handler asked for in ctx, or random
 // ones.
-func (*IDGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
+func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 	var tid trace.TraceID
 	var sid trace.SpanID
 	if w, ok := ctx.Value(wantIDsKey{}).(*wantIDs); ok {
@@ -56,7 +55,7 @@ func (*IDGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 }
 
 // NewSpanID returns the span id a Handler asked for in ctx, or a random one.
-func (*IDGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
+func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
 	if w, ok := ctx.Value(wantIDsKey{}).(*wantIDs); ok && w.span.IsValid() {
 		return w.span
 	}

@@ -52,8 +52,6 @@ func (w *logWriter) logger(name string) log.Logger {
 // dozen fields with their correlation ids.
 const kvInline = 16
 
-var records = sync.Pool{New: func() any { return new(pylog.Record) }}
-
 // enabled reports whether w writes an event of entry (nil outside the
 // catalog, written at INFO) at one of the levels it can have.
 func (w *logWriter) enabled(entry *catalog.Entry) bool {
@@ -65,17 +63,13 @@ func (w *logWriter) enabled(entry *catalog.Entry) bool {
 
 // emit writes e as one log record, under a context carrying sc.
 func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanContext) {
-	rec := records.Get().(*pylog.Record)
-	defer func() {
-		clear(rec.Attrs)
-		if cap(rec.Attrs) <= 64 {
-			records.Put(rec)
-		}
-	}()
-	w.mapper.Map(rec, e)
-	if rec.Level < w.level {
+	// The level first, so that a record below it is not mapped at all.
+	if eventlog.Level(e) < w.level {
 		return
 	}
+	rec := pylog.GetRecord()
+	defer pylog.PutRecord(rec)
+	w.mapper.Map(rec, e)
 	// Values the scrubber read only in part (structs) are written as it
 	// read them, in the attributes and in the message alike.
 	changed := false
@@ -94,8 +88,8 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanC
 	var r log.Record
 	r.SetEventName(e.Name)
 	r.SetTimestamp(rec.Time)
-	r.SetSeverity(Severity(rec.Level))
-	r.SetSeverityText(SeverityText(rec.Level))
+	r.SetSeverity(severity(rec.Level))
+	r.SetSeverityText(severityText(rec.Level))
 	r.SetBody(attribute.StringValue(rec.Message))
 
 	var buf [kvInline]attribute.KeyValue

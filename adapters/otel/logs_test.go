@@ -18,7 +18,6 @@ import (
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -213,15 +212,15 @@ func checkRecord(got logView, e telemetry.Event) []string {
 // event with all its fields under both redaction policies, and on the
 // recorded session: see checkRecord.
 func TestLogRecords(t *testing.T) {
-	for _, policy := range []redact.Policy{{}, {ModelData: true, ToolData: true}} {
+	for _, policy := range []dataPolicy{{}, {ModelData: true, ToolData: true}} {
 		t.Run(fmt.Sprintf("model=%v,tool=%v", policy.ModelData, policy.ToolData), func(t *testing.T) {
 			r := newRig(t, false)
-			r.bus = telemetry.New(telemetry.WithThrottle(nil), telemetry.WithRedaction(policy))
-			if err := r.bus.Attach("otel", r.h, "*"); err != nil {
+			r.bus = telemetry.New(telemetry.WithThrottle(nil), telemetry.WithModelData(policy.ModelData), telemetry.WithToolData(policy.ToolData))
+			if _, err := r.bus.Attach("otel", r.h, "*"); err != nil {
 				t.Fatal(err)
 			}
 			var delivered []telemetry.Event
-			_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
+			_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
 			for _, e := range catalogEvents() {
 				r.bus.EmitEvent(context.Background(), e)
 			}
@@ -231,7 +230,7 @@ func TestLogRecords(t *testing.T) {
 	t.Run("session", func(t *testing.T) {
 		r := newRig(t, true)
 		var delivered []telemetry.Event
-		_ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
+		_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
 		replay(t, r.bus)
 		checkAll(t, r.logs.Records(), delivered)
 	})
@@ -384,3 +383,7 @@ func TestUnknownEvent(t *testing.T) {
 		t.Errorf("record %q %q %q", rec.InstrumentationScope().Name, rec.Body().AsString(), rec.SeverityText())
 	}
 }
+
+// dataPolicy says which data classes a test bus lets through
+// (telemetry.WithModelData, telemetry.WithToolData).
+type dataPolicy struct{ ModelData, ToolData bool }

@@ -73,7 +73,7 @@ func newRig(t testing.TB, spans bool, opts ...Option) *rig {
 		t.Fatal(err)
 	}
 	r.h = h
-	if err := r.bus.Attach("otel", h, "*"); err != nil {
+	if _, err := r.bus.Attach("otel", h, "*"); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.bus.Close() })

@@ -14,37 +14,37 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// A MetricKind is how a metric aggregates the events it is defined over, as
+// A metricKind is how a metric aggregates the events it is defined over, as
 // in Elixir's telemetry_metrics.
-type MetricKind uint8
+type metricKind uint8
 
 // The metric kinds.
 const (
-	// KindCounter counts events (an Int64Counter; a Prometheus counter).
-	KindCounter MetricKind = iota + 1
-	// KindSum adds up a measurement (a Float64Counter: the measurement must
+	// kindCounter counts events (an Int64Counter; a Prometheus counter).
+	kindCounter metricKind = iota + 1
+	// kindSum adds up a measurement (a Float64Counter: the measurement must
 	// not be negative, as for a Prometheus counter).
-	KindSum
-	// KindLastValue keeps the last value of a measurement (a Float64Gauge).
-	KindLastValue
-	// KindDistribution records a measurement in a histogram (a
+	kindSum
+	// kindLastValue keeps the last value of a measurement (a Float64Gauge).
+	kindLastValue
+	// kindDistribution records a measurement in a histogram (a
 	// Float64Histogram): telemetry_metrics' distribution and summary.
-	KindDistribution
+	kindDistribution
 )
 
 // String returns the kind's telemetry_metrics name.
-func (k MetricKind) String() string {
+func (k metricKind) String() string {
 	switch k {
-	case KindCounter:
+	case kindCounter:
 		return "counter"
-	case KindSum:
+	case kindSum:
 		return "sum"
-	case KindLastValue:
+	case kindLastValue:
 		return "last_value"
-	case KindDistribution:
+	case kindDistribution:
 		return "distribution"
 	}
-	return fmt.Sprintf("MetricKind(%d)", uint8(k))
+	return fmt.Sprintf("metricKind(%d)", uint8(k))
 }
 
 // A Metric defines one metric over the events named by its event pattern:
@@ -53,11 +53,13 @@ func (k MetricKind) String() string {
 // may feed the same instrument (by giving the same name, kind and unit): the
 // default operation duration histogram is fed by turn, tool and MCP events.
 type Metric struct {
-	Kind        MetricKind
-	Name        string // the instrument name, such as "gen_ai.client.operation.duration"
-	Event       string // an event name, or a prefix pattern such as "codex.tool.*"
-	Measurement string // the measurement recorded; "" for a counter
+	// Name is the instrument name, such as "gen_ai.client.operation.duration"
+	// (to pick among [DefaultMetrics]).
+	Name string
 
+	kind        metricKind
+	event       string // an event name, or a prefix pattern such as "codex.tool.*"
+	measurement string // the measurement recorded; "" for a counter
 	description string
 	unit        Unit
 	from        Unit // the measurement's own unit, when converted
@@ -81,29 +83,29 @@ func (f metricOptFunc) applyMetric(m *Metric) { f(m) }
 
 // Counter defines a metric that counts the events matching event.
 func Counter(name, event string, opts ...MetricOption) Metric {
-	return newMetric(KindCounter, name, event, "", opts)
+	return newMetric(kindCounter, name, event, "", opts)
 }
 
 // Sum defines a metric that adds up measurement over the events matching
 // event. Events without the measurement are skipped.
 func Sum(name, event, measurement string, opts ...MetricOption) Metric {
-	return newMetric(KindSum, name, event, measurement, opts)
+	return newMetric(kindSum, name, event, measurement, opts)
 }
 
 // LastValue defines a metric that keeps the last value of measurement over
 // the events matching event.
 func LastValue(name, event, measurement string, opts ...MetricOption) Metric {
-	return newMetric(KindLastValue, name, event, measurement, opts)
+	return newMetric(kindLastValue, name, event, measurement, opts)
 }
 
 // Distribution defines a histogram of measurement over the events matching
 // event.
 func Distribution(name, event, measurement string, opts ...MetricOption) Metric {
-	return newMetric(KindDistribution, name, event, measurement, opts)
+	return newMetric(kindDistribution, name, event, measurement, opts)
 }
 
-func newMetric(k MetricKind, name, event, measurement string, opts []MetricOption) Metric {
-	m := Metric{Kind: k, Name: name, Event: event, Measurement: measurement}
+func newMetric(k metricKind, name, event, measurement string, opts []MetricOption) Metric {
+	m := Metric{kind: k, Name: name, event: event, measurement: measurement}
 	for _, o := range opts {
 		o.applyMetric(&m)
 	}
@@ -165,13 +167,13 @@ func WithBuckets(bounds ...float64) MetricOption {
 
 // matches reports whether the metric is defined over the event name.
 func (m *Metric) matches(name string) bool {
-	if m.Event == "*" {
+	if m.event == "*" {
 		return true
 	}
-	if p, ok := strings.CutSuffix(m.Event, ".*"); ok {
+	if p, ok := strings.CutSuffix(m.event, ".*"); ok {
 		return strings.HasPrefix(name, p+".")
 	}
-	return m.Event == name
+	return m.event == name
 }
 
 // Buckets of the GenAI semantic conventions' histograms.
@@ -260,7 +262,7 @@ func DefaultMetrics() []Metric {
 
 // instrument is one OpenTelemetry instrument and the definitions feeding it.
 type instrument struct {
-	kind      MetricKind
+	kind      metricKind
 	unit      Unit
 	counter   metric.Int64Counter
 	sum       metric.Float64Counter
@@ -290,12 +292,12 @@ func newMetricSet(p metric.MeterProvider, defs []Metric) (*metricSet, error) {
 	var errs []error
 	for i := range defs {
 		d := &defs[i]
-		if d.Kind < KindCounter || d.Kind > KindDistribution {
-			errs = append(errs, fmt.Errorf("codexotel: metric %q: unknown kind %d", d.Name, d.Kind))
+		if d.kind < kindCounter || d.kind > kindDistribution {
+			errs = append(errs, fmt.Errorf("codexotel: metric %q: unknown kind %d", d.Name, d.kind))
 			continue
 		}
-		if d.Kind != KindCounter && d.Measurement == "" {
-			errs = append(errs, fmt.Errorf("codexotel: metric %q: %s needs a measurement", d.Name, d.Kind))
+		if d.kind != kindCounter && d.measurement == "" {
+			errs = append(errs, fmt.Errorf("codexotel: metric %q: %s needs a measurement", d.Name, d.kind))
 			continue
 		}
 		b := &binding{def: d, factor: 1, durFactor: 1e-9}
@@ -310,7 +312,7 @@ func newMetricSet(p metric.MeterProvider, defs []Metric) (*metricSet, error) {
 		} else {
 			// A duration value is in nanoseconds: report it in the unit
 			// asked for when that is a time unit, else in seconds.
-			if unit == "" && d.Kind != KindCounter && isDurationMeasurement(d) {
+			if unit == "" && d.kind != kindCounter && isDurationMeasurement(d) {
 				unit = Second
 			}
 			if f, err := conversion(Nanosecond, unit); err == nil {
@@ -326,9 +328,9 @@ func newMetricSet(p metric.MeterProvider, defs []Metric) (*metricSet, error) {
 				continue
 			}
 			insts[d.Name] = in
-		} else if in.kind != d.Kind || in.unit != unit {
+		} else if in.kind != d.kind || in.unit != unit {
 			errs = append(errs, fmt.Errorf("codexotel: metric %q is defined as %s in %q and as %s in %q",
-				d.Name, in.kind, in.unit, d.Kind, unit))
+				d.Name, in.kind, in.unit, d.kind, unit))
 			continue
 		}
 		b.inst = in
@@ -344,7 +346,7 @@ func isDurationMeasurement(d *Metric) bool {
 		if !d.matches(e.Name) {
 			continue
 		}
-		if f, ok := e.Field(d.Measurement); ok && f.Type == catalog.Duration {
+		if f, ok := e.Field(d.measurement); ok && f.Type == catalog.Duration {
 			return true
 		}
 	}
@@ -352,16 +354,16 @@ func isDurationMeasurement(d *Metric) bool {
 }
 
 func newInstrument(meter metric.Meter, d *Metric, unit Unit) (*instrument, error) {
-	in := &instrument{kind: d.Kind, unit: unit}
+	in := &instrument{kind: d.kind, unit: unit}
 	var err error
-	switch d.Kind {
-	case KindCounter:
+	switch d.kind {
+	case kindCounter:
 		in.counter, err = meter.Int64Counter(d.Name, metric.WithDescription(d.description), metric.WithUnit(string(unit)))
-	case KindSum:
+	case kindSum:
 		in.sum, err = meter.Float64Counter(d.Name, metric.WithDescription(d.description), metric.WithUnit(string(unit)))
-	case KindLastValue:
+	case kindLastValue:
 		in.gauge, err = meter.Float64Gauge(d.Name, metric.WithDescription(d.description), metric.WithUnit(string(unit)))
-	case KindDistribution:
+	case kindDistribution:
 		opts := []metric.Float64HistogramOption{metric.WithDescription(d.description), metric.WithUnit(string(unit))}
 		if len(d.buckets) > 0 {
 			opts = append(opts, metric.WithExplicitBucketBoundaries(d.buckets...))
@@ -397,8 +399,8 @@ func record(bs []*binding, e *telemetry.Event) {
 			}
 		}
 		var v float64
-		if d.Kind != KindCounter {
-			n, ok := e.Measurement(d.Measurement)
+		if d.kind != kindCounter {
+			n, ok := e.Measurement(d.measurement)
 			if !ok {
 				continue
 			}
@@ -411,14 +413,14 @@ func record(bs []*binding, e *telemetry.Event) {
 			}
 		}
 		opt := metric.WithAttributeSet(tagSet(d, e))
-		switch d.Kind {
-		case KindCounter:
+		switch d.kind {
+		case kindCounter:
 			b.inst.counter.Add(ctx, 1, opt)
-		case KindSum:
+		case kindSum:
 			b.inst.sum.Add(ctx, v, opt)
-		case KindLastValue:
+		case kindLastValue:
 			b.inst.gauge.Record(ctx, v, opt)
-		case KindDistribution:
+		case kindDistribution:
 			b.inst.histogram.Record(ctx, v, opt)
 		}
 	}

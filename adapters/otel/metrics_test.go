@@ -89,12 +89,12 @@ func TestDefaultMetrics(t *testing.T) {
 	ps := points(r.collect(t))
 	const op = "gen_ai.client.operation.duration"
 	wantPoint(t, ps, op+"{gen_ai.operation.name=invoke_agent,gen_ai.provider.name=openai}", 1, 1.310)
-	wantPoint(t, ps, op+"{error.type=*errors.errorString,gen_ai.operation.name=invoke_agent,gen_ai.provider.name=openai}", 1, 0.5)
+	wantPoint(t, ps, op+"{error.type=_OTHER,gen_ai.operation.name=invoke_agent,gen_ai.provider.name=openai}", 1, 0.5)
 	wantPoint(t, ps, op+"{gen_ai.operation.name=execute_tool,gen_ai.provider.name=openai,gen_ai.tool.name=shell}", 1, 0.3)
 	wantPoint(t, ps, op+"{gen_ai.operation.name=execute_tool,gen_ai.provider.name=openai,gen_ai.tool.name=apply_patch}", 1, 0.06)
-	wantPoint(t, ps, op+"{error.type=*exec.ExitError,gen_ai.operation.name=execute_tool,gen_ai.provider.name=openai,gen_ai.tool.name=shell}", 1, 0.18)
-	wantPoint(t, ps, op+"{error.type=mcp.ToolError,gen_ai.operation.name=execute_tool,gen_ai.provider.name=openai,gen_ai.tool.name=search}", 1, 0.29)
-	wantPoint(t, ps, "codex.thread.duration{codex.source=exec,error.type=*errors.errorString}", 1, 2.1)
+	wantPoint(t, ps, op+"{error.type=_OTHER,gen_ai.operation.name=execute_tool,gen_ai.provider.name=openai,gen_ai.tool.name=shell}", 1, 0.18)
+	wantPoint(t, ps, op+"{error.type=tool_error,gen_ai.operation.name=execute_tool,gen_ai.provider.name=openai,gen_ai.tool.name=search}", 1, 0.29)
+	wantPoint(t, ps, "codex.thread.duration{codex.source=exec,error.type=_OTHER}", 1, 2.1)
 	wantPoint(t, ps, "codex.approval.duration{codex.approval.kind=command_execution,codex.approval.outcome=approved}", 1, 0.5)
 	wantPoint(t, ps, "codex.approval.duration{codex.approval.kind=command_execution,codex.approval.outcome=denied}", 1, 0.2)
 	wantPoint(t, ps, "codex.approvals{codex.approval.decision=accept,codex.approval.kind=command_execution,codex.approval.outcome=approved}", 0, 1)
@@ -158,7 +158,8 @@ func TestMetricErrors(t *testing.T) {
 		{Sum("x", "a.b", "n", ConvertUnit(Byte, Second))},
 		{Counter("x", "a.b"), Sum("x", "a.c", "n")},
 		{Distribution("x", "a.b", "")},
-		{{Kind: 9, Name: "x", Event: "a.b"}},
+		{{kind: 9, Name: "x", event: "a.b"}},
+		{{Name: "x"}}, // a Metric not made by Counter, Sum, ...
 	} {
 		if _, err := NewHandler(WithMeterProvider(mp), WithMetrics(defs...)); err == nil {
 			t.Errorf("NewHandler accepted %+v", defs)

@@ -26,15 +26,13 @@ type config struct {
 	custom   bool // metrics were given by WithMetrics
 	level    pylog.Level
 	maxSpans int
-	id       string
-	patterns []string
 }
 
 // defaultMaxOpenSpans bounds the spans a Handler keeps open at once.
 const defaultMaxOpenSpans = 1 << 16
 
 func newConfig(opts []Option) config {
-	c := config{maxSpans: defaultMaxOpenSpans, id: DefaultID, patterns: []string{"*"}}
+	c := config{maxSpans: defaultMaxOpenSpans}
 	for _, o := range opts {
 		c = o.apply(c)
 	}
@@ -88,17 +86,4 @@ func WithLevel(l pylog.Level) Option {
 // in [Handler.UntracedSpans].
 func WithMaxOpenSpans(n int) Option {
 	return optFunc(func(c config) config { c.maxSpans = max(n, 1); return c })
-}
-
-// WithID sets the id [Attach] attaches the handler under (default
-// [DefaultID]).
-func WithID(id string) Option {
-	return optFunc(func(c config) config { c.id = id; return c })
-}
-
-// WithEvents sets the events [Attach] attaches the handler to, as patterns
-// of [telemetry.Bus.Attach] (default "*": every event, as spans and metrics
-// need the span and usage events and logs take every record).
-func WithEvents(patterns ...string) Option {
-	return optFunc(func(c config) config { c.patterns = append([]string(nil), patterns...); return c })
 }

@@ -70,7 +70,7 @@ const (
 var sessionSpans = []sessionSpan{
 	{"codex.thread", "a1b2c3d4e5f60718", "", true, map[string]any{
 		keyConversation: sessionThread, keyModel: "gpt-5.5", keyProvider: "openai", "codex.source": "exec",
-		keyInputTokens: int64(2000), keyOutputTokens: int64(400), "codex.turns": int64(2), keyErrorType: "*errors.errorString"}},
+		keyInputTokens: int64(2000), keyOutputTokens: int64(400), "codex.turns": int64(2), keyErrorType: "_OTHER"}},
 	{"invoke_agent codex", "b2c3d4e5f6071829", "a1b2c3d4e5f60718", false, map[string]any{
 		keyOperation: "invoke_agent", keyModel: "gpt-5.5", "codex.turn_index": int64(1),
 		keyInputTokens: int64(1200), keyOutputTokens: int64(300), keyCacheRead: int64(200), "codex.turn_id": "turn-1"}},
@@ -83,13 +83,13 @@ var sessionSpans = []sessionSpan{
 		keyToolName: "apply_patch", "codex.tool.kind": "file_change"}},
 	{"tools/call search", "f60718293a4b5c6d", "b2c3d4e5f6071829", true, map[string]any{
 		keyOperation: "execute_tool", keyMCPMethod: "tools/call", keyToolName: "search", "codex.mcp.server": "docs",
-		keyErrorType: "mcp.ToolError"}},
+		keyErrorType: "tool_error"}},
 	{"invoke_agent codex", "0718293a4b5c6d7e", "a1b2c3d4e5f60718", true, map[string]any{
 		"codex.turn_index": int64(2), keyInputTokens: int64(800), keyOutputTokens: int64(100)}},
 	{"codex.approval command_execution", "293a4b5c6d7e8f90", "0718293a4b5c6d7e", false, map[string]any{
 		"codex.approval.outcome": "denied", "codex.approval.decision": "decline"}},
 	{"execute_tool shell", "18293a4b5c6d7e8f", "0718293a4b5c6d7e", true, map[string]any{
-		keyToolName: "shell", "codex.tool.status": "failed", "codex.exit_code": int64(1), keyErrorType: "*exec.ExitError"}},
+		keyToolName: "shell", "codex.tool.status": "failed", "codex.exit_code": int64(1), keyErrorType: "_OTHER"}},
 }
 
 // TestSessionCatalog checks that the recorded session is what codextel

@@ -10,7 +10,7 @@ import (
 
 // pythonSeverity is opentelemetry-python's _STD_TO_OTEL table
 // (opentelemetry/_logs/severity), written out so that the arithmetic in
-// Severity is checked against the table it replaces.
+// severity is checked against the table it replaces.
 var pythonSeverity = map[int]log.Severity{
 	10: 5, 11: 6, 12: 7, 13: 8, 14: 8, 15: 8, 16: 8, 17: 8, 18: 8, 19: 8,
 	20: 9, 21: 10, 22: 11, 23: 12, 24: 12, 25: 12, 26: 12, 27: 12, 28: 12, 29: 12,
@@ -29,8 +29,8 @@ func TestSeverity(t *testing.T) {
 		default: // above 53
 			want = log.SeverityFatal4
 		}
-		if got := Severity(pylog.Level(l)); got != want {
-			t.Errorf("Severity(%d) = %d, want %d", l, got, want)
+		if got := severity(pylog.Level(l)); got != want {
+			t.Errorf("severity(%d) = %d, want %d", l, got, want)
 		}
 	}
 	// The named ones, as the issue lists them.
@@ -38,8 +38,8 @@ func TestSeverity(t *testing.T) {
 		pylog.Debug: log.SeverityDebug, pylog.Info: log.SeverityInfo, pylog.Warning: log.SeverityWarn,
 		pylog.Error: log.SeverityError, pylog.Critical: log.SeverityFatal,
 	} {
-		if got := Severity(l); got != want {
-			t.Errorf("Severity(%s) = %d, want %d", l, got, want)
+		if got := severity(l); got != want {
+			t.Errorf("severity(%s) = %d, want %d", l, got, want)
 		}
 	}
 }
@@ -49,8 +49,8 @@ func TestSeverityText(t *testing.T) {
 		pylog.NotSet: "NOTSET", pylog.Debug: "DEBUG", pylog.Info: "INFO", pylog.Warning: "WARN",
 		pylog.Error: "ERROR", pylog.Critical: "CRITICAL", 25: "Level 25", 5: "Level 5",
 	} {
-		if got := SeverityText(l); got != want {
-			t.Errorf("SeverityText(%d) = %q, want %q", l, got, want)
+		if got := severityText(l); got != want {
+			t.Errorf("severityText(%d) = %q, want %q", l, got, want)
 		}
 	}
 }

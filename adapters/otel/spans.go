@@ -2,6 +2,7 @@ package codexotel
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"slices"
 	"strings"
@@ -68,6 +69,8 @@ const (
 	keyOutputTokens = "gen_ai.usage.output_tokens"
 	keyCacheRead    = "gen_ai.usage.cache_read.input_tokens"
 	keyCacheWrite   = "gen_ai.usage.cache_creation.input_tokens"
+	keyInputMsgs    = "gen_ai.input.messages"
+	keyOutputMsgs   = "gen_ai.output.messages"
 	keyMCPMethod    = "mcp.method.name"
 	keyErrorType    = "error.type"
 
@@ -148,6 +151,7 @@ type attrs struct {
 	errType      string
 	reason       string
 	stacktrace   string
+	input        string // a turn's user input (model data: present when logged)
 }
 
 // spanAttrs converts e's metadata for a span of family f: the fields with a
@@ -177,6 +181,11 @@ func spanAttrs(f *family, e *telemetry.Event, a *attrs) {
 			key = "codex." + m.Key
 			if tooly {
 				key = keyToolArgs
+			}
+			if f.kind == kindTurn && m.Key == "input" {
+				// The turn's input is its gen_ai.input.messages.
+				a.input = text(v)
+				continue
 			}
 		case "result":
 			key = "codex.result"
@@ -232,6 +241,13 @@ type openSpan struct {
 	model    string
 	children []string
 	startKVs []attribute.KeyValue // the attributes it was started with
+	turn     *turnState           // a turn span's, nil for other spans
+}
+
+// turnState is what a turn span gathers while it is open.
+type turnState struct {
+	tokens [len(usageKeys)]int64 // the turn's token counts so far: the sum of its usage events'
+	output []messagePart         // its agent messages and reasoning so far (model data)
 }
 
 // spanTracker turns span events into OpenTelemetry spans. Spans are found by
@@ -313,6 +329,9 @@ func (t *spanTracker) begin(f *family, ids *correlation.IDs, start time.Time, a 
 	}
 
 	s := &openSpan{fam: f, id: ids.Span, parent: ids.ParentSpan, start: start}
+	if f.kind == kindTurn {
+		s.turn = &turnState{}
+	}
 	s.ctx.Context = context.Background()
 	s.ctx.want.span, _ = spanID(ids.Span)
 	if tid, ok := traceID(ids.Correlation); ok {
@@ -344,6 +363,9 @@ func (t *spanTracker) begin(f *family, ids *correlation.IDs, start time.Time, a 
 			attribute.String(keyAgentName, agentCodex))
 		if a.model == "" && s.model != "" {
 			kvs = append(kvs, attribute.String(keyModel, s.model))
+		}
+		if a.input != "" {
+			kvs = append(kvs, attribute.String(keyInputMsgs, inputMessages(a.input)))
 		}
 	case kindTool:
 		kvs = append(kvs, attribute.String(keyOperation, "execute_tool"), attribute.String(keyProvider, providerOpenAI))
@@ -428,6 +450,19 @@ func (t *spanTracker) finish(e *telemetry.Event, ids *correlation.IDs, f *family
 			end = e.When()
 		}
 	}
+	if f.kind == kindTurn {
+		t.mu.Lock()
+		out := s.turn.output
+		s.turn.output = nil
+		t.mu.Unlock()
+		if len(out) > 0 {
+			finish := "stop"
+			if r == roleFail {
+				finish = "error"
+			}
+			s.span.SetAttributes(attribute.String(keyOutputMsgs, outputMessages(out, finish)))
+		}
+	}
 	if f.kind == kindApproval {
 		outcome := e.Name[len(f.prefix)+1:]
 		s.span.SetAttributes(attribute.String("codex.approval.outcome", outcome))
@@ -501,15 +536,83 @@ func (t *spanTracker) closeAll(end time.Time) {
 	}
 }
 
-// usage records a token usage event on the open spans it belongs to: the
-// turn's own counts on the innermost open turn span, the thread's totals on
-// its thread span.
+// A messagePart is a part of a GenAI message, as the semantic conventions'
+// gen_ai.input.messages and gen_ai.output.messages write it.
+type messagePart struct {
+	Type    string `json:"type"` // "text" or "reasoning"
+	Content string `json:"content"`
+}
+
+// genAIMessage is a message of gen_ai.input.messages or
+// gen_ai.output.messages.
+type genAIMessage struct {
+	Role         string        `json:"role"`
+	Parts        []messagePart `json:"parts"`
+	FinishReason string        `json:"finish_reason,omitempty"`
+}
+
+// inputMessages is gen_ai.input.messages of a turn whose user input is
+// input: one user message of one text part, as JSON.
+func inputMessages(input string) string {
+	b, _ := json.Marshal([]genAIMessage{{Role: "user", Parts: []messagePart{{Type: "text", Content: input}}}})
+	return string(b)
+}
+
+// outputMessages is gen_ai.output.messages of a turn that produced parts
+// and ended for finish ("stop", "error"): one assistant message, as JSON.
+func outputMessages(parts []messagePart, finish string) string {
+	b, _ := json.Marshal([]genAIMessage{{Role: "assistant", Parts: parts, FinishReason: finish}})
+	return string(b)
+}
+
+// content adds the text of an agent message or reasoning event (present
+// only when the bus lets model data through) to its turn's output
+// messages, which the turn span carries when it ends.
+func (t *spanTracker) content(e *telemetry.Event, ids *correlation.IDs) {
+	v, ok := e.Lookup("text")
+	if !ok {
+		return
+	}
+	part := messagePart{Type: "text", Content: text(v)}
+	if e.Name == catalog.ItemReasoning {
+		part.Type = "reasoning"
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for s, hops := t.open[ids.Span], 0; s != nil && hops < 64; s, hops = t.open[s.parent], hops+1 {
+		if s.fam.kind == kindTurn {
+			if len(s.turn.output) < maxOutputParts {
+				s.turn.output = append(s.turn.output, part)
+			}
+			return
+		}
+	}
+}
+
+// maxOutputParts bounds the parts a turn's output messages keep.
+const maxOutputParts = 256
+
+// usageKeys are the span attributes of token usage and the measurements
+// they come from (the thread's totals are total_<field>).
+var usageKeys = [...]struct{ key, field string }{
+	{keyInputTokens, "input_tokens"},
+	{keyOutputTokens, "output_tokens"},
+	{keyCacheRead, "cached_input_tokens"},
+	{keyCacheWrite, "cache_write_input_tokens"},
+	{"codex.usage.reasoning_output_tokens", "reasoning_output_tokens"},
+}
+
+// usage records a token usage event on the open spans it belongs to: on
+// the innermost open turn span, the turn's counts, the sum of the counts of
+// its usage events (each event counts one model request on the app-server
+// path, the tokens since the last report on the exec path); on its thread
+// span, the thread's totals.
 func (t *spanTracker) usage(e *telemetry.Event, ids *correlation.IDs) {
 	get := func(k string) (int64, bool) {
 		n, ok := e.Measurement(k)
 		return n.Int64(), ok
 	}
-	t.mu.RLock()
+	t.mu.Lock()
 	var turn, thread *openSpan
 	for s, hops := t.open[ids.Span], 0; s != nil && hops < 64; s, hops = t.open[s.parent], hops+1 {
 		switch s.fam.kind {
@@ -526,25 +629,26 @@ func (t *spanTracker) usage(e *telemetry.Event, ids *correlation.IDs) {
 	if s := t.open[ids.ParentSpan]; turn == nil && thread == nil && s != nil && s.fam.kind == kindThread {
 		thread = s
 	}
-	t.mu.RUnlock()
-	set := func(s *openSpan, prefix string) {
-		if s == nil {
-			return
+	var turnKVs []attribute.KeyValue
+	if turn != nil {
+		for i, m := range usageKeys {
+			if n, ok := get(m.field); ok {
+				turn.turn.tokens[i] += n
+				turnKVs = append(turnKVs, attribute.Int64(m.key, turn.turn.tokens[i]))
+			}
 		}
+	}
+	t.mu.Unlock()
+	if turn != nil {
+		turn.span.SetAttributes(turnKVs...)
+	}
+	if thread != nil {
 		var kvs []attribute.KeyValue
-		for _, m := range []struct{ key, field string }{
-			{keyInputTokens, "input_tokens"},
-			{keyOutputTokens, "output_tokens"},
-			{keyCacheRead, "cached_input_tokens"},
-			{keyCacheWrite, "cache_write_input_tokens"},
-			{"codex.usage.reasoning_output_tokens", "reasoning_output_tokens"},
-		} {
-			if n, ok := get(prefix + m.field); ok {
+		for _, m := range usageKeys {
+			if n, ok := get("total_" + m.field); ok {
 				kvs = append(kvs, attribute.Int64(m.key, n))
 			}
 		}
-		s.span.SetAttributes(kvs...)
+		thread.span.SetAttributes(kvs...)
 	}
-	set(turn, "")
-	set(thread, "total_")
 }

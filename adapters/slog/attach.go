@@ -2,10 +2,8 @@ package codexslog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
@@ -18,75 +16,67 @@ import (
 // back as the record's logger name (%(name)s).
 const LoggerKey = "logger"
 
-// DefaultID is the handler id [Attach] uses unless [WithID] gives another.
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
 const DefaultID = "codexslog"
 
-// An Option configures [Attach].
+// An Option configures the handler of [New] and [Attach].
 type Option interface {
-	apply(*config)
+	apply(*adapter)
 }
 
-type optionFunc func(*config)
+type optionFunc func(*adapter)
 
-func (f optionFunc) apply(c *config) { f(c) }
-
-type config struct {
-	id       string
-	patterns []string
-	onError  func(error)
-}
-
-func newConfig(opts []Option) config {
-	c := config{id: DefaultID, patterns: []string{"codex.*"}}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(&c)
-		}
-	}
-	return c
-}
-
-// WithEvents sets the events the adapter takes, as patterns of
-// [telemetry.Bus.Attach]: exact names, prefixes ("codex.tool.*") or "*".
-// The default is "codex.*", every event codextel emits.
-func WithEvents(patterns ...string) Option {
-	return optionFunc(func(c *config) { c.patterns = patterns })
-}
-
-// WithID sets the id the adapter's handler is attached under (default
-// [DefaultID]); attach more than one adapter to a bus under different ids.
-func WithID(id string) Option {
-	return optionFunc(func(c *config) { c.id = id })
-}
+func (f optionFunc) apply(a *adapter) { f(a) }
 
 // WithErrorHandler sets a function that receives the errors the slog
 // handler returns, each wrapped with the event's name. Without one they are
 // ignored, as [slog.Logger] ignores them.
 func WithErrorHandler(fn func(error)) Option {
-	return optionFunc(func(c *config) { c.onError = fn })
+	return optionFunc(func(a *adapter) { a.onError = fn })
 }
 
-// Attach attaches to bus a handler that writes each event it takes (see
-// [WithEvents]) through h, as one [slog.Record]: see the package
-// documentation for how an event becomes a record. detach detaches it.
-//
-// Give h to write in the application's own format (native mode), or a
-// [PythonHandler] to write Python logging's lines. An event at a level h
-// does not enable costs the bus's lookup of its name and h.Enabled. Attach fails if bus or h is
-// nil, or if bus.Attach does (a taken id, a malformed pattern).
+// Attach attaches [New]'s handler for h to bus under [DefaultID], for every
+// event codextel emits ("codex.*"), and returns the function that detaches
+// it again (see [telemetry.Bus.Attach]: calling it a second time does
+// nothing and returns an error wrapping [telemetry.ErrUnknownHandler]). A
+// nil bus is [telemetry.Default]. Attach fails, attaching nothing, when the
+// id is taken (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, h slog.Handler, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexslog: nil bus")
+		bus = telemetry.Default()
 	}
+	return bus.Attach(DefaultID, newAdapter(h, opts), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through h, as one
+// [slog.Record], for [telemetry.Bus.Attach] under any id and event patterns:
+//
+//	detach, err := bus.Attach("audit", codexslog.New(h), "codex.approval.*")
+//
+// See the package documentation for how an event becomes a record. Give h
+// to write in the application's own format (native mode), or a
+// [PythonHandler] to write Python logging's lines; a nil h is the handler of
+// [slog.Default] at the time of New. An event at a level h does not enable
+// costs the bus's lookup of its name and h.Enabled (the handler is a
+// [telemetry.EnabledHandler]). A record's time is the event's
+// ([telemetry.Event.When]).
+func New(h slog.Handler, opts ...Option) telemetry.Handler {
+	return newAdapter(h, opts)
+}
+
+func newAdapter(h slog.Handler, opts []Option) *adapter {
 	if h == nil {
-		return nil, errors.New("codexslog: nil slog.Handler")
+		h = slog.Default().Handler()
 	}
-	c := newConfig(opts)
-	a := &adapter{h: h, onError: c.onError}
-	if err := bus.Attach(c.id, a, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexslog: %w", err)
+	a := &adapter{h: h}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(a)
+		}
 	}
-	return func() error { return bus.Detach(c.id) }, nil
+	return a
 }
 
 // adapter is the telemetry handler Attach attaches.
@@ -107,28 +97,26 @@ func (a *adapter) Enabled(ctx context.Context, entry *catalog.Entry, _ string) b
 	return a.h.Enabled(ctx, Level(entry.Level)) || entry.DataLevel != 0 && a.h.Enabled(ctx, Level(entry.DataLevel))
 }
 
-// records holds the pylog records events are mapped into.
-var records = sync.Pool{New: func() any { return new(pylog.Record) }}
-
-// maxPooledAttrs is the most attributes a pooled record keeps room for.
-const maxPooledAttrs = 64
-
 // Handle writes e through the slog handler.
 func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {
 	// The level first, so that a disabled one costs little.
 	if !a.h.Enabled(ctx, Level(eventlog.Level(&e))) {
 		return
 	}
-	r := records.Get().(*pylog.Record)
-	defer func() {
-		clear(r.Attrs)
-		if cap(r.Attrs) > maxPooledAttrs {
-			r.Attrs = nil
-		}
-		records.Put(r)
-	}()
-	a.mapper.Map(r, &e)
-	rec := slog.NewRecord(r.Time, Level(r.Level), r.Message, 0)
+	r := pylog.GetRecord()
+	defer pylog.PutRecord(r)
+	buf := r.MessageBuffer()
+	*buf = a.mapper.MapInto(r, &e, *buf)
+	msg := r.Message
+	if _, python := a.h.(*PythonHandler); len(*buf) > 0 && !python {
+		// The message borrows the record's buffer; a slog.Handler may keep
+		// the record (Record.Clone copies the attributes, not the
+		// message), so the record gets a copy. A PythonHandler copies the
+		// message into its line and keeps nothing of the record: it reads
+		// the borrowed one.
+		msg = string(*buf)
+	}
+	rec := slog.NewRecord(r.Time, Level(r.Level), msg, 0)
 	rec.AddAttrs(slog.String(LoggerKey, r.Logger))
 	for i := range r.Attrs {
 		r.Attrs[i].Value, _ = convert(r.Attrs[i].Value, true)

@@ -16,7 +16,6 @@ import (
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -29,7 +28,7 @@ func toolStart(bus *telemetry.Bus, ctx context.Context) {
 }
 
 func TestAttachNative(t *testing.T) {
-	bus := telemetry.New(telemetry.WithRedaction(redact.Policy{ToolData: true}))
+	bus := telemetry.New(telemetry.WithToolData(true))
 	var buf bytes.Buffer
 	h := slog.NewJSONHandler(&buf, &slog.HandlerOptions{
 		Level:       slog.LevelDebug,
@@ -96,11 +95,18 @@ func TestAttachEventTime(t *testing.T) {
 func TestAttachOptionsAndErrors(t *testing.T) {
 	bus := telemetry.New()
 	h := slog.NewJSONHandler(new(bytes.Buffer), nil)
-	if _, err := Attach(nil, h); err == nil {
-		t.Error("nil bus accepted")
+	// A nil bus is the default bus, a nil handler slog.Default's.
+	var def bytes.Buffer
+	restore := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&def, nil)))
+	detach, err := Attach(nil, nil)
+	slog.SetDefault(restore)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := Attach(bus, nil); err == nil {
-		t.Error("nil handler accepted")
+	telemetry.Default().Emit(context.Background(), catalog.TurnCompactionFailed, nil, slog.String("reason", "too long"))
+	if err := detach(); err != nil || !strings.Contains(def.String(), "Compacting conversation history failed: too long") {
+		t.Errorf("Attach(nil, nil): detach %v, slog.Default wrote %q", err, def.String())
 	}
 	if _, err := Attach(bus, h); err != nil {
 		t.Fatal(err)
@@ -108,10 +114,10 @@ func TestAttachOptionsAndErrors(t *testing.T) {
 	if _, err := Attach(bus, h); !errors.Is(err, telemetry.ErrDuplicateHandler) {
 		t.Errorf("second Attach under the default id: %v", err)
 	}
-	if _, err := Attach(bus, h, WithID("other"), WithEvents("codex..bad")); !errors.Is(err, telemetry.ErrBadName) {
+	if _, err := bus.Attach("other", New(h), "codex..bad"); !errors.Is(err, telemetry.ErrBadName) {
 		t.Errorf("bad pattern: %v", err)
 	}
-	if _, err := Attach(bus, h, WithID("tools"), WithEvents("codex.tool.*", "codex.mcp.*")); err != nil {
+	if _, err := bus.Attach("tools", New(h), "codex.tool.*", "codex.mcp.*"); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string][]string{}
@@ -169,7 +175,7 @@ func TestAttachLevels(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name    string
-		policy  redact.Policy
+		policy  dataPolicy
 		min     slog.Level
 		asked   string
 		handled string
@@ -179,14 +185,14 @@ func TestAttachLevels(t *testing.T) {
 		// is enabled (DEBUG, then ERROR when DEBUG is not); a handler that
 		// enables neither costs nothing more. Then the adapter asks about
 		// the level of the event as redacted.
-		{"redacted at info", redact.Policy{}, slog.LevelInfo, "[DEBUG ERROR DEBUG]", "[]"},
-		{"data at info", redact.Policy{ToolData: true}, slog.LevelInfo, "[DEBUG ERROR ERROR]", "[ERROR]"},
-		{"data at debug", redact.Policy{ToolData: true}, slog.LevelDebug, "[DEBUG ERROR]", "[ERROR]"},
-		{"redacted at debug", redact.Policy{}, slog.LevelDebug, "[DEBUG DEBUG]", "[DEBUG]"},
-		{"data at critical", redact.Policy{ToolData: true}, slog.Level(12), "[DEBUG ERROR]", "[]"},
+		{"redacted at info", dataPolicy{}, slog.LevelInfo, "[DEBUG ERROR DEBUG]", "[]"},
+		{"data at info", dataPolicy{ToolData: true}, slog.LevelInfo, "[DEBUG ERROR ERROR]", "[ERROR]"},
+		{"data at debug", dataPolicy{ToolData: true}, slog.LevelDebug, "[DEBUG ERROR]", "[ERROR]"},
+		{"redacted at debug", dataPolicy{}, slog.LevelDebug, "[DEBUG DEBUG]", "[DEBUG]"},
+		{"data at critical", dataPolicy{ToolData: true}, slog.Level(12), "[DEBUG ERROR]", "[]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bus := telemetry.New(telemetry.WithRedaction(tc.policy))
+			bus := telemetry.New(telemetry.WithModelData(tc.policy.ModelData), telemetry.WithToolData(tc.policy.ToolData))
 			h := &levelHandler{min: tc.min}
 			if _, err := Attach(bus, h); err != nil {
 				t.Fatal(err)
@@ -232,7 +238,7 @@ func TestAttachCritical(t *testing.T) {
 // line is torn or interleaved. Run it under -race.
 func TestConcurrentLines(t *testing.T) {
 	const goroutines, each = 16, 200
-	bus := telemetry.New(telemetry.WithRedaction(redact.Policy{ToolData: true}), telemetry.WithThrottle(nil))
+	bus := telemetry.New(telemetry.WithToolData(true), telemetry.WithThrottle(nil))
 	var out bytes.Buffer // not safe for concurrent use: the handler's mutex must guard it
 	h := NewPythonHandler(&out, mustJSON(t, "%(asctime)s %(levelname)s %(name)s %(message)s"), &slog.HandlerOptions{Level: slog.LevelDebug})
 	if _, err := Attach(bus, h); err != nil {
@@ -268,3 +274,7 @@ func TestConcurrentLines(t *testing.T) {
 		t.Errorf("%d lines, want %d", n, goroutines*each)
 	}
 }
+
+// dataPolicy says which data classes a test bus lets through
+// (telemetry.WithModelData, telemetry.WithToolData).
+type dataPolicy struct{ ModelData, ToolData bool }

@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		detach, err := codexslog.Attach(bus, codexslog.NewPythonHandler(w, pf, everything), codexslog.WithEvents("*"))
+		detach, err := bus.Attach(codexslog.DefaultID, codexslog.New(codexslog.NewPythonHandler(w, pf, everything)), "*")
 		if err != nil {
 			return nil, err
 		}
@@ -34,7 +34,7 @@ func TestConformance(t *testing.T) {
 // TestNative checks the native mode: Attach with slog's own JSON handler.
 func TestNative(t *testing.T) {
 	conformance.RunNative(t, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
-		detach, err := codexslog.Attach(bus, slog.NewJSONHandler(w, everything), codexslog.WithEvents("*"))
+		detach, err := bus.Attach(codexslog.DefaultID, codexslog.New(slog.NewJSONHandler(w, everything)), "*")
 		if err != nil {
 			return nil, err
 		}

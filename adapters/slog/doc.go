@@ -6,6 +6,19 @@
 //
 //	import codexslog "github.com/codextel/codextel/adapters/slog"
 //
+// # Attaching
+//
+// Two calls wire an application in: [Attach] attaches the adapter to a bus
+// (nil: the default bus) under [DefaultID] for every codex.* event, and
+// returns the function that detaches exactly that attachment. [New] is the
+// same handler for [telemetry.Bus.Attach], for another id or other events:
+//
+//	detach, err := codexslog.Attach(bus, h)                           // codex.*, as DefaultID
+//	detach, err := bus.Attach("audit", codexslog.New(h), "codex.approval.*") // any id, any events
+//
+// There are no id or event options: the bus's Attach takes both, so they
+// have one spelling for every adapter.
+//
 // # Modes
 //
 //   - native: [Attach] with the application's handler (slog.NewJSONHandler,
@@ -24,8 +37,8 @@
 // [Attach] maps an event to a record as every codextel adapter does (see
 // package eventlog), then hands slog:
 //
-//   - Time: the event's time (the time it is handled, when the event has
-//     none).
+//   - Time: the event's time (for an event that has none, the bus's clock
+//     with [Attach], the time it is handled with [New]).
 //   - Level: the catalog's Python level, as [Level] maps it (below).
 //   - Message: the catalog's message, values rendered as Python's str()
 //     does; an event the catalog does not list has its name as message.
@@ -70,5 +83,6 @@
 //
 // BenchmarkAdapter compares an event emitted on a bus with this adapter
 // attached against the same record logged with slog.Logger.LogAttrs on the
-// same handler (see bench_test.go).
+// same handler, its message built from the value, and Logger.Enabled against
+// an event at a disabled level (see bench_test.go and docs/performance.md).
 package codexslog

@@ -12,17 +12,6 @@ import (
 	"github.com/codextel/codextel/core/pylog"
 )
 
-// A Formatter renders a Python log record: a [*pylog.Formatter] (text, as
-// logging.Formatter) or a [*pylog.JSONFormatter] (python-json-logger).
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
-var (
-	_ Formatter = (*pylog.Formatter)(nil)
-	_ Formatter = (*pylog.JSONFormatter)(nil)
-)
-
 // bareMessage is logging.Formatter(): '%(message)s'.
 var bareMessage = func() *pylog.Formatter {
 	f, err := pylog.NewFormatter("")
@@ -38,7 +27,7 @@ const DefaultLogger = "root"
 
 // A PythonHandler is an [slog.Handler] that writes each record as one line
 // in a Python logging format, as a logging.StreamHandler would: the
-// [Formatter]'s text and "\n", in one Write. It is safe for concurrent use:
+// [pylog.RecordFormatter]'s text and "\n", in one Write. It is safe for concurrent use:
 // a mutex, shared with the handlers WithAttrs and WithGroup derive, keeps
 // lines from interleaving.
 //
@@ -69,7 +58,7 @@ const DefaultLogger = "root"
 // record's time, level and message are Python's fields, not attributes, and
 // are not passed to it.
 type PythonHandler struct {
-	f       Formatter
+	f       pylog.RecordFormatter
 	w       io.Writer
 	mu      *sync.Mutex
 	level   slog.Leveler
@@ -96,7 +85,7 @@ var _ slog.Handler = (*PythonHandler)(nil)
 // them. A nil f is Python's default formatter, the bare message
 // ('%(message)s'), which a logging.StreamHandler given no formatter uses.
 // opts may be nil.
-func NewPythonHandler(w io.Writer, f Formatter, opts *slog.HandlerOptions) *PythonHandler {
+func NewPythonHandler(w io.Writer, f pylog.RecordFormatter, opts *slog.HandlerOptions) *PythonHandler {
 	if f == nil {
 		f = bareMessage
 	}
@@ -167,6 +156,9 @@ type scratch struct {
 	attrs []slog.Attr
 	line  []byte
 }
+
+// maxPooledAttrs is the most attributes a pooled scratch keeps room for.
+const maxPooledAttrs = 64
 
 var scratches = sync.Pool{New: func() any { return &scratch{line: make([]byte, 0, 1024)} }}
 

@@ -9,6 +9,7 @@ import (
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
 	codexzap "github.com/codextel/codextel/adapters/zap"
@@ -23,8 +24,9 @@ func wantAllocs(t *testing.T, what string, want int, f func()) {
 
 // TestAllocs pins what one event costs in allocations: no more than the
 // hand-written zap call writing the same line (zap's variadic fields escape
-// to the heap; the adapter's one allocation is the message eventlog
-// renders), and nothing when the level is disabled.
+// to the heap, and its message is built from the values; the adapter's one
+// allocation is the copy of the message the entry gets, as zap cores and
+// hooks may keep entries), and nothing when the level is disabled.
 func TestAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
@@ -32,7 +34,7 @@ func TestAllocs(t *testing.T) {
 	ctx := context.Background()
 	nativeLogger := benchLogger(io.Discard).Named("codex.approval")
 	native := testing.AllocsPerRun(200, func() { logNative(nativeLogger) })
-	wantAllocs(t, "native zap", 1, func() { logNative(nativeLogger) })
+	wantAllocs(t, "native zap", 2, func() { logNative(nativeLogger) })
 
 	for _, c := range []struct {
 		name string
@@ -65,6 +67,36 @@ func TestAllocs(t *testing.T) {
 		}
 		bus := newBus(t)
 		attach(t, bus, codexzap.NewPythonLogger(io.Discard, f, zapcore.InfoLevel))
-		wantAllocs(t, "python json", 1, func() { emitEvent(ctx, bus) })
+		wantAllocs(t, "python json", 0, func() { emitEvent(ctx, bus) })
 	})
+}
+
+// TestHookKeepsMessage: a hook that keeps the entries it is given keeps each
+// event's own message, not the pooled buffer the next event is rendered
+// into, on a NewPythonLogger logger too (whose bare core lets the message
+// borrow that buffer).
+func TestHookKeepsMessage(t *testing.T) {
+	for _, python := range []bool{false, true} {
+		var kept []string
+		keep := zap.Hooks(func(e zapcore.Entry) error { kept = append(kept, e.Message); return nil })
+		l := benchLogger(io.Discard)
+		if python {
+			l = codexzap.NewPythonLogger(io.Discard, nil, nil)
+		}
+		bus := newBus(t)
+		attach(t, bus, l.WithOptions(keep).With(zap.String("app", "x")))
+		ids := []string{"call_1", "call_22", "call_333"}
+		for _, id := range ids {
+			bus.Emit(context.Background(), catalog.ApprovalDenied, nil,
+				slog.String("approval_kind", "command"), slog.String("call_id", id), slog.String("decision", "denied"))
+		}
+		if len(kept) != len(ids) {
+			t.Fatalf("python %v: hook saw %d entries, want %d", python, len(kept), len(ids))
+		}
+		for i, id := range ids {
+			if want := "Approval denied for command " + id + ": denied"; kept[i] != want {
+				t.Errorf("python %v: kept message %d reads %q, want %q", python, i, kept[i], want)
+			}
+		}
+	}
 }

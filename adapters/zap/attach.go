@@ -2,8 +2,6 @@ package codexzap
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 
@@ -15,42 +13,34 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Attach attaches an adapter to bus that writes every event it takes (by
-// default "codex.*"; see [WithEvents]) as one entry through logger's core,
-// and returns the function that detaches it again. Calling detach a second
-// time does nothing and returns an error wrapping
-// [telemetry.ErrUnknownHandler].
-//
-// logger is used as it is: its core, with its encoder, level, sampler, hooks
-// and the fields given to its With, decides whether and how an entry is
-// written; the package documentation says how an event becomes an entry.
-// Attach fails, attaching nothing, when bus or logger is nil, or when the bus
-// refuses the handler (an id already taken, wrapping
-// [telemetry.ErrDuplicateHandler], or a malformed pattern). The adapter is
-// safe for concurrent use: events may be emitted from any number of
-// goroutines.
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]. Attach fails, attaching nothing, when the id is taken
+// (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, logger *zap.Logger, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexzap: nil bus")
+		bus = telemetry.Default()
 	}
-	if logger == nil {
-		return nil, errors.New("codexzap: nil logger")
-	}
-	c := newConfig(opts)
-	h := newHandler(logger, c)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexzap: %w", err)
-	}
-	var once sync.Once
-	return func() error {
-		err := errDetached
-		once.Do(func() { err = bus.Detach(c.id) })
-		return err
-	}, nil
+	return bus.Attach(DefaultID, newHandler(logger, newConfig(opts)), "codex.*")
 }
 
-// errDetached is what a detach function returns when called again.
-var errDetached = fmt.Errorf("codexzap: already detached: %w", telemetry.ErrUnknownHandler)
+// New returns a handler that writes each event it is given as one entry
+// through logger's core, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexzap.New(logger), "codex.approval.*")
+//
+// A nil logger is zap's global logger, [zap.L], as it is when New is called.
+// logger is used as it is: its core, with its encoder, level, sampler, hooks
+// and the fields given to its With, decides whether and how an entry is
+// written; the package documentation says how an event becomes an entry. An
+// entry's time is the event's ([telemetry.Event.When]). The handler is safe for concurrent use: events may
+// be emitted from any number of goroutines.
+func New(logger *zap.Logger, opts ...Option) telemetry.Handler {
+	return newHandler(logger, newConfig(opts))
+}
 
 // A handler writes events through one zap core.
 type handler struct {
@@ -59,16 +49,21 @@ type handler struct {
 	names  map[string]string // catalog logger -> base.logger, when base is set
 	mapper eventlog.Mapper
 	errOut zapcore.WriteSyncer
+	borrow bool // the core keeps no entry: see pythonCore
 }
 
 var _ telemetry.EnabledHandler = (*handler)(nil)
 
 func newHandler(logger *zap.Logger, c config) *handler {
+	if logger == nil {
+		logger = zap.L()
+	}
 	h := &handler{
 		core:   logger.Core(),
 		base:   logger.Name(),
 		errOut: c.errOut,
 	}
+	_, h.borrow = h.core.(pythonCore)
 	if h.base != "" {
 		h.names = make(map[string]string)
 		for _, e := range catalog.All() {
@@ -108,18 +103,25 @@ func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
 		return
 	}
 	st := states.Get().(*state)
-	h.mapper.Map(&st.rec, &e)
+	st.msg = h.mapper.MapInto(&st.rec, &e, st.msg)
 	h.write(st)
 	st.release()
 }
 
 // write writes the record st holds through the core, if the core takes it.
 func (h *handler) write(st *state) {
+	msg := st.rec.Message
+	if len(st.msg) > 0 && !h.borrow {
+		// The message borrows st.msg. zap lets cores and hooks keep the
+		// entry (zaptest/observer does), so the entry gets a copy, unless
+		// the core is a NewPythonLogger's, which keeps nothing.
+		msg = string(st.msg)
+	}
 	ce := h.core.Check(zapcore.Entry{
 		Level:      Level(st.rec.Level),
 		Time:       st.rec.Time,
 		LoggerName: h.loggerName(st.rec.Logger),
-		Message:    st.rec.Message,
+		Message:    msg,
 	}, nil)
 	if ce == nil {
 		return
@@ -138,11 +140,16 @@ func (h *handler) write(st *state) {
 // level and values) while every other encoder ignores it.
 type state struct {
 	rec    pylog.Record
+	msg    []byte // the rendered message rec.Message borrows (eventlog.Mapper.MapInto)
 	fields []zapcore.Field
 }
 
-// maxPooled bounds the attributes and fields a pooled state keeps room for.
-const maxPooled = 64
+// maxPooled bounds the attributes and fields a pooled state keeps room for,
+// maxPooledMessage the bytes of its message buffer.
+const (
+	maxPooled        = 64
+	maxPooledMessage = 16 << 10
+)
 
 var states = sync.Pool{New: func() any {
 	return &state{
@@ -166,7 +173,7 @@ func carried(fields []zapcore.Field) (*state, bool) {
 // they keep alive is one event's values for a short while; clearing them
 // (write barriers on every slot) cost 3% of an event.
 func (st *state) release() {
-	if cap(st.rec.Attrs) > maxPooled || cap(st.fields) > maxPooled+1 {
+	if cap(st.rec.Attrs) > maxPooled || cap(st.fields) > maxPooled+1 || cap(st.msg) > maxPooledMessage {
 		return
 	}
 	st.rec.Attrs, st.fields = st.rec.Attrs[:0], st.fields[:0]

@@ -14,7 +14,6 @@ import (
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -24,7 +23,7 @@ import (
 )
 
 // redactNone lets model and tool data through.
-var redactNone = redact.Policy{ModelData: true, ToolData: true}
+var redactNone = dataPolicy{ModelData: true, ToolData: true}
 
 var fixedNow = time.Date(2025, 12, 2, 10, 52, 12, 123456789, time.UTC)
 
@@ -45,9 +44,21 @@ func newBus(t testing.TB, opts ...telemetry.Option) *telemetry.Bus {
 	return bus
 }
 
+// attach attaches the adapter for the codex.* events, as Attach does;
+// attachAll for every event. The bus of newBus stamps them with clock.
 func attach(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, opts ...codexzap.Option) {
 	t.Helper()
-	detach, err := codexzap.Attach(bus, logger, opts...)
+	attachTo(t, bus, logger, "codex.*", opts...)
+}
+
+func attachAll(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, opts ...codexzap.Option) {
+	t.Helper()
+	attachTo(t, bus, logger, "*", opts...)
+}
+
+func attachTo(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, pattern string, opts ...codexzap.Option) {
+	t.Helper()
+	detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger, opts...), pattern)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +80,7 @@ func (p panicky) Error() string { return *p.msg }
 func TestFieldsInOrderWithTypes(t *testing.T) {
 	var buf bytes.Buffer
 	bus := newBus(t, telemetry.WithScrubber(nil))
-	attach(t, bus, jsonLogger(&buf, zapcore.DebugLevel), codexzap.WithEvents("*"))
+	attachAll(t, bus, jsonLogger(&buf, zapcore.DebugLevel))
 	ctx := correlation.With(context.Background(), correlation.IDs{Thread: "thr_1", Turn: "turn_2"})
 	huge, _ := new(big.Int).SetString("18446744073709551616", 10)
 	bus.Emit(ctx, "app.cache.miss",
@@ -105,7 +116,7 @@ func TestFieldsInOrderWithTypes(t *testing.T) {
 func TestFieldTypes(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
 	bus := newBus(t)
-	attach(t, bus, zap.New(core), codexzap.WithEvents("*"))
+	attachAll(t, bus, zap.New(core))
 	bus.Emit(context.Background(), "app.types", []telemetry.Measurement{telemetry.Duration("d", time.Second)},
 		slog.String("s", "x"), slog.Int("i", 1), slog.Uint64("u", 2), slog.Float64("f", 1.5), slog.Bool("b", true),
 		slog.Time("t", fixedNow), slog.Group("g", slog.Int("k", 1)), slog.Any("l", []any{1}), slog.Any("e", errors.New("x")))
@@ -206,7 +217,7 @@ func TestTimes(t *testing.T) {
 	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 	logger := zap.New(zapcore.NewCore(enc, zapcore.AddSync(&buf), zapcore.DebugLevel))
 	bus := newBus(t)
-	attach(t, bus, logger, codexzap.WithEvents("*"))
+	attachAll(t, bus, logger)
 
 	own := time.Date(2024, 2, 29, 23, 59, 59, 500000000, time.UTC)
 	e := telemetry.NewEvent("app.timed", own)
@@ -243,7 +254,7 @@ func TestLoggerName(t *testing.T) {
 	var buf bytes.Buffer
 	app := jsonLogger(&buf, zapcore.DebugLevel).Named("billing").With(zap.String("service", "billing-api"))
 	bus := newBus(t)
-	attach(t, bus, app, codexzap.WithEvents("*"))
+	attachAll(t, bus, app)
 	bus.Emit(context.Background(), catalog.TurnCompactionStarted, nil)
 	bus.Emit(context.Background(), "myapp.cache.miss", nil, slog.String("key", "k1"))
 	want := `{"level":"info","ts":"2025-12-02T10:52:12.123456789Z","logger":"billing.codex.turn","msg":"Compacting conversation history","service":"billing-api"}` + "\n" +
@@ -258,7 +269,7 @@ func TestLevelFilter(t *testing.T) {
 	var buf bytes.Buffer
 	level := zap.NewAtomicLevelAt(zapcore.WarnLevel)
 	bus := newBus(t)
-	attach(t, bus, jsonLogger(&buf, level), codexzap.WithEvents("*"))
+	attachAll(t, bus, jsonLogger(&buf, level))
 	emitAll := func() {
 		bus.Emit(context.Background(), catalog.ToolStart, nil, slog.String("tool", "shell"))                            // DEBUG
 		bus.Emit(context.Background(), catalog.TurnCompactionStarted, nil)                                              // INFO
@@ -296,7 +307,7 @@ func TestLevelFilter(t *testing.T) {
 // level would drop the redacted one.
 func TestToolFailureDataLevel(t *testing.T) {
 	var buf bytes.Buffer
-	bus := telemetry.New(telemetry.WithThrottle(nil), telemetry.WithRedaction(redactNone))
+	bus := telemetry.New(telemetry.WithThrottle(nil), telemetry.WithModelData(redactNone.ModelData), telemetry.WithToolData(redactNone.ToolData))
 	defer bus.Close()
 	attach(t, bus, jsonLogger(&buf, zapcore.ErrorLevel))
 	bus.Emit(context.Background(), catalog.ToolFailure, nil,
@@ -325,13 +336,7 @@ func TestSampling(t *testing.T) {
 func TestAttachErrors(t *testing.T) {
 	logger := zap.NewNop()
 	bus := newBus(t)
-	if _, err := codexzap.Attach(nil, logger); err == nil {
-		t.Error("nil bus: no error")
-	}
-	if _, err := codexzap.Attach(bus, nil); err == nil {
-		t.Error("nil logger: no error")
-	}
-	if _, err := codexzap.Attach(bus, logger, codexzap.WithEvents("codex..tool")); !errors.Is(err, telemetry.ErrBadName) {
+	if _, err := bus.Attach("codexzap.bad", codexzap.New(logger), "codex..tool"); !errors.Is(err, telemetry.ErrBadName) {
 		t.Errorf("bad pattern: %v", err)
 	}
 	detach, err := codexzap.Attach(bus, logger)
@@ -341,7 +346,7 @@ func TestAttachErrors(t *testing.T) {
 	if _, err := codexzap.Attach(bus, logger); !errors.Is(err, telemetry.ErrDuplicateHandler) {
 		t.Errorf("second adapter under the default id: %v", err)
 	}
-	detach2, err := codexzap.Attach(bus, logger, codexzap.WithID("codexzap.audit"))
+	detach2, err := bus.Attach("codexzap.audit", codexzap.New(logger), "codex.approval.*")
 	if err != nil {
 		t.Fatalf("second adapter with its own id: %v", err)
 	}
@@ -387,7 +392,7 @@ func TestBadValueKeepsTheLine(t *testing.T) {
 	var buf bytes.Buffer
 	// Without the scrubber, which would replace the bad values first.
 	bus := newBus(t, telemetry.WithScrubber(nil))
-	attach(t, bus, jsonLogger(&buf, zapcore.DebugLevel), codexzap.WithEvents("*"))
+	attachAll(t, bus, jsonLogger(&buf, zapcore.DebugLevel))
 	bus.Emit(context.Background(), "app.bad", nil,
 		slog.Any("list", []any{panicky{}, "after"}),
 		slog.Any("err", panicky{}),
@@ -407,5 +412,26 @@ func TestBadValueKeepsTheLine(t *testing.T) {
 	}
 	if len(bus.Handlers("")) != 1 {
 		t.Error("the adapter was detached")
+	}
+}
+
+// dataPolicy says which data classes a test bus lets through
+// (telemetry.WithModelData, telemetry.WithToolData).
+type dataPolicy struct{ ModelData, ToolData bool }
+
+// A nil bus is the default bus and a nil logger zap's global one, as
+// documented: Attach(nil, nil) writes the default bus's events through zap.L().
+func TestAttachNilDefaults(t *testing.T) {
+	var buf bytes.Buffer
+	restore := zap.ReplaceGlobals(jsonLogger(&buf, zapcore.DebugLevel))
+	defer restore()
+	detach, err := codexzap.Attach(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer detach()
+	telemetry.Default().Emit(context.Background(), catalog.TurnCompactionFailed, nil, slog.String("reason", "too long"))
+	if !strings.Contains(buf.String(), `"msg":"Compacting conversation history failed: too long"`) {
+		t.Errorf("zap.L() wrote %q, want the default bus's event", buf.String())
 	}
 }

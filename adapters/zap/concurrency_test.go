@@ -54,7 +54,7 @@ func TestConcurrent(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			w := new(writes)
 			bus := newBus(t)
-			attach(t, bus, c.logger(w), codexzap.WithEvents("*"))
+			attachAll(t, bus, c.logger(w))
 			var wg sync.WaitGroup
 			for g := range goroutines {
 				wg.Go(func() {

@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 			return nil, err
 		}
 		logger := codexzap.NewPythonLogger(w, pf, zapcore.DebugLevel)
-		detach, err := codexzap.Attach(bus, logger, codexzap.WithEvents("*"))
+		detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger), "*")
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +41,7 @@ func TestNative(t *testing.T) {
 	conformance.RunNative(t, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
 		enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 		logger := zap.New(zapcore.NewCore(enc, zapcore.Lock(zapcore.AddSync(w)), zapcore.DebugLevel))
-		detach, err := codexzap.Attach(bus, logger, codexzap.WithEvents("*"))
+		detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger), "*")
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,19 @@
 //	logger, _ := zap.NewProduction()            // the app's logger, as it is
 //	detach, err := codexzap.Attach(bus, logger) // every codex.* event, through it
 //
+// # Attaching
+//
+// Two calls wire an application in: [Attach] attaches the adapter to a bus
+// (nil: the default bus) under [DefaultID] for every codex.* event, and
+// returns the function that detaches exactly that attachment. [New] is the
+// same handler for [telemetry.Bus.Attach], for another id or other events:
+//
+//	detach, err := codexzap.Attach(bus, logger)                           // codex.*, as DefaultID
+//	detach, err := bus.Attach("audit", codexzap.New(logger), "codex.approval.*") // any id, any events
+//
+// There are no id or event options: the bus's Attach takes both, so they
+// have one spelling for every adapter.
+//
 // # Modes
 //
 //   - native: [Attach] with the application's logger, untouched. Its core
@@ -114,13 +127,17 @@
 //
 // BenchmarkAdapter compares an event emitted on a bus with the adapter
 // attached against the hand-written zap call that writes the same line
-// (TestBenchmarkLines checks that it is the same) with zap's production
-// encoder to io.Discard; BenchmarkAdapterRatio measures the same pair
-// batch against batch in one run, with the bus's and eventlog's shares
-// apart; BenchmarkDisabled and BenchmarkHandleDisabled time an event at a
-// disabled level. TestAllocs pins one allocation per event (the message
-// eventlog renders), as many as the hand-written call makes (its fields),
-// and none at a disabled level. The module in the benchmarks directory
-// times the alternatives (zap's exp/zapslog, samber/slog-zap) in the same
-// process; docs/performance.md has the figures.
+// (TestBenchmarkLines checks that it is the same), its message built from
+// the values as an app builds it, with zap's production encoder to
+// io.Discard, and zap's Check at a disabled level against a DEBUG event on
+// a bus whose logger is at INFO; each case reports its process CPU time
+// per op besides ns/op. BenchmarkDisabled and BenchmarkHandleDisabled take
+// the disabled case apart. TestAllocs pins one allocation per event (the
+// entry's copy of the message, which eventlog renders into the pooled
+// state), fewer than the hand-written call makes (its fields and its
+// message); none to a [NewPythonLogger] logger, whose core keeps no entry,
+// so that the entry's message borrows the pooled buffer; and none at a
+// disabled level. The module in the benchmarks
+// directory times the alternatives (zap's exp/zapslog, samber/slog-zap) in
+// the same process; docs/performance.md has the figures.
 package codexzap

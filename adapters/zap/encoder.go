@@ -15,18 +15,6 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// A Formatter renders a record in a Python layout: a [*pylog.Formatter]
-// (logging.Formatter's text) or a [*pylog.JSONFormatter] (python-json-logger's
-// JSON). It appends without the trailing newline, as both do.
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
-var (
-	_ Formatter = (*pylog.Formatter)(nil)
-	_ Formatter = (*pylog.JSONFormatter)(nil)
-)
-
 // The encodings this package registers with [zap.RegisterEncoder] when it is
 // imported, so that a [zap.Config] can name them as its Encoding.
 const (
@@ -69,7 +57,7 @@ func init() {
 // SkipLineEnding are read: the Python layout decides the rest. It fails
 // when f is nil or when the name is already registered (zap keeps one
 // encoder per name for the whole process).
-func RegisterPythonEncoder(name string, f Formatter) error {
+func RegisterPythonEncoder(name string, f pylog.RecordFormatter) error {
 	if f == nil {
 		return errors.New("codexzap: nil formatter")
 	}
@@ -104,7 +92,7 @@ func RegisterPythonEncoder(name string, f Formatter) error {
 //
 // The encoder reads each entry's fields while it encodes it, as every zap
 // encoder does; an entry from [Attach] must be encoded before Write returns.
-func NewPythonEncoder(f Formatter) zapcore.Encoder {
+func NewPythonEncoder(f pylog.RecordFormatter) zapcore.Encoder {
 	return newEncoder(f, zapcore.DefaultLineEnding)
 }
 
@@ -113,14 +101,28 @@ func NewPythonEncoder(f Formatter) zapcore.Encoder {
 // (TextFormat when f is nil), for programs that want Python's output without
 // configuring zap. Writes to w are serialised: each entry is one Write.
 // Attach it to a bus with [Attach].
-func NewPythonLogger(w io.Writer, f Formatter, level zapcore.LevelEnabler) *zap.Logger {
+func NewPythonLogger(w io.Writer, f pylog.RecordFormatter, level zapcore.LevelEnabler) *zap.Logger {
 	if level == nil {
 		level = zap.LevelEnablerFunc(func(zapcore.Level) bool { return true })
 	}
-	return zap.New(zapcore.NewCore(NewPythonEncoder(f), zapcore.Lock(zapcore.AddSync(w)), level))
+	return zap.New(pythonCore{zapcore.NewCore(NewPythonEncoder(f), zapcore.Lock(zapcore.AddSync(w)), level)})
 }
 
-var defaultText = sync.OnceValue(func() Formatter {
+// A pythonCore is the core of a NewPythonLogger logger, and of the loggers
+// its With makes: zap's ioCore with the Python encoder, which copies the
+// entry's message into the line and keeps nothing (zap's CheckedEntry
+// clears the entry when it goes back to its pool). A handler writing to
+// such a core, and to nothing else (hooks, a tee or a sampler wrap the core
+// in another type), lets the entry's message borrow the pooled buffer it
+// was rendered into.
+type pythonCore struct{ zapcore.Core }
+
+// With returns the core with fields added, still a pythonCore.
+func (c pythonCore) With(fields []zapcore.Field) zapcore.Core {
+	return pythonCore{c.Core.With(fields)}
+}
+
+var defaultText = sync.OnceValue(func() pylog.RecordFormatter {
 	f, err := pylog.NewFormatter(TextFormat)
 	if err != nil {
 		panic("codexzap: " + err.Error())
@@ -131,14 +133,14 @@ var defaultText = sync.OnceValue(func() Formatter {
 // An encoder is the Python encoder: a formatter, the line ending, and the
 // context fields given to With.
 type encoder struct {
-	f   Formatter
+	f   pylog.RecordFormatter
 	eol string
 	collector
 }
 
 var _ zapcore.Encoder = (*encoder)(nil)
 
-func newEncoder(f Formatter, eol string) *encoder {
+func newEncoder(f pylog.RecordFormatter, eol string) *encoder {
 	if f == nil {
 		f = defaultText()
 	}

@@ -284,7 +284,7 @@ func TestConformanceThroughFields(t *testing.T) {
 		}
 		logger := codexzap.NewPythonLogger(w, pf, nil)
 		logger = zap.New(stripper{logger.Core()})
-		detach, err := codexzap.Attach(bus, logger, codexzap.WithEvents("*"))
+		detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger), "*")
 		if err != nil {
 			return nil, err
 		}

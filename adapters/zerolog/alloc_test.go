@@ -33,9 +33,39 @@ func TestAllocations(t *testing.T) {
 	wantAllocs(t, "an event with a literal message", 0, func() {
 		bus.Emit(ctx, catalog.TurnCompactionStarted, nil)
 	})
-	// eventlog.Mapper renders a message that names fields into a new string.
-	wantAllocs(t, "an event whose message names fields", 1, func() {
+	// The message is rendered into the pooled buffer zerolog copies it from.
+	emitDenied := func() {
 		bus.Emit(ctx, catalog.ApprovalDenied, []telemetry.Measurement{telemetry.Float("duration_ms", 15)},
 			slog.String("approval_kind", "command"), slog.String("call_id", "c1"), slog.String("decision", "denied"))
+	}
+	wantAllocs(t, "an event whose message names fields", 0, emitDenied)
+	// A hook of the application's may keep the message: it gets a copy.
+	hooked := newBus(t)
+	attach(t, hooked, zerolog.New(io.Discard).Level(zerolog.InfoLevel).Hook(zerolog.HookFunc(func(*zerolog.Event, zerolog.Level, string) {})))
+	wantAllocs(t, "an event whose message names fields, to a logger with a hook", 1, func() {
+		hooked.Emit(ctx, catalog.ApprovalDenied, []telemetry.Measurement{telemetry.Float("duration_ms", 15)},
+			slog.String("approval_kind", "command"), slog.String("call_id", "c1"), slog.String("decision", "denied"))
 	})
+}
+
+// TestHookKeepsMessage: a hook that keeps the messages it is given keeps
+// each event's own, not the pooled buffer the next event is rendered into.
+func TestHookKeepsMessage(t *testing.T) {
+	var kept []string
+	keep := zerolog.HookFunc(func(_ *zerolog.Event, _ zerolog.Level, msg string) { kept = append(kept, msg) })
+	bus := newBus(t)
+	attach(t, bus, zerolog.New(io.Discard).Hook(keep))
+	ids := []string{"call_1", "call_22", "call_333"}
+	for _, id := range ids {
+		bus.Emit(context.Background(), catalog.ApprovalDenied, nil,
+			slog.String("approval_kind", "command"), slog.String("call_id", id), slog.String("decision", "denied"))
+	}
+	if len(kept) != len(ids) {
+		t.Fatalf("hook saw %d messages, want %d", len(kept), len(ids))
+	}
+	for i, id := range ids {
+		if want := "Approval denied for command " + id + ": denied"; kept[i] != want {
+			t.Errorf("kept message %d reads %q, want %q", i, kept[i], want)
+		}
+	}
 }

@@ -2,11 +2,7 @@ package codexzerolog
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
 	"reflect"
-	"sync"
 
 	"github.com/rs/zerolog"
 
@@ -20,31 +16,38 @@ import (
 // ("codex.tool"): zerolog has no named loggers.
 const LoggerKey = "logger"
 
-// Attach attaches a handler to bus that writes every event it receives
-// through logger, as one zerolog event: the logger's level, sampler, hooks,
-// context fields and writer all apply, as they do to the application's own
-// lines. Events are those matched by [WithEvents] (every event by default);
-// the handler id is [DefaultID] unless [WithID] sets another. The package
-// documentation lists how an event becomes a zerolog event.
-//
-// A logger made by [NewPythonLogger] writes the events in Python logging's
-// format instead. detach detaches the handler; it returns an error wrapping
-// telemetry.ErrUnknownHandler when it was already detached.
-func Attach(bus *telemetry.Bus, logger zerolog.Logger, opts ...Option) (detach func() error, err error) {
+// DefaultID is the id [Attach] attaches its handler under. To attach under
+// another id, or to other events, give [New]'s handler to
+// [telemetry.Bus.Attach].
+const DefaultID = "codexzerolog"
+
+// Attach attaches [New]'s handler for logger to bus under [DefaultID], for
+// every event codextel emits ("codex.*"), and returns the function that
+// detaches it again (see [telemetry.Bus.Attach]: calling it a second time
+// does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
+// A nil bus is [telemetry.Default]. Attach fails, attaching nothing, when
+// the id is taken (wrapping [telemetry.ErrDuplicateHandler]).
+func Attach(bus *telemetry.Bus, logger zerolog.Logger) (detach func() error, err error) {
 	if bus == nil {
-		return nil, errors.New("codexzerolog: attach: nil bus")
+		bus = telemetry.Default()
 	}
-	c := newConfig(opts)
-	h := newHandler(logger)
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("codexzerolog: %w", err)
-	}
-	return func() error {
-		if err := bus.Detach(c.id); err != nil {
-			return fmt.Errorf("codexzerolog: %w", err)
-		}
-		return nil
-	}, nil
+	return bus.Attach(DefaultID, newHandler(logger), "codex.*")
+}
+
+// New returns a handler that writes each event it is given through logger,
+// as one zerolog event, for [telemetry.Bus.Attach] under any id and event
+// patterns:
+//
+//	detach, err := bus.Attach("audit", codexzerolog.New(logger), "codex.approval.*")
+//
+// The logger's level, sampler, hooks, context fields and writer all apply,
+// as they do to the application's own lines; a logger made by
+// [NewPythonLogger] writes Python logging's lines instead. The package
+// documentation lists how an event becomes a zerolog event. An event's time
+// is its own ([telemetry.Event.When]). An event at a level the logger does
+// not write costs the bus's lookup of its name and the handler's Enabled.
+func New(logger zerolog.Logger) telemetry.Handler {
+	return newHandler(logger)
 }
 
 // handler writes events through one zerolog.Logger. It is safe for concurrent
@@ -58,11 +61,18 @@ type handler struct {
 	// stamps: the logger has With().Timestamp(), so zerolog writes the time
 	// itself and the adapter adds none (zerolog would repeat the key).
 	stamps bool
+	// borrow: the logger's hooks are only these two, so the message may
+	// borrow the pooled buffer it is rendered into. zerolog's Event.msg
+	// hands the message to the hooks and copies it into the event's buffer
+	// (enc.AppendString) before it writes; the writer gets bytes and WithLevel
+	// sets no done callback (Panic's keeps the message). A hook of the
+	// application's may keep the string, so with one the message is copied.
+	borrow bool
 }
 
 func newHandler(logger zerolog.Logger) *handler {
 	h := &handler{logger: logger}
-	h.stamps, h.python = inspectHooks(logger)
+	h.stamps, h.python, h.borrow = inspectHooks(logger)
 	// The event's time would not be written: do not ask for it.
 	h.mapper.NoTime = h.stamps && !h.python
 	return h
@@ -101,8 +111,12 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if ev == nil {
 		return
 	}
-	r := getRecord()
-	h.mapper.Map(r, e)
+	r := pylog.GetRecord()
+	buf := r.MessageBuffer()
+	*buf = h.mapper.MapInto(r, e, *buf)
+	if len(*buf) > 0 && !h.borrow {
+		r.Message = string(*buf) // a hook may keep it
+	}
 	if h.python {
 		rc := &recordContext{Context: ctx, rec: r}
 		ev.Ctx(rc).Msg(r.Message)
@@ -121,22 +135,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 		}
 		ev.Msg(r.Message)
 	}
-	putRecord(r)
-}
-
-var records = sync.Pool{New: func() any {
-	return &pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
-}}
-
-func getRecord() *pylog.Record { return records.Get().(*pylog.Record) }
-
-func putRecord(r *pylog.Record) {
-	if cap(r.Attrs) > 256 {
-		return
-	}
-	clear(r.Attrs)
-	*r = pylog.Record{Attrs: r.Attrs[:0]}
-	records.Put(r)
+	pylog.PutRecord(r)
 }
 
 // recordContext carries the record of an adapter event to the hook of a
@@ -164,10 +163,11 @@ var timestampHook = hookTypes(zerolog.New(nil).With().Timestamp().Logger())
 // zerolog has no accessor for a logger's hooks; should a later zerolog rename
 // the field, no hook is found: the adapter then writes the event time even
 // when zerolog also does, and builds fields a Python logger ignores, and the
-// tests of this package fail.
+// tests of this package fail (and messages are copied for hooks, as when
+// the logger has one of the application's).
 func hookTypes(l zerolog.Logger) []reflect.Type {
-	hooks := reflect.ValueOf(l).FieldByName("hooks")
-	if !hooks.IsValid() || hooks.Kind() != reflect.Slice {
+	hooks, ok := hooksField(l)
+	if !ok {
 		return nil
 	}
 	types := make([]reflect.Type, 0, hooks.Len())
@@ -180,16 +180,26 @@ func hookTypes(l zerolog.Logger) []reflect.Type {
 	return types
 }
 
+// hooksField is l's hooks field, false when zerolog no longer has one.
+func hooksField(l zerolog.Logger) (reflect.Value, bool) {
+	hooks := reflect.ValueOf(l).FieldByName("hooks")
+	return hooks, hooks.IsValid() && hooks.Kind() == reflect.Slice
+}
+
 // inspectHooks reports whether l stamps its events with zerolog's timestamp
-// hook and whether it is a NewPythonLogger logger.
-func inspectHooks(l zerolog.Logger) (stamps, python bool) {
+// hook, whether it is a NewPythonLogger logger, and whether it has no hooks
+// but those two (neither keeps the message it is given).
+func inspectHooks(l zerolog.Logger) (stamps, python, onlyKnown bool) {
+	_, onlyKnown = hooksField(l)
 	for _, t := range hookTypes(l) {
 		switch {
 		case len(timestampHook) == 1 && t == timestampHook[0]:
 			stamps = true
 		case t == reflect.TypeFor[*pythonWriter]():
 			python = true
+		default:
+			onlyKnown = false
 		}
 	}
-	return stamps, python
+	return stamps, python, onlyKnown
 }

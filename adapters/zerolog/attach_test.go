@@ -31,9 +31,20 @@ func newBus(t *testing.T) *telemetry.Bus {
 	return bus
 }
 
-func attach(t *testing.T, bus *telemetry.Bus, l zerolog.Logger, opts ...codexzerolog.Option) {
+func attach(t *testing.T, bus *telemetry.Bus, l zerolog.Logger) {
 	t.Helper()
-	detach, err := codexzerolog.Attach(bus, l, opts...)
+	detach, err := codexzerolog.Attach(bus, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { detach() })
+}
+
+// attachAll attaches the adapter for every event, with the bus's clock, as
+// Attach gives it.
+func attachAll(t *testing.T, bus *telemetry.Bus, l zerolog.Logger) {
+	t.Helper()
+	detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.New(l), "*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +79,7 @@ func keys(t *testing.T, line string) []string {
 func TestRecord(t *testing.T) {
 	var w bytes.Buffer
 	bus := newBus(t)
-	attach(t, bus, zerolog.New(&w), codexzerolog.WithEvents("*"))
+	attachAll(t, bus, zerolog.New(&w))
 	ctx := correlation.With(context.Background(), correlation.IDs{Correlation: "c1", Thread: "th", Turn: "tu", Span: "s1", ParentSpan: "s0"})
 	e := telemetry.NewEvent(catalog.ItemWarning, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
 	e.AddMeasurements(telemetry.Int("n", 7))
@@ -204,7 +215,7 @@ func TestHooksAfterPythonLogger(t *testing.T) {
 func TestDetach(t *testing.T) {
 	var w bytes.Buffer
 	bus := newBus(t)
-	detach, err := codexzerolog.Attach(bus, zerolog.New(&w), codexzerolog.WithID("mine"), codexzerolog.WithEvents("codex.turn.*"))
+	detach, err := bus.Attach("mine", codexzerolog.New(zerolog.New(&w)), "codex.turn.*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,15 +237,21 @@ func TestDetach(t *testing.T) {
 }
 
 func TestAttachErrors(t *testing.T) {
-	if _, err := codexzerolog.Attach(nil, zerolog.Nop()); err == nil {
-		t.Error("nil bus: no error")
+	var w bytes.Buffer
+	detach, err := codexzerolog.Attach(nil, zerolog.New(&w)) // the default bus
+	if err != nil {
+		t.Fatal(err)
+	}
+	telemetry.Default().Emit(context.Background(), catalog.TurnCompactionStarted, nil)
+	if err := detach(); err != nil || !strings.Contains(w.String(), "Compacting") {
+		t.Errorf("nil bus: detach %v, wrote %q; want the default bus's event", err, w.String())
 	}
 	bus := newBus(t)
 	attach(t, bus, zerolog.Nop())
 	if _, err := codexzerolog.Attach(bus, zerolog.Nop()); !errors.Is(err, telemetry.ErrDuplicateHandler) {
 		t.Errorf("same id twice: %v", err)
 	}
-	if _, err := codexzerolog.Attach(bus, zerolog.Nop(), codexzerolog.WithID("x"), codexzerolog.WithEvents("bad..name")); !errors.Is(err, telemetry.ErrBadName) {
+	if _, err := bus.Attach("x", codexzerolog.New(zerolog.Nop()), "bad..name"); !errors.Is(err, telemetry.ErrBadName) {
 		t.Errorf("bad pattern: %v", err)
 	}
 }

@@ -20,7 +20,7 @@ func TestConformance(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		detach, err := codexzerolog.Attach(bus, codexzerolog.NewPythonLogger(w, pf), codexzerolog.WithEvents("*"))
+		detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.New(codexzerolog.NewPythonLogger(w, pf)), "*")
 		if err != nil {
 			return nil, err
 		}
@@ -32,7 +32,7 @@ func TestConformance(t *testing.T) {
 // which has no Timestamp hook, so the adapter writes the event's time.
 func TestNative(t *testing.T) {
 	conformance.RunNative(t, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
-		detach, err := codexzerolog.Attach(bus, zerolog.New(w), codexzerolog.WithEvents("*"))
+		detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.New(zerolog.New(w)), "*")
 		if err != nil {
 			return nil, err
 		}

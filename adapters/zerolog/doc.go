@@ -6,6 +6,19 @@
 //
 //	import codexzerolog "github.com/codextel/codextel/adapters/zerolog"
 //
+// # Attaching
+//
+// Two calls wire an application in: [Attach] attaches the adapter to a bus
+// (nil: the default bus) under [DefaultID] for every codex.* event, and
+// returns the function that detaches exactly that attachment. [New] is the
+// same handler for [telemetry.Bus.Attach], for another id or other events:
+//
+//	detach, err := codexzerolog.Attach(bus, logger)                           // codex.*, as DefaultID
+//	detach, err := bus.Attach("audit", codexzerolog.New(logger), "codex.approval.*") // any id, any events
+//
+// There are no id or event options: the bus's Attach takes both, so they
+// have one spelling for every adapter.
+//
 // # Modes
 //
 //   - native: [Attach] with the application's zerolog.Logger. Its level,
@@ -41,8 +54,9 @@
 //     order, its measurements, the correlation fields it carries
 //     (correlation_id, thread_id, turn_id, span_id, parent_span_id; empty
 //     ones left out), the time, and the message.
-//   - Time: the event's time (the bus clock's, for an event emitted without
-//     one) under zerolog.TimestampFieldName, in zerolog.TimeFieldFormat.
+//   - Time: the event's time (for an event emitted without one, the bus's clock
+//     with [Attach], the time it is handled with [New])
+//     under zerolog.TimestampFieldName, in zerolog.TimeFieldFormat.
 //     When the logger stamps its lines itself (With().Timestamp()), zerolog
 //     writes its own time, the moment of the write, and the adapter adds
 //     none: zerolog cannot be handed a time for its stamp and would repeat
@@ -80,6 +94,11 @@
 // # Performance
 //
 // BenchmarkAdapter compares an event emitted on a bus with this adapter
-// attached against the same line written by a hand-written zerolog call
-// (see bench_test.go and docs/performance.md).
+// attached against the same line written by a hand-written zerolog call,
+// its message built from the values, and through zerolog's own slog
+// handler, and zerolog's disabled level against an event at a disabled
+// level (see bench_test.go and docs/performance.md). A message naming
+// fields is rendered into a pooled buffer that zerolog copies into its
+// event, with no allocation, unless the logger has a hook of the
+// application's, which may keep the message it is given.
 package codexzerolog

@@ -11,14 +11,6 @@ import (
 	"github.com/codextel/codextel/core/pylog"
 )
 
-// A Formatter renders a record as Python logging does: *pylog.Formatter
-// (logging.Formatter) and *pylog.JSONFormatter (python-json-logger) are
-// Formatters. Append appends the line without its trailing newline and must be
-// safe for concurrent use.
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
 // NewPythonLogger returns a zerolog.Logger that writes Python logging lines to
 // w, rendered by f, one Write per line, for applications that want the Python
 // format without configuring zerolog. Its level is zerolog.TraceLevel; narrow
@@ -46,7 +38,7 @@ type Formatter interface {
 // not safe for concurrent use (a bytes.Buffer) is fine. A write error is
 // reported to zerolog.ErrorHandler, or to stderr when it is nil, as zerolog
 // reports its own.
-func NewPythonLogger(w io.Writer, f Formatter) zerolog.Logger {
+func NewPythonLogger(w io.Writer, f pylog.RecordFormatter) zerolog.Logger {
 	pw := &pythonWriter{out: w, f: f}
 	return zerolog.New(pw).Hook(pw)
 }
@@ -55,7 +47,7 @@ func NewPythonLogger(w io.Writer, f Formatter) zerolog.Logger {
 // logger.
 type pythonWriter struct {
 	out io.Writer
-	f   Formatter
+	f   pylog.RecordFormatter
 	mu  sync.Mutex
 }
 
@@ -79,8 +71,8 @@ func (w *pythonWriter) Run(e *zerolog.Event, _ zerolog.Level, _ string) {
 
 // WriteLevel writes a line the application logged itself at level l.
 func (w *pythonWriter) WriteLevel(l zerolog.Level, p []byte) (int, error) {
-	r := getRecord()
-	defer putRecord(r)
+	r := pylog.GetRecord()
+	defer pylog.PutRecord(r)
 	parseLine(r, p, PythonLevel(l), true)
 	return len(p), w.write(r)
 }
@@ -88,8 +80,8 @@ func (w *pythonWriter) WriteLevel(l zerolog.Level, p []byte) (int, error) {
 // Write writes a line written to the logger directly (Logger.Write); its
 // level is read from the level field.
 func (w *pythonWriter) Write(p []byte) (int, error) {
-	r := getRecord()
-	defer putRecord(r)
+	r := pylog.GetRecord()
+	defer pylog.PutRecord(r)
 	parseLine(r, p, pylog.NotSet, false)
 	return len(p), w.write(r)
 }

@@ -18,6 +18,7 @@ import (
 
 	codexlogrus "github.com/codextel/codextel/adapters/logrus"
 	codexotel "github.com/codextel/codextel/adapters/otel"
+	codexotlp "github.com/codextel/codextel/adapters/otel/otlp"
 	codexslog "github.com/codextel/codextel/adapters/slog"
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
@@ -62,7 +63,7 @@ func attach(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 
 // pythonFormatter builds the Python formatter --format and --fmt ask for;
 // asctime is in local time, as in Python (TZ applies).
-func pythonFormatter(o *options) (codexslog.Formatter, error) {
+func pythonFormatter(o *options) (pylog.RecordFormatter, error) {
 	var opts []pylog.Option
 	if o.datefmt != "" {
 		opts = append(opts, pylog.WithDateFormat(o.datefmt))
@@ -90,7 +91,7 @@ func attachSlog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		}
 		h = codexslog.NewPythonHandler(w, f, hopts)
 	}
-	detach, err := codexslog.Attach(bus, h, codexslog.WithEvents("*"))
+	detach, err := bus.Attach(codexslog.DefaultID, codexslog.New(h), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func attachZerolog(o *options, bus *telemetry.Bus, w io.Writer) (output, error) 
 		logger = codexzerolog.NewPythonLogger(w, f)
 	}
 	_, filter := codexzerolog.Level(o.levelValue)
-	detach, err := codexzerolog.Attach(bus, logger.Level(filter), codexzerolog.WithEvents("*"))
+	detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.New(logger.Level(filter)), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +132,7 @@ func attachLogrus(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 	}
 	level, _ := codexlogrus.Level(o.levelValue)
 	logger.SetLevel(level)
-	detach, err := codexlogrus.Attach(bus, logger, codexlogrus.WithEvents("*"))
+	detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.New(logger), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +152,7 @@ func attachZap(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 		}
 		logger = codexzap.NewPythonLogger(w, f, level)
 	}
-	detach, err := codexzap.Attach(bus, logger, codexzap.WithEvents("*"))
+	detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger), "*")
 	if err != nil {
 		return nil, err
 	}
@@ -176,19 +177,20 @@ func unsyncable(err error) error {
 // queue; live exec never waits for its telemetry and drops (counted) what
 // does not fit. Either way close waits at most the export timeout
 // (OTEL_EXPORTER_OTLP_TIMEOUT, 10 s) for the collector, and its error says
-// what was lost (it matches codexotel.ErrLost).
+// what was lost (it matches codexotlp.ErrLost).
 func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if o.otlpEndpoint == "" && os.Getenv("CODEX_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	}
-	opts := []codexotel.PipelineOption{
-		codexotel.WithHandlerOptions(codexotel.WithLevel(o.levelValue), codexotel.WithEvents("*")),
-		codexotel.WithBackPressure(!o.live),
+	opts := []codexotlp.Option{
+		codexotlp.WithHandlerOptions(codexotel.WithLevel(o.levelValue)),
+		codexotlp.WithBackPressure(!o.live),
+		codexotlp.WithServiceName("codextel"),
 	}
 	if o.otlpEndpoint != "" {
-		opts = append(opts, codexotel.WithEndpoint(o.otlpEndpoint))
+		opts = append(opts, codexotlp.WithEndpoint(o.otlpEndpoint))
 	}
-	p, err := codexotel.Start(context.Background(), bus, opts...)
+	p, err := codexotlp.Start(context.Background(), bus, opts...)
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}

@@ -85,7 +85,7 @@ func captureStderr(t *testing.T, f func()) string {
 // TestOtelCollectorDown: with nothing listening, a replay ends at once; each
 // kind of failure is reported once while it runs, and the loss is printed
 // once, at the end. (That the OpenTelemetry SDK's own logger and error
-// handler write nothing to file descriptor 2 is adapters/otel's
+// handler write nothing to file descriptor 2 is adapters/otel/otlp's
 // TestNoSDKStderr.)
 func TestOtelCollectorDown(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -105,7 +105,7 @@ func TestOtelCollectorDown(t *testing.T) {
 		t.Errorf("the replay took %s", d)
 	}
 	if code != 1 || strings.Count(errOut, "\n") != 1 ||
-		!strings.Contains(errOut, "codexotel: otel export: 3000 of 3000 log records lost") {
+		!strings.Contains(errOut, "codexotlp: otel export: 3000 of 3000 log records lost") {
 		t.Errorf("exit %d, stderr %q: want exit 1 and the loss on one line", code, errOut)
 	}
 	for _, once := range []string{"log records failed", "exporting metrics failed"} {
@@ -114,7 +114,7 @@ func TestOtelCollectorDown(t *testing.T) {
 		}
 	}
 	for _, line := range strings.Split(strings.TrimSpace(reports), "\n") {
-		if !strings.HasPrefix(line, "codexotel: ") || strings.Contains(line, "lost") {
+		if !strings.HasPrefix(line, "codexotlp: ") || strings.Contains(line, "lost") {
 			t.Errorf("reported %q: not one of the pipeline's reports, or the loss again:\n%s", line, reports)
 		}
 	}

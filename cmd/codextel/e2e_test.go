@@ -22,7 +22,6 @@ import (
 
 	"github.com/codextel/codextel/cmd/codextel/internal/responsesmock"
 	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
 
@@ -242,12 +241,15 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 	shim := writeShim(t, dir, codex)
 	t.Setenv("CODEX_HOME", home)
 	t.Setenv("CODEX_API_KEY", "dummy")
-	for _, name := range []string{redact.EnvPythonModel, redact.EnvPythonTool, redact.EnvModel, redact.EnvTool} {
+	for _, name := range []string{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA", "OPENAI_AGENTS_DONT_LOG_TOOL_DATA", "CODEXTEL_LOG_MODEL_DATA", "CODEXTEL_LOG_TOOL_DATA"} {
 		t.Setenv(name, "") // restored when the test ends
 		os.Unsetenv(name)
 	}
 
-	args := append([]string{"exec", "--codex", shim, "--format", "json"}, flags...)
+	// The stream path alone: these checks expect exactly the stream's events.
+	// The join with Codex's own export is checked on the real codex 0.169's
+	// recorded exports (core/bridge, core/native) and by TestExecNative.
+	args := append([]string{"exec", "--codex", shim, "--format", "json", "--native=off"}, flags...)
 	args = append(args, "--",
 		"--skip-git-repo-check", "--ephemeral", "-C", work, "-m", e2eModel,
 		"-c", `model_provider="mock"`,
@@ -619,7 +621,7 @@ func parseLog(t *testing.T, out string) []*logLine {
 // entry, or more than one, is an error: the log disagrees with the catalog.
 func classify(l *logLine) (string, error) {
 	correlation := make(map[string]bool)
-	for _, f := range catalog.CorrelationFields {
+	for _, f := range catalog.CorrelationFields() {
 		correlation[f.Key] = true
 	}
 	var fits []string

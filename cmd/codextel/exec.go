@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/bridge"
-	"github.com/codextel/codextel/core/instrument"
+	"github.com/codextel/codextel/core/correlation"
+	"github.com/codextel/codextel/core/native"
 )
 
 // Once codex has exited, exec reads its output on while it keeps coming,
@@ -54,7 +55,12 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, usagef("no codex on PATH: install it (npm install -g @openai/codex) or pass --codex PATH")
 		}
 	}
-	bus, err := newBus(o, time.Now)
+	nativeOn, err := execNative(o)
+	if err != nil {
+		return 0, err
+	}
+	clock := bridge.NewStreamClock(time.Now)
+	bus, err := newBus(o, clock.Now)
 	if err != nil {
 		return 0, err
 	}
@@ -70,6 +76,26 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	cmd := exec.Command(path, append([]string{"exec", "--json"}, args...)...)
 	cmd.Stdin = nil // /dev/null: codex must not wait for input
 	cmd.SysProcAttr = childAttr()
+	root := context.Background()
+	var receiver *native.Receiver
+	readOpts := []bridge.Option{bridge.WithMaxLine(o.maxLine), bridge.WithModel(execModel(args))}
+	if nativeOn {
+		// codextel's spans and Codex's own share one trace: the thread span
+		// and Codex's process span are children of the same root span.
+		ids := correlation.IDs{Correlation: correlation.NewCorrelationID(), Span: correlation.NewSpanID()}
+		root = correlation.With(root, ids)
+		receiver, err = native.Prepare(cmd, native.PrepareOptions{TraceParent: "00-" + ids.Correlation + "-" + ids.Span + "-01"})
+		if err != nil {
+			bus.Close()
+			_ = out.close()
+			return 1, fmt.Errorf("exec: %w", err)
+		}
+		defer receiver.Close(time.Second)
+		if path, ok := native.UserConfigHasOTel(cmd.Env); ok {
+			fmt.Fprintf(stderr, "codextel: %s has an [otel] section: this run sends Codex's own telemetry to codextel instead of its exporters (--native=off keeps them)\n", scrubbed(path))
+		}
+		readOpts = append(readOpts, bridge.WithStreamClock(clock), bridge.WithNativeLive(receiver.Store().Index(), bridge.DefaultNativeHold))
+	}
 	// The pipes are codextel's own, not exec's StdoutPipe: Wait must return
 	// when codex exits, not when every holder of the pipe has closed it.
 	outR, outW, err := os.Pipe()
@@ -120,7 +146,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	read := make(chan result, 1)
 	go func() {
-		sum, err := bridge.ReadExec(context.Background(), stream, instrument.Codex{Bus: bus}, bridge.WithMaxLine(o.maxLine))
+		sum, err := bridge.ReadExec(root, stream, bus, readOpts...)
 		if err != nil {
 			_, _ = io.Copy(io.Discard, stream) // let codex finish writing
 		}
@@ -139,6 +165,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	waitErr := supervise(cmd.Process, signals, exited, o.grace, errw)
+	if receiver != nil {
+		receiver.Store().Seal() // codex has exited: its last posts are in
+	}
 	stream.expire()
 	if errStream != nil {
 		errStream.expire()
@@ -165,6 +194,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(errw, "codextel: telemetry: %s: not waiting for the output to deliver what it holds\n", signalName(s))
 	}
 	report(o, "exec", res.sum, errw)
+	if receiver != nil {
+		reportNative(o, receiver.Store(), errw)
+	}
 
 	code := 0
 	var exitErr *exec.ExitError

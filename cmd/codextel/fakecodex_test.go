@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,6 +61,11 @@ var fakeSession = []string{
 //	                sleeps 60 s (its pid to the pid file), then a complete
 //	                session, exit 0
 //	sleep           sleeps 60 s
+//	native          the cmd_sleep capture: its stream, and its native export
+//	                posted to the endpoints of the -c otel.* arguments as
+//	                codex 0.169 posts them (the first logs after the
+//	                command started, the rest after the last line); writes
+//	                its TRACEPARENT to the pid file; exit 0
 func fakeCodex(mode string) int {
 	say := func(lines ...string) {
 		for _, l := range lines {
@@ -121,7 +129,53 @@ func fakeCodex(mode string) int {
 	case "sleep":
 		time.Sleep(60 * time.Second)
 		return 0
+	case "native":
+		if path := os.Getenv(envFakePID); path != "" {
+			_ = os.WriteFile(path, []byte(os.Getenv("TRACEPARENT")), 0o644)
+		}
+		return fakeNative()
 	}
 	fmt.Fprintf(os.Stderr, "fake codex: unknown mode %q\n", mode)
 	return 95
+}
+
+// fakeNative plays the cmd_sleep capture against the endpoints codextel
+// passed (see fakeCodex).
+func fakeNative() int {
+	endpoints := map[string]string{}
+	for i, a := range os.Args {
+		if i == 0 || os.Args[i-1] != "-c" {
+			continue
+		}
+		key, val, _ := strings.Cut(a, "=")
+		if _, rest, ok := strings.Cut(val, `endpoint="`); ok {
+			endpoints[key], _, _ = strings.Cut(rest, `"`)
+		}
+	}
+	dir := filepath.Join(captures, "cmd_sleep")
+	post := func(name, key string) {
+		body, err := os.ReadFile(filepath.Join(dir, "native", name))
+		if err == nil && endpoints[key] != "" {
+			resp, err := http.Post(endpoints[key], "application/json", bytes.NewReader(body))
+			if err == nil {
+				resp.Body.Close()
+			}
+		}
+	}
+	stream, err := os.ReadFile(filepath.Join(dir, "exec.jsonl"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 94
+	}
+	for i, line := range strings.SplitAfter(string(stream), "\n") {
+		fmt.Print(line)
+		time.Sleep(20 * time.Millisecond)
+		if i == 2 {
+			post("001_v1_logs.json", "otel.exporter")
+		}
+	}
+	post("002_v1_traces.json", "otel.trace_exporter")
+	post("003_v1_metrics.json", "otel.metrics_exporter")
+	post("004_v1_logs.json", "otel.exporter")
+	return 0
 }

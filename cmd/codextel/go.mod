@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/codextel/codextel/adapters/logrus v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/otel v0.0.0-00010101000000-000000000000
+	github.com/codextel/codextel/adapters/otel/otlp v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/slog v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/zap v0.0.0-00010101000000-000000000000
 	github.com/codextel/codextel/adapters/zerolog v0.0.0-00010101000000-000000000000
@@ -47,7 +48,7 @@ require (
 	go.opentelemetry.io/otel/sdk/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
 	go.opentelemetry.io/proto/otlp v1.11.0 // indirect
-	go.uber.org/multierr v1.10.0 // indirect
+	go.uber.org/multierr v1.11.0 // indirect
 	golang.org/x/net v0.59.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
@@ -60,6 +61,7 @@ require (
 replace (
 	github.com/codextel/codextel/adapters/logrus => ../../adapters/logrus
 	github.com/codextel/codextel/adapters/otel => ../../adapters/otel
+	github.com/codextel/codextel/adapters/otel/otlp => ../../adapters/otel/otlp
 	github.com/codextel/codextel/adapters/slog => ../../adapters/slog
 	github.com/codextel/codextel/adapters/zap => ../../adapters/zap
 	github.com/codextel/codextel/adapters/zerolog => ../../adapters/zerolog

@@ -26,7 +26,6 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/bridge"
-	"github.com/codextel/codextel/core/instrument"
 )
 
 // The end-to-end leak test (issue 10, "Done means"): the shared secret corpus
@@ -749,13 +748,12 @@ func runFanOut(t *testing.T, sink *otlpSink, cells []leakRun, input []byte) map[
 		all = append(all, a)
 	}
 	var stderr bytes.Buffer
-	codex := instrument.Codex{Bus: bus}
 	in := bytes.NewReader(input)
 	switch source {
 	case "replay":
-		_, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(base.maxLine))
+		_, err = bridge.ReadExec(context.Background(), in, bus, bridge.WithMaxLine(base.maxLine))
 	case "appserver":
-		_, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(base.maxLine), bridge.WithStreamClock(streamClock))
+		_, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(base.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
 		_, err = render(base, bus, in, &stderr)
 	}

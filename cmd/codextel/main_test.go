@@ -99,7 +99,7 @@ func TestReplaySample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	want := `2025-12-02 10:52:12,123 INFO codex.thread: Thread 01a21107-876b-7f93-9b26-bc3c6e0f818e started
+	want := `2025-12-02 10:52:12,123 INFO codex.thread: Thread 01a24277-91a0-72b2-afe6-bfe30a2edfa8 started
 2025-12-02 10:52:12,123 ERROR codex.mcp: Error invoking MCP tool fail: the tool reported an error
 2025-12-02 10:52:12,123 ERROR codex.mcp: Error invoking MCP tool crash: tool call error: tool call failed for ` + "`demo/crash`" + `
 
@@ -107,13 +107,25 @@ Caused by:
     Mcp error: -32602: unknown tool crash
 2025-12-02 10:52:12,123 INFO codex.item: Agent message item_3 (46 bytes)
 2025-12-02 10:52:12,123 INFO codex.turn: Turn 1 completed
-2025-12-02 10:52:12,123 INFO codex.thread: Thread 01a21107-876b-7f93-9b26-bc3c6e0f818e completed
+2025-12-02 10:52:12,123 INFO codex.thread: Thread 01a24277-91a0-72b2-afe6-bfe30a2edfa8 completed
 `
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
 	}
-	if !strings.Contains(errOut, "codextel: 1 thread, 1 turn (0 failed), 3 tool calls (2 failed), 0 approvals, tokens 24600 in / 120 out") {
+	// The bundled session comes with Codex's own export of the run: the
+	// summary gives Codex's times.
+	if !strings.Contains(errOut, "codextel: 1 thread, 1 turn (0 failed), 3 tool calls (2 failed), 0 approvals, tokens 24600 in / 120 out, 210ms\n") ||
+		!strings.Contains(errOut, "codextel: native: 3 bodies, 14 records and 24 spans kept") {
 		t.Errorf("summary %q", errOut)
+	}
+	_, debug, _ := runWith(t, "", "--level", "DEBUG", "--format", "json", "--quiet")
+	for _, want := range []string{
+		`"message": "Model request returned HTTP 200 after 16.0 ms (attempt 0)"`,
+		`"message": "MCP tool echo completed.", "server": "demo", "tool": "echo", "call_id": "item_0", "model": "gpt-5.5"`,
+	} {
+		if !strings.Contains(debug, want) {
+			t.Errorf("the bundled session at DEBUG lacks %s", want)
+		}
 	}
 }
 
@@ -501,7 +513,7 @@ func TestRenderBadLineReachesCollector(t *testing.T) {
 func TestVersion(t *testing.T) {
 	for _, args := range [][]string{{"--version"}, {"version"}, {"render", "--version"}} {
 		code, out, errOut := runWith(t, "", args...)
-		if code != 0 || !strings.HasPrefix(out, "codextel ") || strings.Count(out, "\n") != 1 || errOut != "" {
+		if code != 0 || !strings.HasPrefix(out, "codextel "+Version+" ") || strings.Count(out, "\n") != 1 || errOut != "" {
 			t.Errorf("codextel %q: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
 	}

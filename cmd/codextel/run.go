@@ -22,16 +22,25 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
 // sample is the bundled session the command replays with no arguments: a
-// real `codex exec --json` capture (Codex 0.169.0) with three MCP tool calls.
+// real `codex exec --json` capture (Codex 0.169.0) with three MCP tool calls,
+// the mcp_calls capture of shared/codex-native-otel.
 //
 //go:embed sample.jsonl
 var sample string
+
+// sampleNative is Codex's own export of the same run, joined to the sample
+// unless --native names another (see the file's header).
+//
+//go:embed sample.native.jsonl
+var sampleNative string
+
+// sampleName names the bundled session in messages.
+const sampleName = "the bundled sample session"
 
 // usageText is what --help prints.
 const usageText = `usage:
@@ -62,10 +71,22 @@ flags:
   --log-tool-data     log tool inputs and outputs (redacted by default)
   --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
                       a port if any; credentials go in CODEX_OTLP_HEADERS, not the URL
+                      (OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf, http/json or grpc)
   --codex PATH        the codex binary for exec (default: codex on PATH)
   --grace DURATION    exec: how long codex has to exit after SIGINT or SIGTERM is passed
                       on, before its process group is killed (default 10s)
   --max-line BYTES    the longest stream line accepted (default 16 MiB)
+  --native on|off     exec: have Codex export its own telemetry to codextel (-c otel.*
+                      overrides, protocol json, to a loopback receiver; TRACEPARENT from
+                      codextel's trace) and join it to the stream live (default on; a
+                      line waits for its native record 1s at most, see
+                      docs/ARCHITECTURE.md). This replaces, for the run, the exporters
+                      of an [otel] section in Codex's config (said once on stderr)
+  --native PATH       replay: join Codex's own OpenTelemetry export of the same run
+                      (a directory of NNN_v1_{logs,traces,metrics}.json bodies, or a
+                      JSON-lines file of bodies): records take Codex's times, tool
+                      durations are Codex's, and the model, model requests, time to
+                      first token and tool decisions are added (docs/ARCHITECTURE.md)
   --quiet             no summary on stderr at the end
 
 exec:
@@ -80,6 +101,8 @@ exec:
   started may hold it open). It exits with codex's status, or 128+N when
   codex was killed by signal N, as a shell does; 1 at least when codex's
   stream cannot be read (the format of Codex CLIs before 2025-10).
+  The model given to codex exec (-m, --model, -c model=...) is the model of
+  the thread's records and spans: the stream itself never names it.
   A telemetry failure (a collector that does not answer) is reported on
   stderr as "codextel: telemetry: ..." and does not change the status. When
   closing, the otel adapter waits for the collector 10s at most (each export
@@ -109,6 +132,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 type options struct {
 	adapter, format, fmt, datefmt, level, clock string
 	otlpEndpoint, codexPath                     string
+	native                                      string // --native: replay: a recorded export; exec: on or off
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
@@ -133,6 +157,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.codexPath, "codex", "", "the codex binary for exec (default: codex on PATH)")
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
+	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 }
 
@@ -341,13 +366,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// version is codextel's module version as the build recorded it ("(devel)"
-// for a build from a checkout), and the Go version.
+// version is codextel's module version as the build recorded it (for a
+// build from a checkout, which records none, [Version] followed by
+// "(devel)"), and the Go version.
 func version() string {
-	v := "(devel)"
+	v := Version + " (devel)"
 	goVersion := runtime.Version()
 	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
+		if info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version
 		}
 		goVersion = info.GoVersion
@@ -362,7 +388,7 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 	case path == "-":
 		return "stdin", stdin, func() {}, nil
 	case path == "" && cmd == "replay":
-		return "the bundled sample session", strings.NewReader(sample), func() {}, nil
+		return sampleName, strings.NewReader(sample), func() {}, nil
 	case path == "":
 		return "", nil, nil, usagef("%s needs a FILE (or - for stdin)", cmd)
 	}
@@ -376,16 +402,15 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 // newBus builds the bus for a run: redaction from the environment and the
 // flags, the clock from --clock or clock.
 func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
-	policy, err := redact.FromEnv(os.LookupEnv)
+	model, tool, err := telemetry.DataFromEnv(os.LookupEnv)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	policy.ModelData = policy.ModelData || o.logModel
-	policy.ToolData = policy.ToolData || o.logTool
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	return telemetry.New(telemetry.WithRedaction(policy), telemetry.WithClock(clock)), nil
+	return telemetry.New(telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
+		telemetry.WithClock(clock)), nil
 }
 
 // runStream replays a file or stdin: an exec stream, an app-server wire log,
@@ -396,6 +421,10 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	kind, in := detectKind(in, o.maxLine)
 	if kind != "" && kind != cmd {
 		return wrongKind(cmd, kind, name)
+	}
+	store, err := loadNative(o, cmd, name == sampleName, stderr)
+	if err != nil {
+		return err
 	}
 	streamClock := bridge.NewStreamClock(time.Now)
 	bus, err := newBus(o, streamClock.Now)
@@ -410,13 +439,16 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	codex := instrument.Codex{Bus: bus}
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine))
+		opts := []bridge.Option{bridge.WithMaxLine(o.maxLine)}
+		if store != nil {
+			opts = append(opts, bridge.WithStreamClock(streamClock), bridge.WithNative(store.Index()))
+		}
+		sum, err = bridge.ReadExec(context.Background(), in, bus, opts...)
 	case "appserver":
-		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
+		sum, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
 		sum, err = render(o, bus, in, stderr)
 	}
@@ -433,6 +465,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		// The stream was read whole: say what it held, even when the
 		// telemetry could not all be delivered.
 		report(o, cmd, sum, stderr)
+		reportNative(o, store, stderr)
 	}
 	if nothingRead {
 		fmt.Fprintf(stderr, "codextel: %s: no line is a Codex message or event: is this the right file?\n", name)

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/codextel/codextel/core/instrument"
-	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 // A StreamClock tells the time a Codex stream says it is: the latest
@@ -28,7 +28,8 @@ type StreamClock struct {
 
 	mu    sync.Mutex
 	t     time.Time
-	first time.Time // the first time the stream gave
+	first time.Time // the earliest time the stream gave
+	last  time.Time // the latest
 }
 
 // NewStreamClock returns a clock that reads fallback until the stream gives a
@@ -64,6 +65,9 @@ func (c *StreamClock) observe(ms int64) {
 	if c.first.IsZero() || t.Before(c.first) {
 		c.first = t
 	}
+	if t.After(c.last) {
+		c.last = t
+	}
 	c.mu.Unlock()
 }
 
@@ -75,7 +79,7 @@ func (c *StreamClock) elapsed() (time.Duration, bool) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.t.Sub(c.first), !c.first.IsZero()
+	return c.last.Sub(c.first), !c.first.IsZero()
 }
 
 // WithStreamClock has the app-server reader advance c from the stream's
@@ -101,19 +105,20 @@ type rpcMessage struct {
 }
 
 type rpcError struct {
-	Message string `json:"message"`
+	Message        string          `json:"message"`
+	CodexErrorInfo json.RawMessage `json:"codexErrorInfo"` // a turn's error: what kind, with the HTTP status
 }
 
 // ReadAppServer reads `codex app-server` JSON-RPC traffic from r to its end and
-// turns it into telemetry through codex: one {"dir": "s2c"|"c2s", "msg": ...}
-// line per message (the wire logs), or bare messages, taken as sent by the
-// server. Like [ReadExec] it returns an error only when r fails; bad lines are
-// reported, counted and skipped.
-func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
+// turns it into telemetry on bus ([telemetry.Default] when bus is nil): one
+// {"dir": "s2c"|"c2s", "msg": ...} line per message (the wire logs), or bare
+// messages, taken as sent by the server. Like [ReadExec] it returns an error
+// only when r fails; bad lines are reported, counted and skipped.
+func ReadAppServer(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
+	codex := codexOn(bus)
 	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
-		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
-	lr := lines.NewReader(r, cfg.maxLine)
+		threads: map[string]*session{}, pending: map[string]pendingApproval{}, model: cfg.model}
 	start := codex.Bus.Now()
 	defer func() {
 		// With a stream clock, the session's own times: the bus's clock
@@ -125,26 +130,9 @@ func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opt
 		}
 		sum.Duration = codex.Bus.Now().Sub(start)
 	}()
-	for {
-		line, err := lr.Next()
-		if errors.Is(err, io.EOF) {
-			a.end()
-			sum.Lines = lr.Line()
-			return sum, nil
-		}
-		var tooLong *lines.TooLongError
-		if errors.As(err, &tooLong) {
-			sum.Records++
-			a.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
-			continue
-		}
-		if err != nil {
-			a.end()
-			sum.Lines = lr.Line()
-			return sum, fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
-		}
-		a.line(lr.Line(), line)
-	}
+	line := func(n int, raw []byte) error { a.line(n, raw); return nil }
+	err = readLines(r, cfg.maxLine, &sum, line, a.bad, a.end)
+	return sum, err
 }
 
 // appServerReader is the state of one app-server connection: its threads by
@@ -159,6 +147,7 @@ type appServerReader struct {
 	pending map[string]pendingApproval
 	decided []decided         // replies not yet applied, see reply
 	inputs  map[string]string // the text of the last turn/start request per thread
+	model   string            // WithModel's, for threads whose start names none
 }
 
 // decided is a client's decision, applied at the next server message so
@@ -189,6 +178,7 @@ func (a *appServerReader) session(threadID string) *session {
 	s, ok := a.threads[threadID]
 	if !ok {
 		s = newSession(a.codex, a.root, a.sum)
+		s.model = a.model
 		a.threads[threadID] = s
 		a.order = append(a.order, threadID)
 	}
@@ -374,6 +364,7 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		s, ok := a.threads[threadID]
 		if !ok || s.thread == nil {
 			s = newSession(a.codex, a.root, a.sum)
+			s.model = a.model
 			if !ok {
 				a.order = append(a.order, threadID)
 			}
@@ -397,10 +388,14 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		var err error
 		if p.Turn != nil && p.Turn.Status != "" && p.Turn.Status != "completed" {
 			msg := p.Turn.Status
-			if p.Turn.Error != nil && p.Turn.Error.Message != "" {
-				msg = p.Turn.Error.Message
+			var info json.RawMessage
+			if p.Turn.Error != nil {
+				if p.Turn.Error.Message != "" {
+					msg = p.Turn.Error.Message
+				}
+				info = p.Turn.Error.CodexErrorInfo
 			}
-			err = errors.New(msg)
+			err = modelError(msg, info)
 		}
 		s.endTurn(err)
 	case "item/started", "item/completed":
@@ -526,10 +521,10 @@ func (a *appServerReader) finishTool(s *session, o openItem, it *appItem) {
 			o.mcp.Succeed(result)
 		case it.Error != nil:
 			a.sum.ToolsFailed++
-			o.mcp.Fail(errors.New(it.Error.Message), result)
+			o.mcp.Fail(mcpCallError(it.Error.Message), result)
 		default:
 			a.sum.ToolsFailed++
-			o.mcp.Fail(errors.New("the tool reported an error"), result)
+			o.mcp.Fail(toolReportedError(), result)
 		}
 		return
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codextel/codextel/core/instrument"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
@@ -28,14 +26,14 @@ func TestAppServerCaptures(t *testing.T) {
 		t.Run(strings.TrimSuffix(base, ".jsonl"), func(t *testing.T) {
 			clock := NewStreamClock(func() time.Time { return time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC) })
 			bus := telemetry.New(telemetry.WithClock(clock.Now),
-				telemetry.WithRedaction(redact.Policy{ModelData: true, ToolData: true}), telemetry.WithThrottle(nil))
+				telemetry.WithModelData(true), telemetry.WithToolData(true), telemetry.WithThrottle(nil))
 			rec := telemetrytest.Record(t, bus)
 			in, err := os.Open(f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer in.Close()
-			sum, err := ReadAppServer(context.Background(), in, instrument.Codex{Bus: bus}, WithStreamClock(clock))
+			sum, err := ReadAppServer(context.Background(), in, bus, WithStreamClock(clock))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +62,7 @@ func TestApprovalWaitingTime(t *testing.T) {
 	clock := NewStreamClock(nil)
 	bus := telemetry.New(telemetry.WithClock(clock.Now), telemetry.WithThrottle(nil))
 	rec := telemetrytest.Record(t, bus, "codex.approval.*")
-	sum, err := ReadAppServer(context.Background(), strings.NewReader(wire), instrument.Codex{Bus: bus}, WithStreamClock(clock))
+	sum, err := ReadAppServer(context.Background(), strings.NewReader(wire), bus, WithStreamClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +99,12 @@ func FuzzReadAppServer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
 		var problems []error
-		_ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		_, _ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 			if err := telemetrytest.CheckCatalog(e); err != nil {
 				problems = append(problems, err)
 			}
 		}), "*")
-		if _, err := ReadAppServer(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}, WithMaxLine(4096)); err != nil {
+		if _, err := ReadAppServer(context.Background(), bytes.NewReader(data), bus, WithMaxLine(4096)); err != nil {
 			t.Fatalf("ReadAppServer: %v", err)
 		}
 		if len(problems) > 0 {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -70,13 +69,13 @@ func BenchmarkBridge(b *testing.B) {
 	b.Run("replay", func(b *testing.B) {
 		bus := telemetry.New()
 		n := 0
-		if err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "*"); err != nil {
+		if _, err := bus.Attach("noop", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { n++ }), "*"); err != nil {
 			b.Fatal(err)
 		}
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			sum, err := ReadExec(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus})
+			sum, err := ReadExec(context.Background(), bytes.NewReader(data), bus)
 			if err != nil || sum.BadLines != 0 {
 				b.Fatal(err, sum.BadLines)
 			}
@@ -105,7 +104,7 @@ func TestReplayMemoryIsFlat(t *testing.T) {
 		// Turn completions come only from the reader's goroutine (the bus's
 		// ticker emits throttle summaries on its own), so the probe needs no
 		// lock.
-		_ = bus.Attach("probe", telemetry.HandlerFunc(func(context.Context, telemetry.Event) {
+		_, _ = bus.Attach("probe", telemetry.HandlerFunc(func(context.Context, telemetry.Event) {
 			count++
 			if count%(n/100) == 0 {
 				if h := heapInUse(); h > maxHeap {
@@ -114,7 +113,7 @@ func TestReplayMemoryIsFlat(t *testing.T) {
 			}
 		}), "codex.turn.completed")
 		base := heapInUse()
-		if _, err := ReadExec(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}); err != nil {
+		if _, err := ReadExec(context.Background(), bytes.NewReader(data), bus); err != nil {
 			t.Fatal(err)
 		}
 		if maxHeap < base {

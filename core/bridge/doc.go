@@ -37,6 +37,16 @@
 // thread ends, so memory stays flat however many calls one thread makes.
 // Items left open at the end are abandoned in the order they started.
 //
+// # Codex's own export
+//
+// [WithNative] joins Codex's own OpenTelemetry export (package native) to
+// an exec stream read from a recording; [WithNativeLive] to one read while
+// Codex runs, holding a line for its native record a bounded time. The
+// stream stays the backbone; the export gives Codex's times and tool
+// durations, the model, model requests, per-response usage, time to first
+// token and approval decisions (docs/ARCHITECTURE.md says what comes from
+// where).
+//
 // # Bad input
 //
 // Nothing in a stream panics the reader or stops it: a line that is not JSON,

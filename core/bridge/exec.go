@@ -14,11 +14,13 @@ import (
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/internal/lines"
+	"github.com/codextel/codextel/core/native"
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 // DefaultMaxLine is the longest line the readers accept unless told
-// otherwise: 16 MiB.
-const DefaultMaxLine = 16 << 20
+// otherwise: 16 MiB, as [eventjson.DefaultMaxLine].
+const DefaultMaxLine = lines.DefaultLimit
 
 // ErrLegacyFormat is returned for a stream in the {"id","msg"} format that
 // `codex exec --json` printed before 2025-10: one whose first line (blank
@@ -30,8 +32,11 @@ var ErrLegacyFormat = errors.New(`bridge: this is the legacy {"id", "msg"} event
 type Option interface{ apply(*config) }
 
 type config struct {
-	maxLine int
-	clock   *StreamClock
+	maxLine    int
+	clock      *StreamClock
+	model      string
+	native     *native.Index
+	nativeHold time.Duration // 0: a recorded export, never waited for
 }
 
 type optionFunc func(*config)
@@ -46,6 +51,16 @@ func WithMaxLine(n int) Option {
 			c.maxLine = n
 		}
 	})
+}
+
+// WithModel names the model the session runs on, for the streams that do
+// not say (codex exec --json never does): the threads the reader starts
+// carry it (the model field of codex.thread.start, gen_ai.request.model on
+// the otel adapter's thread and turn spans). A model the stream names (an
+// app-server thread's) takes precedence. Pass what codex exec was told
+// (-m, --model, -c model=...).
+func WithModel(model string) Option {
+	return optionFunc(func(c *config) { c.model = model })
 }
 
 func newConfig(opts []Option) config {
@@ -73,38 +88,62 @@ type Summary struct {
 }
 
 // ReadExec reads a `codex exec --json` stream from r to its end and turns
-// it into telemetry through codex. It returns what the stream held and an
-// error only when r fails or the stream is in the legacy format; bad lines are
-// reported as events, counted, and skipped.
-func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
+// it into telemetry on bus ([telemetry.Default] when bus is nil), through
+// package instrument. It returns what the stream held and an error only when
+// r fails or the stream is in the legacy format; bad lines are reported as
+// events, counted, and skipped.
+func ReadExec(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	x := &execReader{session: newSession(codex, ctx, &sum)}
-	lr := lines.NewReader(r, cfg.maxLine)
+	x := &execReader{session: newSession(codexOn(bus), ctx, &sum)}
+	x.model = cfg.model
+	x.nat = newNativeJoin(cfg, x.session)
 	start := x.now()
-	defer func() { sum.Duration = x.now().Sub(start) }()
+	defer func() {
+		sum.Duration = x.now().Sub(start)
+		if d, ok := x.nat.elapsed(); ok {
+			sum.Duration = d // Codex's times: from the first to the last
+		}
+	}()
+	err = readLines(r, cfg.maxLine, &sum, x.line, x.bad, x.end)
+	return sum, err
+}
+
+// codexOn returns the instrumentation of bus, the default bus when it is nil.
+func codexOn(bus *telemetry.Bus) instrument.Codex {
+	if bus == nil {
+		bus = telemetry.Default()
+	}
+	return instrument.Codex{Bus: bus}
+}
+
+// readLines is the read loop of both readers: it hands each line of r to
+// line with its number, a line over maxLine to bad (counted as a record),
+// and calls end once when the stream ends, fails, or line returns an error,
+// which it returns; a failing r is an error naming the line. It sets
+// sum.Lines.
+func readLines(r io.Reader, maxLine int, sum *Summary, line func(n int, raw []byte) error, bad func(n int, reason string, text []byte), end func()) error {
+	lr := lines.NewReader(r, maxLine)
 	for {
-		line, err := lr.Next()
-		if errors.Is(err, io.EOF) {
-			x.end()
-			sum.Lines = lr.Line()
-			return sum, nil
-		}
+		raw, err := lr.Next()
 		var tooLong *lines.TooLongError
-		if errors.As(err, &tooLong) {
+		switch {
+		case errors.Is(err, io.EOF):
+			err = nil
+		case errors.As(err, &tooLong):
 			sum.Records++
-			x.bad(tooLong.Line, tooLong.Error(), tooLong.Head)
+			bad(tooLong.Line, tooLong.Error(), tooLong.Head)
 			continue
+		case err != nil:
+			err = fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
+		default:
+			err = line(lr.Line(), raw)
+			if err == nil {
+				continue
+			}
 		}
-		if err != nil {
-			x.end()
-			sum.Lines = lr.Line()
-			return sum, fmt.Errorf("bridge: reading line %d: %w", lr.Line()+1, err)
-		}
-		if err := x.line(lr.Line(), line); err != nil {
-			x.end()
-			sum.Lines = lr.Line()
-			return sum, err
-		}
+		end()
+		sum.Lines = lr.Line()
+		return err
 	}
 }
 
@@ -169,7 +208,8 @@ type execReader struct {
 	*session
 	pending string // a top-level error line held until the next line
 	hasPend bool
-	seen    bool // a line other than a blank or comment line has been read
+	seen    bool        // a line other than a blank or comment line has been read
+	nat     *nativeJoin // nil without WithNative
 }
 
 func (x *execReader) bad(line int, reason string, text []byte) {
@@ -212,12 +252,14 @@ func (x *execReader) line(n int, raw []byte) error {
 	}
 	switch l.Type {
 	case "thread.started":
+		x.nat.flush(false)
 		x.finish()
-		x.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec})
+		x.startThread(x.nat.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec}))
 	case "turn.started":
-		x.startTurn(instrument.SourceExec, instrument.TurnInfo{})
+		x.startTurn(instrument.SourceExec, x.nat.turn(instrument.TurnInfo{}))
 	case "turn.completed":
 		x.ensureTurn(instrument.SourceExec)
+		x.nat.turnEnd()
 		if u := l.Usage; u != nil {
 			x.cumulativeUsage(instrument.Usage{
 				InputTokens:           u.InputTokens,
@@ -238,7 +280,8 @@ func (x *execReader) line(n int, raw []byte) error {
 		}
 		x.hasPend = false
 		x.ensureTurn(instrument.SourceExec)
-		x.endTurn(errors.New(msg))
+		x.nat.turnEnd()
+		x.endTurn(modelError(msg, nil))
 	case "error":
 		x.flushError()
 		x.pending, x.hasPend = l.Message, true
@@ -288,6 +331,7 @@ func (x *execReader) flushError() {
 // end finishes the stream: a held error, then the thread.
 func (x *execReader) end() {
 	x.flushError()
+	x.nat.flush(true)
 	x.finish()
 }
 
@@ -299,6 +343,7 @@ func (x *execReader) item(kind string, it *execItem) {
 	switch it.Type {
 	case "agent_message":
 		if completed {
+			x.nat.answered()
 			x.codex.AgentMessage(ctx, it.ID, it.Text)
 		}
 	case "reasoning":
@@ -326,11 +371,13 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 	}
 	open, started := x.open[it.ID]
 	if !started {
+		x.nat.itemStarted(it)
 		open = x.startTool(ctx, it)
 	}
 	if kind != "item.completed" {
 		return
 	}
+	x.nat.itemCompleted(it)
 	delete(x.open, it.ID)
 	if it.Type == "mcp_tool_call" {
 		result := parsed(it.Result)
@@ -339,10 +386,10 @@ func (x *execReader) toolItem(ctx context.Context, kind string, it *execItem) {
 			open.mcp.Succeed(result)
 		case it.Error != nil:
 			x.sum.ToolsFailed++
-			open.mcp.Fail(errors.New(it.Error.Message), result)
+			open.mcp.Fail(mcpCallError(it.Error.Message), result)
 		default:
 			x.sum.ToolsFailed++
-			open.mcp.Fail(errors.New("the tool reported an error"), result)
+			open.mcp.Fail(toolReportedError(), result)
 		}
 		return
 	}
@@ -360,10 +407,10 @@ func (x *execReader) startTool(ctx context.Context, it *execItem) openItem {
 	var o openItem
 	if it.Type == "mcp_tool_call" {
 		_, o.mcp = x.codex.StartMCPToolCall(ctx, instrument.MCPCall{
-			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments),
+			Server: it.Server, Tool: it.Tool, CallID: it.ID, Arguments: parsed(it.Arguments), Model: x.nat.model(),
 		})
 	} else {
-		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID}
+		call := instrument.ToolCall{Kind: it.Type, CallID: it.ID, Model: x.nat.model()}
 		switch it.Type {
 		case "command_execution":
 			call.Tool, call.Input = "shell", it.Command

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/codextel/codextel/core/instrument"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
@@ -26,7 +24,7 @@ func newBus(t *testing.T) (*telemetry.Bus, *telemetrytest.Recorder) {
 	fixed := time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC)
 	bus := telemetry.New(
 		telemetry.WithClock(func() time.Time { return fixed }),
-		telemetry.WithRedaction(redact.Policy{ModelData: true, ToolData: true}),
+		telemetry.WithModelData(true), telemetry.WithToolData(true),
 		telemetry.WithThrottle(nil),
 	)
 	return bus, telemetrytest.Record(t, bus)
@@ -63,7 +61,7 @@ func TestExecCaptures(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer in.Close()
-			sum, err := ReadExec(context.Background(), in, instrument.Codex{Bus: bus})
+			sum, err := ReadExec(context.Background(), in, bus)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +111,7 @@ func TestExecBadInput(t *testing.T) {
 		`{"type":"turn.completed","usage":{"input_tokens":10,"output_tokens":2}}`,
 	}, "\n")
 	bus, rec := newBus(t)
-	sum, err := ReadExec(context.Background(), strings.NewReader(input), instrument.Codex{Bus: bus}, WithMaxLine(150))
+	sum, err := ReadExec(context.Background(), strings.NewReader(input), bus, WithMaxLine(150))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +174,7 @@ func TestExecLegacyFormat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bus, rec := newBus(t)
-			sum, err := ReadExec(context.Background(), strings.NewReader(strings.Join(tt.input, "\n")), instrument.Codex{Bus: bus})
+			sum, err := ReadExec(context.Background(), strings.NewReader(strings.Join(tt.input, "\n")), bus)
 			if tt.errLine != "" {
 				if !errors.Is(err, ErrLegacyFormat) || !strings.Contains(err.Error(), tt.errLine) {
 					t.Errorf("err = %v, want ErrLegacyFormat on %s", err, tt.errLine)
@@ -244,12 +242,12 @@ func FuzzReadExec(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		bus := telemetry.New(telemetry.WithThrottle(nil))
 		var problems []error
-		_ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		_, _ = bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 			if err := telemetrytest.CheckCatalog(e); err != nil {
 				problems = append(problems, err)
 			}
 		}), "*")
-		sum, err := ReadExec(context.Background(), bytes.NewReader(data), instrument.Codex{Bus: bus}, WithMaxLine(4096))
+		sum, err := ReadExec(context.Background(), bytes.NewReader(data), bus, WithMaxLine(4096))
 		if err != nil && !errors.Is(err, ErrLegacyFormat) {
 			t.Fatalf("ReadExec: %v", err)
 		}
@@ -273,8 +271,42 @@ func TestSummaryDuration(t *testing.T) {
 	now := time.Date(2025, 12, 2, 10, 52, 12, 0, time.UTC)
 	clock := func() time.Time { now = now.Add(time.Second); return now }
 	bus := telemetry.New(telemetry.WithClock(clock))
-	sum, err := ReadExec(context.Background(), strings.NewReader(`{"type":"thread.started","thread_id":"t"}`+"\n"), instrument.Codex{Bus: bus})
+	sum, err := ReadExec(context.Background(), strings.NewReader(`{"type":"thread.started","thread_id":"t"}`+"\n"), bus)
 	if err != nil || sum.Duration <= 0 {
 		t.Errorf("Duration %v, err %v: want the time the replay took on the bus clock", sum.Duration, err)
+	}
+}
+
+// A nil bus is the default bus, for both readers, as documented: the events
+// reach a handler attached to telemetry.Default(), and nothing panics.
+func TestNilBusIsDefault(t *testing.T) {
+	const exec = `{"type":"thread.started","thread_id":"t_nil"}` + "\n"
+	const wire = `{"dir":"s2c","msg":{"method":"thread/started","params":{"thread":{"id":"t_nil"}}}}` + "\n"
+	tests := []struct {
+		name  string
+		read  func(context.Context, *strings.Reader, *telemetry.Bus, ...Option) (Summary, error)
+		input string
+	}{
+		{"ReadExec", func(ctx context.Context, r *strings.Reader, bus *telemetry.Bus, opts ...Option) (Summary, error) {
+			return ReadExec(ctx, r, bus, opts...)
+		}, exec},
+		{"ReadAppServer", func(ctx context.Context, r *strings.Reader, bus *telemetry.Bus, opts ...Option) (Summary, error) {
+			return ReadAppServer(ctx, r, bus, opts...)
+		}, wire},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, rec := telemetrytest.RecordContext(t, telemetry.Default(), "codex.thread.*")
+			sum, err := tt.read(ctx, strings.NewReader(tt.input), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Threads != 1 {
+				t.Errorf("Threads = %d, want 1", sum.Threads)
+			}
+			if _, ok := rec.Find("codex.thread.start"); !ok {
+				t.Errorf("the default bus carried %v, want codex.thread.start", rec.Names())
+			}
+		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -78,7 +77,7 @@ func TestLongThreadHeapAlloc(t *testing.T) {
 	bus := telemetry.New()
 	defer bus.Close()
 	tools := 0
-	_ = bus.Attach("count", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { tools++ }), "codex.tool.success")
+	_, _ = bus.Attach("count", telemetry.HandlerFunc(func(context.Context, telemetry.Event) { tools++ }), "codex.tool.success")
 	var base, peak uint64
 	gen := &toolCallStream{calls: calls, every: calls / 20, probe: func(done int) {
 		h := heapInUse()
@@ -89,7 +88,7 @@ func TestLongThreadHeapAlloc(t *testing.T) {
 			peak = max(peak, h)
 		}
 	}}
-	sum, err := ReadExec(context.Background(), gen, instrument.Codex{Bus: bus})
+	sum, err := ReadExec(context.Background(), gen, bus)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
@@ -213,7 +212,7 @@ func TestExecInvalidFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bus, rec := newBus(t)
-			sum, err := ReadExec(context.Background(), strings.NewReader(strings.Join(tt.lines, "\n")), instrument.Codex{Bus: bus})
+			sum, err := ReadExec(context.Background(), strings.NewReader(strings.Join(tt.lines, "\n")), bus)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,7 +318,7 @@ func TestAppServerInvalidFields(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bus, rec := newBus(t)
-			sum, err := ReadAppServer(context.Background(), strings.NewReader(strings.Join(tt.lines, "\n")), instrument.Codex{Bus: bus})
+			sum, err := ReadAppServer(context.Background(), strings.NewReader(strings.Join(tt.lines, "\n")), bus)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -409,7 +408,7 @@ func TestUsageReset(t *testing.T) {
 		`{"type":"turn.completed","usage":{"input_tokens":50,"output_tokens":20}}`,
 	}, "\n")
 	bus, rec := newBus(t)
-	if _, err := ReadExec(context.Background(), strings.NewReader(input), instrument.Codex{Bus: bus}); err != nil {
+	if _, err := ReadExec(context.Background(), strings.NewReader(input), bus); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -442,7 +441,7 @@ func TestAppServerUsageReset(t *testing.T) {
 	}
 	bus, rec := newBus(t)
 	input := usage(100, 100) + "\n" + usage(30, 30) + "\n" + usage(40, 10)
-	if _, err := ReadAppServer(context.Background(), strings.NewReader(input), instrument.Codex{Bus: bus}); err != nil {
+	if _, err := ReadAppServer(context.Background(), strings.NewReader(input), bus); err != nil {
 		t.Fatal(err)
 	}
 	var resets []bool
@@ -474,7 +473,7 @@ func TestExcerptScrubbedWhole(t *testing.T) {
 	pad := strings.Repeat("p", 40) + " " // the key starts at byte 40+, ends past 60
 	tests := []struct {
 		name  string
-		read  func(context.Context, *strings.Reader, instrument.Codex) (Summary, error)
+		read  func(context.Context, *strings.Reader, *telemetry.Bus) (Summary, error)
 		input string
 		event string
 	}{
@@ -492,7 +491,7 @@ func TestExcerptScrubbedWhole(t *testing.T) {
 			}
 			bus := telemetry.New(append(opts, telemetry.WithThrottle(nil))...)
 			rec := telemetrytest.Record(t, bus, tt.event)
-			if _, err := tt.read(context.Background(), strings.NewReader(tt.input), instrument.Codex{Bus: bus}); err != nil {
+			if _, err := tt.read(context.Background(), strings.NewReader(tt.input), bus); err != nil {
 				t.Fatal(err)
 			}
 			e, ok := rec.Find(tt.event)
@@ -514,12 +513,12 @@ func TestExcerptScrubbedWhole(t *testing.T) {
 	}
 }
 
-func readExecSmall(ctx context.Context, r *strings.Reader, codex instrument.Codex) (Summary, error) {
-	return ReadExec(ctx, r, codex, WithMaxLine(200))
+func readExecSmall(ctx context.Context, r *strings.Reader, bus *telemetry.Bus) (Summary, error) {
+	return ReadExec(ctx, r, bus, WithMaxLine(200))
 }
 
-func readAppServerSmall(ctx context.Context, r *strings.Reader, codex instrument.Codex) (Summary, error) {
-	return ReadAppServer(ctx, r, codex, WithMaxLine(200))
+func readAppServerSmall(ctx context.Context, r *strings.Reader, bus *telemetry.Bus) (Summary, error) {
+	return ReadAppServer(ctx, r, bus, WithMaxLine(200))
 }
 
 // FuzzDecodeLenient checks the lenient decoder against encoding/json on the

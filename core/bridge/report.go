@@ -5,7 +5,6 @@ import (
 
 	"github.com/codextel/codextel/core/instrument"
 	"github.com/codextel/codextel/core/internal/lines"
-	"github.com/codextel/codextel/core/telemetry"
 )
 
 // excerpt returns the start of text for a report: text is scrubbed whole
@@ -13,11 +12,7 @@ import (
 // would halve is found whole and leaks no part. The bus scrubs the excerpt
 // again as it does all metadata, which changes nothing.
 func excerpt(codex instrument.Codex, text []byte) string {
-	bus := codex.Bus
-	if bus == nil {
-		bus = telemetry.Default()
-	}
-	return lines.Excerpt([]byte(bus.ScrubString(string(text))))
+	return lines.Excerpt([]byte(codex.Bus.ScrubString(string(text))))
 }
 
 // badLine reports a line that could not be read and counts it.

@@ -27,6 +27,7 @@ type session struct {
 	open      map[string]openItem // the items started and not yet completed
 	started   uint64              // items started in the thread, for openItem.seq
 	approvals map[string]*instrument.Approval
+	model     string // the model of threads whose start does not name one (WithModel)
 }
 
 // openItem is a started tool or MCP call. Only open items are kept, so a
@@ -55,6 +56,9 @@ func (s *session) ctx() context.Context {
 }
 
 func (s *session) startThread(info instrument.ThreadInfo) {
+	if info.Model == "" {
+		info.Model = s.model
+	}
 	s.threadCtx, s.thread = s.codex.StartThread(s.root, info)
 	s.sum.Threads++
 	s.lastTurn = nil

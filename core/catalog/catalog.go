@@ -2,9 +2,11 @@ package catalog
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/pylog"
 )
 
@@ -213,15 +215,17 @@ func (e *Entry) MessageFor(has func(key string) bool) (Template, pylog.Level) {
 // succeeds for every entry.
 func (e *Entry) compile() error {
 	var err error
-	if e.message, err = ParseTemplate(e.Message); err != nil {
+	if e.message, err = parseTemplate(e.Message); err != nil {
 		return err
 	}
+	e.message.plan(e)
 	if e.DataMessage == "" {
 		return nil
 	}
-	if e.dataMessage, err = ParseTemplate(e.DataMessage); err != nil {
+	if e.dataMessage, err = parseTemplate(e.DataMessage); err != nil {
 		return err
 	}
+	e.dataMessage.plan(e)
 	for _, key := range e.dataMessage.Fields() {
 		if f, _ := e.Field(key); f.Data != NoData {
 			e.dataFields = append(e.dataFields, key)
@@ -230,15 +234,26 @@ func (e *Entry) compile() error {
 	return nil
 }
 
-// CorrelationFields are the fields every event carries when its context has
-// them, in this order, after its own metadata: correlation_id, thread_id,
-// turn_id, span_id, parent_span_id.
-var CorrelationFields = []Field{
-	{Key: "correlation_id", Type: String, Doc: "Ties together everything one session does, across threads."},
-	{Key: "thread_id", Type: String, Doc: "The Codex thread id."},
-	{Key: "turn_id", Type: String, Doc: "The id of the turn within the thread."},
-	{Key: "span_id", Type: String, Doc: "The innermost open span: 16 lower-case hex digits."},
-	{Key: "parent_span_id", Type: String, Doc: "The span enclosing span_id, when there is one."},
+// CorrelationFields returns the fields every event carries when its context
+// has them, in this order, after its own metadata: correlation_id, thread_id,
+// turn_id, span_id, parent_span_id ([correlation.Keys]). The slice is new
+// on every call.
+func CorrelationFields() []Field {
+	out := make([]Field, 0, correlation.NumFields)
+	for i, key := range correlation.Keys() {
+		out = append(out, Field{Key: key, Type: String, Doc: correlationDocs[i]})
+	}
+	return out
+}
+
+// correlationDocs describe the correlation fields, in the order of
+// correlation.Keys.
+var correlationDocs = [correlation.NumFields]string{
+	"Ties together everything one session does, across threads.",
+	"The Codex thread id.",
+	"The id of the turn within the thread.",
+	"The innermost open span: 16 lower-case hex digits.",
+	"The span enclosing span_id, when there is one.",
 }
 
 // All returns every entry, in catalog order (grouped by subject). The entries
@@ -267,6 +282,9 @@ func Lookup(name string) (*Entry, bool) {
 }
 
 // A Template is a parsed message template: literal text and field names.
+// The templates of catalog entries are compiled when the package is
+// initialised: each field knows where the entry declares it, so that
+// [Template.Append] finds its value without a search.
 type Template struct {
 	parts []part
 }
@@ -274,12 +292,73 @@ type Template struct {
 type part struct {
 	text  string // literal text, or the field key when field is true
 	field bool
+	// at is, for a field the entry declares, its index among an event's
+	// fields in record order (metadata, then measurements) when the event
+	// carries every declared field in the declared order; -1 otherwise.
+	at int
 }
 
-// ParseTemplate parses a message template. Fields are written {key}; "{{" and
+// plan sets the declared position of each of t's fields in e.
+func (t Template) plan(e *Entry) {
+	for i := range t.parts {
+		p := &t.parts[i]
+		if !p.field {
+			continue
+		}
+		if j := slices.IndexFunc(e.Metadata, func(f Field) bool { return f.Key == p.text }); j >= 0 {
+			p.at = j
+		} else if j := slices.IndexFunc(e.Measurements, func(f Field) bool { return f.Key == p.text }); j >= 0 {
+			p.at = len(e.Metadata) + j
+		}
+	}
+}
+
+// Append appends the template filled in with values from attrs, the
+// event's fields in record order (metadata, measurements, then correlation
+// fields), each rendered as Python's str() renders it ([pylog.AppendStr]);
+// a field attrs lacks renders as None, as the Python client renders a
+// missing value, and a key attrs repeats takes its first value, as the
+// Python client takes it. The value is read at the position the entry
+// declares the field when the attribute there has its key and none before
+// it has (the usual case: the event carries its fields as declared), and
+// searched for otherwise. Append does not allocate for values
+// pylog.AppendStr renders without allocating.
+func (t Template) Append(dst []byte, attrs []slog.Attr) []byte {
+	for i := range t.parts {
+		p := &t.parts[i]
+		if !p.field {
+			dst = append(dst, p.text...)
+			continue
+		}
+		dst = pylog.AppendStr(dst, fieldValue(attrs, p.text, p.at))
+	}
+	return dst
+}
+
+// fieldValue is the value of the first attribute named key in attrs, looked
+// for at index at first; nil (Python's None) when there is none.
+func fieldValue(attrs []slog.Attr, key string, at int) slog.Value {
+	i := 0
+	if at >= 0 && at < len(attrs) && attrs[at].Key == key {
+		// The keys before it differ from key in the usual case, where
+		// most differ in length: comparing them costs little.
+		for i < at && attrs[i].Key != key {
+			i++
+		}
+		return attrs[i].Value
+	}
+	for ; i < len(attrs); i++ {
+		if attrs[i].Key == key {
+			return attrs[i].Value
+		}
+	}
+	return slog.AnyValue(nil)
+}
+
+// parseTemplate parses a message template. Fields are written {key}; "{{" and
 // "}}" stand for literal braces. An unclosed or empty field, or a lone "}", is
 // an error naming its byte offset.
-func ParseTemplate(s string) (Template, error) {
+func parseTemplate(s string) (Template, error) {
 	var t Template
 	var lit strings.Builder
 	flush := func() {
@@ -303,7 +382,7 @@ func ParseTemplate(s string) (Template, error) {
 				return Template{}, fmt.Errorf("catalog: template %q: bad field name %q at byte %d", s, key, i)
 			}
 			flush()
-			t.parts = append(t.parts, part{text: key, field: true})
+			t.parts = append(t.parts, part{text: key, field: true, at: -1})
 			i += end + 1
 		case c == '}':
 			return Template{}, fmt.Errorf("catalog: template %q: lone '}' at byte %d", s, i)

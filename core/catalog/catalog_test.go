@@ -140,7 +140,7 @@ func TestEntries(t *testing.T) {
 				t.Error("no doc")
 			}
 			keys := map[string]bool{}
-			for _, f := range CorrelationFields {
+			for _, f := range CorrelationFields() {
 				keys[f.Key] = true
 			}
 			for i, f := range slices.Concat(e.Measurements, e.Metadata) {
@@ -267,19 +267,19 @@ func TestParseTemplate(t *testing.T) {
 		{in: "sp {a b}", err: `bad field name "a b"`},
 	}
 	for _, tt := range tests {
-		tmpl, err := ParseTemplate(tt.in)
+		tmpl, err := parseTemplate(tt.in)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("ParseTemplate(%q) error = %v, want %q", tt.in, err, tt.err)
+				t.Errorf("parseTemplate(%q) error = %v, want %q", tt.in, err, tt.err)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("ParseTemplate(%q): %v", tt.in, err)
+			t.Errorf("parseTemplate(%q): %v", tt.in, err)
 			continue
 		}
 		if got := tmpl.Fields(); !slices.Equal(got, tt.fields) {
-			t.Errorf("ParseTemplate(%q).Fields() = %v, want %v", tt.in, got, tt.fields)
+			t.Errorf("parseTemplate(%q).Fields() = %v, want %v", tt.in, got, tt.fields)
 		}
 		if got := templateText(tmpl); got != tt.in {
 			t.Errorf("round trip of %q gave %q", tt.in, got)
@@ -289,7 +289,7 @@ func TestParseTemplate(t *testing.T) {
 
 func TestLiteral(t *testing.T) {
 	for in, want := range map[string]bool{"": true, "plain": true, "{{braces}}": true, "a {x}": false, "{x}": false} {
-		tmpl, err := ParseTemplate(in)
+		tmpl, err := parseTemplate(in)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,9 @@
 // has a redacted message, used by default, and may have a data message that
 // also shows model or tool data, used only when the user turns logging of that
 // data on (see [Entry.DataMessage]); a redacted message never names a field
-// that carries data.
+// that carries data. The templates are compiled when the package is
+// initialised, each field with the position its entry declares it at, and
+// [Template.Append] renders one into a caller's buffer without allocating.
 //
 // # Correlation fields
 //

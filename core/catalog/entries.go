@@ -20,7 +20,7 @@ var (
 	spanFailure = []Field{
 		{Key: "kind", Type: String, Kind: Enum, Values: []string{"error", "panic"}, Doc: `"error" for a returned error, "panic" for a Go panic.`},
 		{Key: "reason", Type: String, Doc: "The error's message or the panic value."},
-		{Key: "error_type", Type: String, Doc: "The Go type of the error or panic value."},
+		{Key: "error_type", Type: String, Doc: `The kind of failure, as OpenTelemetry's error.type: "tool_error" for an MCP tool result with isError, the JSON-RPC error code of an MCP protocol error ("-32602"), the HTTP status of a failed model request when the stream gives it ("429", "500"), what an error's ErrorType() string method says, else "_OTHER". Never a Go type name.`},
 		{Key: "stacktrace", Type: String, Optional: true, Doc: "The goroutine's stack, for a panic."},
 	}
 )
@@ -55,18 +55,21 @@ var (
 	turnStart = []Field{
 		{Key: "turn_index", Type: Int, Doc: "The turn's number within this run of the thread, from 1."},
 		{Key: "input", Type: String, Optional: true, Data: ModelData, Doc: "The user input of the turn."},
+		{Key: "model", Type: String, Optional: true, Doc: "The model the turn runs on, when known (on the exec path, from Codex's own export)."},
 	}
 	toolStart = []Field{
 		{Key: "tool", Type: String, Kind: Enum, Values: builtinTools, Doc: `The tool's name: "shell" for a command, "apply_patch" for a file change, "web_search", a collab tool ("spawn_agent", "wait", ...) or a function tool's name.`},
 		{Key: "tool_kind", Type: String, Kind: Enum, Values: []string{"command_execution", "file_change", "web_search", "collab_tool_call", "function"}, Doc: "The Codex item type: command_execution, file_change, web_search, collab_tool_call or function."},
 		{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id of the call (item_N)."},
 		{Key: "input", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's input: the command line, the file changes, the search query or action, the collab prompt."},
+		{Key: "model", Type: String, Optional: true, Doc: "The model that called the tool, when known (on the exec path, from Codex's own export)."},
 	}
 	mcpStart = []Field{
 		{Key: "server", Type: String, Doc: "The MCP server's name."},
 		{Key: "tool", Type: String, Doc: "The MCP tool's name."},
 		{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id of the call."},
 		{Key: "arguments", Type: Any, Optional: true, Data: ToolData, Doc: "The arguments the tool was called with."},
+		{Key: "model", Type: String, Optional: true, Doc: "The model that called the tool, when known (on the exec path, from Codex's own export)."},
 	}
 	approvalStart = []Field{
 		{Key: "approval_kind", Type: String, Kind: Enum, Values: []string{"command_execution", "file_change"}, Doc: "What needs approving: command_execution or file_change."},
@@ -78,6 +81,7 @@ var (
 	}
 	decision = []Field{
 		{Key: "decision", Type: String, Kind: Enum, Values: []string{"accept", "acceptForSession", "decline", "cancel", "approved", "approved_for_session", "denied", "timed_out", "abort"}, Doc: "The decision as the protocol spells it (accept, acceptForSession, decline, cancel, approved, denied, timed_out, abort, ...)."},
+		{Key: "decision_source", Type: String, Kind: Enum, Values: []string{"Config", "User"}, Optional: true, Doc: "Who decided, when Codex says (its export's codex.tool_decision source: Config for a decision the approval policy made, User for one the user made)."},
 	}
 	tokenUsage = []Field{
 		{Key: "input_tokens", Type: Int, Doc: "Input tokens of this update: the turn's, or the request's on app-server."},
@@ -99,6 +103,17 @@ var (
 		}
 	}
 	deltaBytes = []Field{{Key: "delta_bytes", Type: Int, Doc: "The length of the delta in bytes."}}
+
+	modelRequest = []Field{
+		{Key: "duration", Type: Duration, Doc: "How long the request took, as Codex measured it."},
+		{Key: "duration_ms", Type: Float, Doc: "The same in milliseconds."},
+		{Key: "attempt", Type: Int, Doc: "Codex's attempt number for the request, from 0: a retry has a higher one."},
+		{Key: "status_code", Type: Int, Doc: "The HTTP status of the answer (0 when none came)."},
+	}
+	modelRequestMetadata = []Field{
+		{Key: "endpoint", Type: String, Optional: true, Doc: "The API endpoint (/responses)."},
+		{Key: "model", Type: String, Optional: true, Doc: "The model asked."},
+	}
 )
 
 // entries is the catalog. Keep it grouped by subject; names.go and
@@ -181,6 +196,53 @@ var entries = []*Entry{
 		Metadata: []Field{{Key: "reason", Type: String, Doc: "Why it failed."}},
 	},
 
+	// Model requests, from Codex's own export (codex.api_request,
+	// codex.sse_event, codex.turn_ttft): the exec stream has none of them.
+	{
+		Name: "codex.model.request.completed", Logger: "codex.model", Level: pylog.Debug,
+		Message:      "Model request returned HTTP {status_code} after {duration_ms} ms (attempt {attempt})",
+		Doc:          "A request to the model answered (Codex's codex.api_request with a 2xx status and no error). Durations are Codex's own.",
+		Measurements: modelRequest,
+		Metadata:     modelRequestMetadata,
+	},
+	{
+		Name: "codex.model.request.failed", Logger: "codex.model", Level: pylog.Warning,
+		Message:      "Model request failed with HTTP {status_code} after {duration_ms} ms (attempt {attempt}): {error_message}",
+		Doc:          "A request to the model failed (Codex's codex.api_request with an HTTP error status or an error message): retries and 429s show here, one event per attempt.",
+		Measurements: modelRequest,
+		Metadata: fields(modelRequestMetadata, []Field{
+			{Key: "error_message", Type: String, Doc: "Codex's error message, or the HTTP status text when it gives none."},
+		}),
+	},
+	{
+		Name: "codex.model.token_usage", Logger: "codex.model", Level: pylog.Debug,
+		Message: "Model response used {input_tokens} input, {output_tokens} output tokens",
+		Doc:     "One model response's token counts (Codex's codex.sse_event for response.completed). The exec stream gives only the turn's total, at turn.completed.",
+		Measurements: []Field{
+			{Key: "input_tokens", Type: Int, Doc: "Input tokens of the request."},
+			{Key: "cached_input_tokens", Type: Int, Doc: "Of which read from the cache."},
+			{Key: "cache_write_input_tokens", Type: Int, Doc: "Input tokens written to the cache."},
+			{Key: "output_tokens", Type: Int, Doc: "Output tokens of the response."},
+			{Key: "reasoning_output_tokens", Type: Int, Doc: "Of which reasoning."},
+		},
+		Metadata: []Field{
+			{Key: "model", Type: String, Optional: true, Doc: "The model that answered."},
+			{Key: "reasoning_effort", Type: String, Kind: Enum, Values: []string{"none", "minimal", "low", "medium", "high", "xhigh"}, Optional: true, Doc: "The reasoning effort the request asked for."},
+		},
+	},
+	{
+		Name: "codex.turn.first_token", Logger: "codex.turn", Level: pylog.Debug,
+		Message: "First token after {ttft_ms} ms",
+		Doc:     "The model's first token of the turn arrived (Codex's codex.turn_ttft): the time from the turn's start, as Codex measured it.",
+		Measurements: []Field{
+			{Key: "ttft", Type: Duration, Doc: "Time to the first token."},
+			{Key: "ttft_ms", Type: Float, Doc: "The same in milliseconds."},
+		},
+		Metadata: []Field{
+			{Key: "model", Type: String, Optional: true, Doc: "The model of the turn."},
+		},
+	},
+
 	// Tools: command executions, file changes, web searches, collab tool
 	// calls and function tools, each a span under its turn.
 	{
@@ -237,11 +299,12 @@ var entries = []*Entry{
 		}),
 	},
 
-	// Approvals: a span from the request to the decision (app-server only).
+	// Approvals: a span from the request to the decision (app-server; on the
+	// exec path, from Codex's own export).
 	{
 		Name: "codex.approval.requested", Logger: "codex.approval", Level: pylog.Info,
 		Message: "Approval requested for {approval_kind} {call_id}", DataMessage: "Approval requested for {approval_kind} {call_id}: {command}",
-		Doc:          "Codex asks the client to approve a command or a file change.",
+		Doc:          "Codex asks the client to approve a command or a file change (app-server), or decided on a tool call (exec with Codex's own export: its codex.tool_decision, requested and decided at the decision's time).",
 		Measurements: spanStart, Metadata: approvalStart,
 	},
 	{

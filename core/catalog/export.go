@@ -15,7 +15,7 @@ func WriteJSON(w io.Writer) error {
 	doc := struct {
 		CorrelationFields []Field  `json:"correlation_fields"`
 		Events            []*Entry `json:"events"`
-	}{CorrelationFields, entries}
+	}{CorrelationFields(), entries}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -32,7 +32,7 @@ func WriteMarkdown(w io.Writer) error {
 	b.WriteString("Before any handler sees an event, the bus scans its metadata for secrets, except the values it knows cannot hold one: numbers and flags, the listed words of an enum field, and the id-shaped values of an id field; any other value of those fields is scanned like text (see docs/safeguards.md).\n\n")
 	b.WriteString("## Correlation fields\n\nEvery event carries these fields, after its own metadata, when the context it was emitted in has them:\n\n")
 	b.WriteString("| Field | Type | Meaning |\n|---|---|---|\n")
-	for _, f := range CorrelationFields {
+	for _, f := range CorrelationFields() {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.Key, f.Type, cell(f.Doc))
 	}
 	b.WriteString("\n## Summary\n\n| Event | Logger | Level | Message | High volume |\n|---|---|---|---|---|\n")

@@ -22,17 +22,17 @@ const (
 
 	// TurnStart is codex.turn.start, logged by codex.turn at DEBUG: "Running turn {turn_index}".
 	// Measurements: system_time (int), monotonic_time (int).
-	// Metadata: turn_index (int), input (string, optional, model data).
+	// Metadata: turn_index (int), input (string, optional, model data), model (string, optional).
 	TurnStart = "codex.turn.start"
 
 	// TurnCompleted is codex.turn.completed, logged by codex.turn at INFO: "Turn {turn_index} completed".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: turn_index (int), input (string, optional, model data).
+	// Metadata: turn_index (int), input (string, optional, model data), model (string, optional).
 	TurnCompleted = "codex.turn.completed"
 
 	// TurnFailed is codex.turn.failed, logged by codex.turn at ERROR: "Turn {turn_index} failed: {reason}".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: turn_index (int), input (string, optional, model data), kind (string), reason (string), error_type (string), stacktrace (string, optional).
+	// Metadata: turn_index (int), input (string, optional, model data), model (string, optional), kind (string), reason (string), error_type (string), stacktrace (string, optional).
 	TurnFailed = "codex.turn.failed"
 
 	// ThreadTokenUsageUpdated is codex.thread.token_usage.updated, logged by codex.thread at DEBUG: "Token usage: {input_tokens} input, {output_tokens} output tokens".
@@ -56,34 +56,54 @@ const (
 	// Metadata: reason (string).
 	TurnCompactionFailed = "codex.turn.compaction.failed"
 
+	// ModelRequestCompleted is codex.model.request.completed, logged by codex.model at DEBUG: "Model request returned HTTP {status_code} after {duration_ms} ms (attempt {attempt})".
+	// Measurements: duration (duration), duration_ms (float), attempt (int), status_code (int).
+	// Metadata: endpoint (string, optional), model (string, optional).
+	ModelRequestCompleted = "codex.model.request.completed"
+
+	// ModelRequestFailed is codex.model.request.failed, logged by codex.model at WARNING: "Model request failed with HTTP {status_code} after {duration_ms} ms (attempt {attempt}): {error_message}".
+	// Measurements: duration (duration), duration_ms (float), attempt (int), status_code (int).
+	// Metadata: endpoint (string, optional), model (string, optional), error_message (string).
+	ModelRequestFailed = "codex.model.request.failed"
+
+	// ModelTokenUsage is codex.model.token_usage, logged by codex.model at DEBUG: "Model response used {input_tokens} input, {output_tokens} output tokens".
+	// Measurements: input_tokens (int), cached_input_tokens (int), cache_write_input_tokens (int), output_tokens (int), reasoning_output_tokens (int).
+	// Metadata: model (string, optional), reasoning_effort (string, optional).
+	ModelTokenUsage = "codex.model.token_usage"
+
+	// TurnFirstToken is codex.turn.first_token, logged by codex.turn at DEBUG: "First token after {ttft_ms} ms".
+	// Measurements: ttft (duration), ttft_ms (float).
+	// Metadata: model (string, optional).
+	TurnFirstToken = "codex.turn.first_token"
+
 	// ToolStart is codex.tool.start, logged by codex.tool at DEBUG: "Invoking tool {tool}".
 	// Measurements: system_time (int), monotonic_time (int).
-	// Metadata: tool (string), tool_kind (string), call_id (string), input (any, optional, tool data).
+	// Metadata: tool (string), tool_kind (string), call_id (string), input (any, optional, tool data), model (string, optional).
 	ToolStart = "codex.tool.start"
 
 	// ToolSuccess is codex.tool.success, logged by codex.tool at DEBUG: "Tool {tool} completed.".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: tool (string), tool_kind (string), call_id (string), input (any, optional, tool data), exit_code (int, optional), result (any, optional, tool data).
+	// Metadata: tool (string), tool_kind (string), call_id (string), input (any, optional, tool data), model (string, optional), exit_code (int, optional), result (any, optional, tool data).
 	ToolSuccess = "codex.tool.success"
 
 	// ToolFailure is codex.tool.failure, logged by codex.tool at DEBUG: "Tool {tool} failed".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: tool (string), tool_kind (string), call_id (string), input (any, optional, tool data), kind (string), reason (string), error_type (string), stacktrace (string, optional), status (string), exit_code (int, optional), result (any, optional, tool data).
+	// Metadata: tool (string), tool_kind (string), call_id (string), input (any, optional, tool data), model (string, optional), kind (string), reason (string), error_type (string), stacktrace (string, optional), status (string), exit_code (int, optional), result (any, optional, tool data).
 	ToolFailure = "codex.tool.failure"
 
 	// MCPToolCallStart is codex.mcp.tool_call.start, logged by codex.mcp at DEBUG: "Invoking MCP tool {tool}".
 	// Measurements: system_time (int), monotonic_time (int).
-	// Metadata: server (string), tool (string), call_id (string), arguments (any, optional, tool data).
+	// Metadata: server (string), tool (string), call_id (string), arguments (any, optional, tool data), model (string, optional).
 	MCPToolCallStart = "codex.mcp.tool_call.start"
 
 	// MCPToolCallSuccess is codex.mcp.tool_call.success, logged by codex.mcp at DEBUG: "MCP tool {tool} completed.".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: server (string), tool (string), call_id (string), arguments (any, optional, tool data), result (any, optional, tool data).
+	// Metadata: server (string), tool (string), call_id (string), arguments (any, optional, tool data), model (string, optional), result (any, optional, tool data).
 	MCPToolCallSuccess = "codex.mcp.tool_call.success"
 
 	// MCPToolCallFailure is codex.mcp.tool_call.failure, logged by codex.mcp at ERROR: "Error invoking MCP tool {tool}: {reason}".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: server (string), tool (string), call_id (string), arguments (any, optional, tool data), kind (string), reason (string), error_type (string), stacktrace (string, optional), result (any, optional, tool data).
+	// Metadata: server (string), tool (string), call_id (string), arguments (any, optional, tool data), model (string, optional), kind (string), reason (string), error_type (string), stacktrace (string, optional), result (any, optional, tool data).
 	MCPToolCallFailure = "codex.mcp.tool_call.failure"
 
 	// ApprovalRequested is codex.approval.requested, logged by codex.approval at INFO: "Approval requested for {approval_kind} {call_id}".
@@ -93,22 +113,22 @@ const (
 
 	// ApprovalApproved is codex.approval.approved, logged by codex.approval at INFO: "Approval granted for {approval_kind} {call_id}: {decision}".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string).
+	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string), decision_source (string, optional).
 	ApprovalApproved = "codex.approval.approved"
 
 	// ApprovalDenied is codex.approval.denied, logged by codex.approval at WARNING: "Approval denied for {approval_kind} {call_id}: {decision}".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string).
+	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string), decision_source (string, optional).
 	ApprovalDenied = "codex.approval.denied"
 
 	// ApprovalTimeout is codex.approval.timeout, logged by codex.approval at WARNING: "Approval timed out for {approval_kind} {call_id}".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string).
+	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string), decision_source (string, optional).
 	ApprovalTimeout = "codex.approval.timeout"
 
 	// ApprovalCancelled is codex.approval.cancelled, logged by codex.approval at WARNING: "Approval cancelled for {approval_kind} {call_id}".
 	// Measurements: duration (duration), duration_ms (float).
-	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string).
+	// Metadata: approval_kind (string), call_id (string), request_id (string, optional), approval_reason (string, optional), command (string, optional, tool data), cwd (string, optional), decision (string), decision_source (string, optional).
 	ApprovalCancelled = "codex.approval.cancelled"
 
 	// ItemAgentMessageDelta is codex.item.agent_message.delta, logged by codex.item at DEBUG: "Agent message delta for {call_id} ({delta_bytes} bytes)".

@@ -86,20 +86,6 @@ func NewCorrelationID() string {
 	}
 }
 
-// Ensure returns ctx and its ids, first deriving a context with a new
-// correlation id (see [NewCorrelationID]) when ctx carries none.
-func Ensure(ctx context.Context) (context.Context, IDs) {
-	var ids IDs
-	if cur := From(ctx); cur != nil {
-		ids = *cur
-	}
-	if ids.Correlation != "" {
-		return ctx, ids
-	}
-	ids.Correlation = NewCorrelationID()
-	return With(ctx, ids), ids
-}
-
 // WithThread returns a copy of ctx whose ids name thread as the Codex thread,
 // keeping the others.
 func WithThread(ctx context.Context, thread string) context.Context {

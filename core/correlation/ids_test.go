@@ -53,14 +53,11 @@ func TestNewCorrelationID(t *testing.T) {
 	}
 }
 
-func TestEnsureAndWith(t *testing.T) {
-	ctx, ids := Ensure(context.Background())
-	if ids.Correlation == "" || From(ctx).Correlation != ids.Correlation {
-		t.Fatalf("Ensure made no id: %+v", ids)
-	}
-	same, again := Ensure(ctx)
-	if same != ctx || again != ids {
-		t.Error("Ensure replaced an existing correlation id")
+func TestWith(t *testing.T) {
+	ids := IDs{Correlation: NewCorrelationID()}
+	ctx := With(context.Background(), ids)
+	if From(ctx).Correlation != ids.Correlation {
+		t.Fatalf("From(With(ids)) = %+v, want %+v", From(ctx), ids)
 	}
 	ctx = WithTurn(WithThread(ctx, "th"), "tu")
 	got := *From(ctx)

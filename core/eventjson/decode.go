@@ -24,7 +24,7 @@ import (
 
 // DefaultMaxLine is the longest line a [Decoder] accepts unless told
 // otherwise: 16 MiB.
-const DefaultMaxLine = 16 << 20
+const DefaultMaxLine = lines.DefaultLimit
 
 // A LineError reports a line the decoder could not read.
 type LineError struct {
@@ -217,18 +217,7 @@ func Parse(line string) (telemetry.Event, error) {
 				if v.Kind() != slog.KindString {
 					return fmt.Errorf(`"ids.%s" must be a string, not %s`, k, kindName(v))
 				}
-				switch k {
-				case "correlation_id":
-					ids.Correlation = v.String()
-				case "thread_id":
-					ids.Thread = v.String()
-				case "turn_id":
-					ids.Turn = v.String()
-				case "span_id":
-					ids.Span = v.String()
-				case "parent_span_id":
-					ids.ParentSpan = v.String()
-				default:
+				if !ids.Set(k, v.String()) {
 					return fmt.Errorf(`"ids" has unknown field %s`, quote(k))
 				}
 				return nil

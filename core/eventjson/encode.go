@@ -2,7 +2,6 @@ package eventjson
 
 import (
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/codextel/codextel/core/correlation"
@@ -22,7 +21,7 @@ func AppendEvent(dst []byte, e *telemetry.Event) []byte {
 		dst = append(dst, `", `...)
 	}
 	dst = append(dst, `"event": `...)
-	dst = strconv.AppendQuote(dst, e.Name)
+	dst = pylog.AppendJSON(dst, slog.StringValue(e.Name), false)
 	if e.NumMeasurements() > 0 {
 		dst = append(dst, `, "measurements": {`...)
 		i := 0
@@ -60,20 +59,17 @@ func AppendEvent(dst []byte, e *telemetry.Event) []byte {
 	if ids != (correlation.IDs{}) {
 		dst = append(dst, `, "ids": {`...)
 		n := 0
-		for _, f := range [...]struct{ k, v string }{
-			{"correlation_id", ids.Correlation}, {"thread_id", ids.Thread}, {"turn_id", ids.Turn},
-			{"span_id", ids.Span}, {"parent_span_id", ids.ParentSpan},
-		} {
-			if f.v == "" {
+		for _, f := range ids.Fields() {
+			if f.Value == "" {
 				continue
 			}
 			if n > 0 {
 				dst = append(dst, ", "...)
 			}
 			n++
-			dst = pylog.AppendJSON(dst, slog.StringValue(f.k), false)
+			dst = pylog.AppendJSON(dst, slog.StringValue(f.Key), false)
 			dst = append(dst, ": "...)
-			dst = pylog.AppendJSON(dst, slog.StringValue(f.v), false)
+			dst = pylog.AppendJSON(dst, slog.StringValue(f.Value), false)
 		}
 		dst = append(dst, '}')
 	}

@@ -16,17 +16,12 @@ import (
 // logging.basicConfig() prints: LEVELNAME:logger.name:message.
 const BasicFormat = "%(levelname)s:%(name)s:%(message)s"
 
-// DefaultLoggerID is the handler id [AttachDefaultLogger] attaches under
-// unless told otherwise.
+// DefaultLoggerID is the handler id [AttachDefaultLogger] attaches under. To
+// attach under another id, or to other events, give [NewLogger]'s handler to
+// [telemetry.Bus.Attach].
 const DefaultLoggerID = "codextel-default-logger"
 
-// A Formatter renders a Python log record: a *pylog.Formatter or a
-// *pylog.JSONFormatter.
-type Formatter interface {
-	Append(dst []byte, r *pylog.Record) []byte
-}
-
-// A LoggerOption configures [AttachDefaultLogger].
+// A LoggerOption configures [NewLogger] and [AttachDefaultLogger].
 type LoggerOption interface{ apply(*loggerConfig) }
 
 type loggerConfig struct {
@@ -34,9 +29,7 @@ type loggerConfig struct {
 	w         io.Writer
 	format    string
 	json      bool
-	formatter Formatter
-	id        string
-	patterns  []string
+	formatter pylog.RecordFormatter
 }
 
 type loggerOption func(*loggerConfig)
@@ -62,32 +55,41 @@ func WithJSON() LoggerOption { return loggerOption(func(c *loggerConfig) { c.jso
 
 // WithFormatter writes with a formatter built by package pylog, for layouts
 // the other options do not reach (a datefmt, a time zone, {-style).
-func WithFormatter(f Formatter) LoggerOption {
+func WithFormatter(f pylog.RecordFormatter) LoggerOption {
 	return loggerOption(func(c *loggerConfig) { c.formatter = f })
 }
 
-// WithLoggerID sets the handler id (default [DefaultLoggerID]).
-func WithLoggerID(id string) LoggerOption { return loggerOption(func(c *loggerConfig) { c.id = id }) }
-
-// WithLoggerEvents sets the event patterns written (default "codex.*").
-func WithLoggerEvents(patterns ...string) LoggerOption {
-	return loggerOption(func(c *loggerConfig) { c.patterns = patterns })
-}
-
-// AttachDefaultLogger attaches to bus a handler that writes every codex.*
-// event as one Python logging line, by default as logging.basicConfig()
-// prints them (LEVELNAME:logger.name:message, INFO and above, to stderr),
+// AttachDefaultLogger attaches [NewLogger]'s handler to bus (nil:
+// [telemetry.Default]) under [DefaultLoggerID], for every codex.* event,
 // with nothing but the standard library: the counterpart of the Elixir
 // SDK's Codex.Telemetry.attach_default_logger/1, for trying codextel before
-// choosing an adapter. Lines are written whole, one Write each, from any
-// number of goroutines. It returns the function that detaches the handler.
+// choosing an adapter. It returns the function that detaches the handler
+// (see [telemetry.Bus.Attach]).
 func AttachDefaultLogger(bus *telemetry.Bus, opts ...LoggerOption) (detach func() error, err error) {
-	c := loggerConfig{level: pylog.Info, w: os.Stderr, format: BasicFormat, id: DefaultLoggerID, patterns: []string{"codex.*"}}
+	h, err := NewLogger(opts...)
+	if err != nil {
+		return nil, err
+	}
+	if bus == nil {
+		bus = telemetry.Default()
+	}
+	return bus.Attach(DefaultLoggerID, h, "codex.*")
+}
+
+// NewLogger returns a handler that writes each event it is given as one
+// Python logging line, by default as logging.basicConfig() prints them
+// (LEVELNAME:logger.name:message, INFO and above, to stderr), for
+// [telemetry.Bus.Attach] under any id and event patterns. Lines are written
+// whole, one Write each, from any number of goroutines. It returns an error
+// naming the problem for a malformed format.
+func NewLogger(opts ...LoggerOption) (telemetry.Handler, error) {
+	c := loggerConfig{level: pylog.Info, w: os.Stderr, format: BasicFormat}
 	for _, o := range opts {
 		o.apply(&c)
 	}
 	f := c.formatter
 	if f == nil {
+		var err error
 		if c.json {
 			f, err = pylog.NewJSONFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
 		} else {
@@ -97,22 +99,19 @@ func AttachDefaultLogger(bus *telemetry.Bus, opts ...LoggerOption) (detach func(
 			return nil, fmt.Errorf("eventlog: default logger: %w", err)
 		}
 	}
-	h := &lineHandler{level: c.level, w: c.w, f: f}
-	if err := bus.Attach(c.id, h, c.patterns...); err != nil {
-		return nil, fmt.Errorf("eventlog: default logger: %w", err)
-	}
-	return func() error { return bus.Detach(c.id) }, nil
+	return &lineHandler{level: c.level, w: c.w, f: f}, nil
 }
 
 // lineHandler writes events as Python lines.
 type lineHandler struct {
 	level  pylog.Level
 	w      io.Writer
-	f      Formatter
+	f      pylog.RecordFormatter
 	mapper Mapper
 
-	mu  sync.Mutex // serialises writes and guards buf and rec
+	mu  sync.Mutex // serialises writes and guards buf, msg and rec
 	buf []byte
+	msg []byte // the message rec.Message reads, rendered by MapInto
 	rec pylog.Record
 }
 
@@ -136,10 +135,14 @@ func (h *lineHandler) Handle(_ context.Context, e telemetry.Event) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.mapper.Map(&h.rec, &e)
+	h.msg = h.mapper.MapInto(&h.rec, &e, h.msg)
 	h.buf = append(h.f.Append(h.buf[:0], &h.rec), '\n')
 	_, _ = h.w.Write(h.buf) // a logging handler has nowhere to report its own failure
+	h.rec.Message = ""
 	if cap(h.buf) > 64<<10 {
 		h.buf = nil
+	}
+	if cap(h.msg) > 16<<10 {
+		h.msg = nil
 	}
 }

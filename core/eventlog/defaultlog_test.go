@@ -38,20 +38,31 @@ func TestAttachDefaultLogger(t *testing.T) {
 	tests := []struct {
 		name string
 		opts []eventlog.LoggerOption
+		all  bool // NewLogger attached for every event, not AttachDefaultLogger
 		want string
 	}{
-		{"basicConfig", nil, "WARNING:codex:Reconnecting... 1/5\nINFO:codex.turn:Compacting conversation history\n"},
-		{"level and format", []eventlog.LoggerOption{eventlog.WithLevel(pylog.Debug), eventlog.WithFormat("[%(levelname)-8s] %(message)s")},
+		{"basicConfig", nil, false, "WARNING:codex:Reconnecting... 1/5\nINFO:codex.turn:Compacting conversation history\n"},
+		{"level and format", []eventlog.LoggerOption{eventlog.WithLevel(pylog.Debug), eventlog.WithFormat("[%(levelname)-8s] %(message)s")}, false,
 			"[WARNING ] Reconnecting... 1/5\n[INFO    ] Compacting conversation history\n[DEBUG   ] Invoking tool shell\n"},
-		{"json", []eventlog.LoggerOption{eventlog.WithJSON(), eventlog.WithLevel(pylog.Warning)},
+		{"json", []eventlog.LoggerOption{eventlog.WithJSON(), eventlog.WithLevel(pylog.Warning)}, false,
 			`{"asctime": "` + when.Local().Format("2006-01-02 15:04:05") + `,123", "levelname": "WARNING", "name": "codex", "message": "Reconnecting... 1/5", "error_message": "Reconnecting... 1/5"}` + "\n"},
-		{"all events", []eventlog.LoggerOption{eventlog.WithLoggerEvents("*")},
+		{"all events", nil, true,
 			"WARNING:codex:Reconnecting... 1/5\nINFO:codex.turn:Compacting conversation history\nINFO:myapp:myapp.other\n"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
 		bus := telemetry.New()
-		detach, err := eventlog.AttachDefaultLogger(bus, append([]eventlog.LoggerOption{eventlog.WithWriter(&out)}, tt.opts...)...)
+		opts := append([]eventlog.LoggerOption{eventlog.WithWriter(&out)}, tt.opts...)
+		var detach func() error
+		var err error
+		if tt.all {
+			var h telemetry.Handler
+			if h, err = eventlog.NewLogger(opts...); err == nil {
+				detach, err = bus.Attach("all", h, "*")
+			}
+		} else {
+			detach, err = eventlog.AttachDefaultLogger(bus, opts...)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,10 @@
 //   - Message: the entry's data message when the event carries every data
 //     field it names (the bus removed the fields its redaction policy did not
 //     let through), else the redacted message; values are rendered as Python's
-//     str() renders them (see [pylog.AppendStr]), a missing one as None.
+//     str() renders them (see [pylog.AppendStr]), a missing one as None. The
+//     catalog compiles each template once ([catalog.Template.Append]); Map
+//     returns the message as a string of its own, [Mapper.MapInto] renders it
+//     into a buffer the caller keeps, without copying or allocating.
 //   - Attrs: the metadata in order, then the measurements in order, then the
 //     correlation fields the event's context had (correlation_id, thread_id,
 //     turn_id, span_id, parent_span_id; empty ones left out).
@@ -25,6 +28,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
@@ -41,28 +45,69 @@ type Mapper struct {
 	NoTime bool
 }
 
-var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
-
-// Map fills r from e, reusing the backing array of r.Attrs.
+// Map fills r from e, reusing the backing array of r.Attrs. r.Message is a
+// string of its own (a literal template's text, or one allocation), which
+// the record's consumers may keep.
 func (m *Mapper) Map(r *pylog.Record, e *telemetry.Event) {
+	tmpl, ok := m.mapRecord(r, e)
+	if !ok {
+		return
+	}
+	if lit, ok := tmpl.Literal(); ok {
+		r.Message = lit
+		return
+	}
+	r.Message = render(tmpl, r.Attrs)
+}
+
+// MapInto fills r from e as [Mapper.Map] does, but renders the message into
+// buf (from its start, reusing its backing array) and returns buf, grown if
+// it had to: r.Message then shares memory with the returned buffer, without
+// a copy or an allocation, and reads correctly only until that buffer is
+// written again. It is for a caller that keeps buf with the record (in the
+// pooled state it writes events from) and whose consumers of the record do
+// not keep r.Message past the write: pylog's formatters, or a library whose
+// code shows it copies the message out before returning. A caller that
+// hands r.Message to code that may keep it copies it first. The message
+// borrows the buffer exactly when the returned buffer is not empty: a
+// template without fields, or an event outside the catalog, has a message
+// of its own (the template's text, the event's name) and gets buf[:0] back.
+func (m *Mapper) MapInto(r *pylog.Record, e *telemetry.Event, buf []byte) []byte {
+	tmpl, ok := m.mapRecord(r, e)
+	if !ok {
+		return buf[:0]
+	}
+	if lit, ok := tmpl.Literal(); ok {
+		r.Message = lit
+		return buf[:0]
+	}
+	buf = tmpl.Append(buf[:0], r.Attrs)
+	r.Message = unsafe.String(unsafe.SliceData(buf), len(buf))
+	return buf
+}
+
+// mapRecord fills every field of r but the message, and returns the
+// template the message is rendered from, or false when the event is not in
+// the catalog (r.Message is then its name).
+func (m *Mapper) mapRecord(r *pylog.Record, e *telemetry.Event) (catalog.Template, bool) {
 	r.Time = time.Time{}
 	if m == nil || !m.NoTime {
 		r.Time = e.When()
 	}
 	r.Err = nil
-	r.Attrs = AppendAttrs(r.Attrs[:0], e)
+	r.Attrs = appendAttrs(r.Attrs[:0], e)
 
 	entry := e.Entry()
 	if entry == nil {
 		r.Level = pylog.Info
 		r.Logger = parentName(e.Name)
 		r.Message = e.Name
-		return
+		return catalog.Template{}, false
 	}
 	r.Logger = entry.Logger
 	tmpl, level := entry.MessageFor(e.Has)
 	r.Level = level
-	r.Message = Message(tmpl, r.Attrs)
+	return tmpl, true
 }
 
 // Level returns the level [Mapper.Map] gives e, without rendering anything,
@@ -76,9 +121,9 @@ func Level(e *telemetry.Event) pylog.Level {
 	return level
 }
 
-// AppendAttrs appends e's fields to dst in record order: metadata,
+// appendAttrs appends e's fields to dst in record order: metadata,
 // measurements, then the non-empty correlation fields.
-func AppendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
+func appendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
 	for a := range e.Metadata {
 		dst = append(dst, a)
 	}
@@ -86,42 +131,30 @@ func AppendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
 		dst = append(dst, ms.Attr())
 	}
 	ids := e.IDs()
-	for _, f := range [...]struct{ key, value string }{
-		{"correlation_id", ids.Correlation},
-		{"thread_id", ids.Thread},
-		{"turn_id", ids.Turn},
-		{"span_id", ids.Span},
-		{"parent_span_id", ids.ParentSpan},
-	} {
-		if f.value != "" {
-			dst = append(dst, slog.String(f.key, f.value))
+	for _, f := range ids.Fields() {
+		if f.Value != "" {
+			dst = append(dst, slog.String(f.Key, f.Value))
 		}
 	}
 	return dst
 }
 
 // Message renders tmpl with the values of attrs, as Python's str() renders
-// them; a field attrs lacks renders as None.
+// them; a field attrs lacks renders as None. See [catalog.Template.Append].
 func Message(tmpl catalog.Template, attrs []slog.Attr) string {
 	if lit, ok := tmpl.Literal(); ok {
 		return lit
 	}
+	return render(tmpl, attrs)
+}
+
+// scratch holds the buffers render fills before copying them to a string.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// render returns tmpl filled in from attrs as a string of its own.
+func render(tmpl catalog.Template, attrs []slog.Attr) string {
 	bp := scratch.Get().(*[]byte)
-	b := (*bp)[:0]
-	for text, isField := range tmpl.Parts {
-		if !isField {
-			b = append(b, text...)
-			continue
-		}
-		v := slog.AnyValue(nil)
-		for _, a := range attrs {
-			if a.Key == text {
-				v = a.Value
-				break
-			}
-		}
-		b = pylog.AppendStr(b, v)
-	}
+	b := tmpl.Append((*bp)[:0], attrs)
 	msg := string(b)
 	if cap(b) <= 16<<10 {
 		*bp = b

@@ -81,7 +81,7 @@ func TestMapTakesTheBusClock(t *testing.T) {
 	bus := telemetry.New(telemetry.WithClock(func() time.Time { reads++; return when }))
 	var times []time.Time
 	for _, id := range []string{"a", "b"} {
-		if err := bus.Attach(id, telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		if _, err := bus.Attach(id, telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 			var r pylog.Record
 			(&eventlog.Mapper{}).Map(&r, &e)
 			times = append(times, r.Time)

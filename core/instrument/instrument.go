@@ -80,6 +80,7 @@ func (t *Thread) Fail(err error) { t.span.Fail(err, slog.Int("turns", t.Turns())
 type TurnInfo struct {
 	ID    string // optional: the turn id, when the protocol has one
 	Input string // optional: the user input (model data)
+	Model string // optional: the model the turn runs on
 }
 
 // A Turn is an open turn span.
@@ -98,6 +99,7 @@ func (t *Thread) StartTurn(ctx context.Context, info TurnInfo) (context.Context,
 		ctx = correlation.WithTurn(ctx, t.codex.bus().ScrubString(info.ID))
 	}
 	md := appendString([]slog.Attr{slog.Int("turn_index", index)}, "input", info.Input)
+	md = appendString(md, "model", info.Model)
 	ctx, span := t.codex.bus().StartSpan(ctx, "codex.turn", md...)
 	return ctx, &Turn{span: span}
 }
@@ -123,6 +125,7 @@ type ToolCall struct {
 	Kind   string // CommandExecution and the others
 	CallID string // the Codex item id
 	Input  any    // optional: the command, the changes, the query (tool data)
+	Model  string // optional: the model that called the tool
 }
 
 // ToolResult is what a finished tool call produced.
@@ -151,6 +154,7 @@ func (c Codex) StartTool(ctx context.Context, call ToolCall) (context.Context, *
 		slog.String("call_id", call.CallID),
 	}
 	md = appendAny(md, "input", call.Input)
+	md = appendString(md, "model", call.Model)
 	ctx, span := c.bus().StartSpan(ctx, "codex.tool", md...)
 	return ctx, &Tool{span: span}
 }
@@ -182,7 +186,8 @@ type MCPCall struct {
 	Server    string
 	Tool      string
 	CallID    string
-	Arguments any // optional (tool data)
+	Arguments any    // optional (tool data)
+	Model     string // optional: the model that called the tool
 }
 
 // An MCPToolCall is an open MCP tool-call span.
@@ -198,6 +203,7 @@ func (c Codex) StartMCPToolCall(ctx context.Context, call MCPCall) (context.Cont
 		slog.String("call_id", call.CallID),
 	}
 	md = appendAny(md, "arguments", call.Arguments)
+	md = appendString(md, "model", call.Model)
 	ctx, span := c.bus().StartSpan(ctx, "codex.mcp.tool_call", md...)
 	return ctx, &MCPToolCall{span: span}
 }
@@ -251,6 +257,13 @@ func (c Codex) RequestApproval(ctx context.Context, req ApprovalRequest) (contex
 // codex.approval.denied.
 func (a *Approval) Resolve(decision string) {
 	a.span.EndAs(Outcome(decision), slog.String("decision", decision))
+}
+
+// ResolveFrom closes the approval like [Approval.Resolve], saying who
+// decided: Codex's export names Config (the approval policy) or User.
+func (a *Approval) ResolveFrom(decision, source string) {
+	md := []slog.Attr{slog.String("decision", decision)}
+	a.span.EndAs(Outcome(decision), appendString(md, "decision_source", source)...)
 }
 
 // Outcome returns the suffix of the event an approval decision ends in:

@@ -8,7 +8,7 @@ import (
 
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/instrument"
-	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 )
@@ -46,7 +46,7 @@ func lifecycle(codex instrument.Codex) {
 
 func TestLifecycleMatchesCatalog(t *testing.T) {
 	for _, policy := range []redact.Policy{{}, {ModelData: true, ToolData: true}} {
-		bus := telemetry.New(telemetry.WithRedaction(policy), telemetry.WithThrottle(nil))
+		bus := telemetry.New(telemetry.WithModelData(policy.ModelData), telemetry.WithToolData(policy.ToolData), telemetry.WithThrottle(nil))
 		rec := telemetrytest.Record(t, bus)
 		lifecycle(instrument.Codex{Bus: bus})
 		rec.WantNames(

@@ -22,6 +22,8 @@
 // trailing newline a Python handler writes, and does not allocate for
 // records whose extras are strings, numbers, booleans, times, durations or
 // groups of them. Formatters are immutable and safe for concurrent use.
+// [RecordFormatter] is the interface both satisfy, which codextel's adapters
+// take; [GetRecord] and [PutRecord] are the record pool they share.
 //
 //	f, err := pylog.NewFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 //	...

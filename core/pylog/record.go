@@ -36,6 +36,10 @@ type Record struct {
 	File     string
 	Line     int
 	Function string
+
+	// buf is the scratch buffer [Record.MessageBuffer] returns, kept
+	// across the pool's reuses.
+	buf []byte
 }
 
 // created is record.created: time.time() as a float, computed the way

@@ -44,7 +44,13 @@ func (m mode) json() bool { return m >= modeJSON }
 // [1, 'a', None], 2025-12-02 10:52:12.123456+00:00, 0:00:01.500000.
 // Scalar kinds (string, int, uint, float, bool, duration, time) and groups
 // of them do not allocate.
-func AppendStr(dst []byte, v slog.Value) []byte { return appendValue(dst, v, modeStr, 0) }
+func AppendStr(dst []byte, v slog.Value) []byte {
+	if v.Kind() == slog.KindString {
+		// The common case, without the general switch.
+		return appendValidUTF8(dst, v.String())
+	}
+	return appendValue(dst, v, modeStr, 0)
+}
 
 // AppendRepr appends Python's repr() of v to dst: as [AppendStr], except
 // that strings are quoted and escaped ('it”s' is "it's"), and times and

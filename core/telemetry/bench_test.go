@@ -251,7 +251,7 @@ func BenchmarkEmitParallel(b *testing.B) {
 
 func mustAttach(tb testing.TB, bus *telemetry.Bus, id string, h telemetry.Handler, patterns ...string) {
 	tb.Helper()
-	if err := bus.Attach(id, h, patterns...); err != nil {
+	if _, err := bus.Attach(id, h, patterns...); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/throttle"
 )
@@ -104,7 +104,7 @@ func WithErrorOutput(w io.Writer) Option {
 
 // New returns an enabled bus with no handlers. It redacts model and tool data,
 // scrubs secrets and throttles high-volume events unless options say
-// otherwise (see pipeline.go's [WithRedaction], [WithScrubber],
+// otherwise (see pipeline.go's [WithModelData], [WithToolData], [WithScrubber],
 // [WithThrottle]).
 func New(opts ...Option) *Bus {
 	b := &Bus{
@@ -127,8 +127,8 @@ func New(opts ...Option) *Bus {
 }
 
 var defaultBus = sync.OnceValue(func() *Bus {
-	policy, err := redact.FromEnv(os.LookupEnv)
-	b := New(WithRedaction(policy))
+	model, tool, err := DataFromEnv(os.LookupEnv)
+	b := New(WithModelData(model), WithToolData(tool))
 	if err != nil {
 		fmt.Fprintf(b.errOut, "telemetry: default bus: %v\n", err)
 	}
@@ -143,7 +143,7 @@ var defaultBus = sync.OnceValue(func() *Bus {
 // Default returns the process-wide bus, for instrumented code that has no bus
 // handed to it (as [net/http.DefaultServeMux] is for handlers). Libraries and
 // tests should prefer a bus of their own from [New]. The default bus reads its
-// redaction policy from the environment ([redact.FromEnv]: the Python client's
+// redaction policy from the environment ([DataFromEnv]: the Python client's
 // OPENAI_AGENTS_DONT_LOG_* variables and codextel's CODEXTEL_LOG_*), and
 // starts disabled when CODEXTEL_DISABLED is true (as [strconv.ParseBool]
 // reads it). A malformed variable is reported on stderr once.
@@ -157,15 +157,21 @@ func (b *Bus) Now() time.Time { return b.now() }
 // event under codex.tool) or "*" (every event). Attach returns an error wrapping
 // [ErrDuplicateHandler] when id is taken and [ErrBadName] when a pattern is
 // malformed; nothing is attached then.
-func (b *Bus) Attach(id string, h Handler, patterns ...string) error {
+//
+// detach detaches this one attachment. It is bound to it, not to id: once the
+// handler is gone (detach called before, [Bus.Detach], or the bus detached a
+// handler that panicked) it does nothing and returns an error wrapping
+// [ErrUnknownHandler], and it never removes a handler attached later under
+// the same id.
+func (b *Bus) Attach(id string, h Handler, patterns ...string) (detach func() error, err error) {
 	if id == "" {
-		return errors.New("telemetry: attach: empty handler id")
+		return nil, errors.New("telemetry: attach: empty handler id")
 	}
 	if h == nil {
-		return fmt.Errorf("telemetry: attach %q: nil handler", id)
+		return nil, fmt.Errorf("telemetry: attach %q: nil handler", id)
 	}
 	if len(patterns) == 0 {
-		return fmt.Errorf("telemetry: attach %q: %w: no event patterns", id, ErrBadName)
+		return nil, fmt.Errorf("telemetry: attach %q: %w: no event patterns", id, ErrBadName)
 	}
 	en := &entry{id: id, handler: h, texts: slices.Clone(patterns)}
 	en.enabler, _ = h.(EnabledHandler)
@@ -173,7 +179,7 @@ func (b *Bus) Attach(id string, h Handler, patterns ...string) error {
 	for _, p := range patterns {
 		pat, err := parsePattern(p)
 		if err != nil {
-			return fmt.Errorf("telemetry: attach %q: %w", id, err)
+			return nil, fmt.Errorf("telemetry: attach %q: %w", id, err)
 		}
 		en.patterns = append(en.patterns, pat)
 	}
@@ -182,15 +188,22 @@ func (b *Bus) Attach(id string, h Handler, patterns ...string) error {
 	defer b.mu.Unlock()
 	for _, other := range b.attached.entries {
 		if other.id == id {
-			return fmt.Errorf("%w: %q", ErrDuplicateHandler, id)
+			return nil, fmt.Errorf("%w: %q", ErrDuplicateHandler, id)
 		}
 	}
 	b.publish(newSnapshot(append(slices.Clip(b.attached.entries), en), b.rules))
-	return nil
+	return func() error {
+		if !b.detachEntry(en) {
+			return fmt.Errorf("%w: %q is detached already", ErrUnknownHandler, id)
+		}
+		return nil
+	}, nil
 }
 
 // Detach detaches the handler attached under id from all its events. It
-// returns an error wrapping [ErrUnknownHandler] when there is none.
+// returns an error wrapping [ErrUnknownHandler] when there is none. The
+// detach function [Bus.Attach] returns is the safer way: it cannot remove
+// another handler that took the id since.
 func (b *Bus) Detach(id string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -203,14 +216,17 @@ func (b *Bus) Detach(id string) error {
 }
 
 // detachEntry detaches en if it is still attached (it may have been detached,
-// or its id reused, since the emission that found it started).
-func (b *Bus) detachEntry(en *entry) {
+// or its id reused, since the emission or the detach function that names it
+// was made) and reports whether it was.
+func (b *Bus) detachEntry(en *entry) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	i := slices.Index(b.attached.entries, en)
-	if i >= 0 {
-		b.publish(newSnapshot(slices.Delete(slices.Clone(b.attached.entries), i, i+1), b.rules))
+	if i < 0 {
+		return false
 	}
+	b.publish(newSnapshot(slices.Delete(slices.Clone(b.attached.entries), i, i+1), b.rules))
+	return true
 }
 
 // publish installs s as the attached set. b.mu must be held.

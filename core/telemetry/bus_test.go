@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -74,10 +75,10 @@ func TestAttachErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			bus := telemetry.New()
-			if err := bus.Attach("taken", h, "codex.taken"); err != nil {
+			if _, err := bus.Attach("taken", h, "codex.taken"); err != nil {
 				t.Fatal(err)
 			}
-			err := bus.Attach(tt.id, tt.handler, tt.patterns...)
+			_, err := bus.Attach(tt.id, tt.handler, tt.patterns...)
 			if err == nil {
 				t.Fatalf("Attach(%q, %v) = nil, want an error", tt.id, tt.patterns)
 			}
@@ -114,6 +115,51 @@ func TestDetach(t *testing.T) {
 	}
 	// The id is free again.
 	mustAttach(t, bus, "rec", rec, "codex.a")
+}
+
+// The function Attach returns detaches its own attachment only: a second
+// call, or a call after Detach, Detach by id or a panic detached it, reports
+// ErrUnknownHandler and leaves a later handler under the same id attached.
+func TestAttachDetachFunc(t *testing.T) {
+	panics := telemetry.HandlerFunc(func(context.Context, telemetry.Event) { panic("boom") })
+	tests := []struct {
+		name   string
+		h      telemetry.Handler
+		before func(bus *telemetry.Bus, detach func() error) // what detaches the first handler
+	}{
+		{"detach twice", &recorder{}, func(_ *telemetry.Bus, detach func() error) {
+			if err := detach(); err != nil {
+				t.Fatalf("first detach = %v", err)
+			}
+		}},
+		{"after Detach by id", &recorder{}, func(bus *telemetry.Bus, _ func() error) {
+			if err := bus.Detach("a"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"after a panic", panics, func(bus *telemetry.Bus, _ func() error) {
+			bus.Emit(context.Background(), "codex.a", nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bus := telemetry.New(telemetry.WithErrorOutput(io.Discard))
+			detach, err := bus.Attach("a", tt.h, "codex.a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.before(bus, detach)
+			later := &recorder{}
+			mustAttach(t, bus, "a", later, "codex.a")
+			if err := detach(); !errors.Is(err, telemetry.ErrUnknownHandler) {
+				t.Errorf("stale detach = %v, want ErrUnknownHandler", err)
+			}
+			bus.Emit(context.Background(), "codex.a", nil)
+			if got := later.names(); !slices.Equal(got, []string{"codex.a"}) {
+				t.Errorf("the later handler under the same id saw %v, want [codex.a]: the stale detach removed it", got)
+			}
+		})
+	}
 }
 
 func TestDispatchMatchesAndOrder(t *testing.T) {
@@ -420,7 +466,7 @@ func TestConcurrentEmitAttachDetach(t *testing.T) {
 			default:
 			}
 			id := fmt.Sprintf("churn-%d", n)
-			if err := bus.Attach(id, telemetry.HandlerFunc(func(context.Context, telemetry.Event) {}), "codex.*"); err != nil {
+			if _, err := bus.Attach(id, telemetry.HandlerFunc(func(context.Context, telemetry.Event) {}), "codex.*"); err != nil {
 				t.Error(err)
 				return
 			}

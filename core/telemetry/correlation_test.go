@@ -23,7 +23,7 @@ func TestCorrelationPropagatesThroughSpanTrees(t *testing.T) {
 		bus := telemetry.New()
 		var mu sync.Mutex
 		got := map[string]correlation.IDs{} // node path -> ids its "codex.prop.work" event carried
-		if err := bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		if _, err := bus.Attach("check", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 			node, _ := e.Lookup("node")
 			mu.Lock()
 			got[node.String()] = e.IDs()

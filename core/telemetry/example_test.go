@@ -11,12 +11,13 @@ import (
 
 func Example() {
 	bus := telemetry.New()
-	err := bus.Attach("printer", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	detach, err := bus.Attach("printer", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		fmt.Println(e.Name, e.NumMeasurements(), "measurements,", e.NumMetadata(), "metadata")
 	}), "codex.tool.*")
 	if err != nil {
 		panic(err)
 	}
+	defer detach()
 
 	bus.Emit(context.Background(), "codex.tool.start",
 		[]telemetry.Measurement{telemetry.Int("system_time", 1764672732123456789)},
@@ -28,7 +29,7 @@ func Example() {
 
 func ExampleBus_Span() {
 	bus := telemetry.New()
-	_ = bus.Attach("printer", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	_, _ = bus.Attach("printer", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		reason, _ := e.Lookup("reason")
 		fmt.Println(e.Name, reason)
 	}), "codex.tool.*")
@@ -48,7 +49,7 @@ func ExampleBus_Span() {
 
 func ExampleBus_Attach_prefix() {
 	bus := telemetry.New()
-	_ = bus.Attach("approvals", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	_, _ = bus.Attach("approvals", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		fmt.Println("approval event:", e.Name)
 	}), "codex.approval.*")
 	for _, name := range []string{"codex.approval.requested", "codex.tool.start", "codex.approval.denied"} {

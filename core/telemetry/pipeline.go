@@ -9,7 +9,7 @@ import (
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/throttle"
 )
@@ -20,10 +20,10 @@ import (
 //  1. throttling, for the events the catalog marks high-volume (deltas, output
 //     chunks, token-usage and diff updates); lifecycle events never;
 //  2. redaction, removing the metadata fields the catalog marks as model or
-//     tool data unless the bus's [redact.Policy] lets that class through;
+//     tool data unless [WithModelData] or [WithToolData] let that class through;
 //  3. scrubbing of secrets from the remaining metadata values.
 //
-// All three are on by default; see [WithRedaction], [WithScrubber],
+// All three are on by default; see [WithModelData], [WithToolData], [WithScrubber],
 // [WithThrottle] and [WithThrottleKey].
 
 // rule is what the bus does to one catalog event before dispatch.
@@ -59,11 +59,35 @@ const OverflowKey = "(other keys)"
 // [WithThrottleKey] says otherwise: each Codex thread gets its own allowance.
 const DefaultThrottleKey = "thread_id"
 
-// WithRedaction sets which model and tool data reach handlers. [New] uses the
-// zero Policy, which lets neither through, like the Python client; [Default]
-// reads the policy from the environment (see [redact.FromEnv]).
-func WithRedaction(p redact.Policy) Option {
-	return optionFunc(func(b *Bus) { b.policy = p })
+// WithModelData lets model data (prompts, agent messages, reasoning) reach
+// handlers when on. [New] leaves it out, like the Python client; [Default]
+// reads the environment (see [DataFromEnv]).
+func WithModelData(on bool) Option {
+	return optionFunc(func(b *Bus) { b.policy.ModelData = on })
+}
+
+// WithToolData lets tool data (tool inputs and outputs, command output,
+// diffs) reach handlers when on. [New] leaves it out, like the Python
+// client; [Default] reads the environment (see [DataFromEnv]).
+func WithToolData(on bool) Option {
+	return optionFunc(func(b *Bus) { b.policy.ToolData = on })
+}
+
+// DataFromEnv reads from the environment whether model data and tool data
+// are logged, for [WithModelData] and [WithToolData]; lookup is
+// [os.LookupEnv] or a stand-in. [Default] reads it so.
+//
+// The Python client's own switches are read with Python's parsing:
+// OPENAI_AGENTS_DONT_LOG_MODEL_DATA and OPENAI_AGENTS_DONT_LOG_TOOL_DATA mean
+// "don't log" when unset, or when set to "1" or to "true" in any case; any
+// other value logs the data. codextel's CODEXTEL_LOG_MODEL_DATA and
+// CODEXTEL_LOG_TOOL_DATA, read with [strconv.ParseBool] ("1", "true" log the
+// data; "0", "false" do not), take precedence when set. A codextel variable
+// that ParseBool rejects is an error naming it; the answers returned with it
+// treat that variable as unset.
+func DataFromEnv(lookup func(string) (string, bool)) (model, tool bool, err error) {
+	p, err := redact.FromEnv(lookup)
+	return p.ModelData, p.ToolData, err
 }
 
 // WithScrubber sets the scrubber applied to every event's metadata; nil turns
@@ -170,17 +194,8 @@ func (b *Bus) allow(name string, v slog.Value, found bool, ids *correlation.IDs)
 	switch {
 	case found:
 		key = v.String()
-	case ids == nil:
-	case b.throttleKey == "correlation_id":
-		key = ids.Correlation
-	case b.throttleKey == "thread_id":
-		key = ids.Thread
-	case b.throttleKey == "turn_id":
-		key = ids.Turn
-	case b.throttleKey == "span_id":
-		key = ids.Span
-	case b.throttleKey == "parent_span_id":
-		key = ids.ParentSpan
+	case ids != nil:
+		key, _ = ids.Lookup(b.throttleKey)
 	}
 	b.startTicker()
 	return b.throttle.Allow(name, key)

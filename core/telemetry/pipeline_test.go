@@ -13,7 +13,7 @@ import (
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/telemetry"
 	"github.com/codextel/codextel/core/telemetrytest"
 	"github.com/codextel/codextel/core/throttle"
@@ -59,7 +59,7 @@ func TestRedaction(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		bus := telemetry.New(telemetry.WithRedaction(tt.policy))
+		bus := telemetry.New(telemetry.WithModelData(tt.policy.ModelData), telemetry.WithToolData(tt.policy.ToolData))
 		rec := telemetrytest.Record(t, bus)
 		emit(bus)
 		var got [][]string
@@ -131,7 +131,7 @@ func TestThrottleExactAccounting(t *testing.T) {
 	var delivered, lifecycle atomic.Int64
 	var mu sync.Mutex
 	dropped := map[string]int64{}
-	if err := bus.Attach("count", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	if _, err := bus.Attach("count", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		switch e.Name {
 		case catalog.ItemAgentMessageDelta:
 			delivered.Add(1)
@@ -215,5 +215,33 @@ func TestCatalogNamesAreValid(t *testing.T) {
 		if err := telemetry.ValidateName(e.Name); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// DataFromEnv reads the Python client's switches and codextel's, which win;
+// a malformed codextel variable is an error naming it.
+func TestDataFromEnv(t *testing.T) {
+	tests := []struct {
+		name        string
+		env         map[string]string
+		model, tool bool
+		err         string
+	}{
+		{"unset: neither", nil, false, false, ""},
+		{"python: 0 logs", map[string]string{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA": "0"}, true, false, ""},
+		{"python: TRUE does not", map[string]string{"OPENAI_AGENTS_DONT_LOG_TOOL_DATA": "TRUE"}, false, false, ""},
+		{"codextel wins", map[string]string{"OPENAI_AGENTS_DONT_LOG_TOOL_DATA": "1", "CODEXTEL_LOG_TOOL_DATA": "true"}, false, true, ""},
+		{"codextel malformed", map[string]string{"CODEXTEL_LOG_MODEL_DATA": "yes please"}, false, false, "CODEXTEL_LOG_MODEL_DATA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			model, tool, err := telemetry.DataFromEnv(func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			if model != tt.model || tool != tt.tool {
+				t.Errorf("model, tool = %v, %v, want %v, %v", model, tool, tt.model, tt.tool)
+			}
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("err = %v, want one naming %q", err, tt.err)
+			}
+		})
 	}
 }

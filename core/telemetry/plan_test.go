@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/redact"
+	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/scrub"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -19,15 +19,17 @@ import (
 // values). A field marked Enum or ID that is not listed here fails
 // TestUnscannedFieldsAreReviewed: marking one is a decision to review.
 var unscanned = map[string]string{
-	"source":        "codextel's own word for where the events come from (exec, app-server, sdk), set by the bridge and instrument",
-	"tool":          "only Codex's built-in tool names are listed; a function or MCP tool's name (the app's or a server's choice) is scanned",
-	"tool_kind":     "the protocol's item type, mapped by the bridge to a fixed set",
-	"call_id":       "Codex's item id: item_N in the exec stream, a UUID on the app-server; any other shape (an app-server id can be anything) is scanned",
-	"approval_kind": "the protocol's request type, mapped to command_execution or file_change",
-	"request_id":    "a JSON-RPC request id: a number or a UUID; any other shape is scanned",
-	"decision":      "the protocol's decision words; a decision not listed (an amendment object's text) is scanned",
-	"kind":          `set by the bus's span helper: "error" or "panic"`,
-	"status":        "set by the bridge: failed, declined or abandoned",
+	"source":           "codextel's own word for where the events come from (exec, app-server, sdk), set by the bridge and instrument",
+	"tool":             "only Codex's built-in tool names are listed; a function or MCP tool's name (the app's or a server's choice) is scanned",
+	"tool_kind":        "the protocol's item type, mapped by the bridge to a fixed set",
+	"call_id":          "Codex's item id: item_N in the exec stream, a UUID on the app-server; any other shape (an app-server id can be anything) is scanned",
+	"approval_kind":    "the protocol's request type, mapped to command_execution or file_change",
+	"request_id":       "a JSON-RPC request id: a number or a UUID; any other shape is scanned",
+	"decision":         "the protocol's decision words; a decision not listed (an amendment object's text) is scanned",
+	"decision_source":  "Codex's export's codex.tool_decision source: Config or User; any other word is scanned",
+	"reasoning_effort": "Codex's reasoning effort levels (none to xhigh), from its export or the caller's config; any other word is scanned",
+	"kind":             `set by the bus's span helper: "error" or "panic"`,
+	"status":           "set by the bridge: failed, declined or abandoned",
 }
 
 func TestUnscannedFieldsAreReviewed(t *testing.T) {
@@ -185,7 +187,7 @@ func TestPlanMatchesFullScrub(t *testing.T) {
 	}
 	for name, s := range scrubbers {
 		for _, p := range []redact.Policy{{}, {ModelData: true, ToolData: true}} {
-			bus := telemetry.New(telemetry.WithScrubber(s), telemetry.WithRedaction(p), telemetry.WithThrottle(nil))
+			bus := telemetry.New(telemetry.WithScrubber(s), telemetry.WithModelData(p.ModelData), telemetry.WithToolData(p.ToolData), telemetry.WithThrottle(nil))
 			for _, v := range planValues {
 				got, want := planned(t, bus, v), reference(s, p, v)
 				if fmt.Sprint(got) != fmt.Sprint(want) {

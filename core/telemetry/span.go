@@ -37,7 +37,7 @@ func (b *Bus) Span(ctx context.Context, name string, metadata []slog.Attr, fn fu
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			sp.end(SpanException, "panic", fmt.Sprint(r), fmt.Sprintf("%T", r), stack(), nil)
+			sp.end(SpanException, "panic", fmt.Sprint(r), errorType(r), stack(), nil)
 			panic(r)
 		}
 	}()
@@ -188,8 +188,11 @@ func (s *Span) EndAs(suffix string, metadata ...slog.Attr) {
 
 // Fail closes the span with an error: it emits <name>.exception with
 // measurements duration and duration_ms, and the start metadata followed by
-// kind "error", reason (err's message), error_type (err's Go type) and
-// metadata. A nil err is reported as the reason "<nil>".
+// kind "error", reason (err's message), error_type and metadata. error_type
+// is the kind of failure in the manner of OpenTelemetry's error.type: what
+// the first error in err's chain with a method ErrorType() string says, else
+// "_OTHER" (never a Go type name). A nil err is reported as the reason
+// "<nil>".
 func (s *Span) Fail(err error, metadata ...slog.Attr) { s.FailAs(SpanException, err, metadata...) }
 
 // FailAs closes the span with an error like [Span.Fail], but emits
@@ -203,7 +206,7 @@ func (s *Span) FailAs(suffix string, err error, metadata ...slog.Attr) {
 	if err != nil {
 		reason = err.Error()
 	}
-	s.end(suffix, "error", reason, fmt.Sprintf("%T", err), "", metadata)
+	s.end(suffix, "error", reason, errorType(err), "", metadata)
 }
 
 func (s *Span) end(suffix, kind, reason, errType, trace string, metadata []slog.Attr) {

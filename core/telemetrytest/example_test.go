@@ -32,7 +32,7 @@ func TestRunTool(t *testing.T) {
 
 func ExampleShape() {
 	bus := telemetry.New()
-	_ = bus.Attach("print", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	_, _ = bus.Attach("print", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		fmt.Println(telemetrytest.Shape(e))
 	}), "codex.tool.*")
 

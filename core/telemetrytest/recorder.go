@@ -56,10 +56,11 @@ func (r *Recorder) attach(bus *telemetry.Bus, patterns []string) {
 		patterns = []string{"*"}
 	}
 	id := fmt.Sprintf("telemetrytest/%s/%d", r.t.Name(), recorderIDs.Add(1))
-	if err := bus.Attach(id, r, patterns...); err != nil {
+	detach, err := bus.Attach(id, r, patterns...)
+	if err != nil {
 		r.t.Fatalf("telemetrytest: %v", err)
 	}
-	r.t.Cleanup(func() { _ = bus.Detach(id) })
+	r.t.Cleanup(func() { _ = detach() })
 }
 
 // Handle records e; it makes the Recorder a [telemetry.Handler].

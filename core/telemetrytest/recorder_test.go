@@ -147,11 +147,45 @@ func TestDiff(t *testing.T) {
 		{nil, nil, ""},
 		{[]string{"a"}, nil, "- a\n"},
 		{nil, []string{"a"}, "+ a\n"},
-		{[]string{"a", "b", "c"}, []string{"a", "x", "c"}, "  a\n+ x\n- b\n  c\n"},
+		{[]string{"a", "b", "c"}, []string{"a", "x", "c"}, "  a\n- b\n+ x\n  c\n"},
+		{[]string{"a", "b"}, []string{"b", "c", "a"}, "- a\n  b\n+ c\n+ a\n"},
 	}
 	for _, tt := range tests {
 		if got := telemetrytest.Diff(tt.want, tt.got); got != tt.diff {
 			t.Errorf("Diff(%q, %q) = %q, want %q", tt.want, tt.got, got, tt.diff)
+		}
+	}
+}
+
+// Edits pairs lines by position past a million cells, and finds the longest
+// common subsequence below.
+func TestEdits(t *testing.T) {
+	big := func(n int, last string) []string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = fmt.Sprint(i)
+		}
+		s[n-1] = last
+		return s
+	}
+	tests := []struct {
+		name      string
+		want, got []string
+		changes   int // edits that are not ' '
+	}{
+		{"lcs: one line inserted at the front", []string{"a", "b"}, []string{"x", "a", "b"}, 1},
+		{"by position: one line differs", big(1025, "w"), big(1025, "g"), 2},
+		{"by position: an insertion at the front changes every line", big(1025, "w"), append([]string{"x"}, big(1025, "w")...), 2051},
+	}
+	for _, tt := range tests {
+		n := 0
+		for _, e := range telemetrytest.Edits(tt.want, tt.got) {
+			if e.Kind != ' ' {
+				n++
+			}
+		}
+		if n != tt.changes {
+			t.Errorf("%s: %d changes, want %d", tt.name, n, tt.changes)
 		}
 	}
 }

@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventjson"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -76,7 +74,7 @@ func WriteReference(dir string, fsys fs.FS) error {
 		var out []byte
 		for i := range events {
 			start := len(out)
-			out = AppendPrepared(out, &events[i])
+			out = eventjson.AppendEvent(out, &events[i])
 			back, err := eventjson.Parse(string(out[start:]))
 			if err != nil {
 				return fmt.Errorf("suite: %s: event %d does not read back: %w", v.Name, i+1, err)
@@ -91,78 +89,6 @@ func WriteReference(dir string, fsys fs.FS) error {
 		}
 	}
 	return nil
-}
-
-// AppendPrepared appends e as one line of JSON in the format
-// [eventjson.Parse] reads: what [eventjson.AppendEvent] writes, except that
-// an empty object at the top of the metadata is kept. (AppendEvent builds
-// the metadata with slog.GroupValue, which drops empty groups, so such a
-// field would not read back; eventjson documents that Parse keeps it.)
-// WriteReference checks that every line it writes reads back as the event
-// it came from.
-func AppendPrepared(dst []byte, e *telemetry.Event) []byte {
-	dst = append(dst, '{')
-	if !e.Time.IsZero() {
-		dst = append(dst, `"time": "`...)
-		dst = e.Time.AppendFormat(dst, time.RFC3339Nano)
-		dst = append(dst, `", `...)
-	}
-	dst = append(dst, `"event": `...)
-	dst = pylog.AppendJSON(dst, slog.StringValue(e.Name), false)
-	if e.NumMeasurements() > 0 {
-		dst = append(dst, `, "measurements": {`...)
-		i := 0
-		for m := range e.Measurements {
-			if i++; i > 1 {
-				dst = append(dst, ", "...)
-			}
-			dst = pylog.AppendJSON(dst, slog.StringValue(m.Key), false)
-			dst = append(dst, ": "...)
-			v := m.Value.Value()
-			if v.Kind() == slog.KindDuration {
-				v = slog.Int64Value(int64(v.Duration()))
-			}
-			dst = pylog.AppendJSON(dst, v, false)
-		}
-		dst = append(dst, '}')
-	}
-	if e.NumMetadata() > 0 {
-		dst = append(dst, `, "metadata": {`...)
-		i := 0
-		for a := range e.Metadata {
-			if i++; i > 1 {
-				dst = append(dst, ", "...)
-			}
-			dst = pylog.AppendJSON(dst, slog.StringValue(a.Key), false)
-			dst = append(dst, ": "...)
-			dst = pylog.AppendJSON(dst, a.Value, false)
-		}
-		dst = append(dst, '}')
-	}
-	if ids := e.IDs(); ids != (correlation.IDs{}) {
-		dst = append(dst, `, "ids": {`...)
-		i := 0
-		for _, f := range idFields(ids) {
-			if f[1] == "" {
-				continue
-			}
-			if i++; i > 1 {
-				dst = append(dst, ", "...)
-			}
-			dst = pylog.AppendJSON(dst, slog.StringValue(f[0]), false)
-			dst = append(dst, ": "...)
-			dst = pylog.AppendJSON(dst, slog.StringValue(f[1]), false)
-		}
-		dst = append(dst, '}')
-	}
-	return append(dst, '}')
-}
-
-func idFields(ids correlation.IDs) [5][2]string {
-	return [5][2]string{
-		{"correlation_id", ids.Correlation}, {"thread_id", ids.Thread}, {"turn_id", ids.Turn},
-		{"span_id", ids.Span}, {"parent_span_id", ids.ParentSpan},
-	}
 }
 
 // fingerprint describes everything of e a log record is made from: two
@@ -184,9 +110,9 @@ func fingerprint(e *telemetry.Event) string {
 		b = append(b, '=')
 		b = pylog.AppendJSON(b, a.Value, true)
 	}
-	for _, f := range idFields(e.IDs()) {
-		b = append(b, " "+f[0]+"="...)
-		b = strconv.AppendQuote(b, f[1])
+	for _, f := range e.IDs().Fields() {
+		b = append(b, " "+f.Key+"="...)
+		b = strconv.AppendQuote(b, f.Value)
 	}
 	return string(b)
 }

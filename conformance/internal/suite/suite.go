@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/eventjson"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -27,18 +26,22 @@ import (
 // plus i milliseconds, so every run renders the same asctime.
 var BaseTime = time.Date(2025, 12, 2, 10, 52, 12, 123456000, time.UTC)
 
+// Data says which data classes a bus lets through (telemetry.WithModelData,
+// telemetry.WithToolData).
+type Data struct{ ModelData, ToolData bool }
+
 // A Policy is a named redaction policy.
 type Policy struct {
 	Name   string
-	Policy redact.Policy
+	Policy Data
 }
 
 // Policies are the policies a scenario may name in its "# policies:" line.
 var Policies = []Policy{
-	{"redacted", redact.Policy{}},
-	{"model", redact.Policy{ModelData: true}},
-	{"tool", redact.Policy{ToolData: true}},
-	{"data", redact.Policy{ModelData: true, ToolData: true}},
+	{"redacted", Data{}},
+	{"model", Data{ModelData: true}},
+	{"tool", Data{ToolData: true}},
+	{"data", Data{ModelData: true, ToolData: true}},
 }
 
 // A Scenario is one file of scenarios/: events, one a line, in the eventjson
@@ -59,7 +62,7 @@ type Scenario struct {
 // format records.
 type Variant struct {
 	Scenario *Scenario
-	Policy   redact.Policy
+	Policy   Data
 	// Name is the scenario's name, followed by "." and the policy's name
 	// when the scenario names its policies: "numbers", "catalog.data".
 	Name string
@@ -177,8 +180,8 @@ func (s *Scenario) directive(text string) error {
 
 // NewBus returns the bus a variant runs on: redaction by policy, the default
 // scrubber, no throttle (so every event is delivered).
-func NewBus(policy redact.Policy) *telemetry.Bus {
-	return telemetry.New(telemetry.WithRedaction(policy), telemetry.WithThrottle(nil))
+func NewBus(policy Data) *telemetry.Bus {
+	return telemetry.New(telemetry.WithModelData(policy.ModelData), telemetry.WithToolData(policy.ToolData), telemetry.WithThrottle(nil))
 }
 
 // Emit sends the events to bus in order.
@@ -194,7 +197,7 @@ func Prepare(v Variant) ([]telemetry.Event, error) {
 	bus := NewBus(v.Policy)
 	defer bus.Close()
 	var got []telemetry.Event
-	if err := bus.Attach("conformance.prepare", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+	if _, err := bus.Attach("conformance.prepare", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		got = append(got, e.Clone())
 	}), "*"); err != nil {
 		return nil, err

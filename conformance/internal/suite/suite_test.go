@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/eventjson"
-	"github.com/codextel/codextel/core/redact"
 	"github.com/codextel/codextel/core/telemetry"
 )
 
@@ -36,7 +35,7 @@ func TestParse(t *testing.T) {
 	if got := strings.Join(names, " "); got != "x.redacted x.data" {
 		t.Errorf("variants %s", got)
 	}
-	if v := s.Variants()[1]; v.Policy != (redact.Policy{ModelData: true, ToolData: true}) {
+	if v := s.Variants()[1]; v.Policy != (Data{ModelData: true, ToolData: true}) {
 		t.Errorf("data policy %+v", v.Policy)
 	}
 	want := []time.Time{BaseTime, time.Date(2020, 1, 2, 3, 4, 5, 5e8, time.UTC), BaseTime.Add(2 * time.Millisecond)}
@@ -49,7 +48,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if vs := plain.Variants(); len(vs) != 1 || vs[0].Name != "y" || vs[0].Policy != (redact.Policy{}) {
+	if vs := plain.Variants(); len(vs) != 1 || vs[0].Name != "y" || vs[0].Policy != (Data{}) {
 		t.Errorf("variants of a scenario naming no policy: %+v", vs)
 	}
 }
@@ -96,14 +95,16 @@ func TestPrepareRedactsAndScrubs(t *testing.T) {
 	}
 }
 
-func TestAppendPreparedReadsBack(t *testing.T) {
+// The reference events are written by eventjson.AppendEvent and must read
+// back, an empty object at the top of the metadata included.
+func TestAppendEventReadsBack(t *testing.T) {
 	e := telemetry.NewEvent("a.b", time.Date(2025, 1, 2, 3, 4, 5, 6, time.FixedZone("", 19800)))
 	e.AddMeasurements(telemetry.Duration("duration", 1500), telemetry.Float("ms", 1.0), telemetry.Int("n", -3))
 	e.AddMetadata(slog.Group("empty"), slog.Group("g", slog.String("k", "v")), slog.Any("list", []any{1.5, nil}))
-	line := string(AppendPrepared(nil, &e))
+	line := string(eventjson.AppendEvent(nil, &e))
 	want := `{"time": "2025-01-02T03:04:05.000000006+05:30", "event": "a.b", "measurements": {"duration": 1500, "ms": 1.0, "n": -3}, "metadata": {"empty": {}, "g": {"k": "v"}, "list": [1.5, null]}}`
 	if line != want {
-		t.Errorf("AppendPrepared:\n got %s\nwant %s", line, want)
+		t.Errorf("AppendEvent:\n got %s\nwant %s", line, want)
 	}
 	back, err := eventjson.Parse(line)
 	if err != nil {

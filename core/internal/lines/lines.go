@@ -12,6 +12,10 @@ import (
 	"unicode/utf8"
 )
 
+// DefaultLimit is the longest line codextel's readers accept unless told
+// otherwise: 16 MiB (Codex's command output can be large).
+const DefaultLimit = 16 << 20
+
 // HeadLimit is how much of a line over the limit a [TooLongError] keeps in
 // Head: enough to scrub a secret that starts in the excerpt as a whole.
 const HeadLimit = 64 << 10

@@ -1,0 +1,4 @@
+package codexslog
+
+// Version is the version of this module (github.com/codextel/codextel/adapters/slog).
+const Version = "0.1.0"

@@ -1,0 +1,59 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestExecNative runs codextel exec on a fake codex that plays the
+// cmd_sleep capture, posting its native export as codex does: the join
+// gives Codex's duration, the model and the model requests live, and
+// Codex continues codextel's trace.
+func TestExecNative(t *testing.T) {
+	pidfile := filepath.Join(t.TempDir(), "traceparent")
+	t.Setenv(envFakePID, pidfile)
+	code, out, errOut, _ := execFake(t, "native", "--format", "json", "--level", "DEBUG")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{
+		`"message": "Thread 01a24274-b90a-74d2-b259-13c568aed366 started", "source": "exec", "model": "gpt-5.5"`,
+		`"message": "Tool shell completed.", "tool": "shell", "tool_kind": "command_execution", "call_id": "item_0", "model": "gpt-5.5", "exit_code": 0, "duration": "0:00:01.598000", "duration_ms": 1598.0`,
+		`"message": "Model request returned HTTP 200 after 63.0 ms (attempt 0)"`,
+		`"message": "Approval granted for command_execution item_0: approved"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %s in:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errOut, "codextel: native: 4 bodies, 9 records and 0 spans kept") {
+		t.Errorf("stderr %q", errOut)
+	}
+	tp, err := os.ReadFile(pidfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`^00-([0-9a-f]{32})-([0-9a-f]{16})-01$`).FindStringSubmatch(string(tp))
+	if m == nil {
+		t.Fatalf("TRACEPARENT %q", tp)
+	}
+	if !strings.Contains(out, `"correlation_id": "`+m[1]+`"`) || !strings.Contains(out, `"parent_span_id": "`+m[2]+`"`) {
+		t.Errorf("codextel's trace is not the one Codex was given (%s):\n%s", tp, out)
+	}
+
+	code, out, errOut, _ = execFake(t, "native", "--native=off", "--format", "json", "--level", "DEBUG")
+	if code != 0 || strings.Contains(out, "codex.model") || strings.Contains(errOut, "native:") {
+		t.Errorf("--native=off: exit %d, stderr %q, output:\n%s", code, errOut, out)
+	}
+	if tp, _ := os.ReadFile(pidfile); len(tp) != 0 {
+		t.Errorf("--native=off passed TRACEPARENT %q", tp)
+	}
+	if code, _, errOut, _ := execFake(t, "ok", "--native=maybe"); code != 2 || !strings.Contains(errOut, `bad --native "maybe" for exec`) {
+		t.Errorf("--native=maybe: exit %d, stderr %q", code, errOut)
+	}
+}

@@ -1,0 +1,441 @@
+package native
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The OTLP/JSON wire shapes, only the members the store reads.
+
+type anyValue struct {
+	StringValue *string         `json:"stringValue"`
+	IntValue    json.RawMessage `json:"intValue"` // a string by the spec; a number is read too
+	BoolValue   *bool           `json:"boolValue"`
+	DoubleValue json.RawMessage `json:"doubleValue"`
+}
+
+type keyValue struct {
+	Key   string   `json:"key"`
+	Value anyValue `json:"value"`
+}
+
+type logsBody struct {
+	ResourceLogs []struct {
+		ScopeLogs []struct {
+			LogRecords []logRecord `json:"logRecords"`
+		} `json:"scopeLogs"`
+	} `json:"resourceLogs"`
+}
+
+type logRecord struct {
+	TimeUnixNano         json.RawMessage `json:"timeUnixNano"`
+	ObservedTimeUnixNano json.RawMessage `json:"observedTimeUnixNano"`
+	Attributes           []keyValue      `json:"attributes"`
+	TraceID              string          `json:"traceId"`
+	SpanID               string          `json:"spanId"`
+}
+
+type tracesBody struct {
+	ResourceSpans []struct {
+		ScopeSpans []struct {
+			Spans []wireSpan `json:"spans"`
+		} `json:"scopeSpans"`
+	} `json:"resourceSpans"`
+}
+
+type wireSpan struct {
+	TraceID           string          `json:"traceId"`
+	SpanID            string          `json:"spanId"`
+	ParentSpanID      string          `json:"parentSpanId"`
+	Name              string          `json:"name"`
+	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
+	EndTimeUnixNano   json.RawMessage `json:"endTimeUnixNano"`
+	Attributes        []keyValue      `json:"attributes"`
+}
+
+type metricsBody struct {
+	ResourceMetrics []struct {
+		ScopeMetrics []struct {
+			Metrics []struct {
+				Name      string      `json:"name"`
+				Sum       *dataPoints `json:"sum"`
+				Gauge     *dataPoints `json:"gauge"`
+				Histogram *dataPoints `json:"histogram"`
+			} `json:"metrics"`
+		} `json:"scopeMetrics"`
+	} `json:"resourceMetrics"`
+}
+
+type dataPoints struct {
+	DataPoints []struct {
+		TimeUnixNano json.RawMessage `json:"timeUnixNano"`
+		AsInt        json.RawMessage `json:"asInt"`
+		Count        json.RawMessage `json:"count"`
+	} `json:"dataPoints"`
+}
+
+// A Problem is a value of a body that could not be read. The record it was
+// in is kept without it.
+type Problem struct {
+	Body   string // the body's name: a file name, or "logs body 3" for a post
+	Record string // the record's path in the body: resourceLogs[0].scopeLogs[1].logRecords[4]
+	Field  string // the attribute or member: duration_ms, observedTimeUnixNano
+	Err    string // what is wrong with it
+}
+
+// Error returns "native: BODY: RECORD: field FIELD: ERR".
+func (p Problem) Error() string {
+	return fmt.Sprintf("native: %s: %s: field %s: %s", p.Body, p.Record, p.Field, p.Err)
+}
+
+// decoder turns one body into records and spans, collecting problems.
+type decoder struct {
+	body     string
+	path     string // the record being decoded
+	problems []Problem
+}
+
+func (d *decoder) problem(field, format string, args ...any) {
+	d.problems = append(d.problems, Problem{Body: d.body, Record: d.path, Field: field, Err: fmt.Sprintf(format, args...)})
+}
+
+// unmarshal decodes a whole body, naming it in the error.
+func unmarshal(name string, body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("native: %s: not an OTLP/JSON body: %w", name, err)
+	}
+	if _, err := dec.Token(); err == nil {
+		return fmt.Errorf("native: %s: not an OTLP/JSON body: data after the top-level value", name)
+	}
+	return nil
+}
+
+// unixNano reads an OTLP timestamp: a string (as the spec says) or a
+// number of nanoseconds since the Unix epoch. Absent, null and "0" are the
+// zero time.
+func (d *decoder) unixNano(field string, raw json.RawMessage) time.Time {
+	n, ok := d.integer(field, raw)
+	if !ok || n == 0 {
+		return time.Time{}
+	}
+	if n < 0 {
+		d.problem(field, "negative timestamp %d", n)
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// integer reads a JSON string or number holding an integer; absent and
+// null are not ok, without a problem.
+func (d *decoder) integer(field string, raw json.RawMessage) (int64, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, false
+	}
+	text := string(raw)
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &text); err != nil {
+			d.problem(field, "%v", err)
+			return 0, false
+		}
+	}
+	n, err := parseInt(text)
+	if err != nil {
+		d.problem(field, "%s is not an integer", quoted(text))
+		return 0, false
+	}
+	return n, true
+}
+
+// parseInt reads a decimal integer, or a float that is one (1e3, 12.0).
+func parseInt(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || f > math.MaxInt64 || f < math.MinInt64 {
+		return 0, strconv.ErrSyntax
+	}
+	return int64(f), nil
+}
+
+// excerpt quotes a bad value for a problem: whole when it is short, so
+// that whoever prints it can scrub a secret in it whole; a longer one only
+// by its length, since a cut secret may no longer be recognised.
+func excerpt(s string) string {
+	if len(s) > 64 {
+		return fmt.Sprintf("(a %d-byte value)", len(s))
+	}
+	return s
+}
+
+// quoted is excerpt quoted as Go does when the value is shown whole.
+func quoted(s string) string {
+	if e := excerpt(s); e != s {
+		return e
+	}
+	return strconv.Quote(s)
+}
+
+// attrs is a record's attributes by key.
+type attrs map[string]anyValue
+
+func attrMap(kvs []keyValue) attrs {
+	m := make(attrs, len(kvs))
+	for _, kv := range kvs {
+		m[kv.Key] = kv.Value
+	}
+	return m
+}
+
+// str returns a string attribute; an integer or a boolean gives its text.
+func (a attrs) str(key string) string {
+	v, ok := a[key]
+	switch {
+	case !ok:
+		return ""
+	case v.StringValue != nil:
+		return *v.StringValue
+	case v.BoolValue != nil:
+		return strconv.FormatBool(*v.BoolValue)
+	case len(v.IntValue) > 0:
+		return strings.Trim(string(v.IntValue), `"`)
+	}
+	return ""
+}
+
+// int reads an integer attribute sent as intValue (a string or a number),
+// as a stringValue holding a number (Codex's duration_ms), or as an
+// integral doubleValue.
+func (d *decoder) int(a attrs, key string) (int64, bool) {
+	v, ok := a[key]
+	switch {
+	case !ok:
+		return 0, false
+	case len(v.IntValue) > 0:
+		return d.integer(key, v.IntValue)
+	case v.StringValue != nil:
+		n, err := parseInt(*v.StringValue)
+		if err != nil {
+			d.problem(key, "%s is not an integer", quoted(*v.StringValue))
+			return 0, false
+		}
+		return n, true
+	case len(v.DoubleValue) > 0:
+		return d.integer(key, v.DoubleValue)
+	}
+	d.problem(key, "no value")
+	return 0, false
+}
+
+// bool reads a boolean attribute sent as boolValue or as the stringValue
+// "true" or "false".
+func (d *decoder) bool(a attrs, key string) (bool, bool) {
+	v, ok := a[key]
+	switch {
+	case !ok:
+		return false, false
+	case v.BoolValue != nil:
+		return *v.BoolValue, true
+	case v.StringValue != nil:
+		b, err := strconv.ParseBool(*v.StringValue)
+		if err != nil {
+			d.problem(key, "%s is not a boolean", quoted(*v.StringValue))
+			return false, false
+		}
+		return b, true
+	}
+	d.problem(key, "not a boolean")
+	return false, false
+}
+
+// The log events the store keeps.
+const (
+	EventConversationStarts = "codex.conversation_starts"
+	EventUserPrompt         = "codex.user_prompt"
+	EventAPIRequest         = "codex.api_request"
+	EventSSE                = "codex.sse_event"
+	EventTurnTTFT           = "codex.turn_ttft"
+	EventToolDecision       = "codex.tool_decision"
+	EventToolResult         = "codex.tool_result"
+)
+
+// A Record is one log event of Codex's export, with the members the join
+// uses; the ones an event does not carry are zero.
+type Record struct {
+	Event        string    // EventToolResult and the others
+	Time         time.Time // when Codex logged it (observedTimeUnixNano, or event.timestamp)
+	Conversation string    // conversation.id: the thread id of the stream
+	Model        string    // model
+	TraceID      string    // the active span's, when Codex gives it
+	SpanID       string
+
+	Duration    time.Duration // duration_ms of a tool result, an API request, a turn's TTFT
+	HasDuration bool
+
+	// codex.tool_result and codex.tool_decision.
+	CallID    string // the model's call id (call_...)
+	Tool      string // tool_name: exec_command, or the MCP tool's own name
+	Namespace string // tool_namespace: functions, mcp__<server>
+	MCPServer string // mcp_server, for an MCP tool
+	Seq       int64  // tool_result_seq: results in the order they were ready
+	Success   *bool  // whether the call succeeded (not the command: see the README of the captures)
+	Arguments string // the model's JSON arguments, cut to Limits.MaxText (tool data)
+	Output    string // the tail of the output, at most 256 bytes (tool data; the join does not need it)
+	Decision  string // approved, denied, abort, ...
+	Source    string // where the decision came from: Config, User
+
+	// codex.api_request.
+	Attempt      int64
+	Status       int64 // http.response.status_code
+	Endpoint     string
+	ErrorMessage string // error.message, on a failed request
+
+	// codex.sse_event (response.completed with token counts only).
+	Usage           Usage
+	ReasoningEffort string
+}
+
+// Usage is one model response's token counts, from codex.sse_event.
+type Usage struct {
+	InputTokens, CachedInputTokens, CacheWriteInputTokens int64
+	OutputTokens, ReasoningOutputTokens                   int64
+}
+
+// logRecord decodes one log record; ok is false for records the store does
+// not keep.
+func (d *decoder) record(lr *logRecord, maxText int) (Record, bool) {
+	a := attrMap(lr.Attributes)
+	r := Record{Event: a.str("event.name")}
+	switch r.Event {
+	case EventConversationStarts, EventUserPrompt, EventAPIRequest, EventTurnTTFT, EventToolDecision, EventToolResult:
+	case EventSSE:
+		// Only the response.completed record with the token counts is kept.
+		if a.str("event.kind") != "response.completed" {
+			return r, false
+		}
+		if _, ok := a["input_token_count"]; !ok {
+			return r, false
+		}
+	default:
+		return r, false
+	}
+	r.Time = d.unixNano("observedTimeUnixNano", lr.ObservedTimeUnixNano)
+	if r.Time.IsZero() {
+		r.Time = d.unixNano("timeUnixNano", lr.TimeUnixNano)
+	}
+	if ts := a.str("event.timestamp"); r.Time.IsZero() && ts != "" {
+		t, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil {
+			d.problem("event.timestamp", "%s is not an RFC 3339 time", quoted(ts))
+		}
+		r.Time = t.UTC()
+	}
+	r.Conversation = a.str("conversation.id")
+	r.Model = a.str("model")
+	r.TraceID, r.SpanID = lr.TraceID, lr.SpanID
+	if ms, ok := d.int(a, "duration_ms"); ok {
+		r.Duration, r.HasDuration = time.Duration(ms)*time.Millisecond, true
+	}
+	switch r.Event {
+	case EventToolResult, EventToolDecision:
+		r.CallID = a.str("call_id")
+		r.Tool = a.str("tool_name")
+		r.Namespace = a.str("tool_namespace")
+		r.MCPServer = a.str("mcp_server")
+		r.Decision = a.str("decision")
+		r.Source = a.str("source")
+		r.Seq, _ = d.int(a, "tool_result_seq")
+		if b, ok := d.bool(a, "success"); ok {
+			r.Success = &b
+		}
+		r.Arguments = head(a.str("arguments"), maxText)
+		r.Output = tail(a.str("output"), min(maxText, maxOutput))
+	case EventAPIRequest:
+		r.Attempt, _ = d.int(a, "attempt")
+		r.Status, _ = d.int(a, "http.response.status_code")
+		r.Endpoint = a.str("endpoint")
+		r.ErrorMessage = head(a.str("error.message"), maxText)
+	case EventSSE:
+		r.Usage.InputTokens, _ = d.int(a, "input_token_count")
+		r.Usage.CachedInputTokens, _ = d.int(a, "cached_token_count")
+		r.Usage.CacheWriteInputTokens, _ = d.int(a, "cache_write_token_count")
+		r.Usage.OutputTokens, _ = d.int(a, "output_token_count")
+		r.Usage.ReasoningOutputTokens, _ = d.int(a, "reasoning_token_count")
+		r.ReasoningEffort = a.str("model_reasoning_effort")
+	}
+	return r, true
+}
+
+// maxOutput is how much of a tool's output a record keeps: its tail, for
+// a person looking at the record; the join pairs calls by their arguments.
+const maxOutput = 256
+
+// A Span is one of Codex's spans that carries a join key.
+type Span struct {
+	TraceID, SpanID, ParentSpanID string
+	Name                          string
+	Start, End                    time.Time
+	Conversation                  string // conversation.id
+	TurnID                        string // turn.id
+	CallID                        string // call_id (tool.call_id on mcp.tools.call)
+	Model                         string // gen_ai.request.model, or model
+}
+
+// processSpans are the spans of a Codex process that name no join key but
+// still matter: the process's own, and its JSON-RPC handlers.
+var processSpans = map[string]bool{
+	"codex.exec": true, "thread/start": true, "thread/resume": true, "turn/start": true,
+}
+
+// span decodes one span; ok is false for Codex's internal plumbing.
+func (d *decoder) span(ws *wireSpan) (Span, bool) {
+	a := attrMap(ws.Attributes)
+	s := Span{
+		TraceID: ws.TraceID, SpanID: ws.SpanID, ParentSpanID: ws.ParentSpanID, Name: ws.Name,
+		Conversation: a.str("conversation.id"), TurnID: a.str("turn.id"), CallID: a.str("call_id"),
+		Model: a.str("gen_ai.request.model"),
+	}
+	if s.CallID == "" {
+		s.CallID = a.str("tool.call_id")
+	}
+	if s.Model == "" {
+		s.Model = a.str("model")
+	}
+	if s.Conversation == "" && s.TurnID == "" && s.CallID == "" && !processSpans[s.Name] {
+		return s, false
+	}
+	s.Start = d.unixNano("startTimeUnixNano", ws.StartTimeUnixNano)
+	s.End = d.unixNano("endTimeUnixNano", ws.EndTimeUnixNano)
+	return s, true
+}
+
+// head returns s cut to at most n bytes, on a rune boundary.
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return strings.Clone(s[:n]) // not keeping the whole value alive
+}
+
+// tail returns the last n bytes of s at most, on a rune boundary.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && s[i]&0xC0 == 0x80 {
+		i++
+	}
+	return strings.Clone(s[i:]) // not keeping the whole value alive
+}
