@@ -37,8 +37,8 @@
 // [Attach] maps an event to a record as every codextel adapter does (see
 // package eventlog), then hands slog:
 //
-//   - Time: the event's time (for an event that has none, the bus's clock
-//     with [Attach], the time it is handled with [New]).
+//   - Time: the event's ([telemetry.Event.When]: for an event emitted
+//     without one, the bus's clock, read once for every handler).
 //   - Level: the catalog's Python level, as [Level] maps it (below).
 //   - Message: the catalog's message, values rendered as Python's str()
 //     does; an event the catalog does not list has its name as message.
