@@ -91,7 +91,7 @@ func checkNative(v suite.Variant, newAdapter NativeFactory, f NativeFormat) []er
 	var delivered []telemetry.Event
 	out, err := runAdapter(v, func(bus *telemetry.Bus, w io.Writer) (func(), error) {
 		if _, err := bus.Attach("conformance.expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
-			delivered = append(delivered, e)
+			delivered = append(delivered, e.Clone())
 		}), "*"); err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package codexlogrus
 
 import (
 	"context"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -25,14 +24,13 @@ const DefaultID = "codexlogrus"
 // every event codextel emits ("codex.*"), and returns the function that
 // detaches it again (see [telemetry.Bus.Attach]: calling it a second time
 // does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
-// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
-// carry no time. Attach fails, attaching nothing, when the id is taken
-// (wrapping [telemetry.ErrDuplicateHandler]).
+// A nil bus is [telemetry.Default]. Attach fails, attaching nothing, when
+// the id is taken (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, logger logrus.FieldLogger) (detach func() error, err error) {
 	if bus == nil {
 		bus = telemetry.Default()
 	}
-	return bus.Attach(DefaultID, newHandler(logger, bus.Now), "codex.*")
+	return bus.Attach(DefaultID, newHandler(logger), "codex.*")
 }
 
 // New returns a handler that writes each event it is given through logger,
@@ -48,14 +46,13 @@ func Attach(bus *telemetry.Bus, logger logrus.FieldLogger) (detach func() error,
 // without a logger) is [logrus.StandardLogger]. The package documentation
 // lists how an event becomes an entry. When the logger's Formatter is a
 // [PythonFormatter] at the time of New, entries also carry their Python
-// record, so that the formatter writes the fields in their order. An event
-// that carries no time gets the time it is handled ([Attach] uses the bus's
-// clock instead).
+// record, so that the formatter writes the fields in their order. An
+// entry's time is the event's ([telemetry.Event.When]).
 func New(logger logrus.FieldLogger) telemetry.Handler {
-	return newHandler(logger, time.Now)
+	return newHandler(logger)
 }
 
-func newHandler(logger logrus.FieldLogger, now func() time.Time) *handler {
+func newHandler(logger logrus.FieldLogger) *handler {
 	var base *logrus.Entry
 	switch l := logger.(type) {
 	case nil:
@@ -77,7 +74,6 @@ func newHandler(logger logrus.FieldLogger, now func() time.Time) *handler {
 		base = logrus.NewEntry(logrus.StandardLogger()).WithFields(base.Data)
 	}
 	h := &handler{logger: base.Logger, data: base.Data}
-	h.mapper.Now = now
 	_, h.python = base.Logger.Formatter.(*PythonFormatter)
 	return h
 }
@@ -92,7 +88,22 @@ type handler struct {
 	python bool // the logger's formatter is a PythonFormatter
 }
 
-var _ telemetry.Handler = (*handler)(nil)
+var _ telemetry.EnabledHandler = (*handler)(nil)
+
+// Enabled reports whether the logger writes an event named name at one of
+// the levels its catalog entry (INFO without one) can give it.
+func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return h.writes(pylog.Info)
+	}
+	return h.writes(entry.Level) || entry.DataLevel != 0 && h.writes(entry.DataLevel)
+}
+
+// writes reports whether the logger writes entries at the Python level pl.
+func (h *handler) writes(pl pylog.Level) bool {
+	level, _ := Level(pl)
+	return h.logger.IsLevelEnabled(level)
+}
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {

@@ -44,7 +44,7 @@ func attach(t *testing.T, bus *telemetry.Bus, l logrus.FieldLogger) {
 // Attach gives it.
 func attachAll(t *testing.T, bus *telemetry.Bus, l logrus.FieldLogger) {
 	t.Helper()
-	detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.NewClocked(l, bus.Now), "*")
+	detach, err := bus.Attach(codexlogrus.DefaultID, codexlogrus.New(l), "*")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,8 +69,8 @@
 //     random. So the top-level field order of an event cannot be kept by
 //     logrus' own formatters; the order inside objects is kept ([Object]),
 //     and a [PythonFormatter] keeps every order.
-//   - Time: the event's time (for an event emitted without one, the bus's clock
-//     with [Attach], the time it is handled with [New])
+//   - Time: the event's ([telemetry.Event.When]: for an event emitted
+//     without one, the bus's clock, read once for every handler)
 //     through Entry.Time, so logrus does not stamp it with the moment
 //     of the write; the formatter writes it in its own format
 //     (JSONFormatter's default, RFC 3339, keeps whole seconds).

@@ -1,6 +1,6 @@
 module github.com/codextel/codextel/adapters/logrus
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/codextel/codextel/conformance v0.0.0-00010101000000-000000000000
@@ -8,7 +8,7 @@ require (
 	github.com/sirupsen/logrus v1.10.2
 )
 
-require golang.org/x/sys v0.13.0 // indirect
+require golang.org/x/sys v0.48.0 // indirect
 
 replace (
 	github.com/codextel/codextel/conformance => ../../conformance

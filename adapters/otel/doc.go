@@ -31,8 +31,8 @@
 // it; the record is the one [eventlog.Mapper] maps the event to, as in every
 // codextel log adapter:
 //
-//   - Timestamp: the event's time (for events without one, the time the
-//     handler writes them: time.Now, not the bus's clock).
+//   - Timestamp: the event's ([telemetry.Event.When]: for an event emitted
+//     without one, the bus's clock, read once for every handler).
 //   - SeverityNumber: as Python's LoggingHandler maps the level: DEBUG 5, INFO 9,
 //     WARNING 13, ERROR 17, CRITICAL 21; the levels just above one are its
 //     2, 3 and 4 variants (21 is INFO2, 25 is INFO4); below DEBUG is 0 and

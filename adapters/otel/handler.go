@@ -142,6 +142,24 @@ func (h *Handler) route(name string) *route {
 	return r
 }
 
+var _ telemetry.StaticEnabledHandler = (*Handler)(nil)
+
+// EnabledIsStatic tells the bus that h's answer for a name never changes:
+// its providers, metrics and level are fixed when it is made.
+func (h *Handler) EnabledIsStatic() {}
+
+// Enabled reports whether h does anything with an event named name: open or
+// close a span, add to a turn span (token usage, output content), record a
+// metric, or write a log record at a level the handler writes (see
+// [WithLevel]).
+func (h *Handler) Enabled(_ context.Context, entry *catalog.Entry, name string) bool {
+	r := h.route(name)
+	if h.spans != nil && (r.role != roleNone || r.usage || r.content) || len(r.metrics) > 0 {
+		return true
+	}
+	return h.logs != nil && h.logs.enabled(entry)
+}
+
 // Handle writes e: its log record (carrying the trace and span ids of its
 // span), then its metrics, then what it does to its span. The span an event
 // opens is open before its log record is written, and the span an event

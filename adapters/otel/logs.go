@@ -52,6 +52,15 @@ func (w *logWriter) logger(name string) log.Logger {
 // dozen fields with their correlation ids.
 const kvInline = 16
 
+// enabled reports whether w writes an event of entry (nil outside the
+// catalog, written at INFO) at one of the levels it can have.
+func (w *logWriter) enabled(entry *catalog.Entry) bool {
+	if entry == nil {
+		return pylog.Info >= w.level
+	}
+	return entry.Level >= w.level || entry.DataLevel != 0 && entry.DataLevel >= w.level
+}
+
 // emit writes e as one log record, under a context carrying sc.
 func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanContext) {
 	// The level first, so that a record below it is not mapped at all.
@@ -70,7 +79,7 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, sc trace.SpanC
 		}
 	}
 	if changed {
-		if entry, ok := catalog.Lookup(e.Name); ok {
+		if entry := e.Entry(); entry != nil {
 			tmpl, _ := entry.MessageFor(e.Has)
 			rec.Message = eventlog.Message(tmpl, rec.Attrs)
 		}

@@ -220,7 +220,7 @@ func TestLogRecords(t *testing.T) {
 				t.Fatal(err)
 			}
 			var delivered []telemetry.Event
-			_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
+			_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
 			for _, e := range catalogEvents() {
 				r.bus.EmitEvent(context.Background(), e)
 			}
@@ -230,7 +230,7 @@ func TestLogRecords(t *testing.T) {
 	t.Run("session", func(t *testing.T) {
 		r := newRig(t, true)
 		var delivered []telemetry.Event
-		_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e) }), "*")
+		_, _ = r.bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { delivered = append(delivered, e.Clone()) }), "*")
 		replay(t, r.bus)
 		checkAll(t, r.logs.Records(), delivered)
 	})

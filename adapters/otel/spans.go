@@ -284,8 +284,8 @@ func (t *spanTracker) spanContext(id string) (trace.SpanContext, bool) {
 	return s.span.SpanContext(), true
 }
 
-// startTime is when the span e opens started: the event's time, or its
-// system_time measurement.
+// startTime is when the span e opens started: the event's own time, its
+// system_time measurement, or the time the bus gave its emission.
 func startTime(e *telemetry.Event) time.Time {
 	if !e.Time.IsZero() {
 		return e.Time
@@ -293,7 +293,7 @@ func startTime(e *telemetry.Event) time.Time {
 	if n, ok := e.Measurement("system_time"); ok {
 		return time.Unix(0, n.Int64())
 	}
-	return time.Now()
+	return e.When()
 }
 
 // handle opens or closes a span for e, when e is a span event.
@@ -423,7 +423,7 @@ func (t *spanTracker) finish(e *telemetry.Event, ids *correlation.IDs, f *family
 			return
 		}
 		if end.IsZero() {
-			end = time.Now()
+			end = e.When()
 		}
 		start := attrs{kvs: slices.Clone(a.kvs), tool: a.tool, approvalKind: a.approvalKind, model: a.model}
 		if s = t.begin(f, ids, end.Add(-d.Duration()), &start); s == nil {
@@ -444,9 +444,10 @@ func (t *spanTracker) finish(e *telemetry.Event, ids *correlation.IDs, f *family
 		s.span.SetAttributes(kvs...)
 	}
 	if end.IsZero() {
-		end = time.Now()
 		if hasDuration {
 			end = s.start.Add(d.Duration())
+		} else {
+			end = e.When()
 		}
 	}
 	if f.kind == kindTurn {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -41,14 +41,13 @@ func WithErrorHandler(fn func(error)) Option {
 // event codextel emits ("codex.*"), and returns the function that detaches
 // it again (see [telemetry.Bus.Attach]: calling it a second time does
 // nothing and returns an error wrapping [telemetry.ErrUnknownHandler]). A
-// nil bus is [telemetry.Default]; the bus's clock stamps the events that
-// carry no time. Attach fails, attaching nothing, when the id is taken
-// (wrapping [telemetry.ErrDuplicateHandler]).
+// nil bus is [telemetry.Default]. Attach fails, attaching nothing, when the
+// id is taken (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, h slog.Handler, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
 		bus = telemetry.Default()
 	}
-	return bus.Attach(DefaultID, newAdapter(h, bus.Now, opts), "codex.*")
+	return bus.Attach(DefaultID, newAdapter(h, opts), "codex.*")
 }
 
 // New returns a handler that writes each event it is given through h, as one
@@ -59,18 +58,19 @@ func Attach(bus *telemetry.Bus, h slog.Handler, opts ...Option) (detach func() e
 // See the package documentation for how an event becomes a record. Give h
 // to write in the application's own format (native mode), or a
 // [PythonHandler] to write Python logging's lines; a nil h is the handler of
-// [slog.Default] at the time of New. A level h does not enable costs a
-// catalog lookup and h.Enabled. An event that carries no time gets the time
-// it is handled ([Attach] uses the bus's clock instead).
+// [slog.Default] at the time of New. An event at a level h does not enable
+// costs the bus's lookup of its name and h.Enabled (the handler is a
+// [telemetry.EnabledHandler]). A record's time is the event's
+// ([telemetry.Event.When]).
 func New(h slog.Handler, opts ...Option) telemetry.Handler {
-	return newAdapter(h, time.Now, opts)
+	return newAdapter(h, opts)
 }
 
-func newAdapter(h slog.Handler, now func() time.Time, opts []Option) *adapter {
+func newAdapter(h slog.Handler, opts []Option) *adapter {
 	if h == nil {
 		h = slog.Default().Handler()
 	}
-	a := &adapter{h: h, mapper: eventlog.Mapper{Now: now}}
+	a := &adapter{h: h}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(a)
@@ -86,7 +86,16 @@ type adapter struct {
 	mapper  eventlog.Mapper
 }
 
-var _ telemetry.Handler = (*adapter)(nil)
+var _ telemetry.EnabledHandler = (*adapter)(nil)
+
+// Enabled reports whether h is enabled at one of the levels an event named
+// name can be written at: its catalog entry's (INFO without one).
+func (a *adapter) Enabled(ctx context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return a.h.Enabled(ctx, slog.LevelInfo)
+	}
+	return a.h.Enabled(ctx, Level(entry.Level)) || entry.DataLevel != 0 && a.h.Enabled(ctx, Level(entry.DataLevel))
+}
 
 // Handle writes e through the slog handler.
 func (a *adapter) Handle(ctx context.Context, e telemetry.Event) {

@@ -181,12 +181,15 @@ func TestAttachLevels(t *testing.T) {
 		handled string
 	}{
 		// Redacted, tool.failure is DEBUG; with tool data (its data message
-		// names input) it is ERROR. One question each time.
-		{"redacted at info", dataPolicy{}, slog.LevelInfo, "[DEBUG]", "[]"},
-		{"data at info", dataPolicy{ToolData: true}, slog.LevelInfo, "[ERROR]", "[ERROR]"},
-		{"data at debug", dataPolicy{ToolData: true}, slog.LevelDebug, "[ERROR]", "[ERROR]"},
-		{"redacted at debug", dataPolicy{}, slog.LevelDebug, "[DEBUG]", "[DEBUG]"},
-		{"data at critical", dataPolicy{ToolData: true}, slog.Level(12), "[ERROR]", "[]"},
+		// names input) it is ERROR. The bus asks first whether either level
+		// is enabled (DEBUG, then ERROR when DEBUG is not); a handler that
+		// enables neither costs nothing more. Then the adapter asks about
+		// the level of the event as redacted.
+		{"redacted at info", dataPolicy{}, slog.LevelInfo, "[DEBUG ERROR DEBUG]", "[]"},
+		{"data at info", dataPolicy{ToolData: true}, slog.LevelInfo, "[DEBUG ERROR ERROR]", "[ERROR]"},
+		{"data at debug", dataPolicy{ToolData: true}, slog.LevelDebug, "[DEBUG ERROR]", "[ERROR]"},
+		{"redacted at debug", dataPolicy{}, slog.LevelDebug, "[DEBUG DEBUG]", "[DEBUG]"},
+		{"data at critical", dataPolicy{ToolData: true}, slog.Level(12), "[DEBUG ERROR]", "[]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			bus := telemetry.New(telemetry.WithModelData(tc.policy.ModelData), telemetry.WithToolData(tc.policy.ToolData))

@@ -37,8 +37,8 @@
 // [Attach] maps an event to a record as every codextel adapter does (see
 // package eventlog), then hands slog:
 //
-//   - Time: the event's time (for an event that has none, the bus's clock
-//     with [Attach], the time it is handled with [New]).
+//   - Time: the event's ([telemetry.Event.When]: for an event emitted
+//     without one, the bus's clock, read once for every handler).
 //   - Level: the catalog's Python level, as [Level] maps it (below).
 //   - Message: the catalog's message, values rendered as Python's str()
 //     does; an event the catalog does not list has its name as message.
@@ -73,8 +73,9 @@
 // slog.Level(2), 5 is -6. CRITICAL is only a level: nothing panics or exits.
 // [PythonLevel] maps back; every slog level survives the round trip.
 //
-// Attach asks the handler's Enabled before doing anything else: an event at
-// a disabled level costs a catalog lookup and that call. Handlers' errors
+// The bus asks the handler's Enabled, for the levels the event's catalog
+// entry can give it, before it prepares the event: an event at a disabled
+// level costs the bus's lookup of its name and those calls. Handlers' errors
 // are ignored, as slog.Logger ignores them, unless [WithErrorHandler] says
 // otherwise.
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
@@ -18,14 +17,13 @@ import (
 // every event codextel emits ("codex.*"), and returns the function that
 // detaches it again (see [telemetry.Bus.Attach]: calling it a second time
 // does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
-// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
-// carry no time. Attach fails, attaching nothing, when the id is taken
+// A nil bus is [telemetry.Default]. Attach fails, attaching nothing, when the id is taken
 // (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, logger *zap.Logger, opts ...Option) (detach func() error, err error) {
 	if bus == nil {
 		bus = telemetry.Default()
 	}
-	return bus.Attach(DefaultID, newHandler(logger, bus.Now, newConfig(opts)), "codex.*")
+	return bus.Attach(DefaultID, newHandler(logger, newConfig(opts)), "codex.*")
 }
 
 // New returns a handler that writes each event it is given as one entry
@@ -38,11 +36,10 @@ func Attach(bus *telemetry.Bus, logger *zap.Logger, opts ...Option) (detach func
 // logger is used as it is: its core, with its encoder, level, sampler, hooks
 // and the fields given to its With, decides whether and how an entry is
 // written; the package documentation says how an event becomes an entry. An
-// event that carries no time gets the time it is handled ([Attach] uses the
-// bus's clock instead). The handler is safe for concurrent use: events may
+// entry's time is the event's ([telemetry.Event.When]). The handler is safe for concurrent use: events may
 // be emitted from any number of goroutines.
 func New(logger *zap.Logger, opts ...Option) telemetry.Handler {
-	return newHandler(logger, time.Now, newConfig(opts))
+	return newHandler(logger, newConfig(opts))
 }
 
 // A handler writes events through one zap core.
@@ -50,23 +47,20 @@ type handler struct {
 	core   zapcore.Core
 	base   string            // the logger's name
 	names  map[string]string // catalog logger -> base.logger, when base is set
-	levels levelIndex
 	mapper eventlog.Mapper
 	errOut zapcore.WriteSyncer
 	borrow bool // the core keeps no entry: see pythonCore
 }
 
-var _ telemetry.Handler = (*handler)(nil)
+var _ telemetry.EnabledHandler = (*handler)(nil)
 
-func newHandler(logger *zap.Logger, now func() time.Time, c config) *handler {
+func newHandler(logger *zap.Logger, c config) *handler {
 	if logger == nil {
 		logger = zap.L()
 	}
 	h := &handler{
 		core:   logger.Core(),
 		base:   logger.Name(),
-		levels: catalogLevels(),
-		mapper: eventlog.Mapper{Now: now},
 		errOut: c.errOut,
 	}
 	_, h.borrow = h.core.(pythonCore)
@@ -93,63 +87,19 @@ func (h *handler) loggerName(name string) string {
 	return h.base + "." + name
 }
 
-// enabled reports whether the core may write the event at all, before it is
-// mapped: the catalog gives the levels an event can be written at.
-func (h *handler) enabled(name string) bool {
-	if h.core.Enabled(zapcore.DebugLevel) {
-		return true
-	}
-	l, ok := h.levels.find(name)
-	if !ok {
+// Enabled reports whether the core may write an event named name at all,
+// before the bus prepares it: at one of the levels its catalog entry can
+// give it, or at INFO without one.
+func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
 		return h.core.Enabled(zapcore.InfoLevel)
 	}
-	return h.core.Enabled(l.level) || l.data != l.level && h.core.Enabled(l.data)
+	return h.core.Enabled(Level(entry.Level)) || entry.DataLevel != 0 && h.core.Enabled(Level(entry.DataLevel))
 }
-
-// eventLevels are the zap levels of a catalog event: of its message, and of
-// its data message.
-type eventLevels struct {
-	name        string
-	level, data zapcore.Level
-}
-
-// A levelIndex finds an event's levels by name: the names are grouped by
-// length and compared whole, which for the catalog's few dozen names is
-// several times faster than hashing the name for a map (as catalog.Lookup
-// does), and this check is all that an event at a disabled level costs the
-// adapter.
-type levelIndex [][]eventLevels
-
-func (x levelIndex) find(name string) (eventLevels, bool) {
-	if len(name) < len(x) {
-		for _, l := range x[len(name)] {
-			if l.name == name {
-				return l, true
-			}
-		}
-	}
-	return eventLevels{}, false
-}
-
-var catalogLevels = sync.OnceValue(func() levelIndex {
-	var x levelIndex
-	for _, e := range catalog.All() {
-		for len(x) <= len(e.Name) {
-			x = append(x, nil)
-		}
-		l := eventLevels{name: e.Name, level: Level(e.Level)}
-		l.data = l.level
-		if e.DataLevel != 0 {
-			l.data = Level(e.DataLevel)
-		}
-		x[len(e.Name)] = append(x[len(e.Name)], l)
-	}
-	return x
-})
 
 // Handle writes e as one zap entry.
-func (h *handler) Handle(_ context.Context, e telemetry.Event) {
-	if !h.enabled(e.Name) {
+func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
+	if !h.Enabled(ctx, e.Entry(), e.Name) {
 		return
 	}
 	st := states.Get().(*state)

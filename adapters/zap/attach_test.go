@@ -39,13 +39,13 @@ func jsonLogger(buf *bytes.Buffer, level zapcore.LevelEnabler) *zap.Logger {
 
 func newBus(t testing.TB, opts ...telemetry.Option) *telemetry.Bus {
 	t.Helper()
-	bus := telemetry.New(append([]telemetry.Option{telemetry.WithThrottle(nil)}, opts...)...)
+	bus := telemetry.New(append([]telemetry.Option{telemetry.WithThrottle(nil), telemetry.WithClock(clock)}, opts...)...)
 	t.Cleanup(bus.Close)
 	return bus
 }
 
-// attach attaches the adapter for the codex.* events, as Attach does, with
-// the fixed clock; attachAll for every event.
+// attach attaches the adapter for the codex.* events, as Attach does;
+// attachAll for every event. The bus of newBus stamps them with clock.
 func attach(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, opts ...codexzap.Option) {
 	t.Helper()
 	attachTo(t, bus, logger, "codex.*", opts...)
@@ -58,7 +58,7 @@ func attachAll(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, opts ...cod
 
 func attachTo(t testing.TB, bus *telemetry.Bus, logger *zap.Logger, pattern string, opts ...codexzap.Option) {
 	t.Helper()
-	detach, err := bus.Attach(codexzap.DefaultID, codexzap.NewClocked(logger, clock, opts...), pattern)
+	detach, err := bus.Attach(codexzap.DefaultID, codexzap.New(logger, opts...), pattern)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func decodeLines(t *testing.T, text []byte) []map[string]any {
 }
 
 // TestTimes: an event's own time is the entry's; an event without one gets
-// the adapter's clock (never the zero time, never 1970); a zero time.Time
+// the bus's clock (never the zero time, never 1970); a zero time.Time
 // value, which zap's production (epoch) encoder would write as a meaningless
 // number, is written as RFC 3339 text; a zero duration is 0.
 func TestTimes(t *testing.T) {

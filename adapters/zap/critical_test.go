@@ -21,7 +21,7 @@ import (
 
 func writeRecord(t *testing.T, logger *zap.Logger, level pylog.Level) {
 	t.Helper()
-	h := newHandler(logger, time.Now, newConfig(nil))
+	h := newHandler(logger, newConfig(nil))
 	st := &state{rec: pylog.Record{
 		Time:    time.Date(2025, 12, 2, 10, 52, 12, 123456000, time.UTC),
 		Level:   level,

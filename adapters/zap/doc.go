@@ -43,10 +43,9 @@
 // package eventlog), then writes one entry through the logger's core
 // (Core.Check, then CheckedEntry.Write), never through the Logger's methods:
 //
-//   - Time: the event's time; an event without one (as [telemetry.Bus.Emit]
-//     sends them) gets the bus's clock with [Attach] (see
-//     [telemetry.WithClock]), the time it is handled with [New]. Never the
-//     zero time.
+//   - Time: the event's ([telemetry.Event.When]): for an event emitted
+//     without one, the bus's clock, read once for every handler of the
+//     emission. Never the zero time.
 //   - Level: the catalog's Python level, by [Level] (below).
 //   - LoggerName: the catalog's Python logger ("codex.tool"; for an event the
 //     catalog does not list, its name up to the last dot), after the
@@ -116,10 +115,10 @@
 // application's own entries: DPanic, Panic and Fatal are CRITICAL, and the
 // levels zap does not name keep their order (Level(-2) is Python's Level 9).
 //
-// The logger's level is asked first, before the event is mapped: an event at
-// a disabled level costs the adapter a look-up of the event's levels in a
-// table made from the catalog and one or two LevelEnabler calls, and
-// allocates nothing. The core's Check then decides for the mapped entry, so
+// The logger's level is asked first, before the bus prepares the event (the
+// adapter is a [telemetry.EnabledHandler]): an event at a disabled level
+// costs the bus's look-up of its name and one or two LevelEnabler calls on
+// the catalog entry the bus hands over, and allocates nothing. The core's Check then decides for the mapped entry, so
 // samplers see the rendered message, and errors writing it go to
 // [WithErrorOutput] (standard error by default), as a logger's go to its
 // ErrorOutput.

@@ -33,7 +33,7 @@ func BenchmarkHandleDisabled(b *testing.B) {
 		}
 	})
 	b.Run("handle", func(b *testing.B) {
-		h := newHandler(logger, time.Now, newConfig(nil))
+		h := newHandler(logger, newConfig(nil))
 		b.ReportAllocs()
 		for b.Loop() {
 			h.Handle(ctx, e)

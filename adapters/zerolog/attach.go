@@ -3,10 +3,10 @@ package codexzerolog
 import (
 	"context"
 	"reflect"
-	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -25,14 +25,13 @@ const DefaultID = "codexzerolog"
 // every event codextel emits ("codex.*"), and returns the function that
 // detaches it again (see [telemetry.Bus.Attach]: calling it a second time
 // does nothing and returns an error wrapping [telemetry.ErrUnknownHandler]).
-// A nil bus is [telemetry.Default]; the bus's clock stamps the events that
-// carry no time. Attach fails, attaching nothing, when the id is taken
-// (wrapping [telemetry.ErrDuplicateHandler]).
+// A nil bus is [telemetry.Default]. Attach fails, attaching nothing, when
+// the id is taken (wrapping [telemetry.ErrDuplicateHandler]).
 func Attach(bus *telemetry.Bus, logger zerolog.Logger) (detach func() error, err error) {
 	if bus == nil {
 		bus = telemetry.Default()
 	}
-	return bus.Attach(DefaultID, newHandler(logger, bus.Now), "codex.*")
+	return bus.Attach(DefaultID, newHandler(logger), "codex.*")
 }
 
 // New returns a handler that writes each event it is given through logger,
@@ -44,11 +43,11 @@ func Attach(bus *telemetry.Bus, logger zerolog.Logger) (detach func() error, err
 // The logger's level, sampler, hooks, context fields and writer all apply,
 // as they do to the application's own lines; a logger made by
 // [NewPythonLogger] writes Python logging's lines instead. The package
-// documentation lists how an event becomes a zerolog event. An event that
-// carries no time gets the time it is handled ([Attach] uses the bus's clock
-// instead).
+// documentation lists how an event becomes a zerolog event. An event's time
+// is its own ([telemetry.Event.When]). An event at a level the logger does
+// not write costs the bus's lookup of its name and the handler's Enabled.
 func New(logger zerolog.Logger) telemetry.Handler {
-	return newHandler(logger, time.Now)
+	return newHandler(logger)
 }
 
 // handler writes events through one zerolog.Logger. It is safe for concurrent
@@ -71,19 +70,30 @@ type handler struct {
 	borrow bool
 }
 
-func newHandler(logger zerolog.Logger, now func() time.Time) *handler {
+func newHandler(logger zerolog.Logger) *handler {
 	h := &handler{logger: logger}
 	h.stamps, h.python, h.borrow = inspectHooks(logger)
-	h.mapper.Now = now
-	if h.stamps && !h.python {
-		// The time of an event that carries none would not be written:
-		// do not read the clock for it.
-		h.mapper.Now = func() time.Time { return time.Time{} }
-	}
+	// The event's time would not be written: do not ask for it.
+	h.mapper.NoTime = h.stamps && !h.python
 	return h
 }
 
-var _ telemetry.Handler = (*handler)(nil)
+var _ telemetry.EnabledHandler = (*handler)(nil)
+
+// Enabled reports whether the logger writes an event named name at one of
+// the levels its catalog entry (INFO without one) can give it.
+func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return h.writes(pylog.Info)
+	}
+	return h.writes(entry.Level) || entry.DataLevel != 0 && h.writes(entry.DataLevel)
+}
+
+// writes reports whether the logger writes events at the Python level pl.
+func (h *handler) writes(pl pylog.Level) bool {
+	_, filter := Level(pl)
+	return filter >= h.logger.GetLevel() && filter >= zerolog.GlobalLevel()
+}
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
@@ -93,10 +103,10 @@ func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
 // handle writes e at the Python level pl, which is the level the catalog gives
 // it (the tests pass others: the catalog has no CRITICAL event).
 func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level) {
-	level, filter := Level(pl)
-	if filter < h.logger.GetLevel() || filter < zerolog.GlobalLevel() {
+	if !h.writes(pl) {
 		return
 	}
+	level, _ := Level(pl)
 	ev := h.logger.WithLevel(level)
 	if ev == nil {
 		return

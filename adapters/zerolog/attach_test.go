@@ -44,7 +44,7 @@ func attach(t *testing.T, bus *telemetry.Bus, l zerolog.Logger) {
 // Attach gives it.
 func attachAll(t *testing.T, bus *telemetry.Bus, l zerolog.Logger) {
 	t.Helper()
-	detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.NewClocked(l, bus.Now), "*")
+	detach, err := bus.Attach(codexzerolog.DefaultID, codexzerolog.New(l), "*")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func BenchmarkDisabled(b *testing.B) {
 		}
 	})
 	b.Run("codextel", func(b *testing.B) {
-		h := newHandler(l, time.Now)
+		h := newHandler(l)
 		e := telemetry.NewEvent(catalog.TurnStart, time.Time{})
 		e.AddMetadata(slog.Int("turn_index", 3))
 		ctx := context.Background()

@@ -54,8 +54,8 @@
 //     order, its measurements, the correlation fields it carries
 //     (correlation_id, thread_id, turn_id, span_id, parent_span_id; empty
 //     ones left out), the time, and the message.
-//   - Time: the event's time (for an event emitted without one, the bus's clock
-//     with [Attach], the time it is handled with [New])
+//   - Time: the event's ([telemetry.Event.When]: for an event emitted
+//     without one, the bus's clock, read once for every handler)
 //     under zerolog.TimestampFieldName, in zerolog.TimeFieldFormat.
 //     When the logger stamps its lines itself (With().Timestamp()), zerolog
 //     writes its own time, the moment of the write, and the adapter adds

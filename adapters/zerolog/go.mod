@@ -1,6 +1,6 @@
 module github.com/codextel/codextel/adapters/zerolog
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/codextel/codextel/conformance v0.0.0-00010101000000-000000000000
@@ -11,7 +11,7 @@ require (
 require (
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
-	golang.org/x/sys v0.29.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
 )
 
 replace (

@@ -97,7 +97,7 @@ func TestCriticalNeverExits(t *testing.T) {
 	defer func() { zerolog.FatalExitFunc = old }()
 
 	w := new(closeRecorder)
-	h := newHandler(zerolog.New(w), func() time.Time { return time.Unix(0, 0) })
+	h := newHandler(zerolog.New(w))
 	e := telemetry.NewEvent(catalog.Error, time.Unix(1, 0))
 	e.AddMetadata(slog.String("error_message", "boom"))
 	func() {
@@ -130,7 +130,7 @@ func TestCriticalNeverExits(t *testing.T) {
 // level below a custom one, and zerolog's global level too.
 func TestLevelFilter(t *testing.T) {
 	var w bytes.Buffer
-	h := newHandler(zerolog.New(&w).Level(zerolog.WarnLevel), time.Now)
+	h := newHandler(zerolog.New(&w).Level(zerolog.WarnLevel))
 	e := telemetry.NewEvent(catalog.Error, time.Unix(1, 0))
 	for _, l := range []pylog.Level{pylog.Debug, pylog.Info, 25, 29, 30, 35, pylog.Error, 45, pylog.Critical} {
 		e.AddMetadata(slog.String("error_message", l.String()))
@@ -153,7 +153,7 @@ func TestLevelFilter(t *testing.T) {
 	zerolog.SetGlobalLevel(zerolog.ErrorLevel)
 	defer zerolog.SetGlobalLevel(old)
 	w.Reset()
-	h = newHandler(zerolog.New(&w), time.Now)
+	h = newHandler(zerolog.New(&w))
 	for _, l := range []pylog.Level{pylog.Warning, 35, 45} {
 		h.handle(context.Background(), &e, l)
 	}

@@ -52,6 +52,38 @@ const (
 	Any      Type = "any"    // JSON-like: whatever the source carried
 )
 
+// FieldKind says what a string field holds, which decides whether the bus
+// scans its values for secrets (see telemetry's field plan).
+type FieldKind uint8
+
+// The field kinds. The zero kind is free text: only a field whose values
+// codextel or Codex defines (never text a user, a model or a tool wrote) is
+// marked otherwise.
+const (
+	// Text may hold anything: every value is scanned for secrets.
+	Text FieldKind = iota
+	// Enum holds one of the words listed in the field's Values. A value
+	// not listed there is scanned like text.
+	Enum
+	// ID holds an identifier Codex or codextel generates: item_N, a UUID,
+	// or a number. A value of any other shape is scanned like text.
+	ID
+)
+
+// String returns "text", "enum" or "id".
+func (k FieldKind) String() string {
+	switch k {
+	case Enum:
+		return "enum"
+	case ID:
+		return "id"
+	}
+	return "text"
+}
+
+// MarshalText returns k's name.
+func (k FieldKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // A Field is one measurement or metadata attribute of an event.
 type Field struct {
 	Key      string    `json:"key"`
@@ -59,6 +91,49 @@ type Field struct {
 	Doc      string    `json:"doc"`
 	Data     DataClass `json:"data"`
 	Optional bool      `json:"optional"`
+	// Kind and Values say, for a string field, whether its values are
+	// free text, one of Values, or ids (see [FieldKind]).
+	Kind   FieldKind `json:"kind"`
+	Values []string  `json:"values,omitempty"`
+}
+
+// IDShaped reports whether s has the shape of an [ID] field's value that
+// needs no scan for secrets: "item_" and 1 to 19 digits (the exec stream's
+// item ids), a UUID in its canonical 8-4-4-4-12 hex form, or 1 to 19
+// digits (a JSON-RPC request id).
+func IDShaped(s string) bool {
+	switch {
+	case len(s) == 36:
+		for i := 0; i < 36; i++ {
+			c := s[i]
+			if i == 8 || i == 13 || i == 18 || i == 23 {
+				if c != '-' {
+					return false
+				}
+				continue
+			}
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+		return true
+	case len(s) > 5 && s[:5] == "item_":
+		return digits(s[5:])
+	}
+	return digits(s)
+}
+
+// digits reports whether s is 1 to 19 ASCII digits.
+func digits(s string) bool {
+	if len(s) == 0 || len(s) > 19 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // An Entry describes one event.

@@ -18,12 +18,29 @@ var (
 		{Key: "duration_ms", Type: Float, Doc: "The duration in milliseconds."},
 	}
 	spanFailure = []Field{
-		{Key: "kind", Type: String, Doc: `"error" for a returned error, "panic" for a Go panic.`},
+		{Key: "kind", Type: String, Kind: Enum, Values: []string{"error", "panic"}, Doc: `"error" for a returned error, "panic" for a Go panic.`},
 		{Key: "reason", Type: String, Doc: "The error's message or the panic value."},
 		{Key: "error_type", Type: String, Doc: `The kind of failure, as OpenTelemetry's error.type: "tool_error" for an MCP tool result with isError, the JSON-RPC error code of an MCP protocol error ("-32602"), the HTTP status of a failed model request when the stream gives it ("429", "500"), what an error's ErrorType() string method says, else "_OTHER". Never a Go type name.`},
 		{Key: "stacktrace", Type: String, Optional: true, Doc: "The goroutine's stack, for a panic."},
 	}
 )
+
+// builtinTools are the names Codex gives its own tools: the values of a
+// tool event's tool field that need no scan for secrets. A function tool's
+// name is the app's to choose, and is scanned.
+var builtinTools = []string{"shell", "apply_patch", "web_search", "spawn_agent", "send_input", "wait", "close_agent", "resume_agent"}
+
+// How the string fields are kinded (see [FieldKind]): a field is an Enum or
+// an ID only when its values are defined by Codex's protocol or by codextel,
+// never written by a user, a model or a tool; the bus skips the secret scan
+// only for a listed word or an id-shaped value, so an unexpected value is
+// still scanned. source, tool_kind, approval_kind, status and kind are set by
+// codextel from the protocol's item and request types; decision is the
+// protocol's decision word; tool lists Codex's built-in tools only (a
+// function or MCP tool's name is the app's or the server's and stays text);
+// call_id and request_id are Codex's item ids (item_N, UUIDs) and JSON-RPC
+// ids. Models, paths, reasons, messages, MCP server and tool names, handler
+// ids and event names are text.
 
 // fields joins field lists into one new slice.
 func fields(lists ...[]Field) []Field { return slices.Concat(lists...) }
@@ -31,7 +48,7 @@ func fields(lists ...[]Field) []Field { return slices.Concat(lists...) }
 // Shared metadata of the span families, in emission order.
 var (
 	threadStart = []Field{
-		{Key: "source", Type: String, Doc: `Where the events come from: "exec" (a codex exec --json stream), "app-server", or "sdk" (a Go client instrumenting itself).`},
+		{Key: "source", Type: String, Kind: Enum, Values: []string{"exec", "app-server", "sdk"}, Doc: `Where the events come from: "exec" (a codex exec --json stream), "app-server", or "sdk" (a Go client instrumenting itself).`},
 		{Key: "model", Type: String, Optional: true, Doc: "The model the thread runs on, when known."},
 		{Key: "input", Type: String, Optional: true, Data: ModelData, Doc: "The prompt the thread started with."},
 	}
@@ -41,30 +58,30 @@ var (
 		{Key: "model", Type: String, Optional: true, Doc: "The model the turn runs on, when known (on the exec path, from Codex's own export)."},
 	}
 	toolStart = []Field{
-		{Key: "tool", Type: String, Doc: `The tool's name: "shell" for a command, "apply_patch" for a file change, "web_search", a collab tool ("spawn_agent", "wait", ...) or a function tool's name.`},
-		{Key: "tool_kind", Type: String, Doc: "The Codex item type: command_execution, file_change, web_search, collab_tool_call or function."},
-		{Key: "call_id", Type: String, Doc: "The Codex item id of the call (item_N)."},
+		{Key: "tool", Type: String, Kind: Enum, Values: builtinTools, Doc: `The tool's name: "shell" for a command, "apply_patch" for a file change, "web_search", a collab tool ("spawn_agent", "wait", ...) or a function tool's name.`},
+		{Key: "tool_kind", Type: String, Kind: Enum, Values: []string{"command_execution", "file_change", "web_search", "collab_tool_call", "function"}, Doc: "The Codex item type: command_execution, file_change, web_search, collab_tool_call or function."},
+		{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id of the call (item_N)."},
 		{Key: "input", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's input: the command line, the file changes, the search query or action, the collab prompt."},
 		{Key: "model", Type: String, Optional: true, Doc: "The model that called the tool, when known (on the exec path, from Codex's own export)."},
 	}
 	mcpStart = []Field{
 		{Key: "server", Type: String, Doc: "The MCP server's name."},
 		{Key: "tool", Type: String, Doc: "The MCP tool's name."},
-		{Key: "call_id", Type: String, Doc: "The Codex item id of the call."},
+		{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id of the call."},
 		{Key: "arguments", Type: Any, Optional: true, Data: ToolData, Doc: "The arguments the tool was called with."},
 		{Key: "model", Type: String, Optional: true, Doc: "The model that called the tool, when known (on the exec path, from Codex's own export)."},
 	}
 	approvalStart = []Field{
-		{Key: "approval_kind", Type: String, Doc: "What needs approving: command_execution or file_change."},
-		{Key: "call_id", Type: String, Doc: "The Codex item id the approval is for."},
-		{Key: "request_id", Type: String, Optional: true, Doc: "The JSON-RPC request id of the approval request."},
+		{Key: "approval_kind", Type: String, Kind: Enum, Values: []string{"command_execution", "file_change"}, Doc: "What needs approving: command_execution or file_change."},
+		{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id the approval is for."},
+		{Key: "request_id", Type: String, Kind: ID, Optional: true, Doc: "The JSON-RPC request id of the approval request."},
 		{Key: "approval_reason", Type: String, Optional: true, Doc: "Why Codex asks, when it says."},
 		{Key: "command", Type: String, Optional: true, Data: ToolData, Doc: "The command to approve, for a command execution."},
 		{Key: "cwd", Type: String, Optional: true, Doc: "The working directory of the command."},
 	}
 	decision = []Field{
-		{Key: "decision", Type: String, Doc: "The decision as the protocol spells it (accept, acceptForSession, decline, cancel, approved, denied, timed_out, abort, ...)."},
-		{Key: "decision_source", Type: String, Optional: true, Doc: "Who decided, when Codex says (its export's codex.tool_decision source: Config for a decision the approval policy made, User for one the user made)."},
+		{Key: "decision", Type: String, Kind: Enum, Values: []string{"accept", "acceptForSession", "decline", "cancel", "approved", "approved_for_session", "denied", "timed_out", "abort"}, Doc: "The decision as the protocol spells it (accept, acceptForSession, decline, cancel, approved, denied, timed_out, abort, ...)."},
+		{Key: "decision_source", Type: String, Kind: Enum, Values: []string{"Config", "User"}, Optional: true, Doc: "Who decided, when Codex says (its export's codex.tool_decision source: Config for a decision the approval policy made, User for one the user made)."},
 	}
 	tokenUsage = []Field{
 		{Key: "input_tokens", Type: Int, Doc: "Input tokens of this update: the turn's, or the request's on app-server."},
@@ -81,7 +98,7 @@ var (
 	}
 	delta = func(what string, data DataClass) []Field {
 		return []Field{
-			{Key: "call_id", Type: String, Doc: "The Codex item id the delta belongs to."},
+			{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id the delta belongs to."},
 			{Key: "delta", Type: String, Data: data, Doc: "The " + what + " text of this delta."},
 		}
 	}
@@ -210,7 +227,7 @@ var entries = []*Entry{
 		},
 		Metadata: []Field{
 			{Key: "model", Type: String, Optional: true, Doc: "The model that answered."},
-			{Key: "reasoning_effort", Type: String, Optional: true, Doc: "The reasoning effort the request asked for."},
+			{Key: "reasoning_effort", Type: String, Kind: Enum, Values: []string{"none", "minimal", "low", "medium", "high", "xhigh"}, Optional: true, Doc: "The reasoning effort the request asked for."},
 		},
 	},
 	{
@@ -250,7 +267,7 @@ var entries = []*Entry{
 		Doc:          "A tool call fails, is declined, or is abandoned (the stream ended with it open). The Agents SDK's messages: DEBUG when tool data is redacted, ERROR with the input and error when it is not.",
 		Measurements: spanEnd,
 		Metadata: fields(toolStart, spanFailure, []Field{
-			{Key: "status", Type: String, Doc: "failed, declined or abandoned."},
+			{Key: "status", Type: String, Kind: Enum, Values: []string{"failed", "declined", "abandoned"}, Doc: "failed, declined or abandoned."},
 			{Key: "exit_code", Type: Int, Optional: true, Doc: "The command's exit code."},
 			{Key: "result", Type: Any, Optional: true, Data: ToolData, Doc: "The tool's output, when it produced any."},
 		}),
@@ -342,7 +359,7 @@ var entries = []*Entry{
 		Doc:          "The agent answers (an agent_message item completes).",
 		Measurements: []Field{{Key: "text_bytes", Type: Int, Doc: "The length of the message in bytes."}},
 		Metadata: []Field{
-			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id."},
 			{Key: "text", Type: String, Data: ModelData, Doc: "The message (JSON text when the run has an output schema)."},
 		},
 	},
@@ -352,7 +369,7 @@ var entries = []*Entry{
 		Doc:          "The model's reasoning summary (a reasoning item completes).",
 		Measurements: []Field{{Key: "text_bytes", Type: Int, Doc: "The length of the text in bytes."}},
 		Metadata: []Field{
-			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id."},
 			{Key: "text", Type: String, Data: ModelData, Doc: "The reasoning text."},
 		},
 	},
@@ -365,7 +382,7 @@ var entries = []*Entry{
 			{Key: "completed_items", Type: Int, Doc: "Items marked done."},
 		},
 		Metadata: []Field{
-			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id."},
 			{Key: "items", Type: List, Data: ModelData, Doc: "The items, each {text, completed}."},
 		},
 	},
@@ -374,7 +391,7 @@ var entries = []*Entry{
 		Message: "{warning}",
 		Doc:     "Codex reports a non-fatal problem as an item (an error item: configuration, deprecation, unknown model metadata, WebSocket fallback).",
 		Metadata: []Field{
-			{Key: "call_id", Type: String, Doc: "The Codex item id."},
+			{Key: "call_id", Type: String, Kind: ID, Doc: "The Codex item id."},
 			{Key: "warning", Type: String, Doc: "Codex's message."},
 		},
 	},
@@ -417,7 +434,7 @@ var entries = []*Entry{
 		Metadata: []Field{
 			{Key: "handler_id", Type: String, Doc: "The id the handler was attached under."},
 			{Key: "event", Type: String, Doc: "The event it was handling."},
-			{Key: "kind", Type: String, Doc: `Always "panic".`},
+			{Key: "kind", Type: String, Kind: Enum, Values: []string{"panic"}, Doc: `Always "panic".`},
 			{Key: "reason", Type: String, Doc: "The panic value."},
 			{Key: "stacktrace", Type: String, Doc: "The goroutine's stack at the panic."},
 		},

@@ -28,7 +28,8 @@ func WriteMarkdown(w io.Writer) error {
 	b.WriteString("<!-- Generated from core/catalog by `go generate ./catalog` in core; do not edit. -->\n\n")
 	b.WriteString("Every event codextel emits, with the Python logger and level it is logged at, its message, and its fields.\n")
 	b.WriteString("Messages show the redacted form first; the data form, used only when logging of model or tool data is turned on, follows it.\n")
-	b.WriteString("High-volume events may be throttled; the others never are.\n\n")
+	b.WriteString("High-volume events may be throttled; the others never are.\n")
+	b.WriteString("Before any handler sees an event, the bus scans its metadata for secrets, except the values it knows cannot hold one: numbers and flags, the listed words of an enum field, and the id-shaped values of an id field; any other value of those fields is scanned like text (see docs/safeguards.md).\n\n")
 	b.WriteString("## Correlation fields\n\nEvery event carries these fields, after its own metadata, when the context it was emitted in has them:\n\n")
 	b.WriteString("| Field | Type | Meaning |\n|---|---|---|\n")
 	for _, f := range CorrelationFields() {
@@ -81,7 +82,16 @@ func row(b *strings.Builder, f Field, kind string) {
 	if f.Data != NoData {
 		data = f.Data.String()
 	}
-	fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", key, kind, f.Type, data, cell(f.Doc))
+	typ, doc := string(f.Type), f.Doc
+	switch f.Kind {
+	case Enum:
+		typ += " (enum)"
+		doc += " Not scanned for secrets when one of: `" + strings.Join(f.Values, "`, `") + "`."
+	case ID:
+		typ += " (id)"
+		doc += " Not scanned for secrets when id-shaped (item_N, a UUID, a number)."
+	}
+	fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", key, kind, typ, data, cell(doc))
 }
 
 // cell makes text safe inside a Markdown table cell.

@@ -84,3 +84,26 @@ func TestEnsure(t *testing.T) {
 		t.Errorf("Ensure on a context with a thread = %+v", ids)
 	}
 }
+
+// TestContext: a Context carries its ids to From, directly and through
+// derived contexts, and passes other keys and cancellation to its parent.
+func TestContext(t *testing.T) {
+	type key struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	c := &Context{Context: parent, IDs: IDs{Correlation: "c", Span: "s"}}
+	child, stop := context.WithCancel(c)
+	defer stop()
+	for _, ctx := range []context.Context{c, child, context.WithValue(child, key{}, "w")} {
+		if got := From(ctx); got == nil || got.Correlation != "c" || got.Span != "s" {
+			t.Errorf("From = %+v", got)
+		}
+	}
+	if c.Value(key{}) != "v" {
+		t.Errorf("Value(key) = %v, want the parent's", c.Value(key{}))
+	}
+	cancel()
+	<-child.Done()
+	if c.Err() == nil {
+		t.Error("the Context is not cancelled with its parent")
+	}
+}

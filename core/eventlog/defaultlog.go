@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -112,6 +113,20 @@ type lineHandler struct {
 	buf []byte
 	msg []byte // the message rec.Message reads, rendered by MapInto
 	rec pylog.Record
+}
+
+var _ telemetry.StaticEnabledHandler = (*lineHandler)(nil)
+
+// EnabledIsStatic tells the bus that h's level never changes.
+func (h *lineHandler) EnabledIsStatic() {}
+
+// Enabled reports whether an event named name can be written at h's level:
+// its catalog entry's level or data level, or INFO outside the catalog.
+func (h *lineHandler) Enabled(_ context.Context, entry *catalog.Entry, _ string) bool {
+	if entry == nil {
+		return pylog.Info >= h.level
+	}
+	return entry.Level >= h.level || entry.DataLevel != 0 && entry.DataLevel >= h.level
 }
 
 func (h *lineHandler) Handle(_ context.Context, e telemetry.Event) {

@@ -4,7 +4,8 @@
 //
 // # Record conversion
 //
-//   - Time: the event's time, or the mapper's clock when the event has none.
+//   - Time: the event's ([telemetry.Event.When]): the bus's clock, read once
+//     for every handler of the emission, for an event that carries none.
 //   - Level, Logger: the catalog entry's. An event the catalog does not list is
 //     logged at INFO by the logger named by its name up to the last dot
 //     ("myapp.cache.miss" by "myapp.cache"), with its name as the message.
@@ -34,11 +35,14 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// A Mapper fills log records from events. The zero Mapper reads the clock
-// with time.Now. A Mapper is safe for concurrent use.
+// A Mapper fills log records from events. The zero Mapper is ready to use
+// and safe for concurrent use. It reads no clock of its own: a record's time
+// is its event's.
 type Mapper struct {
-	// Now, when set, replaces time.Now for events that carry no time.
-	Now func() time.Time
+	// NoTime leaves the record's time zero, for a logger that stamps its
+	// own: the event's time is then not asked for, and an event emitted
+	// with none costs no clock read.
+	NoTime bool
 }
 
 // Map fills r from e, reusing the backing array of r.Attrs. r.Message is a
@@ -86,15 +90,14 @@ func (m *Mapper) MapInto(r *pylog.Record, e *telemetry.Event, buf []byte) []byte
 // template the message is rendered from, or false when the event is not in
 // the catalog (r.Message is then its name).
 func (m *Mapper) mapRecord(r *pylog.Record, e *telemetry.Event) (catalog.Template, bool) {
-	now := time.Now
-	if m != nil && m.Now != nil {
-		now = m.Now
+	r.Time = time.Time{}
+	if m == nil || !m.NoTime {
+		r.Time = e.When()
 	}
-	r.Time = e.TimeOr(now)
 	r.Err = nil
 	r.Attrs = appendAttrs(r.Attrs[:0], e)
 
-	entry := entryOf(e)
+	entry := e.Entry()
 	if entry == nil {
 		r.Level = pylog.Info
 		r.Logger = parentName(e.Name)
@@ -107,19 +110,10 @@ func (m *Mapper) mapRecord(r *pylog.Record, e *telemetry.Event) (catalog.Templat
 	return tmpl, true
 }
 
-// entryOf returns the catalog entry of e, or nil when the catalog does not
-// list it. Every catalog lookup of this package goes through it, one per
-// event mapped, so that the entry can come from the event itself once the
-// bus carries it.
-func entryOf(e *telemetry.Event) *catalog.Entry {
-	entry, _ := catalog.Lookup(e.Name)
-	return entry
-}
-
 // Level returns the level [Mapper.Map] gives e, without rendering anything,
 // so that an adapter can reject a disabled level before mapping the event.
 func Level(e *telemetry.Event) pylog.Level {
-	entry := entryOf(e)
+	entry := e.Entry()
 	if entry == nil {
 		return pylog.Info
 	}

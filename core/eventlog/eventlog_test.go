@@ -1,6 +1,7 @@
 package eventlog_test
 
 import (
+	"context"
 	"log/slog"
 	"testing"
 	"time"
@@ -13,9 +14,8 @@ import (
 
 func TestMap(t *testing.T) {
 	when := time.Date(2025, 12, 2, 10, 52, 12, 123456000, time.UTC)
-	clock := func() time.Time { return when }
 	toolSuccess := func(withResult bool) telemetry.Event {
-		e := telemetry.NewEvent("codex.tool.success", time.Time{})
+		e := telemetry.NewEvent("codex.tool.success", when)
 		e.AddMeasurements(telemetry.Duration("duration", 1500*time.Microsecond), telemetry.Float("duration_ms", 1.5))
 		e.AddMetadata(slog.String("tool", "shell"), slog.String("tool_kind", "command_execution"), slog.String("call_id", "item_0"))
 		if withResult {
@@ -46,7 +46,7 @@ func TestMap(t *testing.T) {
 		{"missing correlation field renders None", telemetry.NewEvent("codex.thread.stop", when), pylog.Info, "codex.thread", "Thread None completed", nil},
 		{"not in the catalog", telemetry.NewEvent("myapp.cache.miss", when), pylog.Info, "myapp.cache", "myapp.cache.miss", nil},
 	}
-	m := &eventlog.Mapper{Now: clock}
+	m := &eventlog.Mapper{}
 	for _, tt := range tests {
 		var r pylog.Record
 		m.Map(&r, &tt.e)
@@ -70,5 +70,28 @@ func TestMap(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestMapTakesTheBusClock: an emitted event's record has the time of the
+// bus's clock, read once for all handlers.
+func TestMapTakesTheBusClock(t *testing.T) {
+	when := time.Date(2025, 12, 2, 10, 52, 12, 123456000, time.UTC)
+	reads := 0
+	bus := telemetry.New(telemetry.WithClock(func() time.Time { reads++; return when }))
+	var times []time.Time
+	for _, id := range []string{"a", "b"} {
+		if _, err := bus.Attach(id, telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+			var r pylog.Record
+			(&eventlog.Mapper{}).Map(&r, &e)
+			times = append(times, r.Time)
+		}), "codex.*"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reads = 0
+	bus.Emit(context.Background(), "codex.turn.compaction.started", nil)
+	if reads != 1 || len(times) != 2 || !times[0].Equal(when) || !times[1].Equal(when) {
+		t.Errorf("times %v after %d clock reads, want %v twice after one", times, reads, when)
 	}
 }

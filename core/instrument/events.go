@@ -8,18 +8,11 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 )
 
-// emit sends an event stamped with the bus's clock, so that every event of
-// a Codex session, spans and plain events alike, is timed by the same clock
-// (the stream's own, when the bridge drives it).
+// emit sends an event timed, like spans, by the bus's clock (the stream's
+// own, when the bridge drives it), which the bus reads for it when a
+// handler asks (see telemetry.Event.When).
 func (c Codex) emit(ctx context.Context, name string, ms []telemetry.Measurement, md ...slog.Attr) {
-	bus := c.bus()
-	if !bus.Enabled(name) {
-		return
-	}
-	e := telemetry.NewEvent(name, bus.Now())
-	e.AddMeasurements(ms...)
-	e.AddMetadata(md...)
-	bus.EmitEvent(ctx, e)
+	c.bus().Emit(ctx, name, ms, md...)
 }
 
 // AgentMessage reports an agent message: codex.item.agent_message.

@@ -238,3 +238,8 @@ func (s *Scrubber) SecretKey(key string) bool {
 	}
 	return s.keys.match(key)
 }
+
+// HasPatterns reports whether [WithPatterns] added patterns to s: the bus
+// then scans every string it would otherwise know the built-in rules leave
+// alone (see telemetry's field plan). False for a nil Scrubber.
+func (s *Scrubber) HasPatterns() bool { return s != nil && len(s.patterns) > 0 }

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/internal/redact"
 	"github.com/codextel/codextel/core/scrub"
@@ -49,12 +50,13 @@ type Bus struct {
 	live atomic.Pointer[snapshot]
 	off  atomic.Bool // SetEnabled(false); spans read it
 
-	now     func() time.Time
-	epoch   time.Time // start of the monotonic_time measurement
-	errOut  io.Writer
-	errMu   sync.Mutex
-	namesMu sync.Mutex                         // serialises writers of names
-	names   atomic.Pointer[map[nameKey]string] // span event names, see eventName
+	now          func() time.Time
+	defaultClock bool      // now is time.Now: spans read the monotonic clock
+	epoch        time.Time // start of the monotonic_time measurement
+	errOut       io.Writer
+	errMu        sync.Mutex
+	namesMu      sync.Mutex                         // serialises writers of names
+	names        atomic.Pointer[map[nameKey]string] // span event names, see eventName
 
 	// The safeguards (pipeline.go), fixed at New.
 	policy      redact.Policy
@@ -62,6 +64,8 @@ type Bus struct {
 	throttle    *throttle.Throttle
 	throttleKey string
 	rules       map[string]*rule // catalog event name -> what to do to it
+
+	spare atomic.Pointer[record] // a record ready for the next emission
 
 	tickMu   sync.Mutex // serialises starting and stopping the ticker
 	ticking  atomic.Bool
@@ -77,12 +81,13 @@ type optionFunc func(*Bus)
 
 func (f optionFunc) apply(b *Bus) { f(b) }
 
-// WithClock makes the bus read time from now instead of [time.Now]. Spans use
-// it for their start and stop times and durations.
+// WithClock makes the bus read time from now instead of [time.Now]: the
+// time of events emitted without one (see [Event.When]), and spans' start
+// and stop times and durations. It is the one clock of every handler.
 func WithClock(now func() time.Time) Option {
 	return optionFunc(func(b *Bus) {
 		if now != nil {
-			b.now = now
+			b.now, b.defaultClock = now, false
 		}
 	})
 }
@@ -103,12 +108,13 @@ func WithErrorOutput(w io.Writer) Option {
 // [WithThrottle]).
 func New(opts ...Option) *Bus {
 	b := &Bus{
-		enabled:     true,
-		now:         time.Now,
-		errOut:      os.Stderr,
-		scrubber:    scrub.New(),
-		throttle:    throttle.New(),
-		throttleKey: DefaultThrottleKey,
+		enabled:      true,
+		now:          time.Now,
+		defaultClock: true,
+		errOut:       os.Stderr,
+		scrubber:     scrub.New(),
+		throttle:     throttle.New(),
+		throttleKey:  DefaultThrottleKey,
 	}
 	for _, o := range opts {
 		o.apply(b)
@@ -116,6 +122,7 @@ func New(opts ...Option) *Bus {
 	b.buildRules()
 	b.attached = newSnapshot(nil, b.rules)
 	b.epoch = b.now()
+
 	return b
 }
 
@@ -167,6 +174,8 @@ func (b *Bus) Attach(id string, h Handler, patterns ...string) (detach func() er
 		return nil, fmt.Errorf("telemetry: attach %q: %w: no event patterns", id, ErrBadName)
 	}
 	en := &entry{id: id, handler: h, texts: slices.Clone(patterns)}
+	en.enabler, _ = h.(EnabledHandler)
+	_, en.static = h.(StaticEnabledHandler)
 	for _, p := range patterns {
 		pat, err := parsePattern(p)
 		if err != nil {
@@ -245,15 +254,16 @@ func (b *Bus) SetEnabled(on bool) {
 	b.refreshLive()
 }
 
-// Enabled reports whether an event named name would reach any handler. Callers
-// can use it to skip building costly metadata.
+// Enabled reports whether an event named name would reach any handler,
+// asking the handlers that implement [EnabledHandler]. Callers can use it to
+// skip building costly metadata.
 func (b *Bus) Enabled(name string) bool {
 	s := b.live.Load()
 	if s == nil {
 		return false
 	}
-	hs, filtered, _ := s.lookup(name)
-	return firstMatch(hs, filtered, name) >= 0
+	_, n := takers(context.Background(), s.route(name), name)
+	return n > 0
 }
 
 // Handlers lists, in attach order, the handlers attached to some event under
@@ -274,142 +284,142 @@ func (b *Bus) Handlers(prefix string) []HandlerInfo {
 
 // Emit sends the event name, with the given measurements and metadata, to the
 // handlers attached to it, on the caller's goroutine, in attach order. The
-// event carries the correlation ids found in ctx and no time (see
-// [Event.Time]). Emit copies measurements and metadata, so the caller may
+// event carries the correlation ids found in ctx, its catalog entry, and the
+// time of the bus's clock, read once and only when a handler asks (see
+// [Event.When]). Emit copies measurements and metadata, so the caller may
 // reuse them. Emit never fails and never panics because of a handler.
 func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement, metadata ...slog.Attr) {
-	s := b.live.Load()
-	if s == nil {
+	if b.live.Load() == nil {
 		return
 	}
-	hs, filtered, r := s.lookup(name)
-	first := firstMatch(hs, filtered, name)
-	if first < 0 {
-		return
-	}
-	if filtered {
-		r = b.rules[name]
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if b.throttles(r) {
-		var v slog.Value
-		found := false
-		for _, a := range metadata {
-			if a.Key == b.throttleKey {
-				v, found = a.Value, true
-				break
-			}
-		}
-		if !b.allow(name, v, found, correlation.From(ctx)) {
-			return
-		}
-	}
-	var e Event
-	e.Name = name
-	e.ids = correlation.From(ctx)
-	e.AddMeasurements(measurements...)
-	if r == nil && b.scrubber == nil {
-		e.AddMetadata(metadata...)
-	} else {
-		// Redaction and scrubbing, written out (not b.add) so that the
-		// attributes are stored straight into the event on this stack.
-		var extra []slog.Attr // what does not fit inline, allocated once
-		for i, a := range metadata {
-			if r.drops(a.Key) {
-				continue
-			}
-			if b.scrubber != nil {
-				if clean, changed := b.scrubber.Attr(a); changed {
-					a = clean
-				}
-			}
-			if e.nMetadata < metadataInline {
-				e.metadata[e.nMetadata] = a
-				e.nMetadata++
-				continue
-			}
-			if extra == nil {
-				extra = make([]slog.Attr, 0, len(metadata)-i)
-			}
-			extra = append(extra, a)
-		}
-		e.setMoreMetadata(extra)
-	}
-
-	// The loop is dispatch's, written out here: handing the event to dispatch
-	// by pointer would make the compiler copy it twice per handler call.
-	hs = hs[first:]
-	i := 0
-	defer func() {
-		if r := recover(); r != nil {
-			b.handlerFailed(ctx, hs[i], name, r, stack())
-			b.dispatch(ctx, hs[i+1:], filtered, &e)
-		}
-	}()
-	for ; i < len(hs); i++ {
-		if filtered && i > 0 && !hs[i].matches(name) {
-			continue // hs[0] is known to match
-		}
-		hs[i].handler.Handle(ctx, e)
-	}
+	b.deliver(ctx, name, time.Time{}, nil, measurements, metadata, nil, nil)
 }
 
 // EmitEvent sends a prepared event (see [NewEvent]) like [Bus.Emit]. The
 // correlation ids in ctx, when it has any, replace those the event carries.
+// An event without a time gets the bus's, as with Emit. EmitEvent copies
+// what it needs of e, which stays the caller's.
 func (b *Bus) EmitEvent(ctx context.Context, e Event) {
 	b.emitEvent(ctx, &e)
 }
 
 // emitEvent delivers e and returns the number of handlers called.
 func (b *Bus) emitEvent(ctx context.Context, e *Event) int {
+	return b.deliver(ctx, e.Name, e.Time, e.ids, e.measurements, e.metadata, nil, nil)
+}
+
+// deliver is every emission's path: it finds the handlers that take the
+// event named name, applies the safeguards, and hands the handlers one
+// record holding measurements ms and metadata md1, md2 and md3 in that
+// order, at time t (the bus's clock, read at most once, when t is zero),
+// with the correlation ids of ctx (ids when ctx has none). It copies what
+// it is given, which stays the caller's, and returns how many handlers it
+// called.
+func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correlation.IDs, ms []Measurement, md1, md2, md3 []slog.Attr) int {
 	s := b.live.Load()
 	if s == nil {
 		return 0
 	}
-	hs, filtered, r := s.lookup(e.Name)
-	first := firstMatch(hs, filtered, e.Name)
-	if first < 0 {
+	rt := s.route(name)
+	if len(rt.handlers) == 0 {
 		return 0
-	}
-	if filtered {
-		r = b.rules[e.Name]
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if ids := correlation.From(ctx); ids != nil {
-		e.ids = ids
+	take, n := takers(ctx, rt, name)
+	if n == 0 {
+		return 0
 	}
+	if c := correlation.From(ctx); c != nil {
+		ids = c
+	}
+	r := rt.rule
 	if b.throttles(r) {
-		v, found := e.Lookup(b.throttleKey)
-		if !b.allow(e.Name, v, found, e.ids) {
+		v, found := lookupAttr(md1, b.throttleKey)
+		if !found {
+			v, found = lookupAttr(md2, b.throttleKey)
+		}
+		if !found {
+			v, found = lookupAttr(md3, b.throttleKey)
+		}
+		if !b.allow(name, v, found, ids) {
 			return 0
 		}
 	}
-	b.clean(e, r)
-	return b.dispatch(ctx, hs[first:], filtered, e)
+	rec := b.getRecord(b.now)
+	rec.measurements = append(rec.measurements, ms...)
+	rec.metadata = b.clean(rec.metadata, r, md1)
+	if len(md2)+len(md3) > 0 {
+		rec.metadata = b.clean(rec.metadata, r, md2)
+		rec.metadata = b.clean(rec.metadata, r, md3)
+	}
+	e := Event{Name: name, Time: t, ids: ids, entry: rt.entry, measurements: rec.measurements, metadata: rec.metadata, rec: rec}
+	if n > 1 && t.IsZero() {
+		rec.setTime(b.now()) // one time for every handler, read once
+	}
+	n = b.dispatch(ctx, rt, 0, take, &e)
+	b.putRecord(rec)
+	return n
 }
 
-// dispatch calls the handlers in hs that take e and returns how many it called.
+// lookupAttr returns the value of the first attribute of md named key.
+func lookupAttr(md []slog.Attr, key string) (slog.Value, bool) {
+	for i := range md {
+		if md[i].Key == key {
+			return md[i].Value, true
+		}
+	}
+	return slog.Value{}, false
+}
+
+// takers returns which of rt's handlers take an event named name: bit i of
+// take is set when handlers[i] does (for the first 64; dispatch asks the
+// others itself), and n counts them all. It asks the handlers that implement
+// [EnabledHandler].
+func takers(ctx context.Context, rt *route, name string) (take uint64, n int) {
+	entry := rt.entry
+	if entry == noEntry {
+		entry = nil
+	}
+	for i, en := range rt.handlers {
+		if rt.filtered && !en.matches(name) {
+			continue
+		}
+		if en.enabler != nil && !(en.static && !rt.filtered) && !en.enabler.Enabled(ctx, entry, name) {
+			continue
+		}
+		if i < 64 {
+			take |= 1 << i
+		}
+		n++
+	}
+	return take, n
+}
+
+// dispatch calls the handlers of rt from index from on that take e (bit i
+// of take, or asked again past the first 64) and returns how many it called.
 // One deferred recover guards the whole loop: after a panic it reports the
 // failure and carries on with the handlers after the one that panicked.
-func (b *Bus) dispatch(ctx context.Context, hs []*entry, filtered bool, e *Event) (n int) {
-	i := 0
+func (b *Bus) dispatch(ctx context.Context, rt *route, from int, take uint64, e *Event) (n int) {
+	hs := rt.handlers
+	i := from
 	defer func() {
 		if r := recover(); r != nil {
 			b.handlerFailed(ctx, hs[i], e.Name, r, stack())
-			n += b.dispatch(ctx, hs[i+1:], filtered, e)
+			n += b.dispatch(ctx, rt, i+1, take, e)
 		}
 	}()
 	for ; i < len(hs); i++ {
-		en := hs[i]
-		if filtered && !en.matches(e.Name) {
+		if i < 64 {
+			if take&(1<<i) == 0 {
+				continue
+			}
+		} else if rt.filtered && !hs[i].matches(e.Name) || !hs[i].enabled(ctx, rt, e) {
 			continue
 		}
 		n++
-		en.handler.Handle(ctx, *e)
+		hs[i].handler.Handle(ctx, *e)
 	}
 	return n
 }
@@ -418,6 +428,8 @@ func (b *Bus) dispatch(ctx context.Context, hs []*entry, filtered bool, e *Event
 type entry struct {
 	id       string
 	handler  Handler
+	enabler  EnabledHandler // handler, when it implements EnabledHandler
+	static   bool           // handler is a StaticEnabledHandler
 	patterns []pattern
 	texts    []string
 }
@@ -431,94 +443,108 @@ func (en *entry) matches(name string) bool {
 	return false
 }
 
+// enabled asks en, if it implements EnabledHandler and rt does not hold
+// its answer, whether it takes e.
+func (en *entry) enabled(ctx context.Context, rt *route, e *Event) bool {
+	return en.enabler == nil || en.static && !rt.filtered || en.enabler.Enabled(ctx, e.Entry(), e.Name)
+}
+
 // snapshot is an immutable set of attached handlers, indexed for dispatch.
 type snapshot struct {
 	entries []*entry // attach order
 
-	// For each name some handler is attached to exactly, names[i] lists in
-	// lists[i] every handler taking that name, exact or by prefix, in attach
-	// order. A few names are scanned; index maps them when there are many.
-	names []string
-	lists [][]*entry
-	rules []*rule // the bus's rule for names[i], or nil
-	index map[string]int
+	// A route for every catalog name and every name some handler is
+	// attached to exactly, by name length (a few string comparisons beat
+	// hashing the name), or in index when some length has many names.
+	byLen [][]*route
+	index map[string]*route
 
-	// wild holds, in attach order, the handlers attached by prefix; for names
-	// not in names, dispatch filters it by name.
-	wild []*entry
+	// wild serves every other name: the handlers attached by prefix, in
+	// attach order, which dispatch filters by name.
+	wild route
 }
 
-// scanLimit is how many exact names lookup scans before it uses a map: a
-// string comparison is cheaper than a hash up to about this many.
+// A route is what an emission of one name needs: the name's catalog entry
+// and the bus's rule for it (both looked up once, here, for every emission),
+// and the handlers that take it.
+type route struct {
+	name     string
+	entry    *catalog.Entry // noEntry outside the catalog
+	rule     *rule          // nil: nothing to redact or plan, not throttled
+	handlers []*entry       // attach order, less the static handlers that decline the name
+	filtered bool           // handlers must still be matched by name (wild)
+}
+
+// scanLimit is how many names of one length route compares before the
+// snapshot uses a map instead.
 const scanLimit = 8
 
 func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
-	s := &snapshot{entries: entries}
+	s := &snapshot{entries: entries, wild: route{entry: noEntry, filtered: true}}
 	for _, en := range entries {
 		for _, p := range en.patterns {
 			if !p.exact {
-				s.wild = append(s.wild, en)
+				s.wild.handlers = append(s.wild.handlers, en)
 				break
 			}
 		}
 	}
+	var names []string
+	for _, e := range catalog.All() {
+		names = append(names, e.Name)
+	}
 	for _, en := range entries {
 		for _, p := range en.patterns {
-			if !p.exact || slices.Contains(s.names, p.text) {
-				continue
+			if p.exact && !slices.Contains(names, p.text) {
+				names = append(names, p.text)
 			}
-			var hs []*entry
-			for _, other := range entries {
-				if other.matches(p.text) {
-					hs = append(hs, other)
-				}
-			}
-			s.names = append(s.names, p.text)
-			s.lists = append(s.lists, hs)
-			s.rules = append(s.rules, rules[p.text])
 		}
 	}
-	if len(s.names) > scanLimit {
-		s.index = make(map[string]int, len(s.names))
-		for i, name := range s.names {
-			s.index[name] = i
+	long := false
+	for _, name := range names {
+		rt := &route{name: name, entry: lookupEntry(name), rule: rules[name]}
+		entry := rt.entry
+		if entry == noEntry {
+			entry = nil
 		}
+		for _, en := range entries {
+			// A static handler's no is kept by leaving it out of the route.
+			if en.matches(name) && (!en.static || en.enabler.Enabled(context.Background(), entry, name)) {
+				rt.handlers = append(rt.handlers, en)
+			}
+		}
+		for len(s.byLen) <= len(name) {
+			s.byLen = append(s.byLen, nil)
+		}
+		s.byLen[len(name)] = append(s.byLen[len(name)], rt)
+		long = long || len(s.byLen[len(name)]) > scanLimit
+	}
+	if long {
+		s.index = make(map[string]*route, len(names))
+		for _, rts := range s.byLen {
+			for _, rt := range rts {
+				s.index[rt.name] = rt
+			}
+		}
+		s.byLen = nil
 	}
 	return s
 }
 
-// lookup returns the handlers that may take name (when filtered is true each
-// must still be checked with matches) and, for a name some handler is
-// attached to exactly, the bus's rule for it, cached in the snapshot. For the
-// others the caller looks the rule up itself once a handler matched, so that
-// a miss costs no map lookup.
-func (s *snapshot) lookup(name string) (hs []*entry, filtered bool, r *rule) {
+// route returns the route of name: its own, or the wild one.
+func (s *snapshot) route(name string) *route {
 	if s.index != nil {
-		if i, ok := s.index[name]; ok {
-			return s.lists[i], false, s.rules[i]
+		if rt, ok := s.index[name]; ok {
+			return rt
 		}
-	} else {
-		for i, n := range s.names {
-			if n == name {
-				return s.lists[i], false, s.rules[i]
+		return &s.wild
+	}
+	if len(name) < len(s.byLen) {
+		for _, rt := range s.byLen[len(name)] {
+			if rt.name == name {
+				return rt
 			}
 		}
 	}
-	return s.wild, true, nil
-}
-
-// firstMatch returns the index of the first handler in hs that takes name, or -1.
-func firstMatch(hs []*entry, filtered bool, name string) int {
-	if !filtered {
-		if len(hs) == 0 {
-			return -1
-		}
-		return 0
-	}
-	for i, en := range hs {
-		if en.matches(name) {
-			return i
-		}
-	}
-	return -1
+	return &s.wild
 }

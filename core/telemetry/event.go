@@ -6,52 +6,51 @@ import (
 	"strings"
 	"time"
 
+	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
 )
 
-// The number of measurements and metadata attributes an Event holds without
-// allocating. Span events carry two measurements; most events in the catalog
-// carry five or fewer metadata attributes, like most slog call sites. Handlers
-// receive events by value, so every inline slot is copied once per handler:
-// the sizes are a trade between that copy and the allocation beyond them.
-const (
-	measurementsInline = 2
-	metadataInline     = 5
-)
-
 // An Event is one occurrence of something worth telling: a named event with
-// numeric measurements, ordered metadata, a time and the correlation ids of the
-// context it was emitted in.
+// numeric measurements, ordered metadata, a time, the correlation ids of the
+// context it was emitted in, and its catalog entry.
 //
-// An Event is a value: handlers receive their own copy and may keep it, and
-// adding to one copy never changes another. The Add methods copy what they are
-// given, so the caller may reuse its slices.
+// # Borrowed during Handle
+//
+// The bus hands every handler of one emission the same view of one record:
+// an event a handler receives is valid only until its Handle returns. A
+// handler that keeps the event, or hands it to work that outlives Handle,
+// keeps [Event.Clone]'s copy instead. Race-detector builds enforce this: once
+// every handler has returned, the bus overwrites the record, so a kept event
+// that was not cloned reads poisoned metadata in tests.
+//
+// An event of one's own ([NewEvent], or a clone) is a value: copies share
+// nothing that an Add method changes, since the Add methods copy on write.
+// They copy what they are given, so the caller may reuse its slices.
 type Event struct {
 	// Name is the dotted event name, such as "codex.tool.start".
 	Name string
 
-	// Time is when the event happened. [Bus.Emit] leaves it zero, so that an
-	// emission costs no clock read (on the machines codextel is measured on, a
-	// clock read costs more than the whole dispatch); spans and events built with
-	// [NewEvent] carry their time. Handlers that need a time use [Event.TimeOr].
+	// Time is when the event happened, when the event carries its time:
+	// spans and events built with [NewEvent] do. [Bus.Emit] leaves it zero
+	// and lets [Event.When] read the bus's clock once, on demand, for every
+	// handler of the emission. Handlers read the time with [Event.When].
 	Time time.Time
 
-	ids *correlation.IDs
+	ids   *correlation.IDs
+	entry *catalog.Entry // nil: not looked up (the bus sets it); noEntry: not in the catalog
 
-	nMeasurements uint8
-	nMetadata     uint8
-	measurements  [measurementsInline]Measurement
-	metadata      [metadataInline]slog.Attr
-
-	// more holds what does not fit inline. It is never modified once made, so
-	// copies of an event may share it.
-	more *overflow
-}
-
-type overflow struct {
 	measurements []Measurement
 	metadata     []slog.Attr
+
+	// rec is the bus's record of the emission the event belongs to, nil for
+	// an event of one's own: the slices above point into it, and it reads
+	// the time the event gets when Time is zero.
+	rec *record
 }
+
+// noEntry marks an event that is known not to be in the catalog, so that
+// [Event.Entry] does not look it up again.
+var noEntry = new(catalog.Entry)
 
 // NewEvent returns an event named name that happened at t. Add measurements
 // and metadata with [Event.AddMeasurements] and [Event.AddMetadata], then give
@@ -60,12 +59,57 @@ func NewEvent(name string, t time.Time) Event {
 	return Event{Name: name, Time: t}
 }
 
-// TimeOr returns e.Time, or now() when the event carries no time.
-func (e *Event) TimeOr(now func() time.Time) time.Time {
-	if e.Time.IsZero() {
-		return now()
+// lookupEntry returns name's catalog entry, or noEntry.
+func lookupEntry(name string) *catalog.Entry {
+	if en, ok := catalog.Lookup(name); ok {
+		return en
 	}
-	return e.Time
+	return noEntry
+}
+
+// Entry returns the catalog entry of the event, or nil for an event the
+// catalog does not list. The bus looks it up once per emission and hands
+// it to every handler, so handlers need not look the name up again.
+func (e *Event) Entry() *catalog.Entry {
+	en := e.entry
+	if en == nil {
+		en = lookupEntry(e.Name) // an event of one's own, not from the bus
+	}
+	if en == noEntry {
+		return nil
+	}
+	return en
+}
+
+// When returns when the event happened: its Time when it carries one, else
+// the time the bus gave the emission. The bus reads its clock (see
+// [WithClock]) at most once per emission: before dispatch when more than one
+// handler takes the event, else on the first call of When, and every handler
+// of the emission gets that one time. An event of one's own that carries no
+// time, given to a handler directly, reads [time.Now].
+func (e *Event) When() time.Time {
+	if !e.Time.IsZero() {
+		return e.Time
+	}
+	if e.rec != nil {
+		return e.rec.when()
+	}
+	return time.Now()
+}
+
+// Clone returns a copy of e that owns its measurements, metadata and time:
+// what a handler keeps of an event beyond its Handle. The attribute values
+// themselves (a [slog.KindAny] value's referent, say) are shared.
+func (e *Event) Clone() Event {
+	c := *e
+	c.Time = e.When()
+	c.measurements = slices.Clone(e.measurements)
+	c.metadata = slices.Clone(e.metadata)
+	c.rec = nil
+	if c.entry == nil {
+		c.entry = lookupEntry(c.Name)
+	}
+	return c
 }
 
 // IDs returns the correlation ids of the context the event was emitted in.
@@ -82,25 +126,12 @@ func (e *Event) IDs() correlation.IDs {
 func (e *Event) SetIDs(ids correlation.IDs) { e.ids = &ids }
 
 // NumMeasurements returns the number of measurements.
-func (e *Event) NumMeasurements() int {
-	if e.more == nil {
-		return int(e.nMeasurements)
-	}
-	return int(e.nMeasurements) + len(e.more.measurements)
-}
+func (e *Event) NumMeasurements() int { return len(e.measurements) }
 
 // Measurements calls yield for each measurement in order, stopping when yield
 // returns false. It is an [iter.Seq]: for m := range e.Measurements { ... }.
 func (e *Event) Measurements(yield func(Measurement) bool) {
-	for i := range e.nMeasurements {
-		if !yield(e.measurements[i]) {
-			return
-		}
-	}
-	if e.more == nil {
-		return
-	}
-	for _, m := range e.more.measurements {
+	for _, m := range e.measurements {
 		if !yield(m) {
 			return
 		}
@@ -109,7 +140,7 @@ func (e *Event) Measurements(yield func(Measurement) bool) {
 
 // Measurement returns the value of the first measurement named key.
 func (e *Event) Measurement(key string) (Number, bool) {
-	for m := range e.Measurements {
+	for _, m := range e.measurements {
 		if m.Key == key {
 			return m.Value, true
 		}
@@ -117,51 +148,22 @@ func (e *Event) Measurement(key string) (Number, bool) {
 	return Number{}, false
 }
 
-// AddMeasurements appends ms to the event's measurements.
+// AddMeasurements appends ms to the event's measurements. It copies on
+// write: other copies of the event, and the record a borrowed event points
+// into, are not changed.
 func (e *Event) AddMeasurements(ms ...Measurement) {
-	n := min(len(ms), measurementsInline-int(e.nMeasurements))
-	for i := range n {
-		e.measurements[int(e.nMeasurements)+i] = ms[i]
+	if len(ms) > 0 {
+		e.measurements = append(slices.Clip(e.measurements), ms...)
 	}
-	e.nMeasurements += uint8(n)
-	if n < len(ms) {
-		more := e.overflow()
-		more.measurements = append(more.measurements, ms[n:]...)
-	}
-}
-
-// overflow returns a fresh overflow record holding a copy of the current one,
-// for an Add that spills: copies of the event made earlier keep the old one.
-func (e *Event) overflow() *overflow {
-	more := new(overflow)
-	if e.more != nil {
-		more.measurements = slices.Clip(e.more.measurements)
-		more.metadata = slices.Clip(e.more.metadata)
-	}
-	e.more = more
-	return more
 }
 
 // NumMetadata returns the number of metadata attributes.
-func (e *Event) NumMetadata() int {
-	if e.more == nil {
-		return int(e.nMetadata)
-	}
-	return int(e.nMetadata) + len(e.more.metadata)
-}
+func (e *Event) NumMetadata() int { return len(e.metadata) }
 
 // Metadata calls yield for each metadata attribute in order, stopping when yield
 // returns false. It is an [iter.Seq]: for a := range e.Metadata { ... }.
 func (e *Event) Metadata(yield func(slog.Attr) bool) {
-	for i := range e.nMetadata {
-		if !yield(e.metadata[i]) {
-			return
-		}
-	}
-	if e.more == nil {
-		return
-	}
-	for _, a := range e.more.metadata {
+	for _, a := range e.metadata {
 		if !yield(a) {
 			return
 		}
@@ -170,9 +172,9 @@ func (e *Event) Metadata(yield func(slog.Attr) bool) {
 
 // Lookup returns the value of the first metadata attribute named key.
 func (e *Event) Lookup(key string) (slog.Value, bool) {
-	for a := range e.Metadata {
-		if a.Key == key {
-			return a.Value, true
+	for i := range e.metadata {
+		if e.metadata[i].Key == key {
+			return e.metadata[i].Value, true
 		}
 	}
 	return slog.Value{}, false
@@ -185,19 +187,11 @@ func (e *Event) Has(key string) bool {
 }
 
 // AddMetadata appends attrs to the event's metadata. Order is kept: handlers
-// see the attributes in the order they were added.
+// see the attributes in the order they were added. Like
+// [Event.AddMeasurements] it copies on write.
 func (e *Event) AddMetadata(attrs ...slog.Attr) {
-	// An element-wise copy, not the copy builtin: for an event on the stack the
-	// compiler can then store directly, without the runtime's write-barrier
-	// checks for a slice of pointerful values.
-	n := min(len(attrs), metadataInline-int(e.nMetadata))
-	for i := range n {
-		e.metadata[int(e.nMetadata)+i] = attrs[i]
-	}
-	e.nMetadata += uint8(n)
-	if n < len(attrs) {
-		more := e.overflow()
-		more.metadata = append(more.metadata, attrs[n:]...)
+	if len(attrs) > 0 {
+		e.metadata = append(slices.Clip(e.metadata), attrs...)
 	}
 }
 
@@ -226,32 +220,4 @@ func (e Event) String() string {
 	}
 	b.WriteByte(']')
 	return b.String()
-}
-
-// setMoreMetadata makes extra the metadata beyond the inline slots, which
-// must hold none yet. Only for an event still private to its builder (the
-// bus's, before any handler has a copy): its overflow record, if any, was
-// made by that builder and is shared with nobody, so it is completed in
-// place rather than copied. Building the overflow in one slice keeps an
-// event with n attributes at one allocation, not n copies of a growing one.
-func (e *Event) setMoreMetadata(extra []slog.Attr) {
-	if len(extra) == 0 {
-		return
-	}
-	if e.more == nil {
-		e.more = new(overflow)
-	}
-	e.more.metadata = extra
-}
-
-// addMetadata appends one attribute (the drop reports use it), copying the
-// overflow record when it spills.
-func (e *Event) addMetadata(a slog.Attr) {
-	if int(e.nMetadata) < metadataInline {
-		e.metadata[e.nMetadata] = a
-		e.nMetadata++
-		return
-	}
-	more := e.overflow()
-	more.metadata = append(more.metadata, a)
 }

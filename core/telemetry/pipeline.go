@@ -28,8 +28,22 @@ import (
 
 // rule is what the bus does to one catalog event before dispatch.
 type rule struct {
-	drop       []string // metadata keys redaction removes
 	highVolume bool
+	drops      bool        // some field of plan is dropped
+	plan       []fieldPlan // the entry's metadata fields, in catalog order
+}
+
+// A fieldPlan is what the bus does to one declared metadata field, decided
+// once per bus from the catalog, the redaction policy and the scrubber:
+// drop it, or scrub its value, skipping the scan for the values that
+// provably hold no secret. A declared key needs no key scan: it is the
+// catalog's. A key the scrubber counts as secret (added by scrub.WithKeys)
+// gets no plan, so its values are scrubbed as an unknown key's are.
+type fieldPlan struct {
+	key    string
+	drop   bool              // redaction removes it
+	kind   catalog.FieldKind // Text when the scrubber has added patterns
+	values []string          // an Enum's words the scrubber leaves alone
 }
 
 // DroppedEvents is the name of the summary event the bus emits for events its
@@ -114,15 +128,62 @@ func WithThrottleKey(field string) Option {
 func (b *Bus) buildRules() {
 	b.rules = make(map[string]*rule)
 	for _, e := range catalog.All() {
-		r := &rule{drop: b.policy.Dropped(e), highVolume: e.HighVolume}
-		if len(r.drop) > 0 || r.highVolume {
-			b.rules[e.Name] = r
+		drop := b.policy.Dropped(e)
+		r := &rule{highVolume: e.HighVolume, drops: len(drop) > 0}
+		for _, f := range e.Metadata {
+			p := fieldPlan{key: f.Key, drop: slices.Contains(drop, f.Key), kind: f.Kind}
+			if !p.drop && b.scrubber.SecretKey(f.Key) {
+				continue
+			}
+			if b.scrubber.HasPatterns() {
+				p.kind = catalog.Text
+			}
+			for _, v := range f.Values {
+				if _, changed := b.scrubber.Value(f.Key, slog.StringValue(v)); !changed {
+					p.values = append(p.values, v)
+				}
+			}
+			r.plan = append(r.plan, p)
 		}
+		b.rules[e.Name] = r
 	}
 }
 
-func (r *rule) drops(key string) bool {
-	return r != nil && slices.Contains(r.drop, key)
+// find returns the plan of the field key, or nil. Fields mostly come in
+// catalog order, so the search starts at *next, the field after the last
+// one found.
+func (r *rule) find(key string, next *int) *fieldPlan {
+	for i := *next; i < len(r.plan); i++ {
+		if r.plan[i].key == key {
+			*next = i + 1
+			return &r.plan[i]
+		}
+	}
+	for i := 0; i < *next && i < len(r.plan); i++ {
+		if r.plan[i].key == key {
+			return &r.plan[i]
+		}
+	}
+	return nil
+}
+
+// clean reports whether v, the value of p's field, holds nothing the
+// scrubber would change, without scanning it: numbers, booleans, durations
+// and times (which the scrubber keeps under any key), an Enum's words and
+// an ID's id-shaped values.
+func (p *fieldPlan) clean(v slog.Value) bool {
+	switch v.Kind() {
+	case slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindBool, slog.KindDuration, slog.KindTime:
+		return true
+	case slog.KindString:
+		switch p.kind {
+		case catalog.Enum:
+			return slices.Contains(p.values, v.String())
+		case catalog.ID:
+			return catalog.IDShaped(v.String())
+		}
+	}
+	return false
 }
 
 // allow asks the throttle whether a high-volume event may pass. The key is
@@ -143,43 +204,47 @@ func (b *Bus) allow(name string, v slog.Value, found bool, ids *correlation.IDs)
 // throttles reports whether r's events pass the throttle.
 func (b *Bus) throttles(r *rule) bool { return r != nil && r.highVolume && b.throttle != nil }
 
-// clean applies redaction and scrubbing to a prepared event's metadata.
-func (b *Bus) clean(e *Event, r *rule) {
-	if len(r.dropList()) == 0 && b.scrubber == nil {
-		return
+// clean appends md to dst, redacted and scrubbed as r says: the fields r
+// drops are left out, and every other value is scrubbed unless r's plan
+// shows it holds no secret. Keys r does not plan (unknown keys, events
+// outside the catalog) are scrubbed whole, key and value.
+func (b *Bus) clean(dst []slog.Attr, r *rule, md []slog.Attr) []slog.Attr {
+	// One bulk copy of the caller's attributes, then the work in place: the
+	// caller has just written them, and reading a 40-byte slog.Attr from
+	// there field by field, or copying it through locals, costs a
+	// store-forwarding stall per read.
+	start := len(dst)
+	dst = append(dst, md...)
+	if b.scrubber == nil && (r == nil || !r.drops) {
+		return dst
 	}
-	out := *e
-	out.nMetadata, out.more = 0, nil
-	if e.more != nil && len(e.more.measurements) > 0 {
-		out.more = &overflow{measurements: e.more.measurements}
-	}
-	var extra []slog.Attr // what does not fit inline, allocated once
-	for a := range e.Metadata {
-		if r.drops(a.Key) {
+	out, next := start, 0
+	for i := start; i < len(dst); i++ {
+		a := &dst[i]
+		var p *fieldPlan
+		if r != nil {
+			p = r.find(a.Key, &next)
+		}
+		switch {
+		case p == nil:
+			if b.scrubber != nil {
+				if clean, changed := b.scrubber.Attr(*a); changed {
+					*a = clean
+				}
+			}
+		case p.drop:
 			continue
+		case b.scrubber != nil && !p.clean(a.Value):
+			if v, changed := b.scrubber.Value(a.Key, a.Value); changed {
+				a.Value = v
+			}
 		}
-		if b.scrubber != nil {
-			a, _ = b.scrubber.Attr(a)
+		if out != i {
+			dst[out] = *a
 		}
-		if out.nMetadata < metadataInline {
-			out.metadata[out.nMetadata] = a
-			out.nMetadata++
-			continue
-		}
-		if extra == nil {
-			extra = make([]slog.Attr, 0, e.NumMetadata()-metadataInline)
-		}
-		extra = append(extra, a)
+		out++
 	}
-	out.setMoreMetadata(extra)
-	*e = out
-}
-
-func (r *rule) dropList() []string {
-	if r == nil {
-		return nil
-	}
-	return r.drop
+	return dst[:out]
 }
 
 // tickEvery is how often the bus's ticker goroutine advances the throttle's
@@ -249,12 +314,12 @@ func (b *Bus) report(drops []throttle.Drop) {
 			Int("dropped", d.Dropped),
 			Int("interval_ms", d.Interval.Milliseconds()),
 		)
-		e.addMetadata(slog.String("event", d.Name))
+		e.AddMetadata(slog.String("event", d.Name))
 		switch {
 		case d.Overflow:
-			e.addMetadata(slog.String("key", OverflowKey))
+			e.AddMetadata(slog.String("key", OverflowKey))
 		case d.Key != "":
-			e.addMetadata(slog.String("key", d.Key))
+			e.AddMetadata(slog.String("key", d.Key))
 		}
 		b.emitEvent(context.Background(), &e)
 	}

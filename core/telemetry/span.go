@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/codextel/codextel/core/correlation"
 )
@@ -71,41 +74,92 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var ids correlation.IDs
+	// One allocation holds the span, its context, its ids and their text.
+	st := new(spanState)
+	st.ctx.Context = ctx
 	if parent := correlation.From(ctx); parent != nil {
-		ids = *parent
+		st.ctx.IDs = *parent
 	}
+	ids := &st.ctx.IDs
 	if ids.Correlation == "" {
-		ids.Correlation = correlation.NewCorrelationID()
+		ids.Correlation = st.hexID(st.text[16:48], true)
 	}
 	ids.ParentSpan = ids.Span
-	ids.Span = correlation.NewSpanID()
-	ctx = correlation.With(ctx, ids)
+	ids.Span = st.hexID(st.text[:16], false)
 
-	sp := &Span{bus: b, ctx: ctx, name: name}
+	sp := &st.span
+	*sp = Span{bus: b, ctx: &st.ctx, name: name}
 	if !b.listensUnder(name) {
 		sp.ended.Store(true) // nobody listens: skip the clock and the events
-		return ctx, sp
+		return sp.ctx, sp
 	}
-	sp.metadata = append([]slog.Attr(nil), metadata...)
-	sp.start = b.now()
-	e := NewEvent(b.eventName(name, suffix), sp.start)
-	e.AddMeasurements(
+	if len(metadata) > 0 {
+		sp.metadata = slices.Clone(metadata)
+	}
+	var mono time.Duration
+	sp.start, mono = b.spanClock()
+	sp.mono = mono
+	ms := [...]Measurement{
 		Int("system_time", sp.start.UnixNano()),
-		Int("monotonic_time", int64(sp.start.Sub(b.epoch))),
-	)
-	e.AddMetadata(sp.metadata...)
-	b.emitEvent(ctx, &e)
-	return ctx, sp
+		Int("monotonic_time", int64(mono)),
+	}
+	b.deliver(sp.ctx, b.eventName(name, suffix), sp.start, ids, ms[:], sp.metadata, nil, nil)
+	return sp.ctx, sp
+}
+
+// spanClock reads the time for a span's event: with the bus's own clock
+// one monotonic reading, from which the wall time follows (the epoch's
+// wall time plus the monotonic time since it: [time.Now] costs twice a
+// monotonic read); with a clock from [WithClock], that clock. It returns
+// the time and the monotonic time since the bus's epoch.
+func (b *Bus) spanClock() (time.Time, time.Duration) {
+	if b.defaultClock {
+		d := time.Since(b.epoch)
+		return b.epoch.Add(d), d
+	}
+	t := b.now()
+	return t, t.Sub(b.epoch)
+}
+
+// spanState is everything a span allocates, in one allocation.
+type spanState struct {
+	ctx  correlation.Context
+	span Span
+	text [48]byte // the span id's 16 hex digits, then a new correlation id's 32
+}
+
+// hexID fills buf (16 or 32 bytes) with random lower-case hex digits, never
+// all zeros, and returns it as a string sharing buf's memory, which is never
+// written again. The bits come from math/rand/v2's ChaCha8 generator, per
+// thread and seeded by the operating system: the ids of correlation's
+// NewSpanID and NewCorrelationID, without their allocations.
+func (st *spanState) hexID(buf []byte, long bool) string {
+	const digits = "0123456789abcdef"
+	for {
+		hi, lo := rand.Uint64(), uint64(0)
+		if long {
+			lo = rand.Uint64()
+		}
+		if hi|lo == 0 {
+			continue
+		}
+		words := [2]uint64{hi, lo}
+		for i := range buf {
+			w := words[i/16]
+			buf[i] = digits[w>>(60-4*(i%16))&0xf]
+		}
+		return unsafe.String(&buf[0], len(buf))
+	}
 }
 
 // A Span is an open span started by [Bus.StartSpan]. Its methods are safe to
 // call from any goroutine; only the first End or Fail counts.
 type Span struct {
 	bus      *Bus
-	ctx      context.Context
+	ctx      *correlation.Context
 	name     string
 	start    time.Time
+	mono     time.Duration // start on the bus's monotonic clock
 	metadata []slog.Attr
 	ended    atomic.Bool
 }
@@ -115,7 +169,7 @@ func (s *Span) ID() string {
 	if s == nil {
 		return ""
 	}
-	return correlation.From(s.ctx).Span
+	return s.ctx.IDs.Span
 }
 
 // End closes the span successfully: it emits <name>.stop with measurements
@@ -129,7 +183,7 @@ func (s *Span) EndAs(suffix string, metadata ...slog.Attr) {
 	if s == nil || !s.ended.CompareAndSwap(false, true) {
 		return
 	}
-	s.emitEnd(suffix, metadata)
+	s.emitEnd(suffix, nil, metadata)
 }
 
 // Fail closes the span with an error: it emits <name>.exception with
@@ -145,6 +199,9 @@ func (s *Span) Fail(err error, metadata ...slog.Attr) { s.FailAs(SpanException, 
 // <name>.<suffix>: the catalog's tool spans fail with codex.tool.failure, for
 // example.
 func (s *Span) FailAs(suffix string, err error, metadata ...slog.Attr) {
+	if s == nil || s.ended.Load() {
+		return
+	}
 	reason := "<nil>"
 	if err != nil {
 		reason = err.Error()
@@ -156,28 +213,27 @@ func (s *Span) end(suffix, kind, reason, errType, trace string, metadata []slog.
 	if s == nil || !s.ended.CompareAndSwap(false, true) {
 		return
 	}
-	extra := []slog.Attr{
+	extra := [...]slog.Attr{
 		slog.String("kind", kind),
 		slog.String("reason", reason),
 		slog.String("error_type", errType),
+		slog.String("stacktrace", trace),
 	}
-	if trace != "" {
-		extra = append(extra, slog.String("stacktrace", trace))
+	n := len(extra)
+	if trace == "" {
+		n--
 	}
-	s.emitEnd(suffix, append(extra, metadata...))
+	s.emitEnd(suffix, extra[:n], metadata)
 }
 
-func (s *Span) emitEnd(suffix string, metadata []slog.Attr) {
-	end := s.bus.now()
-	d := end.Sub(s.start)
-	e := NewEvent(s.bus.eventName(s.name, suffix), end)
-	e.AddMeasurements(
+func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
+	end, mono := s.bus.spanClock()
+	d := mono - s.mono
+	ms := [...]Measurement{
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
-	)
-	e.AddMetadata(s.metadata...)
-	e.AddMetadata(metadata...)
-	s.bus.emitEvent(s.ctx, &e)
+	}
+	s.bus.deliver(s.ctx, s.bus.eventName(s.name, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
 }
 
 // listensUnder reports whether some handler takes an event named

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -61,11 +62,12 @@ func TestSpanStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The bus read the clock once at creation (the monotonic epoch), then at
-	// start (+1.5ms) and at stop (+3ms).
+	// start (+1.5ms), for codex.inside when the recorder kept it (+3ms), and
+	// at stop (+4.5ms).
 	want := []string{
 		"codex.thread.start{system_time=1764672732001500000, monotonic_time=1500000}[thread_id=th1]",
 		"codex.inside{}[]",
-		"codex.thread.stop{duration=1.5ms, duration_ms=1.5}[thread_id=th1]",
+		"codex.thread.stop{duration=3ms, duration_ms=3}[thread_id=th1]",
 	}
 	if got := rec.strings(); !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -79,8 +81,9 @@ func TestSpanStop(t *testing.T) {
 		}
 	}
 	if !rec.events[0].Time.Equal(mustTime(t, "2025-12-02T10:52:12.0015Z")) ||
-		!rec.events[2].Time.Equal(mustTime(t, "2025-12-02T10:52:12.003Z")) {
-		t.Errorf("span times %v, %v", rec.events[0].Time, rec.events[2].Time)
+		!rec.events[1].Time.Equal(mustTime(t, "2025-12-02T10:52:12.003Z")) ||
+		!rec.events[2].Time.Equal(mustTime(t, "2025-12-02T10:52:12.0045Z")) {
+		t.Errorf("times %v, %v, %v", rec.events[0].Time, rec.events[1].Time, rec.events[2].Time)
 	}
 }
 
@@ -198,8 +201,9 @@ func TestSpanWithoutListenersStillCorrelates(t *testing.T) {
 	ctx, sp := bus.StartSpan(context.Background(), "codex.silent")
 	bus.Emit(ctx, "codex.inner", nil)
 	sp.End()
-	if reads() != before {
-		t.Error("a span nobody listens to read the clock")
+	// One read: codex.inner's time, when the recorder kept the event.
+	if got := reads(); !got.Equal(before.Add(time.Second)) {
+		t.Errorf("the clock advanced from %v to %v: a span nobody listens to read it", before, got)
 	}
 	if got := rec.events[0].IDs().Span; got == "" || got != sp.ID() {
 		t.Errorf("inner event span id %q, span %q", got, sp.ID())
@@ -236,5 +240,30 @@ func TestSpanListenersByExactEndName(t *testing.T) {
 	_ = bus.Span(context.Background(), "codex.job", nil, func(context.Context) error { return nil })
 	if got := only.names(); !slices.Equal(got, []string{"codex.job.stop"}) {
 		t.Errorf("got %v", got)
+	}
+}
+
+// TestSpanIDs: span ids are 16 and new correlation ids 32 lower-case hex
+// digits, never all zeros, and unique across many spans.
+func TestSpanIDs(t *testing.T) {
+	bus := telemetry.New()
+	hex := regexp.MustCompile(`^[0-9a-f]+$`)
+	spans, corrs := map[string]bool{}, map[string]bool{}
+	for range 2000 {
+		ctx, sp := bus.StartSpan(context.Background(), "codex.tool")
+		ids := correlation.From(ctx)
+		if len(ids.Span) != 16 || len(ids.Correlation) != 32 || !hex.MatchString(ids.Span) || !hex.MatchString(ids.Correlation) ||
+			strings.Trim(ids.Span, "0") == "" || sp.ID() != ids.Span || ids.ParentSpan != "" {
+			t.Fatalf("ids %+v, span id %q", *ids, sp.ID())
+		}
+		if spans[ids.Span] || corrs[ids.Correlation] {
+			t.Fatalf("id repeated: %+v", *ids)
+		}
+		spans[ids.Span], corrs[ids.Correlation] = true, true
+		child, _ := bus.StartSpan(ctx, "codex.tool")
+		if c := correlation.From(child); c.ParentSpan != ids.Span || c.Correlation != ids.Correlation || c.Span == ids.Span {
+			t.Fatalf("child ids %+v under %+v", *c, *ids)
+		}
+		sp.End()
 	}
 }

@@ -70,7 +70,7 @@ func (r *Recorder) Handle(ctx context.Context, e telemetry.Event) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events = append(r.events, e)
+	r.events = append(r.events, e.Clone())
 }
 
 var _ telemetry.Handler = (*Recorder)(nil)

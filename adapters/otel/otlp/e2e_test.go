@@ -433,7 +433,7 @@ func delivered(t *testing.T, bus *telemetry.Bus) *[]telemetry.Event {
 	var evs []telemetry.Event
 	if _, err := bus.Attach("e2e.expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
 		mu.Lock()
-		evs = append(evs, e)
+		evs = append(evs, e.Clone())
 		mu.Unlock()
 	}), "*"); err != nil {
 		t.Fatal(err)

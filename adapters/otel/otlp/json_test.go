@@ -65,7 +65,7 @@ func TestJSONExport(t *testing.T) {
 			defer srv.Close()
 			bus := telemetry.New(telemetry.WithThrottle(nil))
 			var got []telemetry.Event
-			_, _ = bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { got = append(got, e) }), "*")
+			_, _ = bus.Attach("expect", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { got = append(got, e.Clone()) }), "*")
 			var reported errs
 			opts := append([]Option{WithEnv(c.env.lookup), WithEndpoint(srv.URL), WithSpans(true),
 				WithErrorHandler(reported.report), WithBackPressure(true)}, c.opts...)

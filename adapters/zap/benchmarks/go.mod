@@ -1,6 +1,6 @@
 module github.com/codextel/codextel/adapters/zap/benchmarks
 
-go 1.26
+go 1.26.0
 
 replace (
 	github.com/codextel/codextel/adapters/zap => ../
@@ -19,6 +19,8 @@ require (
 require (
 	github.com/samber/lo v1.52.0 // indirect
 	github.com/samber/slog-common v0.20.0 // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
-	golang.org/x/text v0.22.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/text v0.42.0 // indirect
 )

@@ -198,7 +198,7 @@ func Prepare(v Variant) ([]telemetry.Event, error) {
 	defer bus.Close()
 	var got []telemetry.Event
 	if _, err := bus.Attach("conformance.prepare", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
-		got = append(got, e)
+		got = append(got, e.Clone())
 	}), "*"); err != nil {
 		return nil, err
 	}

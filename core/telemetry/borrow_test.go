@@ -1,0 +1,142 @@
+package telemetry_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/codextel/codextel/core/catalog"
+
+	"github.com/codextel/codextel/core/telemetry"
+)
+
+// TestKeptEventIsPoisoned: an event is valid only during Handle. A handler
+// that keeps it without Clone reads garbage once the emission is over (in
+// race builds at once: the bus poisons the record; in others when the
+// record is reused), while its clone keeps the event whole.
+func TestKeptEventIsPoisoned(t *testing.T) {
+	bus := telemetry.New()
+	var kept, cloned []telemetry.Event
+	mustAttach(t, bus, "keep", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		kept = append(kept, e)
+		cloned = append(cloned, e.Clone())
+	}), "myapp.*")
+	for _, tc := range []struct{ v string }{{"first"}, {"second"}} {
+		bus.Emit(context.Background(), "myapp.event", []telemetry.Measurement{telemetry.Int("n", 1)}, slog.String("value", tc.v))
+	}
+	for i, want := range []string{"myapp.event{n=1}[value=first]", "myapp.event{n=1}[value=second]"} {
+		if got := cloned[i].String(); got != want {
+			t.Errorf("clone %d = %s, want %s", i, got, want)
+		}
+	}
+	if got := kept[0].String(); got == cloned[0].String() {
+		t.Errorf("an event kept past Handle still reads %s", got)
+	}
+	if raceEnabled {
+		for i, e := range kept {
+			if got := e.String(); !strings.Contains(got, "event used after Handle returned") {
+				t.Errorf("kept event %d = %s, want poisoned", i, got)
+			}
+		}
+	}
+}
+
+// TestOneClockReadPerEmission: with one handler the bus reads its clock
+// only when the handler asks for the time, and once however often it asks;
+// with two, once before dispatch, so both have one time.
+func TestOneClockReadPerEmission(t *testing.T) {
+	clock := &fakeClock{now: mustTime(t, "2025-12-02T10:52:12Z"), step: 1}
+	reads := func() time.Time { clock.mu.Lock(); defer clock.mu.Unlock(); return clock.now }
+	bus := telemetry.New(telemetry.WithClock(clock.Now))
+	var times []time.Time
+	ask := false
+	mustAttach(t, bus, "a", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		if ask {
+			times = append(times, e.When(), e.When())
+		}
+	}), "myapp.*")
+
+	before := reads()
+	bus.Emit(context.Background(), "myapp.quiet", nil)
+	if !reads().Equal(before) {
+		t.Error("the bus read its clock for a handler that never asked")
+	}
+	ask = true
+	bus.Emit(context.Background(), "myapp.asked", nil)
+	if !reads().Equal(before.Add(1)) || !times[0].Equal(before) || !times[1].Equal(before) {
+		t.Errorf("one handler asking twice: times %v, clock at %v, want one read", times, reads())
+	}
+
+	var clone telemetry.Event
+	mustAttach(t, bus, "b", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		clone = e.Clone()
+	}), "myapp.*")
+	times = nil
+	bus.Emit(context.Background(), "myapp.two", nil)
+	if !reads().Equal(before.Add(2)) || !times[0].Equal(times[1]) || !clone.When().Equal(times[0]) {
+		t.Errorf("two handlers: times %v and %v, clock at %v, want one read", times, clone.When(), reads())
+	}
+}
+
+// asker counts the questions it is asked and takes the names in yes.
+type asker struct {
+	mu    sync.Mutex
+	asked map[string]int
+	yes   map[string]bool
+	got   []string
+}
+
+func (h *asker) Enabled(_ context.Context, entry *catalog.Entry, name string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if (entry == nil) != (name == "myapp.event" || name == "myapp.other") {
+		panic("asked about " + name + " with the wrong entry")
+	}
+	h.asked[name]++
+	return h.yes[name]
+}
+func (h *asker) Handle(_ context.Context, e telemetry.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.got = append(h.got, e.Name)
+}
+
+type staticAsker struct{ asker }
+
+func (*staticAsker) EnabledIsStatic() {}
+
+// TestEnabledHandlers: the bus asks an EnabledHandler on every emission,
+// with the event's catalog entry, and a StaticEnabledHandler once per
+// routed name when handlers are attached; declined events reach nobody.
+func TestEnabledHandlers(t *testing.T) {
+	ctx := context.Background()
+	yes := map[string]bool{catalog.ToolStart: true, "myapp.event": true, "myapp.other": true}
+	dynamic := &asker{asked: map[string]int{}, yes: yes}
+	static := &staticAsker{asker{asked: map[string]int{}, yes: yes}}
+	bus := telemetry.New()
+	mustAttach(t, bus, "dynamic", dynamic, "codex.tool.*", "myapp.event")
+	mustAttach(t, bus, "static", static, "codex.tool.*", "myapp.event")
+	attachAsks := static.asked[catalog.ToolStart]
+	for range 3 {
+		bus.Emit(ctx, catalog.ToolStart, nil)
+		bus.Emit(ctx, catalog.ToolSuccess, nil)
+		bus.Emit(ctx, "myapp.event", nil)
+	}
+	if !bus.Enabled(catalog.ToolStart) || bus.Enabled(catalog.ToolSuccess) {
+		t.Errorf("Enabled: tool.start %v, tool.success %v", bus.Enabled(catalog.ToolStart), bus.Enabled(catalog.ToolSuccess))
+	}
+	if got := dynamic.asked[catalog.ToolSuccess]; got != 4 {
+		t.Errorf("the dynamic handler was asked %d times about tool.success, want 4", got)
+	}
+	if static.asked[catalog.ToolStart] != attachAsks || static.asked["myapp.event"] != attachAsks {
+		t.Errorf("the static handler was asked at emission: %v", static.asked)
+	}
+	want := []string{catalog.ToolStart, "myapp.event", catalog.ToolStart, "myapp.event", catalog.ToolStart, "myapp.event"}
+	if !slices.Equal(dynamic.got, want) || !slices.Equal(static.got, want) {
+		t.Errorf("handled %v and %v, want %v", dynamic.got, static.got, want)
+	}
+}
