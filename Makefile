@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH ?= .
 BENCHCOUNT ?= 1
 
-.PHONY: test bench lint docs golden e2e e2e-otel
+.PHONY: test bench lint docs golden e2e e2e-otel timeline-screenshot
 
 # vet and race-test every module once, then run every test three times
 # without the race detector. The repetition catches tests that are not
@@ -75,3 +75,17 @@ e2e: e2e-otel
 # component cannot be had.
 e2e-otel:
 	GO="$(GO)" bash adapters/otel/otlp/e2e/run.sh
+
+# The README's timeline picture: the bundled sample session (a shared
+# capture: a codex exec --json stream and Codex's own export of the same
+# run, joined, so model requests and the time to the first token show) drawn
+# by codextel timeline and photographed by headless Chromium (Debian's
+# chromium), so that the picture cannot drift from the code.
+timeline-screenshot:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	command -v chromium >/dev/null || { echo "timeline-screenshot needs Debian's chromium: apt-get install -y chromium" >&2; exit 1; }; \
+	$(GO) run ./cmd/codextel timeline --quiet -o "$$tmp/session.html"; \
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+		--user-data-dir="$$tmp/profile" --window-size=1400,520 \
+		--screenshot="$(CURDIR)/docs/timeline.png" "file://$$tmp/session.html#span=1" 2>/dev/null; \
+	echo "wrote docs/timeline.png"

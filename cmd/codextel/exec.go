@@ -59,7 +59,8 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	clock := bridge.NewStreamClock(time.Now)
+	var fellBack atomic.Int64 // the clock's fallback reads, for --timeline
+	clock := bridge.NewStreamClock(func() time.Time { fellBack.Add(1); return time.Now() })
 	bus, err := newBus(o, clock.Now)
 	if err != nil {
 		return 0, err
@@ -77,6 +78,14 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	status := 0 // codex's exit status as the Agents SDK records it
 	defer func() { _ = traces.finish(status) }()
+	// Joined live with Codex's own telemetry, events take Codex's times
+	// once it has sent one: an exec stream alone has none.
+	tl, err := attachTimeline(o, bus, "codex exec (live)", streamTimelineOptions(kindExec, nativeOn, clock, &fellBack, busClock(o, clock.Now)))
+	if err != nil {
+		bus.Close()
+		_ = out.close()
+		return 0, err
+	}
 	// codex's stderr (when it is not a file), the signal watcher and this
 	// goroutine all write to stderr.
 	errw := &lockedWriter{w: stderr}
@@ -205,6 +214,11 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	report(o, "exec", res.sum, errw)
 	if receiver != nil {
 		reportNative(o, receiver.Store(), errw)
+	}
+	// A page that cannot be written is reported like a telemetry loss: it
+	// does not change codex's status.
+	if err := tl.write(); err != nil {
+		fmt.Fprintf(errw, "codextel: %s\n", scrubbed(err.Error()))
 	}
 
 	code := 0

@@ -4,7 +4,9 @@
 //
 // Its subcommands replay a recorded `codex exec --json` stream (the default),
 // run `codex exec` live (exec), replay an app-server wire log (appserver),
-// render raw telemetry events (render) and print the event catalog (events).
+// render raw telemetry events (render), draw a session as an HTML timeline
+// (timeline, or --timeline FILE on the others) and print the event catalog
+// (events).
 // `codextel --help` (or `codextel help`) prints the usage, with every flag,
 // and `codextel --version` the version. Flags may come before or after FILE;
 // for exec they come before the -- that starts codex's own arguments.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/codextel/codextel/core/bridge"
@@ -51,6 +53,9 @@ const usageText = `usage:
   codextel appserver [flags] [FILE|-]   replay an app-server wire log ({"dir","msg"} lines)
   codextel render [flags] [FILE|-]      render raw telemetry events (JSON lines: optional
                                         "time", "event", "measurements", "metadata", "ids")
+  codextel timeline [flags] [FILE|-] -o session.html
+                                        draw a session (any stream above) as an HTML
+                                        waterfall; no log output
   codextel events [--json]              print the event catalog
   codextel help | --help | --version    this text; the version
 
@@ -94,6 +99,8 @@ flags:
                       durations are Codex's, and the model, model requests, time to
                       first token and tool decisions are added (docs/ARCHITECTURE.md)
   --quiet             no summary on stderr at the end
+  --timeline FILE     also write the session as a self-contained HTML timeline
+                      (replay, appserver, render, exec); -o FILE for timeline
 
 exec:
   codex runs in a process group of its own. On Linux and FreeBSD that group
@@ -140,6 +147,7 @@ type options struct {
 	otlpEndpoint, codexPath                     string
 	native                                      string // --native: replay: a recorded export; exec: on or off
 	openaiTraces, openaiTracesEndpoint          string
+	timeline                                    string // --timeline FILE, or the timeline subcommand's -o
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
@@ -168,6 +176,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
+	fs.StringVar(&o.timeline, "timeline", "", "also write the session as an HTML timeline to FILE")
 }
 
 // check validates the flags after parsing.
@@ -298,7 +307,7 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	cmd := "replay"
 	if len(args) > 0 {
 		switch args[0] {
-		case "exec", "appserver", "render", "events", "replay":
+		case "exec", "appserver", "render", "events", "replay", "timeline":
 			cmd, args = args[0], args[1:]
 		case "help":
 			_, err := io.WriteString(stdout, usageText)
@@ -316,6 +325,10 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	var o options
 	o.register(fs)
 	showVersion := fs.Bool("version", false, "print codextel's version")
+	if cmd == "timeline" {
+		fs.StringVar(&o.timeline, "o", "", "the HTML file to write")
+		fs.StringVar(&o.timeline, "output", "", "the HTML file to write")
+	}
 	var files []string
 	var err error
 	if cmd == "exec" {
@@ -341,6 +354,9 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	}
 	if cmd == "exec" {
 		return runExec(&o, files, stdout, stderr)
+	}
+	if cmd == "timeline" && o.timeline == "" {
+		return 0, usagef("timeline needs -o FILE, the HTML file to write")
 	}
 	if len(files) > 1 {
 		return 0, usagef("%s takes one FILE (or - for stdin), got %d: %s", cmd, len(files), strings.Join(files, " "))
@@ -399,7 +415,7 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 	switch {
 	case path == "-":
 		return "stdin", stdin, func() {}, nil
-	case path == "" && cmd == "replay":
+	case path == "" && (cmd == "replay" || cmd == "timeline"):
 		return sampleName, strings.NewReader(sample), func() {}, nil
 	case path == "":
 		return "", nil, nil, usagef("%s needs a FILE (or - for stdin)", cmd)
@@ -409,6 +425,14 @@ func openInput(path, cmd string, stdin io.Reader) (string, io.Reader, func(), er
 		return "", nil, nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
 	}
 	return path, f, func() { f.Close() }, nil
+}
+
+// busClock is the clock newBus gives the bus: --clock's time, or clock.
+func busClock(o *options, clock func() time.Time) func() time.Time {
+	if !o.fixed.IsZero() {
+		return o.now
+	}
+	return clock
 }
 
 // newBus builds the bus for a run: redaction from the environment and the
@@ -431,6 +455,11 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	// The wrong subcommand on a stream would read nothing, or warn on
 	// every line: say which one reads it instead.
 	kind, in := detectKind(in, o.maxLine)
+	if cmd == "timeline" {
+		// timeline reads any stream, as its own subcommand would, and
+		// writes only the page (and the summary).
+		cmd, stdout = cmp.Or(kind, kindExec), io.Discard
+	}
 	if kind != "" && kind != cmd {
 		return wrongKind(cmd, kind, name)
 	}
@@ -438,7 +467,8 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	streamClock := bridge.NewStreamClock(time.Now)
+	var fellBack atomic.Int64
+	streamClock := bridge.NewStreamClock(func() time.Time { fellBack.Add(1); return time.Now() })
 	bus, err := newBus(o, streamClock.Now)
 	if err != nil {
 		return err
@@ -464,6 +494,13 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		_ = out.close()
 		return usagef("--openai-traces and --openai-traces-endpoint trace a codex exec --json stream: %s does not read one", cmd)
 	}
+	tl, err := attachTimeline(o, bus, name, streamTimelineOptions(cmd, store != nil, streamClock, &fellBack, busClock(o, streamClock.Now)))
+	if err != nil {
+		bus.Close()
+		_ = out.close()
+		_ = traces.finish(0)
+		return err
+	}
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
@@ -483,6 +520,9 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	tracesErr := traces.finish(0)
 	if ferr := buffered.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("writing the output: %w", ferr)
+	}
+	if terr := tl.write(); err == nil && terr != nil {
+		err = terr
 	}
 	// Random bytes, a binary, the wrong file: not a replay of nothing.
 	nothingRead := err == nil && sum.BadLines > 0 && sum.BadLines >= sum.Records
