@@ -142,6 +142,17 @@ type options struct {
 	// live is set by exec: its telemetry must never hold codex up, so the
 	// otel adapter drops (counted) rather than apply back-pressure.
 	live bool
+	// errOut is the run's stderr, for what an output reports while it
+	// runs; nil is os.Stderr.
+	errOut io.Writer
+}
+
+// stderr returns where an output reports problems while it runs.
+func (o *options) stderr() io.Writer {
+	if o.errOut == nil {
+		return os.Stderr
+	}
+	return o.errOut
 }
 
 func (o *options) register(fs *flag.FlagSet) {
@@ -435,6 +446,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	// make one write system call per line (exec, which is live, does not).
 	buffered := bufio.NewWriterSize(stdout, 64<<10)
 	defer buffered.Flush()
+	o.errOut = stderr
 	out, err := attach(o, bus, buffered)
 	if err != nil {
 		return err
