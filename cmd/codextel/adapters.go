@@ -24,6 +24,7 @@ import (
 	codexslog "github.com/codextel/codextel/adapters/slog"
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
+	"github.com/codextel/codextel/cmd/codextel/internal/console"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -63,15 +64,19 @@ func attach(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 	return adapters[o.adapter](o, bus, w)
 }
 
-// pythonFormatter builds the Python formatter --format and --fmt ask for;
-// asctime is in local time, as in Python (TZ applies).
+// pythonFormatter builds the record formatter --format and --fmt ask for:
+// Python's (asctime in local time, as in Python: TZ applies) or the
+// console format.
 func pythonFormatter(o *options) (pylog.RecordFormatter, error) {
 	var opts []pylog.Option
 	if o.datefmt != "" {
 		opts = append(opts, pylog.WithDateFormat(o.datefmt))
 	}
 	opts = append(opts, pylog.WithLocation(time.Local))
-	if o.format == "json" {
+	switch o.format {
+	case "console":
+		return &console.Formatter{Color: o.colorOn, Location: time.Local}, nil
+	case "json":
 		return pylog.NewJSONFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", opts...)
 	}
 	f, err := pylog.NewFormatter(o.fmt, opts...)
