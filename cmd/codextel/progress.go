@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -132,6 +133,8 @@ func (p *progress) handler() telemetry.Handler {
 	return telemetry.HandlerFunc(func(context.Context, telemetry.Event) { p.events.Add(1) })
 }
 
+var newline = []byte{'\n'}
+
 type countingReader struct {
 	r io.Reader
 	p *progress
@@ -141,13 +144,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	if n > 0 {
 		c.p.bytes.Add(int64(n))
-		lines := 0
-		for _, ch := range b[:n] {
-			if ch == '\n' {
-				lines++
-			}
-		}
-		c.p.lines.Add(int64(lines))
+		c.p.lines.Add(int64(bytes.Count(b[:n], newline)))
 	}
 	return n, err
 }
