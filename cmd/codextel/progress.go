@@ -30,6 +30,7 @@ type progress struct {
 	lines, bytes, events atomic.Int64
 	mu                   sync.Mutex
 	shown                bool // the progress line is on the terminal
+	midLine              bool // stdout, on the same terminal, ended without a newline
 	stopped              bool
 	stopOnce             sync.Once
 	quit, done           chan struct{}
@@ -67,8 +68,8 @@ func (p *progress) loop() {
 func (p *progress) draw() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stopped {
-		return
+	if p.stopped || p.midLine {
+		return // erasing the line would erase stdout's unfinished one
 	}
 	fmt.Fprintf(p.w, "\r\x1b[K%s", p.line(time.Since(p.start)))
 	p.shown = true
@@ -103,6 +104,29 @@ func (p *progress) Write(b []byte) (int, error) {
 	defer p.mu.Unlock()
 	p.erase()
 	return p.w.Write(b)
+}
+
+// sharing returns a writer to stdout, when stdout is the terminal the
+// progress is drawn on: each write erases the progress line first, and a
+// write that leaves a line unfinished holds the redraws until one ends it.
+func (p *progress) sharing(stdout io.Writer) io.Writer {
+	return sharedTerminal{p: p, w: stdout}
+}
+
+type sharedTerminal struct {
+	p *progress
+	w io.Writer
+}
+
+func (s sharedTerminal) Write(b []byte) (int, error) {
+	s.p.mu.Lock()
+	defer s.p.mu.Unlock()
+	s.p.erase()
+	n, err := s.w.Write(b)
+	if n > 0 {
+		s.p.midLine = b[n-1] != '\n'
+	}
+	return n, err
 }
 
 func (p *progress) erase() {

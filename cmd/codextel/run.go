@@ -486,20 +486,24 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	// A replay runs as fast as it can read: buffer the output rather than
-	// make one write system call per line (exec, which is live, does not).
-	buffered := bufio.NewWriterSize(stdout, 64<<10)
-	defer buffered.Flush()
 	// Progress, on a terminal: the input counted as it is read, the
 	// events as the bus delivers them; it is the run's stderr until the
-	// input is read, so that other messages do not land in its line.
+	// input is read, so that other messages do not land in its line, and
+	// the way to stdout when that is the same terminal.
 	var prog *progress
 	if o.progressOn {
 		prog = newProgress(stderr)
 		defer prog.stop()
 		stderr = prog
 		in = prog.reader(in)
+		if o.stdoutTerminal {
+			stdout = prog.sharing(stdout)
+		}
 	}
+	// A replay runs as fast as it can read: buffer the output rather than
+	// make one write system call per line (exec, which is live, does not).
+	buffered := bufio.NewWriterSize(stdout, 64<<10)
+	defer buffered.Flush()
 	o.errOut = stderr
 	out, err := attach(o, bus, buffered)
 	if err != nil {

@@ -254,3 +254,27 @@ func TestProgressFile(t *testing.T) {
 		t.Errorf("read %d (%v); counted %d bytes, %d lines", n, err, p.bytes.Load(), p.lines.Load())
 	}
 }
+
+// TestProgressSharedTerminal: when stdout is the terminal the progress is
+// drawn on, a stdout write erases the progress line first, and no redraw
+// erases a line stdout left unfinished.
+func TestProgressSharedTerminal(t *testing.T) {
+	var term bytes.Buffer // stdout and stderr on one terminal
+	p := &progress{w: &term, start: time.Now(), quit: make(chan struct{}), done: make(chan struct{})}
+	close(p.done) // no loop
+	stdout := p.sharing(&term)
+	p.draw()
+	io.WriteString(stdout, "INFO:codex.thread:Thread t1 started\nINFO:codex.turn:unfin")
+	p.draw() // held: it would erase "INFO:codex.turn:unfin"
+	io.WriteString(stdout, "ished\n")
+	p.draw()
+	p.stop()
+	const e = "\r\x1b[K"
+	want := e + "codextel: 0 lines, 0 B, 0 events in T" + e +
+		"INFO:codex.thread:Thread t1 started\nINFO:codex.turn:unfinished\n" +
+		e + "codextel: 0 lines, 0 B, 0 events in T" + e
+	elapsed := regexp.MustCompile(`in [0-9.]+m?s \(0 lines/s, 0 B/s\)`) // the time a loaded machine takes
+	if got := elapsed.ReplaceAllString(term.String(), "in T"); got != want {
+		t.Errorf("the terminal got\n%q\nwant\n%q", got, want)
+	}
+}
