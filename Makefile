@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCH ?= .
 BENCHCOUNT ?= 1
 
-.PHONY: test bench lint docs golden e2e e2e-otel timeline-screenshot
+.PHONY: test doc bench lint docs golden e2e e2e-otel timeline-screenshot
 
 # vet and race-test every module once, then run every test three times
 # without the race detector. The repetition catches tests that are not
@@ -20,12 +20,36 @@ BENCHCOUNT ?= 1
 # -count=3 -run Alloc 119 s. Three race runs cost half again as much and
 # test the same repetition, so races get one run. A cold build cache adds
 # the same compile time to each (about 6 minutes in all for make test).
+#
+# The comparisons with CPython (core/pylog, conformance) skip without
+# Debian's python3 and python3-pythonjsonlogger; each skip is noted in the
+# file CODEXTEL_SKIP_LOG names, and the run ends with a loud line counting
+# them and saying what to install (CODEXTEL_REQUIRE_PYTHON=1 fails instead).
 test:
-	@set -e; for m in $(MODULES); do \
+	@set -e; skips=$$(mktemp); trap 'rm -f "$$skips"' EXIT; \
+	export CODEXTEL_SKIP_LOG="$$skips"; \
+	for m in $(MODULES); do \
 		echo "== $$m"; \
 		(cd $$m && $(GO) vet ./... && $(GO) test -race -count=1 ./... && \
 		 $(GO) test -count=3 ./...); \
-	done
+	done; \
+	n=$$(sort -u "$$skips" | wc -l); \
+	if [ "$$n" -gt 0 ]; then \
+		what=comparisons; if [ "$$n" -eq 1 ]; then what=comparison; fi; \
+		echo "!!! make test: $$n $$what with CPython SKIPPED (in $$(cut -d' ' -f1 "$$skips" | sort -u | paste -sd' ' -)): install Debian's python3 and python3-pythonjsonlogger (apt-get install python3 python3-pythonjsonlogger) and run make test again !!!"; \
+	fi
+
+# The documentation of one package, from the repository root (go doc needs
+# to run inside the package's module): make doc PKG=core/telemetry [SYM=Bus].
+PKG ?= core/telemetry
+SYM ?=
+doc:
+	@pkg='$(PKG)'; pkg=$${pkg#./}; pkg=$${pkg%/}; mod=; \
+	for m in $(MODULES); do \
+		case "$$pkg/" in "$$m/"*) if [ $${#m} -gt $${#mod} ]; then mod=$$m; fi;; esac; \
+	done; \
+	if [ -z "$$mod" ]; then echo "make doc: PKG=$$pkg is in none of the modules: $(MODULES)" >&2; exit 2; fi; \
+	cd "$$mod" && $(GO) doc ".$${pkg#$$mod}" $(SYM)
 
 # Benchmarks of every module; compare runs with
 #   go run golang.org/x/perf/cmd/benchstat@latest old.txt new.txt

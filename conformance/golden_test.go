@@ -36,7 +36,27 @@ assert sys.version_info[:2] == (3, 11) and v == "2.0.1", (sys.version, v)`).Comb
 	if os.Getenv("CODEXTEL_REQUIRE_PYTHON") == "1" {
 		t.Fatal("CODEXTEL_REQUIRE_PYTHON=1: " + msg)
 	}
+	noteSkip(t)
 	t.Skip(msg)
+}
+
+// noteSkip appends the skipped test's name to the file CODEXTEL_SKIP_LOG
+// names, if any: `make test` counts the CPython comparisons skipped there
+// and says so loudly at its end.
+func noteSkip(t *testing.T) {
+	path := os.Getenv("CODEXTEL_SKIP_LOG")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Errorf("CODEXTEL_SKIP_LOG: %v", err)
+		return
+	}
+	defer f.Close()
+	if _, err := f.WriteString("conformance " + t.Name() + "\n"); err != nil {
+		t.Errorf("CODEXTEL_SKIP_LOG: %v", err)
+	}
 }
 
 // TestGoldenFromCPython regenerates the transcripts with CPython, as `make

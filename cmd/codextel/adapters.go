@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	codexslog "github.com/codextel/codextel/adapters/slog"
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
+	"github.com/codextel/codextel/cmd/codextel/internal/console"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -61,15 +64,19 @@ func attach(o *options, bus *telemetry.Bus, w io.Writer) (output, error) {
 	return adapters[o.adapter](o, bus, w)
 }
 
-// pythonFormatter builds the Python formatter --format and --fmt ask for;
-// asctime is in local time, as in Python (TZ applies).
+// pythonFormatter builds the record formatter --format and --fmt ask for:
+// Python's (asctime in local time, as in Python: TZ applies) or the
+// console format.
 func pythonFormatter(o *options) (pylog.RecordFormatter, error) {
 	var opts []pylog.Option
 	if o.datefmt != "" {
 		opts = append(opts, pylog.WithDateFormat(o.datefmt))
 	}
 	opts = append(opts, pylog.WithLocation(time.Local))
-	if o.format == "json" {
+	switch o.format {
+	case "console":
+		return &console.Formatter{Color: o.colorOn, Location: time.Local}, nil
+	case "json":
 		return pylog.NewJSONFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", opts...)
 	}
 	f, err := pylog.NewFormatter(o.fmt, opts...)
@@ -182,7 +189,9 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if o.otlpEndpoint == "" && os.Getenv("CODEX_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" {
 		return nil, usagef("--adapter otel needs --otlp-endpoint URL (or CODEX_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
 	}
+	said := &saidErrors{w: o.stderr()}
 	opts := []codexotlp.Option{
+		codexotlp.WithErrorHandler(said.report),
 		codexotlp.WithHandlerOptions(codexotel.WithLevel(o.levelValue)),
 		codexotlp.WithBackPressure(!o.live),
 		codexotlp.WithServiceName("codextel"),
@@ -194,5 +203,63 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}
-	return closeFunc(func() error { return p.Shutdown(context.Background()) }), nil
+	return closeFunc(func() error { return said.trim(p.Shutdown(context.Background())) }), nil
 }
+
+// saidErrors reports the otel pipeline's problems while it runs, on the
+// run's stderr (scrubbed, as "codextel: telemetry: ..."), and remembers
+// their texts so that the loss reported at the end does not say the same
+// cause again: a collector that is down is one line while it runs and one
+// count of what was lost at the end, not each error twice.
+type saidErrors struct {
+	w    io.Writer
+	mu   sync.Mutex
+	said map[string]bool
+}
+
+// report prints err and remembers its text and that of what it wraps.
+func (s *saidErrors) report(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.said == nil {
+		s.said = map[string]bool{}
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		s.said[e.Error()] = true
+	}
+	fmt.Fprintf(s.w, "codextel: telemetry: %s\n", scrubbed(err.Error()))
+}
+
+// trim returns the loss err reports without its causes when every one of
+// them was reported already, and err itself otherwise.
+func (s *saidErrors) trim(err error) error {
+	cause := errors.Unwrap(err)
+	if cause == nil || !errors.Is(err, codexotlp.ErrLost) {
+		return err
+	}
+	leaves := []error{cause}
+	if m, ok := cause.(interface{ Unwrap() []error }); ok {
+		leaves = m.Unwrap()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range leaves {
+		if !s.said[l.Error()] {
+			return err
+		}
+	}
+	msg, ok := strings.CutSuffix(err.Error(), ": "+cause.Error())
+	if !ok {
+		return err
+	}
+	return &saidLoss{msg: msg + " (the errors are reported above)", err: err}
+}
+
+// saidLoss is a loss whose causes were reported while the pipeline ran.
+type saidLoss struct {
+	msg string
+	err error
+}
+
+func (e *saidLoss) Error() string { return e.msg }
+func (e *saidLoss) Unwrap() error { return e.err }

@@ -82,11 +82,12 @@ func captureStderr(t *testing.T, f func()) string {
 	return out
 }
 
-// TestOtelCollectorDown: with nothing listening, a replay ends at once; each
-// kind of failure is reported once while it runs, and the loss is printed
-// once, at the end. (That the OpenTelemetry SDK's own logger and error
-// handler write nothing to file descriptor 2 is adapters/otel/otlp's
-// TestNoSDKStderr.)
+// TestOtelCollectorDown: with nothing listening, a replay ends at once;
+// each kind of failure is reported once while it runs, on the run's stderr,
+// and the loss is counted once at the end, without saying the same errors
+// again; the summary is still printed. (That the OpenTelemetry SDK's own
+// logger and error handler write nothing to file descriptor 2 is
+// adapters/otel/otlp's TestNoSDKStderr.)
 func TestOtelCollectorDown(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -94,28 +95,45 @@ func TestOtelCollectorDown(t *testing.T) {
 	}
 	endpoint := "http://" + l.Addr().String()
 	l.Close()
-	input := renderInput(t, 3000)
-	start := time.Now()
-	var code int
-	var errOut string
-	reports := captureStderr(t, func() {
-		code, _, errOut = runWith(t, "", "render", "--adapter", "otel", "--otlp-endpoint", endpoint, input)
-	})
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("the replay took %s", d)
-	}
-	if code != 1 || strings.Count(errOut, "\n") != 1 ||
-		!strings.Contains(errOut, "codexotlp: otel export: 3000 of 3000 log records lost") {
-		t.Errorf("exit %d, stderr %q: want exit 1 and the loss on one line", code, errOut)
-	}
-	for _, once := range []string{"log records failed", "exporting metrics failed"} {
-		if n := strings.Count(reports, once); n != 1 {
-			t.Errorf("%q reported %d times, want once:\n%s", once, n, reports)
-		}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(reports), "\n") {
-		if !strings.HasPrefix(line, "codexotlp: ") || strings.Contains(line, "lost") {
-			t.Errorf("reported %q: not one of the pipeline's reports, or the loss again:\n%s", line, reports)
-		}
+	for _, tc := range []struct {
+		name, cmd string
+		input     string
+		lost      string
+		summary   string
+	}{
+		{"render", "render", renderInput(t, 3000), "codexotlp: otel export: 3000 of 3000 log records lost", ""},
+		{"replay", "replay", "", "log records lost", "codextel: 1 thread, 1 turn"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			var code int
+			var errOut string
+			reports := captureStderr(t, func() {
+				args := []string{tc.cmd, "--adapter", "otel", "--otlp-endpoint", endpoint}
+				if tc.input != "" {
+					args = append(args, tc.input)
+				}
+				code, _, errOut = runWith(t, "", args...)
+			})
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("the replay took %s", d)
+			}
+			if reports != "" {
+				t.Errorf("written to os.Stderr, not the run's stderr: %q", reports)
+			}
+			if code != 1 || strings.Count(errOut, tc.lost) != 1 || !strings.Contains(errOut, tc.summary) {
+				t.Errorf("exit %d, stderr %q: want exit 1, the summary and the loss once", code, errOut)
+			}
+			for _, once := range []string{"log records failed", "exporting metrics failed", `/v1/logs"`, `/v1/metrics"`} {
+				if n := strings.Count(errOut, once); n != 1 {
+					t.Errorf("%q said %d times, want once:\n%s", once, n, errOut)
+				}
+			}
+			for line := range strings.Lines(errOut) {
+				if !strings.HasPrefix(line, "codextel: ") {
+					t.Errorf("stderr line %q lacks the codextel: prefix", line)
+				}
+			}
+		})
 	}
 }

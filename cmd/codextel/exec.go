@@ -66,6 +66,10 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		return 0, err
 	}
 	o.live = true
+	// codex's stderr (when it is not a file), the signal watcher, the
+	// telemetry output and this goroutine all write to stderr.
+	errw := &lockedWriter{w: stderr}
+	o.errOut = errw
 	out, err := attach(o, bus, stdout)
 	if err != nil {
 		return 0, err
@@ -86,9 +90,6 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		_ = out.close()
 		return 0, err
 	}
-	// codex's stderr (when it is not a file), the signal watcher and this
-	// goroutine all write to stderr.
-	errw := &lockedWriter{w: stderr}
 
 	cmd := exec.Command(path, append([]string{"exec", "--json"}, args...)...)
 	cmd.Stdin = nil // /dev/null: codex must not wait for input

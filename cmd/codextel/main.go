@@ -1,6 +1,10 @@
 // Command codextel turns Codex sessions into logs, traces and metrics, through
 // the logging library or OpenTelemetry an application already uses. With no
-// arguments it replays a bundled sample session as Python-format log lines.
+// arguments it replays a bundled sample session as log lines: Python's
+// format, byte for byte, unless stdout is a terminal, which gets one
+// readable line per event with the level in colour (--format console,
+// --color; NO_COLOR is honoured). A replay that runs past a second shows
+// its progress on stderr when that is a terminal (--progress).
 //
 // Its subcommands replay a recorded `codex exec --json` stream (the default),
 // run `codex exec` live (exec), replay an app-server wire log (appserver),

@@ -65,8 +65,18 @@ of whose lines can be read (random bytes, a binary) exits 1.
 
 flags:
   --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
-  --format plain|json|native               Python text, python-json-logger JSON, or the
-                                            library's own format (default plain)
+  --format plain|json|native|console       Python text, python-json-logger JSON, the
+                                            library's own format, or a readable line per
+                                            event for a terminal (time, level, logger,
+                                            message, fields); default console when stdout
+                                            is a terminal and neither --fmt nor --datefmt
+                                            is given, else plain (byte for byte Python's)
+  --color auto|always|never  colour the console format's levels: auto when stdout is
+                      a terminal, NO_COLOR is unset or empty and TERM is not dumb
+                      (default auto)
+  --progress auto|always|never  a replay's progress on stderr (lines, bytes, events,
+                      rate), redrawn on one line from 1s on: auto when stderr is a
+                      terminal (default auto)
   --fmt FORMAT        Python format string for plain (default '%(levelname)s:%(name)s:%(message)s')
   --datefmt FORMAT    strftime format for %(asctime)s
   --level LEVEL       DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)
@@ -144,6 +154,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // options are the flags every subcommand shares.
 type options struct {
 	adapter, format, fmt, datefmt, level, clock string
+	color, progress                             string
 	otlpEndpoint, codexPath                     string
 	native                                      string // --native: replay: a recorded export; exec: on or off
 	openaiTraces, openaiTracesEndpoint          string
@@ -154,14 +165,35 @@ type options struct {
 
 	levelValue pylog.Level
 	fixed      time.Time // from --clock; zero when not set
+	// pythonFlags is set when --fmt or --datefmt was given: the default
+	// format is then plain, even on a terminal.
+	pythonFlags bool
+	// stdoutTerminal and stderrTerminal say whether stdout and stderr are
+	// terminals; colorOn and progressOn are --color and --progress
+	// resolved by check.
+	stdoutTerminal, stderrTerminal bool
+	colorOn, progressOn            bool
 	// live is set by exec: its telemetry must never hold codex up, so the
 	// otel adapter drops (counted) rather than apply back-pressure.
 	live bool
+	// errOut is the run's stderr, for what an output reports while it
+	// runs; nil is os.Stderr.
+	errOut io.Writer
+}
+
+// stderr returns where an output reports problems while it runs.
+func (o *options) stderr() io.Writer {
+	if o.errOut == nil {
+		return os.Stderr
+	}
+	return o.errOut
 }
 
 func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.adapter, "adapter", "slog", "slog, zap, zerolog, logrus or otel")
-	fs.StringVar(&o.format, "format", "plain", "plain, json or native")
+	fs.StringVar(&o.format, "format", "", "plain, json, native or console (default: console on a terminal, else plain)")
+	fs.StringVar(&o.color, "color", "auto", "auto, always or never: colour the console format's levels")
+	fs.StringVar(&o.progress, "progress", "auto", "auto, always or never: a replay's progress on stderr")
 	fs.StringVar(&o.fmt, "fmt", "%(levelname)s:%(name)s:%(message)s", "Python format string for --format plain")
 	fs.StringVar(&o.datefmt, "datefmt", "", "strftime format for %(asctime)s")
 	fs.StringVar(&o.level, "level", "INFO", "DEBUG, INFO, WARNING, ERROR or CRITICAL")
@@ -185,9 +217,30 @@ func (o *options) check() error {
 		return usagef("unknown adapter %q (want %s)", o.adapter, adapterNames())
 	}
 	switch o.format {
-	case "plain", "json", "native":
+	case "":
+		o.format = "plain"
+		if o.stdoutTerminal && !o.pythonFlags {
+			o.format = "console"
+		}
+	case "plain", "json", "native", "console":
 	default:
-		return usagef("unknown format %q (want plain, json or native)", o.format)
+		return usagef("unknown format %q (want plain, json, native or console)", o.format)
+	}
+	switch o.color {
+	case "auto":
+		o.colorOn = o.stdoutTerminal && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	case "always", "never":
+		o.colorOn = o.color == "always"
+	default:
+		return usagef("bad --color %q: want auto, always or never", o.color)
+	}
+	switch o.progress {
+	case "auto":
+		o.progressOn = o.stderrTerminal
+	case "always", "never":
+		o.progressOn = o.progress == "always"
+	default:
+		return usagef("bad --progress %q: want auto, always or never", o.progress)
 	}
 	l, err := pylog.ParseLevel(o.level)
 	if err != nil {
@@ -349,6 +402,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 		_, err := fmt.Fprintln(stdout, version())
 		return 0, err
 	}
+	fs.Visit(func(f *flag.Flag) { o.pythonFlags = o.pythonFlags || f.Name == "fmt" || f.Name == "datefmt" })
+	o.stdoutTerminal, o.stderrTerminal = isTerminal(stdout), isTerminal(stderr)
 	if err := o.check(); err != nil {
 		return 0, err
 	}
@@ -473,10 +528,25 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	// Progress, on a terminal: the input counted as it is read, the
+	// events as the bus delivers them; it is the run's stderr until the
+	// input is read, so that other messages do not land in its line, and
+	// the way to stdout when that is the same terminal.
+	var prog *progress
+	if o.progressOn {
+		prog = newProgress(stderr)
+		defer prog.stop()
+		stderr = prog
+		in = prog.reader(in)
+		if o.stdoutTerminal {
+			stdout = prog.sharing(stdout)
+		}
+	}
 	// A replay runs as fast as it can read: buffer the output rather than
 	// make one write system call per line (exec, which is live, does not).
 	buffered := bufio.NewWriterSize(stdout, 64<<10)
 	defer buffered.Flush()
+	o.errOut = stderr
 	out, err := attach(o, bus, buffered)
 	if err != nil {
 		return err
@@ -501,6 +571,14 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		_ = traces.finish(0)
 		return err
 	}
+	if prog != nil {
+		if _, err := bus.Attach("codextel.progress", prog.handler(), "*"); err != nil {
+			bus.Close()
+			_ = out.close()
+			_ = traces.finish(0)
+			return err
+		}
+	}
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
@@ -513,6 +591,9 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		sum, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
 	case "render":
 		sum, err = render(o, bus, in, stderr)
+	}
+	if prog != nil {
+		prog.stop()
 	}
 	bus.Close()
 	closeErr := out.close()
