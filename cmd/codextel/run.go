@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"runtime"
@@ -57,7 +58,9 @@ flags:
   --datefmt FORMAT    strftime format for %(asctime)s
   --level LEVEL       DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)
   --clock RFC3339     a fixed time for every event, for reproducible output (with TZ=UTC);
-                      with render, a line's own time wins
+                      with render, a line's own time wins; implies --seed 0
+  --seed N            derive correlation and span ids from N (0 to 2^64-1): two runs on
+                      the same input name the same ids (default: random ids)
   --log-model-data    log prompts, agent messages and reasoning (redacted by default)
   --log-tool-data     log tool inputs and outputs (redacted by default)
   --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
@@ -112,6 +115,8 @@ type options struct {
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
+	seed                                        uint64
+	seeded                                      bool // --seed was given
 
 	levelValue pylog.Level
 	fixed      time.Time // from --clock; zero when not set
@@ -134,6 +139,14 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
+	fs.Func("seed", "derive correlation and span ids from this number (implied, as 0, by --clock)", func(v string) error {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want a number from 0 to %d", uint64(math.MaxUint64))
+		}
+		o.seed, o.seeded = n, true
+		return nil
+	})
 }
 
 // check validates the flags after parsing.
@@ -385,7 +398,12 @@ func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	return telemetry.New(telemetry.WithRedaction(policy), telemetry.WithClock(clock)), nil
+	opts := []telemetry.Option{telemetry.WithRedaction(policy), telemetry.WithClock(clock)}
+	if o.seeded || !o.fixed.IsZero() {
+		// Reproducible output needs reproducible ids as well as times.
+		opts = append(opts, telemetry.WithSeed(o.seed))
+	}
+	return telemetry.New(opts...), nil
 }
 
 // runStream replays a file or stdin: an exec stream, an app-server wire log,

@@ -76,10 +76,10 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		ids = *parent
 	}
 	if ids.Correlation == "" {
-		ids.Correlation = correlation.NewCorrelationID()
+		ids.Correlation = b.newCorrelationID()
 	}
 	ids.ParentSpan = ids.Span
-	ids.Span = correlation.NewSpanID()
+	ids.Span = b.newSpanID()
 	ctx = correlation.With(ctx, ids)
 
 	sp := &Span{bus: b, ctx: ctx, name: name}
