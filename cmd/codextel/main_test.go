@@ -86,7 +86,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	// The bounds the usage states are the ones exec applies.
-	for _, want := range []string{fmt.Sprintf("until %v pass without any, %v at most", drainIdle, drainMax), fmt.Sprintf("the first %d are described", maxShownLines)} {
+	for _, want := range []string{fmt.Sprintf("until %v pass without any, %v at most", drainIdle, drainMax), fmt.Sprintf("The first %d bad lines of\na stream are logged one by one", maxShownLines)} {
 		if !strings.Contains(usageText, want) {
 			t.Errorf("the usage does not say %q", want)
 		}
@@ -253,8 +253,9 @@ func TestRenderCases(t *testing.T) {
 			name:   "many bad lines: five shown, all counted",
 			code:   1,
 			input:  strings.Repeat("bad\n", 7),
-			stdout: strings.Repeat("WARNING:codex.bridge:Skipping line N: expected an object at byte 0\n", 7),
-			stderr: []string{"line 5: expected", "7 bad lines skipped (reported as codex.bridge.invalid_line; the first 5 shown above)"},
+			stdout: strings.Repeat("WARNING:codex.bridge:Skipping line N: expected an object at byte 0\n", 5) +
+				"WARNING:codex.bridge:Skipped 2 more bad lines, lines 6 to 7, without a report each (7 in all)\n",
+			stderr: []string{"line 5: expected", "7 bad lines skipped (the first 5 reported as codex.bridge.invalid_line, shown above, the other 2 counted in codex.bridge.invalid_lines.unreported)"},
 		},
 	}
 	for _, tt := range tests {

@@ -48,7 +48,9 @@ const usageText = `usage:
 
 Flags may come before or after FILE (for exec, before the --). A stream given to
 the wrong subcommand is refused (exit 2) with the one that reads it; a stream none
-of whose lines can be read (random bytes, a binary) exits 1.
+of whose lines can be read (random bytes, a binary) exits 1. The first 5 bad lines of
+a stream are logged one by one (codex.bridge.invalid_line), the others counted in one
+codex.bridge.invalid_lines.unreported event at the end, and on stderr.
 
 flags:
   --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
@@ -93,8 +95,8 @@ render:
   JSON is read as Python's json.loads reads it (NaN, Infinity, integers of any
   size; a key given twice is one field with the last value). A measurement its
   catalog type cannot hold (1e19 or Infinity for an integer or a duration)
-  makes the line bad. Every bad line is emitted as codex.bridge.invalid_line;
-  the first 5 are described on stderr, all are counted.
+  makes the line bad. The first 5 bad lines are emitted as
+  codex.bridge.invalid_line and described on stderr; all are counted.
 
 exit status: 0 on success, 2 on a usage error, 1 when input or telemetry fails
   (a replay or render with bad lines still exits 0 and reports them);
@@ -432,9 +434,9 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine))
+		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithBadLineReports(maxShownLines))
 	case "appserver":
-		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
+		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock), bridge.WithBadLineReports(maxShownLines))
 	case "render":
 		sum, err = render(o, bus, in, stderr)
 	}
@@ -464,31 +466,44 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	return nil
 }
 
-// maxShownLines is how many bad lines render describes on stderr; the rest
-// are counted, and every one is emitted as codex.bridge.invalid_line.
+// maxShownLines is how many bad lines a stream reports one by one, each as
+// a codex.bridge.invalid_line event (and, for render, described on stderr);
+// the rest are counted, and reported together at the end of the stream as
+// one codex.bridge.invalid_lines.unreported event.
 const maxShownLines = 5
 
 // render emits raw telemetry events; a line's own time wins over --clock.
-// A bad line is emitted as codex.bridge.invalid_line, as the bridge reports
-// one, and the first few are described on stderr, scrubbed.
+// The first few bad lines are emitted as codex.bridge.invalid_line, as the
+// bridge reports them, and described on stderr, scrubbed; the rest are
+// counted in one codex.bridge.invalid_lines.unreported at the end.
 func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bridge.Summary, error) {
 	var sum bridge.Summary
 	codex := instrument.Codex{Bus: bus}
 	dec := eventjson.NewDecoderSize(in, o.maxLine)
+	firstHeld, lastHeld := 0, 0
 	for {
 		e, err := dec.Next()
 		if errors.Is(err, io.EOF) {
 			sum.Lines = dec.Line()
+			if sum.BadLinesUnreported > 0 {
+				codex.InvalidLinesUnreported(context.Background(), sum.BadLinesUnreported, sum.BadLines, firstHeld, lastHeld)
+			}
 			return sum, nil
 		}
 		var le *eventjson.LineError
 		if errors.As(err, &le) {
 			sum.Records++
 			sum.BadLines++
-			codex.InvalidLine(context.Background(), le.Line, le.Err.Error(), le.Excerpt)
-			if sum.BadLines <= maxShownLines {
-				fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(le.Error()))
+			if sum.BadLines > maxShownLines {
+				if sum.BadLinesUnreported == 0 {
+					firstHeld = le.Line
+				}
+				sum.BadLinesUnreported++
+				lastHeld = le.Line
+				continue
 			}
+			codex.InvalidLine(context.Background(), le.Line, le.Err.Error(), le.Excerpt)
+			fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(le.Error()))
 			continue
 		}
 		if err != nil {
@@ -504,12 +519,16 @@ func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bri
 
 // report writes the end-of-run summary to stderr.
 func report(o *options, cmd string, sum bridge.Summary, stderr io.Writer) {
-	if sum.BadLines > 0 {
+	switch {
+	case sum.BadLinesUnreported > 0:
 		shown := ""
-		if cmd == "render" && sum.BadLines > maxShownLines {
-			shown = fmt.Sprintf("; the first %d shown above", maxShownLines)
+		if cmd == "render" {
+			shown = ", shown above"
 		}
-		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line%s)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"), shown)
+		fmt.Fprintf(stderr, "codextel: %d bad lines skipped (the first %d reported as codex.bridge.invalid_line%s, the other %d counted in codex.bridge.invalid_lines.unreported)\n",
+			sum.BadLines, sum.BadLines-sum.BadLinesUnreported, shown, sum.BadLinesUnreported)
+	case sum.BadLines > 0:
+		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"))
 	}
 	if o.quiet || cmd == "render" {
 		return

@@ -111,7 +111,7 @@ type rpcError struct {
 // reported, counted and skipped.
 func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
+	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock, badCap: lineCap{limit: cfg.badReports},
 		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := codex.Bus.Now()
@@ -159,6 +159,7 @@ type appServerReader struct {
 	pending map[string]pendingApproval
 	decided []decided         // replies not yet applied, see reply
 	inputs  map[string]string // the text of the last turn/start request per thread
+	badCap  lineCap
 }
 
 // decided is a client's decision, applied at the next server message so
@@ -175,7 +176,7 @@ type pendingApproval struct {
 }
 
 func (a *appServerReader) bad(n int, reason string, text []byte) {
-	badLine(a.codex, a.root, a.sum, n, reason, text)
+	badLine(a.codex, a.root, a.sum, &a.badCap, n, reason, text)
 }
 
 // fields reports the members of line n that were read leniently.
@@ -208,6 +209,7 @@ func (a *appServerReader) applyDecisions() {
 
 func (a *appServerReader) end() {
 	a.applyDecisions()
+	a.badCap.flush(a.codex, a.root, a.sum)
 	for _, id := range a.order {
 		a.threads[id].finish()
 	}

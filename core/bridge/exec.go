@@ -30,8 +30,9 @@ var ErrLegacyFormat = errors.New(`bridge: this is the legacy {"id", "msg"} event
 type Option interface{ apply(*config) }
 
 type config struct {
-	maxLine int
-	clock   *StreamClock
+	maxLine    int
+	clock      *StreamClock
+	badReports int // see WithBadLineReports; negative: all
 }
 
 type optionFunc func(*config)
@@ -48,8 +49,18 @@ func WithMaxLine(n int) Option {
 	})
 }
 
+// WithBadLineReports caps the codex.bridge.invalid_line events of a stream
+// at n: further bad lines are counted (Summary.BadLinesUnreported) and, at
+// the end of the stream, reported together in one
+// codex.bridge.invalid_lines.unreported event, so that random bytes or a
+// binary give a few warnings rather than one a line. The default reports
+// every bad line; a negative n restores it.
+func WithBadLineReports(n int) Option {
+	return optionFunc(func(c *config) { c.badReports = n })
+}
+
 func newConfig(opts []Option) config {
-	c := config{maxLine: DefaultMaxLine}
+	c := config{maxLine: DefaultMaxLine, badReports: -1}
 	for _, o := range opts {
 		o.apply(&c)
 	}
@@ -60,7 +71,7 @@ func newConfig(opts []Option) config {
 type Summary struct {
 	Lines       int // lines read, blank and comment lines included
 	Records     int // lines that were not blank or # comments; less BadLines, those read as Codex messages
-	BadLines    int // lines reported as codex.bridge.invalid_line
+	BadLines    int // lines that could not be read, each reported as codex.bridge.invalid_line unless WithBadLineReports capped them
 	BadFields   int // members read leniently and reported as codex.bridge.invalid_field
 	Threads     int
 	Turns       int
@@ -70,6 +81,10 @@ type Summary struct {
 	Approvals   int
 	Usage       instrument.Usage // the last cumulative usage reported
 	Duration    time.Duration    // from the first line to the end of the stream, on the bus's clock; with a StreamClock, from its first time to its last
+
+	// BadLinesUnreported are the bad lines beyond the cap of
+	// [WithBadLineReports], reported together at the end of the stream.
+	BadLinesUnreported int
 }
 
 // ReadExec reads a `codex exec --json` stream from r to its end and turns
@@ -78,7 +93,7 @@ type Summary struct {
 // reported as events, counted, and skipped.
 func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	x := &execReader{session: newSession(codex, ctx, &sum)}
+	x := &execReader{session: newSession(codex, ctx, &sum), badCap: lineCap{limit: cfg.badReports}}
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := x.now()
 	defer func() { sum.Duration = x.now().Sub(start) }()
@@ -170,10 +185,11 @@ type execReader struct {
 	pending string // a top-level error line held until the next line
 	hasPend bool
 	seen    bool // a line other than a blank or comment line has been read
+	badCap  lineCap
 }
 
 func (x *execReader) bad(line int, reason string, text []byte) {
-	badLine(x.codex, x.ctx(), x.sum, line, reason, text)
+	badLine(x.codex, x.ctx(), x.sum, &x.badCap, line, reason, text)
 }
 
 // line handles one line; it returns an error only for the legacy format.
@@ -288,6 +304,7 @@ func (x *execReader) flushError() {
 // end finishes the stream: a held error, then the thread.
 func (x *execReader) end() {
 	x.flushError()
+	x.badCap.flush(x.codex, x.root, x.sum)
 	x.finish()
 }
 

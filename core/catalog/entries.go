@@ -337,6 +337,17 @@ var entries = []*Entry{
 		},
 	},
 	{
+		Name: "codex.bridge.invalid_lines.unreported", Logger: "codex.bridge", Level: pylog.Warning,
+		Message: "Skipped {unreported} more bad lines, lines {first_line} to {last_line}, without a report each ({bad_lines} in all)",
+		Doc:     "At the end of a stream with more bad lines than a reader reports one by one (bridge.WithBadLineReports; codextel reports 5): how many more it skipped, counted exactly, so that random bytes or a binary give a few warnings rather than one a line.",
+		Metadata: []Field{
+			{Key: "unreported", Type: Int, Doc: "The bad lines skipped without a codex.bridge.invalid_line event."},
+			{Key: "bad_lines", Type: Int, Doc: "The stream's bad lines in all, reported or not."},
+			{Key: "first_line", Type: Int, Doc: "The 1-based number of the first unreported line."},
+			{Key: "last_line", Type: Int, Doc: "The 1-based number of the last unreported line."},
+		},
+	},
+	{
 		Name: "codex.bridge.invalid_field", Logger: "codex.bridge", Level: pylog.Warning,
 		Message: "Line {line}: field {field}: {reason}",
 		Doc:     "A member of a Codex stream's line has an unexpected type (a number as a string, a fraction or out-of-range number for a count, a number for an id); the bridge reads it leniently, keeps the rest of the line, and reports the member.",

@@ -153,6 +153,10 @@ const (
 	// Metadata: line (int), reason (string), excerpt (string).
 	BridgeInvalidLine = "codex.bridge.invalid_line"
 
+	// BridgeInvalidLinesUnreported is codex.bridge.invalid_lines.unreported, logged by codex.bridge at WARNING: "Skipped {unreported} more bad lines, lines {first_line} to {last_line}, without a report each ({bad_lines} in all)".
+	// Metadata: unreported (int), bad_lines (int), first_line (int), last_line (int).
+	BridgeInvalidLinesUnreported = "codex.bridge.invalid_lines.unreported"
+
 	// BridgeInvalidField is codex.bridge.invalid_field, logged by codex.bridge at WARNING: "Line {line}: field {field}: {reason}".
 	// Metadata: line (int), field (string), reason (string), excerpt (string).
 	BridgeInvalidField = "codex.bridge.invalid_field"

@@ -180,6 +180,16 @@ func (c Codex) InvalidLine(ctx context.Context, line int, reason, excerpt string
 		slog.Int("line", line), slog.String("reason", reason), slog.String("excerpt", excerpt))
 }
 
+// InvalidLinesUnreported reports, at the end of a stream, the bad lines
+// skipped without an [Codex.InvalidLine] event each: unreported of them, of
+// badLines in all, the first and last at lines first and last.
+// codex.bridge.invalid_lines.unreported.
+func (c Codex) InvalidLinesUnreported(ctx context.Context, unreported, badLines, first, last int) {
+	c.emit(ctx, catalog.BridgeInvalidLinesUnreported, nil,
+		slog.Int("unreported", unreported), slog.Int("bad_lines", badLines),
+		slog.Int("first_line", first), slog.Int("last_line", last))
+}
+
 // InvalidField reports a member of a line of a Codex stream that had an
 // unexpected type and was read leniently: codex.bridge.invalid_field. field
 // is the member's path in the line (item.exit_code); excerpt the start of its
