@@ -250,9 +250,9 @@ func TestRenderCases(t *testing.T) {
 			notStderr: "a1B2c3",
 		},
 		{
-			name:   "many bad lines: five shown, all counted",
-			code:   1,
-			input:  strings.Repeat("bad\n", 7),
+			name:  "many bad lines: five shown, all counted",
+			code:  1,
+			input: strings.Repeat("bad\n", 7),
 			stdout: strings.Repeat("WARNING:codex.bridge:Skipping line N: expected an object at byte 0\n", 5) +
 				"WARNING:codex.bridge:Skipped 2 more bad lines, lines 6 to 7, without a report each (7 in all)\n",
 			stderr: []string{"line 5: expected", "7 bad lines skipped (the first 5 reported as codex.bridge.invalid_line, shown above, the other 2 counted in codex.bridge.invalid_lines.unreported)"},
