@@ -112,7 +112,7 @@ type rpcError struct {
 func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock, badCap: lineCap{limit: cfg.badReports},
-		threads: map[string]*session{}, pending: map[string]pendingApproval{}}
+		threads: map[string]*session{}, pending: map[string]pendingApproval{}, pricing: cfg.pricing}
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := codex.Bus.Now()
 	defer func() {
@@ -120,7 +120,7 @@ func ReadAppServer(ctx context.Context, r io.Reader, codex instrument.Codex, opt
 		// reads the machine's until the first timestamp, the stream's after,
 		// and the two do not subtract.
 		if d, ok := cfg.clock.elapsed(); ok {
-			sum.Duration = d
+			sum.Duration, sum.StreamTimes = d, true
 			return
 		}
 		sum.Duration = codex.Bus.Now().Sub(start)
@@ -160,6 +160,7 @@ type appServerReader struct {
 	decided []decided         // replies not yet applied, see reply
 	inputs  map[string]string // the text of the last turn/start request per thread
 	badCap  lineCap
+	pricing pricing
 }
 
 // decided is a client's decision, applied at the next server message so
@@ -190,11 +191,12 @@ func (a *appServerReader) session(threadID string) *session {
 	s, ok := a.threads[threadID]
 	if !ok {
 		s = newSession(a.codex, a.root, a.sum)
+		s.pricing = a.pricing
 		a.threads[threadID] = s
 		a.order = append(a.order, threadID)
 	}
 	if s.thread == nil {
-		s.startThread(instrument.ThreadInfo{ID: threadID, Source: instrument.SourceAppServer})
+		s.startThread(instrument.ThreadInfo{ID: threadID, Source: instrument.SourceAppServer, Model: a.pricing.model})
 	}
 	return s
 }
@@ -376,12 +378,13 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		s, ok := a.threads[threadID]
 		if !ok || s.thread == nil {
 			s = newSession(a.codex, a.root, a.sum)
+			s.pricing = a.pricing
 			if !ok {
 				a.order = append(a.order, threadID)
 			}
 			a.threads[threadID] = s
-			model := ""
-			if p.Thread != nil {
+			model := a.pricing.model
+			if p.Thread != nil && p.Thread.Model != "" {
 				model = p.Thread.Model
 			}
 			s.startThread(instrument.ThreadInfo{ID: threadID, Source: instrument.SourceAppServer, Model: model})
@@ -420,12 +423,7 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		}
 		s := a.session(threadID)
 		total := p.TokenUsage.Total.usage()
-		if decreased(total, s.usage) {
-			a.codex.TokenUsageReset(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
-		} else {
-			a.codex.TokenUsage(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
-		}
-		s.usage, a.sum.Usage = total, total
+		s.reportUsage(p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow, decreased(total, s.usage))
 	case "turn/diff/updated":
 		a.codex.TurnDiff(a.session(threadID).ctx(), p.Diff)
 	case "item/agentMessage/delta":

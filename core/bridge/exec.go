@@ -33,6 +33,29 @@ type config struct {
 	maxLine    int
 	clock      *StreamClock
 	badReports int // see WithBadLineReports; negative: all
+	pricing    pricing
+}
+
+// pricing is what WithPrices and WithModel set: how threads are priced.
+type pricing struct {
+	prices func(model string) (instrument.Price, bool) // nil: no price table
+	model  string                                      // for threads whose stream names none
+}
+
+// WithPrices has the readers price each thread's tokens with prices, which
+// returns the price of a model and whether it has one: token usage events
+// then carry cost_usd, total_cost_usd and model ([instrument.Codex.TokenUsageCost]),
+// and the Summary the cost per turn and in all. A thread whose model has no
+// price, or whose model is not known, gets no cost (nothing is guessed):
+// Summary.Unpriced names such models.
+func WithPrices(prices func(model string) (instrument.Price, bool)) Option {
+	return optionFunc(func(c *config) { c.pricing.prices = prices })
+}
+
+// WithModel names the model of the threads whose stream does not name it
+// (codex exec --json never does), for [WithPrices].
+func WithModel(model string) Option {
+	return optionFunc(func(c *config) { c.pricing.model = model })
 }
 
 type optionFunc func(*config)
@@ -85,6 +108,36 @@ type Summary struct {
 	// BadLinesUnreported are the bad lines beyond the cap of
 	// [WithBadLineReports], reported together at the end of the stream.
 	BadLinesUnreported int
+	// TotalUsage is the usage of all the stream's threads, added up (Usage
+	// is the last thread's): the sum of TurnUsage.
+	TotalUsage instrument.Usage
+	// TurnUsage is the token usage of each turn that reported any, in the
+	// order of its first report.
+	TurnUsage []TurnUsage
+	// Cost is what the priced turns of TurnUsage cost, in US dollars;
+	// Priced says whether any turn was priced (see [WithPrices]).
+	Cost   float64
+	Priced bool
+	// Unpriced names the models without a price in the table of
+	// [WithPrices], in the order first met; "" stands for threads whose
+	// model is not known.
+	Unpriced []string
+	// StreamTimes says that Duration and the spans' durations are the
+	// session's own times, read from the stream's timestamps (an app-server
+	// log with a StreamClock); otherwise they are the times codextel took
+	// to read the stream, unless it was read live.
+	StreamTimes bool
+}
+
+// TurnUsage is the token usage of one turn.
+type TurnUsage struct {
+	ThreadID string // "" when the stream did not name the thread
+	Thread   int    // the thread's number in the stream, from 1
+	Turn     int    // the turn's number in its thread, from 1; 0 for usage reported before any turn
+	Usage    instrument.Usage
+	Model    string  // the model it was priced for
+	Cost     float64 // US dollars, when Priced
+	Priced   bool
 }
 
 // ReadExec reads a `codex exec --json` stream from r to its end and turns
@@ -94,6 +147,7 @@ type Summary struct {
 func ReadExec(ctx context.Context, r io.Reader, codex instrument.Codex, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	x := &execReader{session: newSession(codex, ctx, &sum), badCap: lineCap{limit: cfg.badReports}}
+	x.pricing = cfg.pricing
 	lr := lines.NewReader(r, cfg.maxLine)
 	start := x.now()
 	defer func() { sum.Duration = x.now().Sub(start) }()
@@ -229,7 +283,7 @@ func (x *execReader) line(n int, raw []byte) error {
 	switch l.Type {
 	case "thread.started":
 		x.finish()
-		x.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec})
+		x.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec, Model: x.pricing.model})
 	case "turn.started":
 		x.startTurn(instrument.SourceExec, instrument.TurnInfo{})
 	case "turn.completed":

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/instrument"
 )
 
@@ -27,6 +28,12 @@ type session struct {
 	open      map[string]openItem // the items started and not yet completed
 	started   uint64              // items started in the thread, for openItem.seq
 	approvals map[string]*instrument.Approval
+
+	pricing pricing
+	number  int     // the thread's number in the stream, from 1
+	model   string  // the thread's model, "" when not known
+	entry   int     // the index in sum.TurnUsage of the current turn's usage; -1 for none yet
+	cost    float64 // the thread's cost so far, when priced
 }
 
 // openItem is a started tool or MCP call. Only open items are kept, so a
@@ -59,11 +66,12 @@ func (s *session) startThread(info instrument.ThreadInfo) {
 	s.sum.Threads++
 	s.lastTurn = nil
 	s.usage = instrument.Usage{}
+	s.number, s.model, s.entry, s.cost = s.sum.Threads, info.Model, -1, 0
 }
 
 func (s *session) ensureThread(source string) {
 	if s.thread == nil {
-		s.startThread(instrument.ThreadInfo{Source: source})
+		s.startThread(instrument.ThreadInfo{Source: source, Model: s.pricing.model})
 	}
 }
 
@@ -74,6 +82,7 @@ func (s *session) startTurn(source string, info instrument.TurnInfo) {
 	}
 	s.turnCtx, s.turn = s.thread.StartTurn(s.threadCtx, info)
 	s.sum.Turns++
+	s.entry = -1
 }
 
 func (s *session) ensureTurn(source string) {
@@ -88,12 +97,55 @@ func (s *session) ensureTurn(source string) {
 // change is the new total, never negative.
 func (s *session) cumulativeUsage(total instrument.Usage, contextWindow int64) {
 	if decreased(total, s.usage) {
-		s.codex.TokenUsageReset(s.ctx(), total, total, contextWindow)
+		s.reportUsage(total, total, contextWindow, true)
 	} else {
-		s.codex.TokenUsage(s.ctx(), total.Sub(s.usage), total, contextWindow)
+		s.reportUsage(total.Sub(s.usage), total, contextWindow, false)
+	}
+}
+
+// reportUsage reports a usage update, last the update's and total the
+// thread's, priced when the thread's model has a price, and adds it to the
+// summary's turn.
+func (s *session) reportUsage(last, total instrument.Usage, contextWindow int64, reset bool) {
+	price, priced := instrument.Price{}, false
+	if s.pricing.prices != nil {
+		if price, priced = s.pricing.prices(s.model); !priced && !slices.Contains(s.sum.Unpriced, s.model) {
+			s.sum.Unpriced = append(s.sum.Unpriced, s.model)
+		}
+	}
+	var cost float64
+	if priced {
+		cost = price.Cost(last)
+		s.cost = price.Cost(total)
+		s.codex.TokenUsageCost(s.ctx(), last, total, contextWindow, reset, instrument.TokenCost{Model: s.model, Last: cost, Total: s.cost})
+	} else if reset {
+		s.codex.TokenUsageReset(s.ctx(), last, total, contextWindow)
+	} else {
+		s.codex.TokenUsage(s.ctx(), last, total, contextWindow)
 	}
 	s.usage = total
 	s.sum.Usage = total
+	s.sum.TotalUsage = s.sum.TotalUsage.Add(last)
+	if s.entry < 0 {
+		turn := 0
+		if s.thread != nil {
+			turn = s.thread.Turns()
+		}
+		var id string
+		if ids := correlation.From(s.threadCtx); ids != nil {
+			id = ids.Thread
+		}
+		s.sum.TurnUsage = append(s.sum.TurnUsage, TurnUsage{ThreadID: id, Thread: s.number, Turn: turn, Model: s.model})
+		s.entry = len(s.sum.TurnUsage) - 1
+	}
+	t := &s.sum.TurnUsage[s.entry]
+	t.Usage = t.Usage.Add(last)
+	if priced {
+		t.Cost += cost
+		t.Priced = true
+		s.sum.Cost += cost
+		s.sum.Priced = true
+	}
 }
 
 // decreased reports whether some count of u is below the same count of v.

@@ -74,6 +74,8 @@ var (
 		{Key: "total_output_tokens", Type: Int, Doc: "Output tokens of the whole thread so far."},
 		{Key: "total_reasoning_output_tokens", Type: Int, Doc: "Reasoning output tokens of the whole thread so far."},
 		{Key: "model_context_window", Type: Int, Optional: true, Doc: "The model's context window, when the app-server reports it."},
+		{Key: "cost_usd", Type: Float, Optional: true, Doc: "What this update's tokens cost in US dollars, from a price table (codextel --prices) that prices the thread's model; absent without one: the cost is never guessed."},
+		{Key: "total_cost_usd", Type: Float, Optional: true, Doc: "What the whole thread's tokens so far cost in US dollars, when cost_usd is present."},
 	}
 	delta = func(what string, data DataClass) []Field {
 		return []Field{
@@ -137,6 +139,7 @@ var entries = []*Entry{
 		Measurements: tokenUsage,
 		Metadata: []Field{
 			{Key: "usage_reset", Type: Bool, Optional: true, Doc: "Present and true when the thread's cumulative count went down since the last report (Codex started counting anew): the counts of this update are then the new totals, never negative."},
+			{Key: "model", Type: String, Optional: true, Doc: "The model the tokens were priced for; present with the costs only."},
 		},
 	},
 	{
