@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -53,6 +54,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		if path, err = exec.LookPath("codex"); err != nil {
 			return 0, usagef("no codex on PATH: install it (npm install -g @openai/codex) or pass --codex PATH")
 		}
+	}
+	if o.model == "" {
+		o.model = codexModel(args)
 	}
 	bus, err := newBus(o, time.Now)
 	if err != nil {
@@ -120,7 +124,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	read := make(chan result, 1)
 	go func() {
-		sum, err := bridge.ReadExec(context.Background(), stream, instrument.Codex{Bus: bus}, bridge.WithMaxLine(o.maxLine))
+		sum, err := bridge.ReadExec(context.Background(), stream, instrument.Codex{Bus: bus}, o.bridgeOptions()...)
 		if err != nil {
 			_, _ = io.Copy(io.Discard, stream) // let codex finish writing
 		}
@@ -300,4 +304,27 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// codexModel returns the model codex exec's arguments name (-m MODEL,
+// --model MODEL, -m=MODEL, --model=MODEL; the last one wins), "" when they
+// name none (codex then runs its configured default, which codextel does
+// not know). The arguments after a "--" are the prompt's.
+func codexModel(args []string) string {
+	model := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return model
+		case a == "-m" || a == "--model":
+			if i+1 < len(args) {
+				model = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "-m="), strings.HasPrefix(a, "--model="):
+			model = a[strings.IndexByte(a, '=')+1:]
+		}
+	}
+	return model
 }

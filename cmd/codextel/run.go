@@ -72,6 +72,12 @@ flags:
                       on, before its process group is killed (default 10s)
   --max-line BYTES    the longest stream line accepted (default 16 MiB)
   --quiet             no summary on stderr at the end
+  --prices FILE       a JSON price table (see docs/prices.example.json: per model, US
+                      dollars per million input, cached-input and output tokens): the
+                      token usage events and the summary get the cost of each turn and
+                      thread; a model the table does not name gets no cost, and is named
+  --model NAME        the model of threads whose stream does not name it (codex exec
+                      --json never does; exec reads codex's own -m/--model), for --prices
 
 exec:
   codex runs in a process group of its own. On Linux and FreeBSD that group
@@ -114,6 +120,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 type options struct {
 	adapter, format, fmt, datefmt, level, clock string
 	otlpEndpoint, codexPath                     string
+	prices, model                               string
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
@@ -121,7 +128,9 @@ type options struct {
 	seeded                                      bool // --seed was given
 
 	levelValue pylog.Level
-	fixed      time.Time // from --clock; zero when not set
+	fixed      time.Time   // from --clock; zero when not set
+	priceTable *priceTable // from --prices; nil when not set
+	tools      *toolStats  // the tool calls, for the summary; set by newBus
 	// live is set by exec: its telemetry must never hold codex up, so the
 	// otel adapter drops (counted) rather than apply back-pressure.
 	live bool
@@ -141,6 +150,8 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
+	fs.StringVar(&o.prices, "prices", "", "a JSON price table: the cost of each turn and thread")
+	fs.StringVar(&o.model, "model", "", "the model of threads whose stream does not name it, for --prices")
 	fs.Func("seed", "derive correlation and span ids from this number (implied, as 0, by --clock)", func(v string) error {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
@@ -179,10 +190,30 @@ func (o *options) check() error {
 	if o.grace <= 0 {
 		return usagef("bad --grace %v: want a positive duration such as 10s", o.grace)
 	}
+	if o.prices != "" {
+		t, err := readPrices(o.prices)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		o.priceTable = t
+	}
 	if o.otlpEndpoint != "" {
 		return checkEndpoint(o.otlpEndpoint)
 	}
 	return nil
+}
+
+// bridgeOptions are the options of the stream readers: the line limit, the
+// cap of bad line reports, and the prices.
+func (o *options) bridgeOptions() []bridge.Option {
+	opts := []bridge.Option{bridge.WithMaxLine(o.maxLine), bridge.WithBadLineReports(maxShownLines)}
+	if o.priceTable != nil {
+		opts = append(opts, bridge.WithPrices(o.priceTable.lookup))
+	}
+	if o.model != "" {
+		opts = append(opts, bridge.WithModel(o.model))
+	}
+	return opts
 }
 
 // checkEndpoint validates --otlp-endpoint. Its errors never quote the URL
@@ -405,7 +436,11 @@ func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
 		// Reproducible output needs reproducible ids as well as times.
 		opts = append(opts, telemetry.WithSeed(o.seed))
 	}
-	return telemetry.New(opts...), nil
+	bus := telemetry.New(opts...)
+	if o.tools, err = attachToolStats(bus); err != nil {
+		return nil, err
+	}
+	return bus, nil
 }
 
 // runStream replays a file or stdin: an exec stream, an app-server wire log,
@@ -434,9 +469,9 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		sum, err = bridge.ReadExec(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithBadLineReports(maxShownLines))
+		sum, err = bridge.ReadExec(context.Background(), in, codex, o.bridgeOptions()...)
 	case "appserver":
-		sum, err = bridge.ReadAppServer(context.Background(), in, codex, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock), bridge.WithBadLineReports(maxShownLines))
+		sum, err = bridge.ReadAppServer(context.Background(), in, codex, append(o.bridgeOptions(), bridge.WithStreamClock(streamClock))...)
 	case "render":
 		sum, err = render(o, bus, in, stderr)
 	}
@@ -533,12 +568,7 @@ func report(o *options, cmd string, sum bridge.Summary, stderr io.Writer) {
 	if o.quiet || cmd == "render" {
 		return
 	}
-	fmt.Fprintf(stderr, "codextel: %d %s, %d %s (%d failed), %d %s (%d failed), %d %s, tokens %d in / %d out, %s\n",
-		sum.Threads, plural(sum.Threads, "thread", "threads"),
-		sum.Turns, plural(sum.Turns, "turn", "turns"), sum.TurnsFailed,
-		sum.Tools, plural(sum.Tools, "tool call", "tool calls"), sum.ToolsFailed,
-		sum.Approvals, plural(sum.Approvals, "approval", "approvals"),
-		sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Duration.Round(time.Millisecond))
+	writeSummary(stderr, o, sum, o.tools)
 }
 
 func plural(n int, one, many string) string {
