@@ -170,13 +170,17 @@ func writeSummary(w io.Writer, o *options, sum bridge.Summary, tools *toolStats)
 			head = append(head, "cost")
 		}
 		rows := [][]string{head}
-		row := func(thread, turn string, u instrument.Usage, priced bool, usd float64) {
+		// row adds a row of usage u; usd is the cost of its priced part:
+		// all of it (all), some of it (some: the rest has no price) or none.
+		row := func(thread, turn string, u instrument.Usage, all, some bool, usd float64) {
 			r := []string{thread, turn, strconv.FormatInt(u.InputTokens, 10), strconv.FormatInt(u.CachedInputTokens, 10),
 				strconv.FormatInt(u.OutputTokens, 10), strconv.FormatInt(u.ReasoningOutputTokens, 10)}
 			switch {
 			case !sum.Priced:
-			case priced:
+			case all:
 				r = append(r, formatCost(usd))
+			case some:
+				r = append(r, formatCost(usd)+" + ?")
 			default:
 				r = append(r, "no price")
 			}
@@ -187,20 +191,42 @@ func writeSummary(w io.Writer, o *options, sum bridge.Summary, tools *toolStats)
 				rest := sum.TurnUsage[i:]
 				var u instrument.Usage
 				var usd float64
-				priced := true
+				all, some := true, false
 				for _, t := range rest {
-					u, usd, priced = u.Add(t.Usage), usd+t.Cost, priced && t.Priced
+					u, usd, all, some = u.Add(t.Usage), usd+t.Cost, all && t.Priced, some || t.Priced
 				}
-				row("", fmt.Sprintf("%d more", len(rest)), u, priced, usd)
+				row("", fmt.Sprintf("%d more", len(rest)), u, all, some, usd)
 				break
 			}
 			turn := strconv.Itoa(t.Turn)
 			if t.Turn == 0 {
 				turn = "-"
 			}
-			row(strconv.Itoa(t.Thread), turn, t.Usage, t.Priced, t.Cost)
+			row(strconv.Itoa(t.Thread), turn, t.Usage, t.Priced, t.Priced, t.Cost)
 		}
-		row("total", "", sum.TotalUsage, len(sum.Unpriced) == 0, sum.Cost)
+		if sum.Threads > 1 {
+			// Each thread's total, when there are several.
+			type threadTotal struct {
+				usage     instrument.Usage
+				usd       float64
+				all, some bool
+			}
+			totals := map[int]*threadTotal{}
+			for _, t := range sum.TurnUsage {
+				tt := totals[t.Thread]
+				if tt == nil {
+					tt = &threadTotal{all: true}
+					totals[t.Thread] = tt
+				}
+				tt.usage, tt.usd = tt.usage.Add(t.Usage), tt.usd+t.Cost
+				tt.all, tt.some = tt.all && t.Priced, tt.some || t.Priced
+			}
+			for _, n := range slices.Sorted(maps.Keys(totals)) {
+				tt := totals[n]
+				row(strconv.Itoa(n), "all", tt.usage, tt.all, tt.some, tt.usd)
+			}
+		}
+		row("total", "", sum.TotalUsage, len(sum.Unpriced) == 0, sum.Priced, sum.Cost)
 		writeTable(w, rows)
 	}
 

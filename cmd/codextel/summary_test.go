@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/codextel/codextel/core/bridge"
+	"github.com/codextel/codextel/core/instrument"
 )
 
 // twoThreadStream is an exec stream of two threads: two turns with a
@@ -64,6 +67,8 @@ codextel: durations are not measured: --clock gives every event the same time
   1          1   1000     400     100          0  $0.0017
   1          2   2000    1000     200         64  $0.0032
   2          1    500       0      50          0  $0.0010
+  1        all   3000    1400     300         64  $0.0049
+  2        all    500       0      50          0  $0.0010
   total          3500    1400     350         64  $0.0059
 codextel: durations are not measured: --clock gives every event the same time
 `,
@@ -79,6 +84,8 @@ codextel: durations are not measured: --clock gives every event the same time
   1          1   1000     400     100          0
   1          2   2000    1000     200         64
   2          1    500       0      50          0
+  1        all   3000    1400     300         64
+  2        all    500       0      50          0
   total          3500    1400     350         64
 codextel: durations are not measured: --clock gives every event the same time
 codextel: no price for model "gpt-9" in testdata/prices.json: its tokens have no cost
@@ -95,6 +102,8 @@ codextel: no price for model "gpt-9" in testdata/prices.json: its tokens have no
   1          1   1000     400     100          0
   1          2   2000    1000     200         64
   2          1    500       0      50          0
+  1        all   3000    1400     300         64
+  2        all    500       0      50          0
   total          3500    1400     350         64
 codextel: durations are not measured: --clock gives every event the same time
 codextel: the stream does not name the model of some threads: their tokens have no cost (name it with --model)
@@ -227,5 +236,36 @@ func TestExamplePrices(t *testing.T) {
 	}
 	if _, ok := table.lookup("gpt-5-codex-preview"); ok {
 		t.Errorf("a price for a model the table does not name: guessed")
+	}
+}
+
+// TestSummaryMixedPrices: threads of a priced and an unpriced model (an
+// app-server log can hold both): the unpriced turns say so, and the cost
+// is of the priced turns only.
+func TestSummaryMixedPrices(t *testing.T) {
+	o := &options{prices: "p.json", fixed: time.Date(2025, 12, 2, 0, 0, 0, 0, time.UTC)}
+	sum := bridge.Summary{
+		Threads: 2, Turns: 2,
+		TurnUsage: []bridge.TurnUsage{
+			{Thread: 1, Turn: 1, Usage: instrument.Usage{InputTokens: 100, OutputTokens: 10}, Model: "a", Cost: 0.5, Priced: true},
+			{Thread: 2, Turn: 1, Usage: instrument.Usage{InputTokens: 200, OutputTokens: 20}, Model: "b"},
+		},
+		TotalUsage: instrument.Usage{InputTokens: 300, OutputTokens: 30},
+		Cost:       0.5, Priced: true, Unpriced: []string{"b"},
+	}
+	var b strings.Builder
+	writeSummary(&b, o, sum, nil)
+	want := `codextel: 2 threads, 2 turns (0 failed), 0 tool calls (0 failed), 0 approvals, tokens 300 in / 30 out, $0.5000 (priced turns only)
+  thread  turn  input  cached  output  reasoning         cost
+  1          1    100       0      10          0      $0.5000
+  2          1    200       0      20          0     no price
+  1        all    100       0      10          0      $0.5000
+  2        all    200       0      20          0     no price
+  total           300       0      30          0  $0.5000 + ?
+codextel: durations are not measured: --clock gives every event the same time
+codextel: no price for model "b" in p.json: its tokens have no cost
+`
+	if b.String() != want {
+		t.Errorf("summary:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
