@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -113,12 +114,13 @@ func formatDuration(d time.Duration) string {
 }
 
 // formatCost writes US dollars with four decimals (a hundredth of a cent),
-// and at least two significant digits below that.
+// or as many more as two significant digits need for a smaller amount.
 func formatCost(usd float64) string {
-	if usd != 0 && usd < 0.001 {
-		return "$" + strconv.FormatFloat(usd, 'g', 2, 64)
+	decimals := 4
+	for usd > 0 && usd < math.Pow10(1-decimals) && decimals < 20 {
+		decimals++
 	}
-	return "$" + strconv.FormatFloat(usd, 'f', 4, 64)
+	return "$" + strconv.FormatFloat(usd, 'f', decimals, 64)
 }
 
 // writeSummary writes the end-of-run summary: a headline, then tables of

@@ -269,3 +269,23 @@ codextel: no price for model "b" in p.json: its tokens have no cost
 		t.Errorf("summary:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+func TestFormatCost(t *testing.T) {
+	for _, tt := range []struct {
+		usd  float64
+		want string
+	}{
+		{0, "$0.0000"},
+		{1.5, "$1.5000"},
+		{0.00594, "$0.0059"},
+		{0.0012, "$0.0012"},
+		{0.000081, "$0.000081"},
+		{0.0000081, "$0.0000081"},
+		{1e-15, "$0.0000000000000010"},
+		{1234.56789, "$1234.5679"},
+	} {
+		if got := formatCost(tt.usd); got != tt.want {
+			t.Errorf("formatCost(%v) = %s, want %s", tt.usd, got, tt.want)
+		}
+	}
+}
