@@ -188,44 +188,24 @@ func writeSummary(w io.Writer, o *options, sum bridge.Summary, tools *toolStats)
 			}
 			rows = append(rows, r)
 		}
-		for i, t := range sum.TurnUsage {
-			if i == maxTurnRows {
-				rest := sum.TurnUsage[i:]
-				var u instrument.Usage
-				var usd float64
-				all, some := true, false
-				for _, t := range rest {
-					u, usd, all, some = u.Add(t.Usage), usd+t.Cost, all && t.Priced, some || t.Priced
-				}
-				row("", fmt.Sprintf("%d more", len(rest)), u, all, some, usd)
-				break
-			}
+		var listed instrument.Usage
+		var listedUSD float64
+		for _, t := range sum.TurnUsage[:min(len(sum.TurnUsage), maxTurnRows)] {
 			turn := strconv.Itoa(t.Turn)
 			if t.Turn == 0 {
 				turn = "-"
 			}
 			row(strconv.Itoa(t.Thread), turn, t.Usage, t.Priced, t.Priced, t.Cost)
+			listed, listedUSD = listed.Add(t.Usage), listedUSD+t.Cost
 		}
-		if sum.Threads > 1 {
+		if more := len(sum.TurnUsage) - maxTurnRows + sum.TurnsUnlisted; more > 0 {
+			// The rest, in one row: the total less the turns listed.
+			row("", fmt.Sprintf("%d more", more), sum.TotalUsage.Sub(listed), len(sum.Unpriced) == 0, sum.Priced, sum.Cost-listedUSD)
+		}
+		if len(sum.ThreadUsage) > 1 {
 			// Each thread's total, when there are several.
-			type threadTotal struct {
-				usage     instrument.Usage
-				usd       float64
-				all, some bool
-			}
-			totals := map[int]*threadTotal{}
-			for _, t := range sum.TurnUsage {
-				tt := totals[t.Thread]
-				if tt == nil {
-					tt = &threadTotal{all: true}
-					totals[t.Thread] = tt
-				}
-				tt.usage, tt.usd = tt.usage.Add(t.Usage), tt.usd+t.Cost
-				tt.all, tt.some = tt.all && t.Priced, tt.some || t.Priced
-			}
-			for _, n := range slices.Sorted(maps.Keys(totals)) {
-				tt := totals[n]
-				row(strconv.Itoa(n), "all", tt.usage, tt.all, tt.some, tt.usd)
+			for _, t := range sum.ThreadUsage {
+				row(strconv.Itoa(t.Thread), "all", t.Usage, t.Priced, t.Priced, t.Cost)
 			}
 		}
 		row("total", "", sum.TotalUsage, len(sum.Unpriced) == 0, sum.Priced, sum.Cost)

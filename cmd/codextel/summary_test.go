@@ -250,6 +250,10 @@ func TestSummaryMixedPrices(t *testing.T) {
 			{Thread: 1, Turn: 1, Usage: instrument.Usage{InputTokens: 100, OutputTokens: 10}, Model: "a", Cost: 0.5, Priced: true},
 			{Thread: 2, Turn: 1, Usage: instrument.Usage{InputTokens: 200, OutputTokens: 20}, Model: "b"},
 		},
+		ThreadUsage: []bridge.TurnUsage{
+			{Thread: 1, Turn: 1, Usage: instrument.Usage{InputTokens: 100, OutputTokens: 10}, Model: "a", Cost: 0.5, Priced: true},
+			{Thread: 2, Turn: 1, Usage: instrument.Usage{InputTokens: 200, OutputTokens: 20}, Model: "b"},
+		},
 		TotalUsage: instrument.Usage{InputTokens: 300, OutputTokens: 30},
 		Cost:       0.5, Priced: true, Unpriced: []string{"b"},
 	}

@@ -109,11 +109,18 @@ type Summary struct {
 	// [WithBadLineReports], reported together at the end of the stream.
 	BadLinesUnreported int
 	// TotalUsage is the usage of all the stream's threads, added up (Usage
-	// is the last thread's): the sum of TurnUsage.
+	// is the last thread's): the sum of ThreadUsage.
 	TotalUsage instrument.Usage
 	// TurnUsage is the token usage of each turn that reported any, in the
-	// order of its first report.
-	TurnUsage []TurnUsage
+	// order of its first report: the first MaxTurnUsage of them, so that a
+	// long stream's summary stays small; TurnsUnlisted counts the others,
+	// whose usage is in ThreadUsage and TotalUsage.
+	TurnUsage     []TurnUsage
+	TurnsUnlisted int
+	// ThreadUsage is the token usage of each thread that reported any, in
+	// the order of its first report; its Turn is the number of its turns
+	// that reported usage.
+	ThreadUsage []TurnUsage
 	// Cost is what the priced turns of TurnUsage cost, in US dollars;
 	// Priced says whether any turn was priced (see [WithPrices]).
 	Cost   float64
@@ -129,7 +136,11 @@ type Summary struct {
 	StreamTimes bool
 }
 
-// TurnUsage is the token usage of one turn.
+// MaxTurnUsage is how many turns Summary.TurnUsage lists at most.
+const MaxTurnUsage = 1000
+
+// TurnUsage is the token usage of one turn (or, in Summary.ThreadUsage, of
+// one thread).
 type TurnUsage struct {
 	ThreadID string // "" when the stream did not name the thread
 	Thread   int    // the thread's number in the stream, from 1

@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -77,6 +78,18 @@ func TestPrices(t *testing.T) {
 					t.Errorf("turn %d costs %v, want %v", i, got.Cost, wantCosts[i])
 				}
 			}
+			if len(sum.ThreadUsage) != 2 {
+				t.Fatalf("ThreadUsage %+v, want 2 threads", sum.ThreadUsage)
+			}
+			for i, want := range []TurnUsage{
+				{ThreadID: "th1", Thread: 1, Turn: 2, Usage: instrument.Usage{InputTokens: 3000, CachedInputTokens: 1400, OutputTokens: 300}, Cost: 0.00495},
+				{ThreadID: "th2", Thread: 2, Turn: 1, Usage: instrument.Usage{InputTokens: 500, OutputTokens: 50}, Cost: 0.001},
+			} {
+				got := sum.ThreadUsage[i]
+				if got.ThreadID != want.ThreadID || got.Thread != want.Thread || got.Turn != want.Turn || got.Usage != want.Usage || got.Priced != tt.wantPriced || (tt.wantPriced && !near(got.Cost, want.Cost)) {
+					t.Errorf("thread %d: %+v, want %+v", i, got, want)
+				}
+			}
 			if tt.wantPriced && !near(sum.Cost, 0.00595) {
 				t.Errorf("Cost %v, want 0.00595", sum.Cost)
 			}
@@ -130,5 +143,34 @@ func TestPricesAppServer(t *testing.T) {
 	want := (float64(u.InputTokens-u.CachedInputTokens)*2 + float64(u.CachedInputTokens)*1 + float64(u.OutputTokens)*8) / 1e6
 	if turns != u || math.Abs(sum.Cost-want) > 1e-12 || sum.Usage != u {
 		t.Errorf("turns %+v, total %+v (last thread %+v), cost %v; want the turns to add up to the total and cost %v", turns, u, sum.Usage, sum.Cost, want)
+	}
+}
+
+// TestTurnUsageCap: past MaxTurnUsage turns, turns are counted, not listed;
+// the thread's and the total usage still hold them all.
+func TestTurnUsageCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"type":"thread.started","thread_id":"th"}` + "\n")
+	n := MaxTurnUsage + 5
+	for i := 1; i <= n; i++ {
+		b.WriteString(`{"type":"turn.started"}` + "\n")
+		fmt.Fprintf(&b, `{"type":"turn.completed","usage":{"input_tokens":%d,"output_tokens":%d}}`+"\n", 10*i, i)
+	}
+	bus, _ := newBus(t)
+	sum, err := ReadExec(context.Background(), strings.NewReader(b.String()), instrument.Codex{Bus: bus}, WithPrices(testPrices), WithModel("gpt-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := instrument.Usage{InputTokens: int64(10 * n), OutputTokens: int64(n)}
+	if len(sum.TurnUsage) != MaxTurnUsage || sum.TurnsUnlisted != 5 || sum.TotalUsage != want ||
+		len(sum.ThreadUsage) != 1 || sum.ThreadUsage[0].Turn != n || sum.ThreadUsage[0].Usage != want {
+		t.Errorf("%d turns listed, %d unlisted, total %+v, threads %+v; want %d, 5, %+v", len(sum.TurnUsage), sum.TurnsUnlisted, sum.TotalUsage, sum.ThreadUsage, MaxTurnUsage, want)
+	}
+	if last := sum.TurnUsage[MaxTurnUsage-1]; last.Turn != MaxTurnUsage || last.Usage != (instrument.Usage{InputTokens: 10, OutputTokens: 1}) {
+		t.Errorf("the last listed turn: %+v", last)
+	}
+	wantCost := (float64(10*n) + 10*float64(n)) / 1e6
+	if math.Abs(sum.Cost-wantCost) > 1e-9 || math.Abs(sum.ThreadUsage[0].Cost-wantCost) > 1e-9 {
+		t.Errorf("cost %v, thread cost %v; want %v", sum.Cost, sum.ThreadUsage[0].Cost, wantCost)
 	}
 }

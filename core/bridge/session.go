@@ -32,7 +32,8 @@ type session struct {
 	pricing pricing
 	number  int     // the thread's number in the stream, from 1
 	model   string  // the thread's model, "" when not known
-	entry   int     // the index in sum.TurnUsage of the current turn's usage; -1 for none yet
+	entry   int     // the index in sum.TurnUsage of the current turn's usage; -1 for none yet, -2 for a turn not listed
+	tentry  int     // the index in sum.ThreadUsage of the thread's usage; -1 for none yet
 	cost    float64 // the thread's cost so far, when priced
 }
 
@@ -66,7 +67,7 @@ func (s *session) startThread(info instrument.ThreadInfo) {
 	s.sum.Threads++
 	s.lastTurn = nil
 	s.usage = instrument.Usage{}
-	s.number, s.model, s.entry, s.cost = s.sum.Threads, info.Model, -1, 0
+	s.number, s.model, s.entry, s.tentry, s.cost = s.sum.Threads, info.Model, -1, -1, 0
 }
 
 func (s *session) ensureThread(source string) {
@@ -126,25 +127,43 @@ func (s *session) reportUsage(last, total instrument.Usage, contextWindow int64,
 	s.usage = total
 	s.sum.Usage = total
 	s.sum.TotalUsage = s.sum.TotalUsage.Add(last)
-	if s.entry < 0 {
-		turn := 0
-		if s.thread != nil {
-			turn = s.thread.Turns()
-		}
+	if s.tentry < 0 {
 		var id string
 		if ids := correlation.From(s.threadCtx); ids != nil {
 			id = ids.Thread
 		}
-		s.sum.TurnUsage = append(s.sum.TurnUsage, TurnUsage{ThreadID: id, Thread: s.number, Turn: turn, Model: s.model})
-		s.entry = len(s.sum.TurnUsage) - 1
+		s.sum.ThreadUsage = append(s.sum.ThreadUsage, TurnUsage{ThreadID: id, Thread: s.number, Model: s.model})
+		s.tentry = len(s.sum.ThreadUsage) - 1
 	}
-	t := &s.sum.TurnUsage[s.entry]
-	t.Usage = t.Usage.Add(last)
+	th := &s.sum.ThreadUsage[s.tentry]
+	th.Usage = th.Usage.Add(last)
+	if s.entry == -1 { // the turn's first report
+		th.Turn++
+		if len(s.sum.TurnUsage) < MaxTurnUsage {
+			turn := 0
+			if s.thread != nil {
+				turn = s.thread.Turns()
+			}
+			s.sum.TurnUsage = append(s.sum.TurnUsage, TurnUsage{ThreadID: th.ThreadID, Thread: s.number, Turn: turn, Model: s.model})
+			s.entry = len(s.sum.TurnUsage) - 1
+		} else {
+			s.sum.TurnsUnlisted++
+			s.entry = -2
+		}
+	}
 	if priced {
-		t.Cost += cost
-		t.Priced = true
+		th.Cost += cost
+		th.Priced = true
 		s.sum.Cost += cost
 		s.sum.Priced = true
+	}
+	if s.entry >= 0 {
+		t := &s.sum.TurnUsage[s.entry]
+		t.Usage = t.Usage.Add(last)
+		if priced {
+			t.Cost += cost
+			t.Priced = true
+		}
 	}
 }
 
