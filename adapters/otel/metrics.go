@@ -200,6 +200,9 @@ var (
 //     denied, timeout, cancelled), kind and decision.
 //   - codex.telemetry.dropped ({event}, sum): events the bus's throttle
 //     dropped, by event name (codex.event).
+//   - codex.usage.cost (USD, sum): what the tokens of each token usage
+//     update cost, by model (gen_ai.request.model), when a price table
+//     priced them (codextel --prices, bridge.WithPrices); nothing without.
 //
 // Every GenAI metric carries gen_ai.provider.name openai.
 func DefaultMetrics() []Metric {
@@ -256,6 +259,9 @@ func DefaultMetrics() []Metric {
 		Sum("codex.telemetry.dropped", catalog.TelemetryDropped, "dropped",
 			WithDescription("Events the telemetry bus's throttle dropped."), WithUnit("{event}"),
 			WithTag("codex.event", "event")),
+		Sum("codex.usage.cost", catalog.ThreadTokenUsageUpdated, "cost_usd",
+			WithDescription("What Codex's tokens cost, in US dollars, by a price table."), WithUnit("USD"),
+			WithConstantTags(provider), WithTag("gen_ai.request.model", "model")),
 	)
 	return defs
 }

@@ -366,10 +366,10 @@ func (r *e2eResult) wantEvents(t *testing.T, want ...string) {
 // the run's duration, which cannot be zero for a real Codex run.
 func (r *e2eResult) wantSummary(t *testing.T, want string) {
 	t.Helper()
-	re := regexp.MustCompile(`(?m)^codextel: ` + regexp.QuoteMeta(want) + `, ([0-9.]+(?:ns|µs|ms|s|m[0-9.]+s))$`)
+	re := regexp.MustCompile(`(?m)^codextel: ` + regexp.QuoteMeta(want) + `, ([0-9.]+(?:ns|µs|ms|s|m[0-9.]+s)) of session time$`)
 	m := re.FindStringSubmatch(r.stderr)
 	if m == nil {
-		t.Errorf("stderr has no summary line %q followed by a duration; stderr:\n%s", "codextel: "+want, r.stderr)
+		t.Errorf("stderr has no summary line %q followed by a session time; stderr:\n%s", "codextel: "+want, r.stderr)
 		return
 	}
 	if d, err := time.ParseDuration(m[1]); err != nil || d <= 0 {

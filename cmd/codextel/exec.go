@@ -55,6 +55,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 			return 0, usagef("no codex on PATH: install it (npm install -g @openai/codex) or pass --codex PATH")
 		}
 	}
+	if o.model == "" {
+		o.model = execModel(args)
+	}
 	nativeOn, err := execNative(o)
 	if err != nil {
 		return 0, err
@@ -96,7 +99,7 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	cmd.SysProcAttr = childAttr()
 	root := context.Background()
 	var receiver *native.Receiver
-	readOpts := []bridge.Option{bridge.WithMaxLine(o.maxLine), bridge.WithModel(execModel(args))}
+	readOpts := o.bridgeOptions()
 	if nativeOn {
 		// codextel's spans and Codex's own share one trace: the thread span
 		// and Codex's process span are children of the same root span.

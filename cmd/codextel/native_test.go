@@ -36,7 +36,7 @@ func TestReplayNative(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"codextel: 1 thread, 1 turn (0 failed), 1 tool call (0 failed), 1 approval, tokens 12200 in / 55 out, 1.772s\n",
+		"codextel: 1 thread, 1 turn (0 failed), 1 tool call (0 failed), 1 approval, tokens 12200 in / 55 out, 1.772s of session time\n",
 		"codextel: native: 4 bodies, 9 records and 14 spans kept, 458 skipped, 0 bad bodies, 0 unreadable values\n",
 	} {
 		if !strings.Contains(errOut, want) {

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"runtime"
@@ -61,7 +62,9 @@ const usageText = `usage:
 
 Flags may come before or after FILE (for exec, before the --). A stream given to
 the wrong subcommand is refused (exit 2) with the one that reads it; a stream none
-of whose lines can be read (random bytes, a binary) exits 1.
+of whose lines can be read (random bytes, a binary) exits 1. The first 5 bad lines of
+a stream are logged one by one (codex.bridge.invalid_line), the others counted in one
+codex.bridge.invalid_lines.unreported event at the end, and on stderr.
 
 flags:
   --adapter slog|zap|zerolog|logrus|otel   the library that writes (default slog)
@@ -81,7 +84,9 @@ flags:
   --datefmt FORMAT    strftime format for %(asctime)s
   --level LEVEL       DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO)
   --clock RFC3339     a fixed time for every event, for reproducible output (with TZ=UTC);
-                      with render, a line's own time wins
+                      with render, a line's own time wins; implies --seed 0
+  --seed N            derive correlation and span ids from N (0 to 2^64-1): two runs on
+                      the same input name the same ids (default: random ids)
   --log-model-data    log prompts, agent messages and reasoning (redacted by default)
   --log-tool-data     log tool inputs and outputs (redacted by default)
   --otlp-endpoint URL the collector, for --adapter otel: http:// or https://, a host and
@@ -111,6 +116,12 @@ flags:
   --quiet             no summary on stderr at the end
   --timeline FILE     also write the session as a self-contained HTML timeline
                       (replay, appserver, render, exec); -o FILE for timeline
+  --prices FILE       a JSON price table (see docs/prices.example.json: per model, US
+                      dollars per million input, cached-input and output tokens): the
+                      token usage events and the summary get the cost of each turn and
+                      thread; a model the table does not name gets no cost, and is named
+  --model NAME        the model of threads whose stream does not name it (codex exec
+                      --json never does; exec reads codex's own -m/--model), for --prices
 
 exec:
   codex runs in a process group of its own. On Linux and FreeBSD that group
@@ -136,8 +147,8 @@ render:
   JSON is read as Python's json.loads reads it (NaN, Infinity, integers of any
   size; a key given twice is one field with the last value). A measurement its
   catalog type cannot hold (1e19 or Infinity for an integer or a duration)
-  makes the line bad. Every bad line is emitted as codex.bridge.invalid_line;
-  the first 5 are described on stderr, all are counted.
+  makes the line bad. The first 5 bad lines are emitted as
+  codex.bridge.invalid_line and described on stderr; all are counted.
 
 exit status: 0 on success, 2 on a usage error, 1 when input or telemetry fails
   (a replay or render with bad lines still exits 0 and reports them);
@@ -159,12 +170,17 @@ type options struct {
 	native                                      string // --native: replay: a recorded export; exec: on or off
 	openaiTraces, openaiTracesEndpoint          string
 	timeline                                    string // --timeline FILE, or the timeline subcommand's -o
+	prices, model                               string
 	logModel, logTool, quiet                    bool
 	maxLine                                     int
 	grace                                       time.Duration
+	seed                                        uint64
+	seeded                                      bool // --seed was given
 
 	levelValue pylog.Level
-	fixed      time.Time // from --clock; zero when not set
+	fixed      time.Time   // from --clock; zero when not set
+	priceTable *priceTable // from --prices; nil when not set
+	tools      *toolStats  // the tool calls, for the summary; set by newBus
 	// pythonFlags is set when --fmt or --datefmt was given: the default
 	// format is then plain, even on a terminal.
 	pythonFlags bool
@@ -209,6 +225,16 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 	fs.StringVar(&o.timeline, "timeline", "", "also write the session as an HTML timeline to FILE")
+	fs.StringVar(&o.prices, "prices", "", "a JSON price table: the cost of each turn and thread")
+	fs.StringVar(&o.model, "model", "", "the model of threads whose stream does not name it, for --prices")
+	fs.Func("seed", "derive correlation and span ids from this number (implied, as 0, by --clock)", func(v string) error {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want a number from 0 to %d", uint64(math.MaxUint64))
+		}
+		o.seed, o.seeded = n, true
+		return nil
+	})
 }
 
 // check validates the flags after parsing.
@@ -263,10 +289,30 @@ func (o *options) check() error {
 	if err := checkOpenAITraces(o); err != nil {
 		return err
 	}
+	if o.prices != "" {
+		t, err := readPrices(o.prices)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		o.priceTable = t
+	}
 	if o.otlpEndpoint != "" {
 		return checkEndpoint(o.otlpEndpoint)
 	}
 	return nil
+}
+
+// bridgeOptions are the options of the stream readers: the line limit, the
+// cap of bad line reports, and the prices.
+func (o *options) bridgeOptions() []bridge.Option {
+	opts := []bridge.Option{bridge.WithMaxLine(o.maxLine), bridge.WithBadLineReports(maxShownLines)}
+	if o.priceTable != nil {
+		opts = append(opts, bridge.WithPrices(o.priceTable.lookup))
+	}
+	if o.model != "" {
+		opts = append(opts, bridge.WithModel(o.model))
+	}
+	return opts
 }
 
 // checkEndpoint validates --otlp-endpoint. Its errors never quote the URL
@@ -500,8 +546,17 @@ func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	return telemetry.New(telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
-		telemetry.WithClock(clock)), nil
+	opts := []telemetry.Option{telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
+		telemetry.WithClock(clock)}
+	if o.seeded || !o.fixed.IsZero() {
+		// Reproducible output needs reproducible ids as well as times.
+		opts = append(opts, telemetry.WithSeed(o.seed))
+	}
+	bus := telemetry.New(opts...)
+	if o.tools, err = attachToolStats(bus); err != nil {
+		return nil, err
+	}
+	return bus, nil
 }
 
 // runStream replays a file or stdin: an exec stream, an app-server wire log,
@@ -582,13 +637,13 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	var sum bridge.Summary
 	switch cmd {
 	case "replay":
-		opts := []bridge.Option{bridge.WithMaxLine(o.maxLine)}
+		opts := o.bridgeOptions()
 		if store != nil {
 			opts = append(opts, bridge.WithStreamClock(streamClock), bridge.WithNative(store.Index()))
 		}
 		sum, err = bridge.ReadExec(ctx, traces.tee(in), bus, opts...)
 	case "appserver":
-		sum, err = bridge.ReadAppServer(context.Background(), in, bus, bridge.WithMaxLine(o.maxLine), bridge.WithStreamClock(streamClock))
+		sum, err = bridge.ReadAppServer(context.Background(), in, bus, append(o.bridgeOptions(), bridge.WithStreamClock(streamClock))...)
 	case "render":
 		sum, err = render(o, bus, in, stderr)
 	}
@@ -627,31 +682,44 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	return nil
 }
 
-// maxShownLines is how many bad lines render describes on stderr; the rest
-// are counted, and every one is emitted as codex.bridge.invalid_line.
+// maxShownLines is how many bad lines a stream reports one by one, each as
+// a codex.bridge.invalid_line event (and, for render, described on stderr);
+// the rest are counted, and reported together at the end of the stream as
+// one codex.bridge.invalid_lines.unreported event.
 const maxShownLines = 5
 
 // render emits raw telemetry events; a line's own time wins over --clock.
-// A bad line is emitted as codex.bridge.invalid_line, as the bridge reports
-// one, and the first few are described on stderr, scrubbed.
+// The first few bad lines are emitted as codex.bridge.invalid_line, as the
+// bridge reports them, and described on stderr, scrubbed; the rest are
+// counted in one codex.bridge.invalid_lines.unreported at the end.
 func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bridge.Summary, error) {
 	var sum bridge.Summary
 	codex := instrument.Codex{Bus: bus}
 	dec := eventjson.NewDecoderSize(in, o.maxLine)
+	firstHeld, lastHeld := 0, 0
 	for {
 		e, err := dec.Next()
 		if errors.Is(err, io.EOF) {
 			sum.Lines = dec.Line()
+			if sum.BadLinesUnreported > 0 {
+				codex.InvalidLinesUnreported(context.Background(), sum.BadLinesUnreported, sum.BadLines, firstHeld, lastHeld)
+			}
 			return sum, nil
 		}
 		var le *eventjson.LineError
 		if errors.As(err, &le) {
 			sum.Records++
 			sum.BadLines++
-			codex.InvalidLine(context.Background(), le.Line, le.Err.Error(), le.Excerpt)
-			if sum.BadLines <= maxShownLines {
-				fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(le.Error()))
+			if sum.BadLines > maxShownLines {
+				if sum.BadLinesUnreported == 0 {
+					firstHeld = le.Line
+				}
+				sum.BadLinesUnreported++
+				lastHeld = le.Line
+				continue
 			}
+			codex.InvalidLine(context.Background(), le.Line, le.Err.Error(), le.Excerpt)
+			fmt.Fprintf(stderr, "codextel: %s\n", scrubbed(le.Error()))
 			continue
 		}
 		if err != nil {
@@ -667,22 +735,21 @@ func render(o *options, bus *telemetry.Bus, in io.Reader, stderr io.Writer) (bri
 
 // report writes the end-of-run summary to stderr.
 func report(o *options, cmd string, sum bridge.Summary, stderr io.Writer) {
-	if sum.BadLines > 0 {
+	switch {
+	case sum.BadLinesUnreported > 0:
 		shown := ""
-		if cmd == "render" && sum.BadLines > maxShownLines {
-			shown = fmt.Sprintf("; the first %d shown above", maxShownLines)
+		if cmd == "render" {
+			shown = ", shown above"
 		}
-		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line%s)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"), shown)
+		fmt.Fprintf(stderr, "codextel: %d bad lines skipped (the first %d reported as codex.bridge.invalid_line%s, the other %d counted in codex.bridge.invalid_lines.unreported)\n",
+			sum.BadLines, sum.BadLines-sum.BadLinesUnreported, shown, sum.BadLinesUnreported)
+	case sum.BadLines > 0:
+		fmt.Fprintf(stderr, "codextel: %d bad %s skipped (reported as codex.bridge.invalid_line)\n", sum.BadLines, plural(sum.BadLines, "line", "lines"))
 	}
 	if o.quiet || cmd == "render" {
 		return
 	}
-	fmt.Fprintf(stderr, "codextel: %d %s, %d %s (%d failed), %d %s (%d failed), %d %s, tokens %d in / %d out, %s\n",
-		sum.Threads, plural(sum.Threads, "thread", "threads"),
-		sum.Turns, plural(sum.Turns, "turn", "turns"), sum.TurnsFailed,
-		sum.Tools, plural(sum.Tools, "tool call", "tool calls"), sum.ToolsFailed,
-		sum.Approvals, plural(sum.Approvals, "approval", "approvals"),
-		sum.Usage.InputTokens, sum.Usage.OutputTokens, sum.Duration.Round(time.Millisecond))
+	writeSummary(stderr, o, sum, o.tools)
 }
 
 func plural(n int, one, many string) string {

@@ -117,15 +117,15 @@ type rpcError struct {
 func ReadAppServer(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
 	codex := codexOn(bus)
-	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock,
-		threads: map[string]*session{}, pending: map[string]pendingApproval{}, model: cfg.model}
+	a := &appServerReader{codex: codex, root: ctx, sum: &sum, clock: cfg.clock, badCap: lineCap{limit: cfg.badReports},
+		threads: map[string]*session{}, pending: map[string]pendingApproval{}, pricing: cfg.pricing}
 	start := codex.Bus.Now()
 	defer func() {
 		// With a stream clock, the session's own times: the bus's clock
 		// reads the machine's until the first timestamp, the stream's after,
 		// and the two do not subtract.
 		if d, ok := cfg.clock.elapsed(); ok {
-			sum.Duration = d
+			sum.Duration, sum.StreamTimes = d, true
 			return
 		}
 		sum.Duration = codex.Bus.Now().Sub(start)
@@ -147,7 +147,8 @@ type appServerReader struct {
 	pending map[string]pendingApproval
 	decided []decided         // replies not yet applied, see reply
 	inputs  map[string]string // the text of the last turn/start request per thread
-	model   string            // WithModel's, for threads whose start names none
+	badCap  lineCap
+	pricing pricing
 }
 
 // decided is a client's decision, applied at the next server message so
@@ -164,7 +165,7 @@ type pendingApproval struct {
 }
 
 func (a *appServerReader) bad(n int, reason string, text []byte) {
-	badLine(a.codex, a.root, a.sum, n, reason, text)
+	badLine(a.codex, a.root, a.sum, &a.badCap, n, reason, text)
 }
 
 // fields reports the members of line n that were read leniently.
@@ -178,12 +179,12 @@ func (a *appServerReader) session(threadID string) *session {
 	s, ok := a.threads[threadID]
 	if !ok {
 		s = newSession(a.codex, a.root, a.sum)
-		s.model = a.model
+		s.pricing = a.pricing
 		a.threads[threadID] = s
 		a.order = append(a.order, threadID)
 	}
 	if s.thread == nil {
-		s.startThread(instrument.ThreadInfo{ID: threadID, Source: instrument.SourceAppServer})
+		s.startThread(instrument.ThreadInfo{ID: threadID, Source: instrument.SourceAppServer, Model: a.pricing.model})
 	}
 	return s
 }
@@ -198,6 +199,7 @@ func (a *appServerReader) applyDecisions() {
 
 func (a *appServerReader) end() {
 	a.applyDecisions()
+	a.badCap.flush(a.codex, a.root, a.sum)
 	for _, id := range a.order {
 		a.threads[id].finish()
 	}
@@ -364,13 +366,13 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		s, ok := a.threads[threadID]
 		if !ok || s.thread == nil {
 			s = newSession(a.codex, a.root, a.sum)
-			s.model = a.model
+			s.pricing = a.pricing
 			if !ok {
 				a.order = append(a.order, threadID)
 			}
 			a.threads[threadID] = s
-			model := ""
-			if p.Thread != nil {
+			model := a.pricing.model
+			if p.Thread != nil && p.Thread.Model != "" {
 				model = p.Thread.Model
 			}
 			s.startThread(instrument.ThreadInfo{ID: threadID, Source: instrument.SourceAppServer, Model: model})
@@ -413,12 +415,7 @@ func (a *appServerReader) serverMessage(n int, prefix string, m rpcMessage, repa
 		}
 		s := a.session(threadID)
 		total := p.TokenUsage.Total.usage()
-		if decreased(total, s.usage) {
-			a.codex.TokenUsageReset(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
-		} else {
-			a.codex.TokenUsage(s.ctx(), p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow)
-		}
-		s.usage, a.sum.Usage = total, total
+		s.reportUsage(p.TokenUsage.Last.usage(), total, p.TokenUsage.ModelContextWindow, decreased(total, s.usage))
 	case "turn/diff/updated":
 		a.codex.TurnDiff(a.session(threadID).ctx(), p.Diff)
 	case "item/agentMessage/delta":

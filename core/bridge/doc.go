@@ -46,6 +46,14 @@
 // durations, the model, model requests, per-response usage, time to first
 // token and approval decisions (docs/ARCHITECTURE.md says what comes from
 // where).
+// # Tokens and cost
+//
+// The Summary counts tokens per turn (TurnUsage) and across all the threads
+// of a stream (TotalUsage). With [WithPrices] (and [WithModel] for streams
+// that do not name their model, as codex exec --json does not), each token
+// usage event carries what its tokens cost and what the thread's cost so
+// far, in US dollars; a thread whose model has no price gets no cost, and
+// the model is named in Summary.Unpriced.
 //
 // # Bad input
 //
@@ -53,7 +61,9 @@
 // not valid UTF-8, not an object of a known shape, or over the size limit
 // (16 MiB by default; Codex's command output can be large) is reported as a
 // codex.bridge.invalid_line event with its line number, the reason and an
-// excerpt, and reading goes on. Blank lines and lines starting with # are
+// excerpt, and reading goes on ([WithBadLineReports] caps these events per
+// stream: past the cap, bad lines are counted and reported together at the
+// end in one codex.bridge.invalid_lines.unreported). Blank lines and lines starting with # are
 // skipped; unknown event and item types are ignored, as Codex's own parsers
 // do. A stream whose first line is in the legacy format of Codex CLIs before
 // 2025-10 ({"id": ..., "msg": {...}} lines) is rejected with

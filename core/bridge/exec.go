@@ -34,9 +34,37 @@ type Option interface{ apply(*config) }
 type config struct {
 	maxLine    int
 	clock      *StreamClock
-	model      string
+	badReports int // see WithBadLineReports; negative: all
+	pricing    pricing
 	native     *native.Index
 	nativeHold time.Duration // 0: a recorded export, never waited for
+}
+
+// pricing is what WithPrices and WithModel set: how threads are priced and
+// which model threads whose stream names none run on.
+type pricing struct {
+	prices func(model string) (instrument.Price, bool) // nil: no price table
+	model  string                                      // for threads whose stream names none
+}
+
+// WithPrices has the readers price each thread's tokens with prices, which
+// returns the price of a model and whether it has one: token usage events
+// then carry cost_usd, total_cost_usd and model ([instrument.Codex.TokenUsageCost]),
+// and the Summary the cost per turn and in all. A thread whose model has no
+// price, or whose model is not known, gets no cost (nothing is guessed):
+// Summary.Unpriced names such models.
+func WithPrices(prices func(model string) (instrument.Price, bool)) Option {
+	return optionFunc(func(c *config) { c.pricing.prices = prices })
+}
+
+// WithModel names the model the session runs on, for the streams that do
+// not say (codex exec --json never does): the threads the reader starts
+// carry it (the model field of codex.thread.start, gen_ai.request.model on
+// the otel adapter's thread and turn spans), and [WithPrices] prices their
+// tokens by it. A model the stream names (an app-server thread's) takes
+// precedence. Pass what codex exec was told (-m, --model, -c model=...).
+func WithModel(model string) Option {
+	return optionFunc(func(c *config) { c.pricing.model = model })
 }
 
 type optionFunc func(*config)
@@ -53,18 +81,18 @@ func WithMaxLine(n int) Option {
 	})
 }
 
-// WithModel names the model the session runs on, for the streams that do
-// not say (codex exec --json never does): the threads the reader starts
-// carry it (the model field of codex.thread.start, gen_ai.request.model on
-// the otel adapter's thread and turn spans). A model the stream names (an
-// app-server thread's) takes precedence. Pass what codex exec was told
-// (-m, --model, -c model=...).
-func WithModel(model string) Option {
-	return optionFunc(func(c *config) { c.model = model })
+// WithBadLineReports caps the codex.bridge.invalid_line events of a stream
+// at n: further bad lines are counted (Summary.BadLinesUnreported) and, at
+// the end of the stream, reported together in one
+// codex.bridge.invalid_lines.unreported event, so that random bytes or a
+// binary give a few warnings rather than one a line. The default reports
+// every bad line; a negative n restores it.
+func WithBadLineReports(n int) Option {
+	return optionFunc(func(c *config) { c.badReports = n })
 }
 
 func newConfig(opts []Option) config {
-	c := config{maxLine: DefaultMaxLine}
+	c := config{maxLine: DefaultMaxLine, badReports: -1}
 	for _, o := range opts {
 		o.apply(&c)
 	}
@@ -75,7 +103,7 @@ func newConfig(opts []Option) config {
 type Summary struct {
 	Lines       int // lines read, blank and comment lines included
 	Records     int // lines that were not blank or # comments; less BadLines, those read as Codex messages
-	BadLines    int // lines reported as codex.bridge.invalid_line
+	BadLines    int // lines that could not be read, each reported as codex.bridge.invalid_line unless WithBadLineReports capped them
 	BadFields   int // members read leniently and reported as codex.bridge.invalid_field
 	Threads     int
 	Turns       int
@@ -85,6 +113,51 @@ type Summary struct {
 	Approvals   int
 	Usage       instrument.Usage // the last cumulative usage reported
 	Duration    time.Duration    // from the first line to the end of the stream, on the bus's clock; with a StreamClock, from its first time to its last
+
+	// BadLinesUnreported are the bad lines beyond the cap of
+	// [WithBadLineReports], reported together at the end of the stream.
+	BadLinesUnreported int
+	// TotalUsage is the usage of all the stream's threads, added up (Usage
+	// is the last thread's): the sum of ThreadUsage.
+	TotalUsage instrument.Usage
+	// TurnUsage is the token usage of each turn that reported any, in the
+	// order of its first report: the first MaxTurnUsage of them, so that a
+	// long stream's summary stays small; TurnsUnlisted counts the others,
+	// whose usage is in ThreadUsage and TotalUsage.
+	TurnUsage     []TurnUsage
+	TurnsUnlisted int
+	// ThreadUsage is the token usage of each thread that reported any, in
+	// the order of its first report; its Turn is the number of its turns
+	// that reported usage.
+	ThreadUsage []TurnUsage
+	// Cost is what the priced turns of TurnUsage cost, in US dollars;
+	// Priced says whether any turn was priced (see [WithPrices]).
+	Cost   float64
+	Priced bool
+	// Unpriced names the models without a price in the table of
+	// [WithPrices], in the order first met; "" stands for threads whose
+	// model is not known.
+	Unpriced []string
+	// StreamTimes says that Duration and the spans' durations are the
+	// session's own times, read from the stream's timestamps (an app-server
+	// log with a StreamClock); otherwise they are the times codextel took
+	// to read the stream, unless it was read live.
+	StreamTimes bool
+}
+
+// MaxTurnUsage is how many turns Summary.TurnUsage lists at most.
+const MaxTurnUsage = 1000
+
+// TurnUsage is the token usage of one turn (or, in Summary.ThreadUsage, of
+// one thread).
+type TurnUsage struct {
+	ThreadID string // "" when the stream did not name the thread
+	Thread   int    // the thread's number in the stream, from 1
+	Turn     int    // the turn's number in its thread, from 1; 0 for usage reported before any turn
+	Usage    instrument.Usage
+	Model    string  // the model it was priced for
+	Cost     float64 // US dollars, when Priced
+	Priced   bool
 }
 
 // ReadExec reads a `codex exec --json` stream from r to its end and turns
@@ -94,14 +167,15 @@ type Summary struct {
 // events, counted, and skipped.
 func ReadExec(ctx context.Context, r io.Reader, bus *telemetry.Bus, opts ...Option) (sum Summary, err error) {
 	cfg := newConfig(opts)
-	x := &execReader{session: newSession(codexOn(bus), ctx, &sum)}
-	x.model = cfg.model
+	x := &execReader{session: newSession(codexOn(bus), ctx, &sum), badCap: lineCap{limit: cfg.badReports}}
+	x.pricing = cfg.pricing
 	x.nat = newNativeJoin(cfg, x.session)
 	start := x.now()
 	defer func() {
 		sum.Duration = x.now().Sub(start)
 		if d, ok := x.nat.elapsed(); ok {
 			sum.Duration = d // Codex's times: from the first to the last
+			sum.StreamTimes = true
 		}
 	}()
 	err = readLines(r, cfg.maxLine, &sum, x.line, x.bad, x.end)
@@ -210,10 +284,11 @@ type execReader struct {
 	hasPend bool
 	seen    bool        // a line other than a blank or comment line has been read
 	nat     *nativeJoin // nil without WithNative
+	badCap  lineCap
 }
 
 func (x *execReader) bad(line int, reason string, text []byte) {
-	badLine(x.codex, x.ctx(), x.sum, line, reason, text)
+	badLine(x.codex, x.ctx(), x.sum, &x.badCap, line, reason, text)
 }
 
 // line handles one line; it returns an error only for the legacy format.
@@ -254,7 +329,7 @@ func (x *execReader) line(n int, raw []byte) error {
 	case "thread.started":
 		x.nat.flush(false)
 		x.finish()
-		x.startThread(x.nat.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec}))
+		x.startThread(x.nat.startThread(instrument.ThreadInfo{ID: l.ThreadID, Source: instrument.SourceExec, Model: x.pricing.model}))
 	case "turn.started":
 		x.startTurn(instrument.SourceExec, x.nat.turn(instrument.TurnInfo{}))
 	case "turn.completed":
@@ -332,6 +407,7 @@ func (x *execReader) flushError() {
 func (x *execReader) end() {
 	x.flushError()
 	x.nat.flush(true)
+	x.badCap.flush(x.codex, x.root, x.sum)
 	x.finish()
 }
 

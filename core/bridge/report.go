@@ -15,10 +15,32 @@ func excerpt(codex instrument.Codex, text []byte) string {
 	return lines.Excerpt([]byte(codex.Bus.ScrubString(string(text))))
 }
 
-// badLine reports a line that could not be read and counts it.
-func badLine(codex instrument.Codex, ctx context.Context, sum *Summary, line int, reason string, text []byte) {
+// lineCap is the state of [WithBadLineReports] for one stream.
+type lineCap struct {
+	limit       int // how many bad lines get an event each; negative: all
+	first, last int // the first and last unreported line
+}
+
+// badLine counts a line that could not be read, and reports it unless the
+// stream's cap of reports is reached.
+func badLine(codex instrument.Codex, ctx context.Context, sum *Summary, c *lineCap, line int, reason string, text []byte) {
 	sum.BadLines++
+	if c.limit >= 0 && sum.BadLines > c.limit {
+		if sum.BadLinesUnreported == 0 {
+			c.first = line
+		}
+		sum.BadLinesUnreported++
+		c.last = line
+		return
+	}
 	codex.InvalidLine(ctx, line, reason, excerpt(codex, text))
+}
+
+// flush reports the bad lines the cap held back, at the end of the stream.
+func (c *lineCap) flush(codex instrument.Codex, ctx context.Context, sum *Summary) {
+	if sum.BadLinesUnreported > 0 {
+		codex.InvalidLinesUnreported(ctx, sum.BadLinesUnreported, sum.BadLines, c.first, c.last)
+	}
 }
 
 // invalidFields reports the members of a line that were read leniently,

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/instrument"
 )
 
@@ -27,7 +28,13 @@ type session struct {
 	open      map[string]openItem // the items started and not yet completed
 	started   uint64              // items started in the thread, for openItem.seq
 	approvals map[string]*instrument.Approval
-	model     string // the model of threads whose start does not name one (WithModel)
+
+	pricing pricing
+	number  int     // the thread's number in the stream, from 1
+	model   string  // the thread's model, "" when not known
+	entry   int     // the index in sum.TurnUsage of the current turn's usage; -1 for none yet, -2 for a turn not listed
+	tentry  int     // the index in sum.ThreadUsage of the thread's usage; -1 for none yet
+	cost    float64 // the thread's cost so far, when priced
 }
 
 // openItem is a started tool or MCP call. Only open items are kept, so a
@@ -57,17 +64,18 @@ func (s *session) ctx() context.Context {
 
 func (s *session) startThread(info instrument.ThreadInfo) {
 	if info.Model == "" {
-		info.Model = s.model
+		info.Model = s.pricing.model // WithModel's, when the stream names none
 	}
 	s.threadCtx, s.thread = s.codex.StartThread(s.root, info)
 	s.sum.Threads++
 	s.lastTurn = nil
 	s.usage = instrument.Usage{}
+	s.number, s.model, s.entry, s.tentry, s.cost = s.sum.Threads, info.Model, -1, -1, 0
 }
 
 func (s *session) ensureThread(source string) {
 	if s.thread == nil {
-		s.startThread(instrument.ThreadInfo{Source: source})
+		s.startThread(instrument.ThreadInfo{Source: source, Model: s.pricing.model})
 	}
 }
 
@@ -78,6 +86,7 @@ func (s *session) startTurn(source string, info instrument.TurnInfo) {
 	}
 	s.turnCtx, s.turn = s.thread.StartTurn(s.threadCtx, info)
 	s.sum.Turns++
+	s.entry = -1
 }
 
 func (s *session) ensureTurn(source string) {
@@ -92,12 +101,73 @@ func (s *session) ensureTurn(source string) {
 // change is the new total, never negative.
 func (s *session) cumulativeUsage(total instrument.Usage, contextWindow int64) {
 	if decreased(total, s.usage) {
-		s.codex.TokenUsageReset(s.ctx(), total, total, contextWindow)
+		s.reportUsage(total, total, contextWindow, true)
 	} else {
-		s.codex.TokenUsage(s.ctx(), total.Sub(s.usage), total, contextWindow)
+		s.reportUsage(total.Sub(s.usage), total, contextWindow, false)
+	}
+}
+
+// reportUsage reports a usage update, last the update's and total the
+// thread's, priced when the thread's model has a price, and adds it to the
+// summary's turn.
+func (s *session) reportUsage(last, total instrument.Usage, contextWindow int64, reset bool) {
+	price, priced := instrument.Price{}, false
+	if s.pricing.prices != nil {
+		if price, priced = s.pricing.prices(s.model); !priced && !slices.Contains(s.sum.Unpriced, s.model) {
+			s.sum.Unpriced = append(s.sum.Unpriced, s.model)
+		}
+	}
+	var cost float64
+	if priced {
+		cost = price.Cost(last)
+		s.cost = price.Cost(total)
+		s.codex.TokenUsageCost(s.ctx(), last, total, contextWindow, reset, instrument.TokenCost{Model: s.model, Last: cost, Total: s.cost})
+	} else if reset {
+		s.codex.TokenUsageReset(s.ctx(), last, total, contextWindow)
+	} else {
+		s.codex.TokenUsage(s.ctx(), last, total, contextWindow)
 	}
 	s.usage = total
 	s.sum.Usage = total
+	s.sum.TotalUsage = s.sum.TotalUsage.Add(last)
+	if s.tentry < 0 {
+		var id string
+		if ids := correlation.From(s.threadCtx); ids != nil {
+			id = ids.Thread
+		}
+		s.sum.ThreadUsage = append(s.sum.ThreadUsage, TurnUsage{ThreadID: id, Thread: s.number, Model: s.model})
+		s.tentry = len(s.sum.ThreadUsage) - 1
+	}
+	th := &s.sum.ThreadUsage[s.tentry]
+	th.Usage = th.Usage.Add(last)
+	if s.entry == -1 { // the turn's first report
+		th.Turn++
+		if len(s.sum.TurnUsage) < MaxTurnUsage {
+			turn := 0
+			if s.thread != nil {
+				turn = s.thread.Turns()
+			}
+			s.sum.TurnUsage = append(s.sum.TurnUsage, TurnUsage{ThreadID: th.ThreadID, Thread: s.number, Turn: turn, Model: s.model})
+			s.entry = len(s.sum.TurnUsage) - 1
+		} else {
+			s.sum.TurnsUnlisted++
+			s.entry = -2
+		}
+	}
+	if priced {
+		th.Cost += cost
+		th.Priced = true
+		s.sum.Cost += cost
+		s.sum.Priced = true
+	}
+	if s.entry >= 0 {
+		t := &s.sum.TurnUsage[s.entry]
+		t.Usage = t.Usage.Add(last)
+		if priced {
+			t.Cost += cost
+			t.Priced = true
+		}
+	}
 }
 
 // decreased reports whether some count of u is below the same count of v.

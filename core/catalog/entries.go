@@ -95,6 +95,8 @@ var (
 		{Key: "total_output_tokens", Type: Int, Doc: "Output tokens of the whole thread so far."},
 		{Key: "total_reasoning_output_tokens", Type: Int, Doc: "Reasoning output tokens of the whole thread so far."},
 		{Key: "model_context_window", Type: Int, Optional: true, Doc: "The model's context window, when the app-server reports it."},
+		{Key: "cost_usd", Type: Float, Optional: true, Doc: "What this update's tokens cost in US dollars, from a price table (codextel --prices) that prices the thread's model; absent without one: the cost is never guessed."},
+		{Key: "total_cost_usd", Type: Float, Optional: true, Doc: "What the whole thread's tokens so far cost in US dollars, when cost_usd is present."},
 	}
 	delta = func(what string, data DataClass) []Field {
 		return []Field{
@@ -169,6 +171,7 @@ var entries = []*Entry{
 		Measurements: tokenUsage,
 		Metadata: []Field{
 			{Key: "usage_reset", Type: Bool, Optional: true, Doc: "Present and true when the thread's cumulative count went down since the last report (Codex started counting anew): the counts of this update are then the new totals, never negative."},
+			{Key: "model", Type: String, Optional: true, Doc: "The model the tokens were priced for; present with the costs only."},
 		},
 	},
 	{
@@ -414,6 +417,17 @@ var entries = []*Entry{
 			{Key: "line", Type: Int, Doc: "The 1-based line number."},
 			{Key: "reason", Type: String, Doc: "What is wrong with it."},
 			{Key: "excerpt", Type: String, Doc: "The start of the line, at most 60 bytes, as valid UTF-8, cut after the whole line (or its first 64 KiB) was scrubbed of secrets."},
+		},
+	},
+	{
+		Name: "codex.bridge.invalid_lines.unreported", Logger: "codex.bridge", Level: pylog.Warning,
+		Message: "Skipped {unreported} more bad lines, lines {first_line} to {last_line}, without a report each ({bad_lines} in all)",
+		Doc:     "At the end of a stream with more bad lines than a reader reports one by one (bridge.WithBadLineReports; codextel reports 5): how many more it skipped, counted exactly, so that random bytes or a binary give a few warnings rather than one a line.",
+		Metadata: []Field{
+			{Key: "unreported", Type: Int, Doc: "The bad lines skipped without a codex.bridge.invalid_line event."},
+			{Key: "bad_lines", Type: Int, Doc: "The stream's bad lines in all, reported or not."},
+			{Key: "first_line", Type: Int, Doc: "The 1-based number of the first unreported line."},
+			{Key: "last_line", Type: Int, Doc: "The 1-based number of the last unreported line."},
 		},
 	},
 	{

@@ -36,8 +36,8 @@ const (
 	TurnFailed = "codex.turn.failed"
 
 	// ThreadTokenUsageUpdated is codex.thread.token_usage.updated, logged by codex.thread at DEBUG: "Token usage: {input_tokens} input, {output_tokens} output tokens".
-	// Measurements: input_tokens (int), cached_input_tokens (int), cache_write_input_tokens (int), output_tokens (int), reasoning_output_tokens (int), total_input_tokens (int), total_cached_input_tokens (int), total_cache_write_input_tokens (int), total_output_tokens (int), total_reasoning_output_tokens (int), model_context_window (int, optional).
-	// Metadata: usage_reset (bool, optional).
+	// Measurements: input_tokens (int), cached_input_tokens (int), cache_write_input_tokens (int), output_tokens (int), reasoning_output_tokens (int), total_input_tokens (int), total_cached_input_tokens (int), total_cache_write_input_tokens (int), total_output_tokens (int), total_reasoning_output_tokens (int), model_context_window (int, optional), cost_usd (float, optional), total_cost_usd (float, optional).
+	// Metadata: usage_reset (bool, optional), model (string, optional).
 	ThreadTokenUsageUpdated = "codex.thread.token_usage.updated"
 
 	// TurnDiffUpdated is codex.turn.diff.updated, logged by codex.turn at DEBUG: "Turn diff updated ({diff_bytes} bytes)".
@@ -172,6 +172,10 @@ const (
 	// BridgeInvalidLine is codex.bridge.invalid_line, logged by codex.bridge at WARNING: "Skipping line {line}: {reason}".
 	// Metadata: line (int), reason (string), excerpt (string).
 	BridgeInvalidLine = "codex.bridge.invalid_line"
+
+	// BridgeInvalidLinesUnreported is codex.bridge.invalid_lines.unreported, logged by codex.bridge at WARNING: "Skipped {unreported} more bad lines, lines {first_line} to {last_line}, without a report each ({bad_lines} in all)".
+	// Metadata: unreported (int), bad_lines (int), first_line (int), last_line (int).
+	BridgeInvalidLinesUnreported = "codex.bridge.invalid_lines.unreported"
 
 	// BridgeInvalidField is codex.bridge.invalid_field, logged by codex.bridge at WARNING: "Line {line}: field {field}: {reason}".
 	// Metadata: line (int), field (string), reason (string), excerpt (string).

@@ -75,6 +75,17 @@ type Usage struct {
 	ReasoningOutputTokens int64
 }
 
+// Add returns u + v, field by field.
+func (u Usage) Add(v Usage) Usage {
+	return Usage{
+		InputTokens:           u.InputTokens + v.InputTokens,
+		CachedInputTokens:     u.CachedInputTokens + v.CachedInputTokens,
+		CacheWriteInputTokens: u.CacheWriteInputTokens + v.CacheWriteInputTokens,
+		OutputTokens:          u.OutputTokens + v.OutputTokens,
+		ReasoningOutputTokens: u.ReasoningOutputTokens + v.ReasoningOutputTokens,
+	}
+}
+
 // Sub returns u - v, field by field.
 func (u Usage) Sub(v Usage) Usage {
 	return Usage{
@@ -86,21 +97,51 @@ func (u Usage) Sub(v Usage) Usage {
 	}
 }
 
+// Price is what a model's tokens cost, in US dollars per million tokens.
+type Price struct {
+	Input       float64 // an input token that was not cached
+	CachedInput float64 // a cached input token
+	Output      float64 // an output token, reasoning tokens included
+}
+
+// Cost returns what u costs at p, in US dollars. Cached input tokens are
+// counted among the input tokens (as Codex reports them) and priced at
+// CachedInput; the rest at Input. Reasoning tokens are counted among the
+// output tokens and priced with them; cache-write tokens are input tokens.
+func (p Price) Cost(u Usage) float64 {
+	uncached := u.InputTokens - u.CachedInputTokens
+	return (float64(uncached)*p.Input + float64(u.CachedInputTokens)*p.CachedInput + float64(u.OutputTokens)*p.Output) / 1e6
+}
+
+// TokenCost is the cost of a token usage update, for [Codex.TokenUsageCost].
+type TokenCost struct {
+	Model string  // the model the tokens were priced for
+	Last  float64 // US dollars: this update's tokens
+	Total float64 // US dollars: the thread's tokens so far
+}
+
+// TokenUsageCost reports token usage like [Codex.TokenUsage] (or
+// [Codex.TokenUsageReset] when reset is set) with its cost: the event
+// carries cost_usd, total_cost_usd and model.
+func (c Codex) TokenUsageCost(ctx context.Context, last, total Usage, contextWindow int64, reset bool, cost TokenCost) {
+	c.tokenUsage(ctx, last, total, contextWindow, reset, &cost)
+}
+
 // TokenUsage reports token usage: last is this update's (the turn's, or the
 // request's), total the thread's so far; contextWindow is 0 when unknown.
 // codex.thread.token_usage.updated.
 func (c Codex) TokenUsage(ctx context.Context, last, total Usage, contextWindow int64) {
-	c.tokenUsage(ctx, last, total, contextWindow, false)
+	c.tokenUsage(ctx, last, total, contextWindow, false, nil)
 }
 
 // TokenUsageReset reports token usage like [Codex.TokenUsage] after the
 // thread's cumulative count went down (Codex started counting anew): the
 // event carries usage_reset=true, and last is normally the new total.
 func (c Codex) TokenUsageReset(ctx context.Context, last, total Usage, contextWindow int64) {
-	c.tokenUsage(ctx, last, total, contextWindow, true)
+	c.tokenUsage(ctx, last, total, contextWindow, true, nil)
 }
 
-func (c Codex) tokenUsage(ctx context.Context, last, total Usage, contextWindow int64, reset bool) {
+func (c Codex) tokenUsage(ctx context.Context, last, total Usage, contextWindow int64, reset bool, cost *TokenCost) {
 	ms := []telemetry.Measurement{
 		telemetry.Int("input_tokens", last.InputTokens),
 		telemetry.Int("cached_input_tokens", last.CachedInputTokens),
@@ -116,11 +157,15 @@ func (c Codex) tokenUsage(ctx context.Context, last, total Usage, contextWindow 
 	if contextWindow > 0 {
 		ms = append(ms, telemetry.Int("model_context_window", contextWindow))
 	}
+	var md []slog.Attr
 	if reset {
-		c.emit(ctx, catalog.ThreadTokenUsageUpdated, ms, slog.Bool("usage_reset", true))
-		return
+		md = append(md, slog.Bool("usage_reset", true))
 	}
-	c.emit(ctx, catalog.ThreadTokenUsageUpdated, ms)
+	if cost != nil {
+		ms = append(ms, telemetry.Float("cost_usd", cost.Last), telemetry.Float("total_cost_usd", cost.Total))
+		md = append(md, slog.String("model", cost.Model))
+	}
+	c.emit(ctx, catalog.ThreadTokenUsageUpdated, ms, md...)
 }
 
 // TurnDiff reports the turn's unified diff so far: codex.turn.diff.updated.
@@ -171,6 +216,16 @@ func (c Codex) CompactionFailed(ctx context.Context, reason string) {
 func (c Codex) InvalidLine(ctx context.Context, line int, reason, excerpt string) {
 	c.emit(ctx, catalog.BridgeInvalidLine, nil,
 		slog.Int("line", line), slog.String("reason", reason), slog.String("excerpt", excerpt))
+}
+
+// InvalidLinesUnreported reports, at the end of a stream, the bad lines
+// skipped without an [Codex.InvalidLine] event each: unreported of them, of
+// badLines in all, the first and last at lines first and last.
+// codex.bridge.invalid_lines.unreported.
+func (c Codex) InvalidLinesUnreported(ctx context.Context, unreported, badLines, first, last int) {
+	c.emit(ctx, catalog.BridgeInvalidLinesUnreported, nil,
+		slog.Int("unreported", unreported), slog.Int("bad_lines", badLines),
+		slog.Int("first_line", first), slog.Int("last_line", last))
 }
 
 // InvalidField reports a member of a line of a Codex stream that had an

@@ -70,6 +70,8 @@ type Bus struct {
 	tickMu   sync.Mutex // serialises starting and stopping the ticker
 	ticking  atomic.Bool
 	stopTick chan struct{}
+
+	seeded *seededIDs // the id source of WithSeed; nil: random ids
 }
 
 // An Option configures a [Bus].

@@ -82,10 +82,18 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 	}
 	ids := &st.ctx.IDs
 	if ids.Correlation == "" {
-		ids.Correlation = st.hexID(st.text[16:48], true)
+		if b.seeded != nil {
+			ids.Correlation = b.newCorrelationID()
+		} else {
+			ids.Correlation = st.hexID(st.text[16:48], true)
+		}
 	}
 	ids.ParentSpan = ids.Span
-	ids.Span = st.hexID(st.text[:16], false)
+	if b.seeded != nil {
+		ids.Span = b.newSpanID() // WithSeed: ids from the seed's stream
+	} else {
+		ids.Span = st.hexID(st.text[:16], false)
+	}
 
 	sp := &st.span
 	*sp = Span{bus: b, ctx: &st.ctx, name: name}
