@@ -225,6 +225,16 @@ type e2eResult struct {
 // provider, with retries off.
 func runE2E(t *testing.T, codex, prompt string, flags []string, script ...responsesmock.Reply) *e2eResult {
 	t.Helper()
+	return runCodextel(t, codex, prompt, false, flags, script...)
+}
+
+// runCodextel is runE2E with the live join of Codex's own export on or off.
+// On, codextel runs with its default --native=on and Codex may retry a
+// failed request once (codex 0.169 retries a 429 as a reconnection of the
+// stream, stream_max_retries, not as a request retry); off, --native=off
+// and retries are off.
+func runCodextel(t *testing.T, codex, prompt string, nativeOn bool, flags []string, script ...responsesmock.Reply) *e2eResult {
+	t.Helper()
 	mock, err := responsesmock.Start(script...)
 	if err != nil {
 		t.Fatal(err)
@@ -246,10 +256,18 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 		os.Unsetenv(name)
 	}
 
-	// The stream path alone: these checks expect exactly the stream's events.
-	// The join with Codex's own export is checked on the real codex 0.169's
-	// recorded exports (core/bridge, core/native) and by TestExecNative.
-	args := append([]string{"exec", "--codex", shim, "--format", "json", "--native=off"}, flags...)
+	// Off, the stream path alone: TestE2E's checks expect exactly the
+	// stream's events. The join with Codex's own export is checked by
+	// TestE2ENative, on the real codex 0.169's recorded exports (core/bridge,
+	// core/native) and by TestExecNative.
+	args := []string{"exec", "--codex", shim, "--format", "json"}
+	retries := "0"
+	if nativeOn {
+		retries = "1"
+	} else {
+		args = append(args, "--native=off")
+	}
+	args = append(args, flags...)
 	args = append(args, "--",
 		"--skip-git-repo-check", "--ephemeral", "-C", work, "-m", e2eModel,
 		"-c", `model_provider="mock"`,
@@ -257,8 +275,8 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 		"-c", `model_providers.mock.base_url="`+mock.URL+`"`,
 		"-c", `model_providers.mock.wire_api="responses"`,
 		"-c", "model_providers.mock.supports_websockets=false",
-		"-c", "model_providers.mock.request_max_retries=0",
-		"-c", "model_providers.mock.stream_max_retries=0",
+		"-c", "model_providers.mock.request_max_retries="+retries,
+		"-c", "model_providers.mock.stream_max_retries="+retries,
 		"--", prompt)
 	stdin, err := os.Open(os.DevNull)
 	if err != nil {

@@ -1,0 +1,292 @@
+//go:build e2e
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/codextel/codextel/cmd/codextel/internal/responsesmock"
+	"github.com/codextel/codextel/core/catalog"
+)
+
+// e2eSecret is what the command prints: an OpenAI key shape that
+// core/scrub removes wherever it appears.
+const e2eSecret = "sk-proj-Zq8vW2xR5tY7uI9oP1aS3dF6gH4jK0lM"
+
+// TestE2ENative runs `codextel exec` with the live join of Codex's own
+// export (the default, --native=on) on the real Codex CLI, once per
+// adapter: the model's first request gets a 429 and Codex retries it, the
+// model then runs `sleep 1` and a command that prints a secret. Every
+// adapter's output, and for the otel adapter the exported span and log
+// records, must show the tool's duration as Codex measured it (at least
+// 1 s), the model, both model requests (the 429 and the success), and no
+// secret, although Codex's own records carry it in the command's output.
+func TestE2ENative(t *testing.T) {
+	codex := os.Getenv("CODEXTEL_E2E_CODEX")
+	if codex == "" {
+		t.Fatal("CODEXTEL_E2E_CODEX is not set: run `make e2e`, which installs the Codex CLI and sets it")
+	}
+	cmd := "sleep 1; echo token " + e2eSecret
+	args, _ := json.Marshal(map[string]any{"cmd": cmd, "login": false})
+	script := func() []responsesmock.Reply {
+		return []responsesmock.Reply{
+			responsesmock.RateLimited("codextel-e2e: slow down", 0),
+			responsesmock.Stream(
+				responsesmock.Created("resp_1"),
+				responsesmock.FunctionCall("call_1", "exec_command", string(args)),
+				responsesmock.Completed("resp_1", responsesmock.Usage{InputTokens: 100, OutputTokens: 10}),
+			),
+			responsesmock.Stream(
+				responsesmock.Created("resp_2"),
+				responsesmock.MessageAdded("msg_1"),
+				responsesmock.MessageDone("msg_1", "Done."),
+				responsesmock.Completed("resp_2", responsesmock.Usage{InputTokens: 200, OutputTokens: 20}),
+			),
+		}
+	}
+	flags := []string{"--level", "DEBUG", "--log-tool-data"}
+
+	for _, adapter := range []string{"slog", "zap", "zerolog", "logrus"} {
+		t.Run(adapter, func(t *testing.T) {
+			r := runCodextel(t, codex, "sleep then print the token", true, append([]string{"--adapter", adapter}, flags...), script()...)
+			r.wantExit(t, 0)
+			r.wantSecretSent(t, "call_1")
+			r.wantNoSecret(t, "the log", r.stdout)
+			r.wantNoSecret(t, "stderr", codextelLines(r.stderr))
+
+			thread := r.line(t, catalog.ThreadStart)
+			thread.want(t, "model", e2eModel)
+			done := r.line(t, catalog.ToolSuccess)
+			done.want(t, "model", e2eModel)
+			if ms := number(t, done, "duration_ms"); ms < 1000 {
+				t.Errorf("tool duration %v ms, want Codex's measurement of sleep 1 (at least 1000 ms): %s", ms, done.raw)
+			}
+			if !strings.Contains(fmt.Sprint(done.fields["result"]), "token") {
+				t.Errorf("tool result %q lacks the command's output", done.fields["result"])
+			}
+			// codex 0.169 retries the 429 as a reconnection of the turn's
+			// stream (its attempt counter starts again at 0), then makes the
+			// request that carries the command's output: two successes.
+			failed := r.line(t, catalog.ModelRequestFailed)
+			failed.want(t, "status_code", 429)
+			failed.want(t, "model", e2eModel)
+			completed := r.linesOf(catalog.ModelRequestCompleted)
+			if len(completed) != 2 {
+				t.Fatalf("the log has %d %s lines, want 2 (the retry, the request after the command)", len(completed), catalog.ModelRequestCompleted)
+			}
+			for _, l := range completed {
+				l.want(t, "status_code", 200)
+				if l.asctime < failed.asctime {
+					t.Errorf("a successful request (%s) is older than the 429 (%s) it retried", l.asctime, failed.asctime)
+				}
+			}
+			if !strings.Contains(r.stderr, "codextel: native: ") {
+				t.Errorf("stderr does not say what the native export held:\n%s", r.stderr)
+			}
+		})
+	}
+
+	t.Run("otel", func(t *testing.T) {
+		col := startCollector(t)
+		t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+		t.Setenv("CODEX_OTLP_ENABLE", "true")
+		r := runCodextel(t, codex, "sleep then print the token", true,
+			append([]string{"--adapter", "otel", "--otlp-endpoint", col.URL}, flags...), script()...)
+		r.wantExit(t, 0)
+		r.wantSecretSent(t, "call_1")
+		r.wantNoSecret(t, "stderr", codextelLines(r.stderr))
+		logs, traces := col.bodies("/v1/logs"), col.bodies("/v1/traces")
+		if logs == "" || traces == "" {
+			t.Fatalf("the collector got logs %d bytes, traces %d bytes; want both", len(logs), len(traces))
+		}
+		r.wantNoSecret(t, "the exported logs", logs)
+		r.wantNoSecret(t, "the exported traces", traces)
+
+		spans := exportedSpans(t, col)
+		tool, ok := spans["execute_tool shell"]
+		if !ok {
+			t.Fatalf("no execute_tool shell span among %d exported", len(spans))
+		}
+		if d := tool.end.Sub(tool.start); d < time.Second {
+			t.Errorf("the exported tool span lasts %v, want Codex's measurement of sleep 1 (at least 1 s)", d)
+		}
+		if got := tool.attrs["gen_ai.request.model"]; got != e2eModel {
+			t.Errorf("the tool span's gen_ai.request.model is %q, want %s", got, e2eModel)
+		}
+		for _, want := range []string{
+			`"stringValue":"` + e2eModel + `"`,
+			"Model request failed with HTTP 429",
+			"Model request returned HTTP 200",
+		} {
+			if !strings.Contains(logs, want) {
+				t.Errorf("the exported logs lack %s", want)
+			}
+		}
+	})
+}
+
+// linesOf returns the log lines of event name.
+func (r *e2eResult) linesOf(name string) []*logLine {
+	var found []*logLine
+	for _, l := range r.lines {
+		if l.event == name {
+			found = append(found, l)
+		}
+	}
+	return found
+}
+
+// wantSecretSent checks that the command really printed the secret: Codex
+// sent it to the model as the output of call callID.
+func (r *e2eResult) wantSecretSent(t *testing.T, callID string) {
+	t.Helper()
+	if len(r.requests) != 3 {
+		t.Fatalf("Codex made %d requests to the mock, want 3 (the 429, its retry, the command's output)", len(r.requests))
+	}
+	if !strings.Contains(string(r.requests[2].Body), e2eSecret) {
+		t.Fatalf("the command's output sent to the model lacks the secret: the check of scrubbing would prove nothing")
+	}
+}
+
+// wantNoSecret checks that what codextel wrote to where holds no secret.
+func (r *e2eResult) wantNoSecret(t *testing.T, where, text string) {
+	t.Helper()
+	if strings.Contains(text, e2eSecret) || strings.Contains(text, e2eSecret[len("sk-proj-"):]) {
+		t.Errorf("%s holds the secret the command printed:\n%s", where, text)
+	}
+}
+
+// codextelLines keeps codextel's own lines of stderr (Codex's pass through).
+func codextelLines(stderr string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "codextel:") {
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// number reads the numeric field key of l.
+func number(t *testing.T, l *logLine, key string) float64 {
+	t.Helper()
+	v, ok := l.fields[key].(json.Number)
+	if !ok {
+		t.Fatalf("%s: %s is %v, not a number: %s", l.event, key, l.fields[key], l.raw)
+	}
+	f, err := v.Float64()
+	if err != nil {
+		t.Fatalf("%s: %s: %v", l.event, key, err)
+	}
+	return f
+}
+
+// A collector is an OTLP/HTTP endpoint that keeps the JSON bodies it gets.
+type collector struct {
+	URL string
+	mu  sync.Mutex
+	got map[string][]string // by path
+}
+
+func startCollector(t *testing.T) *collector {
+	t.Helper()
+	c := &collector{got: make(map[string][]string)}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("the collector got %s %s as %q, want application/json", r.Method, r.URL.Path, ct)
+		}
+		c.mu.Lock()
+		c.got[r.URL.Path] = append(c.got[r.URL.Path], string(body))
+		c.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "{}")
+	}))
+	t.Cleanup(srv.Close)
+	c.URL = srv.URL
+	return c
+}
+
+// bodies returns the bodies posted to path, one a line.
+func (c *collector) bodies(path string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.got[path], "\n")
+}
+
+// An exportedSpan is a span of an OTLP/JSON traces body.
+type exportedSpan struct {
+	id, parent string
+	start, end time.Time
+	attrs      map[string]string // string attributes
+}
+
+// exportedSpans reads the spans the collector got, by name (the last of a
+// name wins).
+func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
+	t.Helper()
+	c.mu.Lock()
+	bodies := append([]string(nil), c.got["/v1/traces"]...)
+	c.mu.Unlock()
+	spans := make(map[string]exportedSpan)
+	for i, b := range bodies {
+		var doc struct {
+			ResourceSpans []struct {
+				ScopeSpans []struct {
+					Spans []struct {
+						Name         string `json:"name"`
+						SpanID       string `json:"spanId"`
+						ParentSpanID string `json:"parentSpanId"`
+						Start        string `json:"startTimeUnixNano"`
+						End          string `json:"endTimeUnixNano"`
+						Attributes   []struct {
+							Key   string `json:"key"`
+							Value struct {
+								String string `json:"stringValue"`
+							} `json:"value"`
+						} `json:"attributes"`
+					} `json:"spans"`
+				} `json:"scopeSpans"`
+			} `json:"resourceSpans"`
+		}
+		if err := json.Unmarshal([]byte(b), &doc); err != nil {
+			t.Fatalf("traces body %d: %v", i+1, err)
+		}
+		for _, rs := range doc.ResourceSpans {
+			for _, ss := range rs.ScopeSpans {
+				for _, s := range ss.Spans {
+					sp := exportedSpan{id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string)}
+					for _, v := range []struct {
+						raw string
+						dst *time.Time
+					}{{s.Start, &sp.start}, {s.End, &sp.end}} {
+						n, err := strconv.ParseInt(v.raw, 10, 64)
+						if err != nil {
+							t.Fatalf("traces body %d: span %s: time %q: %v", i+1, s.Name, v.raw, err)
+						}
+						*v.dst = time.Unix(0, n)
+					}
+					for _, a := range s.Attributes {
+						sp.attrs[a.Key] = a.Value.String
+					}
+					spans[s.Name] = sp
+				}
+			}
+		}
+	}
+	return spans
+}
