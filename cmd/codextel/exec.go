@@ -80,11 +80,13 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	var receiver *native.Receiver
 	readOpts := []bridge.Option{bridge.WithMaxLine(o.maxLine), bridge.WithModel(execModel(args))}
 	if nativeOn {
-		// codextel's spans and Codex's own share one trace: the thread span
-		// and Codex's process span are children of the same root span.
-		ids := correlation.IDs{Correlation: correlation.NewCorrelationID(), Span: correlation.NewSpanID()}
+		// codextel's spans and Codex's own share one trace, Codex's process
+		// span a child of codextel's thread span: the thread span's id is
+		// reserved now, given to codex in TRACEPARENT, and taken by the
+		// thread span when the stream opens it.
+		ids := correlation.IDs{Correlation: correlation.NewCorrelationID(), NextSpan: correlation.NewSpanID()}
 		root = correlation.With(root, ids)
-		receiver, err = native.Prepare(cmd, native.PrepareOptions{TraceParent: "00-" + ids.Correlation + "-" + ids.Span + "-01"})
+		receiver, err = native.Prepare(cmd, native.PrepareOptions{TraceParent: "00-" + ids.Correlation + "-" + ids.NextSpan + "-01"})
 		if err != nil {
 			bus.Close()
 			_ = out.close()

@@ -13,7 +13,7 @@ import (
 // TestExecNative runs codextel exec on a fake codex that plays the
 // cmd_sleep capture, posting its native export as codex does: the join
 // gives Codex's duration, the model and the model requests live, and
-// Codex continues codextel's trace.
+// Codex continues codextel's trace under its thread span.
 func TestExecNative(t *testing.T) {
 	pidfile := filepath.Join(t.TempDir(), "traceparent")
 	t.Setenv(envFakePID, pidfile)
@@ -42,8 +42,10 @@ func TestExecNative(t *testing.T) {
 	if m == nil {
 		t.Fatalf("TRACEPARENT %q", tp)
 	}
-	if !strings.Contains(out, `"correlation_id": "`+m[1]+`"`) || !strings.Contains(out, `"parent_span_id": "`+m[2]+`"`) {
-		t.Errorf("codextel's trace is not the one Codex was given (%s):\n%s", tp, out)
+	// Codex continues codextel's trace as a child of the thread span.
+	thread := regexp.MustCompile(`"message": "Thread [^"]*started".*"span_id": "([0-9a-f]{16})"(, "parent_span_id")?`).FindStringSubmatch(out)
+	if !strings.Contains(out, `"correlation_id": "`+m[1]+`"`) || thread == nil || thread[1] != m[2] || thread[2] != "" {
+		t.Errorf("codextel's trace and thread span (%q) are not the ones Codex was given (%s):\n%s", thread, tp, out)
 	}
 
 	code, out, errOut, _ = execFake(t, "native", "--native=off", "--format", "json", "--level", "DEBUG")

@@ -79,7 +79,11 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		ids.Correlation = correlation.NewCorrelationID()
 	}
 	ids.ParentSpan = ids.Span
-	ids.Span = correlation.NewSpanID()
+	if ids.NextSpan != "" {
+		ids.Span, ids.NextSpan = ids.NextSpan, ""
+	} else {
+		ids.Span = correlation.NewSpanID()
+	}
 	ctx = correlation.With(ctx, ids)
 
 	sp := &Span{bus: b, ctx: ctx, name: name}
