@@ -19,7 +19,10 @@
 // carry a join key (conversation.id, turn.id, call_id) as [Span]s, and a
 // count of metric data points (metrics carry no thread, turn or call id).
 // Everything else (Codex's several hundred internal spans per turn, its
-// DEBUG records, the streaming sse_event records) is counted and dropped.
+// DEBUG records, the streaming sse_event records) is counted and dropped;
+// with [Limits].KeepSpans every span is kept, with its kind and attributes,
+// for a program that forwards Codex's spans to its own trace exporter
+// (codextel exec --native-spans), scrubbing them first.
 // [Store.Index] groups the records by conversation and by process (each
 // codex.conversation_starts begins one: a resumed thread has two) for the
 // join.
