@@ -22,6 +22,7 @@ import (
 	codexslog "github.com/codextel/codextel/adapters/slog"
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
+	"github.com/codextel/codextel/core/native"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -190,9 +191,24 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if o.otlpEndpoint != "" {
 		opts = append(opts, codexotlp.WithEndpoint(o.otlpEndpoint))
 	}
+	if o.nativeSpans {
+		// Codex's spans hang from codextel's thread span: spans on.
+		opts = append(opts, codexotlp.WithSpans(true))
+	}
 	p, err := codexotlp.Start(context.Background(), bus, opts...)
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}
-	return closeFunc(func() error { return p.Shutdown(context.Background()) }), nil
+	return otelOutput{p}, nil
+}
+
+// otelOutput is the otel adapter's pipeline as an output.
+type otelOutput struct{ p *codexotlp.Pipeline }
+
+func (o otelOutput) close() error { return o.p.Shutdown(context.Background()) }
+
+// forwardSpans sends Codex's spans to the pipeline's trace exporter,
+// scrubbed (see the function forwardSpans).
+func (o otelOutput) forwardSpans(spans []native.Span) (int, int, error) {
+	return forwardSpans(o.p.TracerProvider(), o.p.ForceFlush, spans, scrubbed)
 }

@@ -123,6 +123,9 @@ func TestE2ENative(t *testing.T) {
 		if got := tool.attrs["gen_ai.request.model"]; got != e2eModel {
 			t.Errorf("the tool span's gen_ai.request.model is %q, want %s", got, e2eModel)
 		}
+		if _, ok := spans["codex.exec"]; ok {
+			t.Errorf("Codex's own codex.exec span was forwarded without --native-spans")
+		}
 		for _, want := range []string{
 			`"stringValue":"` + e2eModel + `"`,
 			"Model request failed with HTTP 429",
@@ -133,6 +136,69 @@ func TestE2ENative(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestE2ENativeSpans runs `codextel exec --adapter otel --native-spans` on
+// the real Codex CLI: Codex's own spans reach the collector, its codex.exec
+// span a child of codextel's thread span (the invoke_agent span's parent),
+// all in codextel's trace, with their string attributes scrubbed.
+func TestE2ENativeSpans(t *testing.T) {
+	codex := os.Getenv("CODEXTEL_E2E_CODEX")
+	if codex == "" {
+		t.Fatal("CODEXTEL_E2E_CODEX is not set: run `make e2e`, which installs the Codex CLI and sets it")
+	}
+	cmd := "echo token " + e2eSecret
+	args, _ := json.Marshal(map[string]any{"cmd": cmd, "login": false})
+	col := startCollector(t)
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
+	r := runCodextel(t, codex, "print the token", true,
+		[]string{"--adapter", "otel", "--otlp-endpoint", col.URL, "--native-spans", "--log-tool-data"},
+		responsesmock.Stream(
+			responsesmock.Created("resp_1"),
+			responsesmock.FunctionCall("call_1", "exec_command", string(args)),
+			responsesmock.Completed("resp_1", responsesmock.Usage{InputTokens: 100, OutputTokens: 10}),
+		),
+		responsesmock.Stream(
+			responsesmock.Created("resp_2"),
+			responsesmock.MessageAdded("msg_1"),
+			responsesmock.MessageDone("msg_1", "Done."),
+			responsesmock.Completed("resp_2", responsesmock.Usage{InputTokens: 200, OutputTokens: 20}),
+		))
+	r.wantExit(t, 0)
+	if !strings.Contains(string(r.requests[len(r.requests)-1].Body), e2eSecret) {
+		t.Fatal("the command's output sent to the model lacks the secret: the check of scrubbing would prove nothing")
+	}
+	r.wantNoSecret(t, "stderr", codextelLines(r.stderr))
+	r.wantNoSecret(t, "the exported traces", col.bodies("/v1/traces"))
+	r.wantNoSecret(t, "the exported logs", col.bodies("/v1/logs"))
+	if !strings.Contains(r.stderr, "of Codex's spans forwarded, 0 with bad ids skipped") {
+		t.Errorf("stderr does not count the spans forwarded:\n%s", r.stderr)
+	}
+
+	spans := exportedSpans(t, col)
+	exec, ok := spans["codex.exec"]
+	if !ok {
+		t.Fatalf("Codex's codex.exec span is not among the %d exported", len(spans))
+	}
+	turn, ok := spans["invoke_agent codex"]
+	if !ok {
+		t.Fatalf("codextel's invoke_agent span is not among the %d exported", len(spans))
+	}
+	var thread exportedSpan
+	for _, s := range spans {
+		if s.id == turn.parent {
+			thread = s
+		}
+	}
+	if thread.id == "" || thread.parent != "" {
+		t.Fatalf("codextel's thread span (the turn's parent %s) is not exported as a root: %+v", turn.parent, thread)
+	}
+	if exec.parent != thread.id || exec.trace != thread.trace {
+		t.Errorf("codex.exec: trace %s, parent %s; want codextel's thread span %s in trace %s", exec.trace, exec.parent, thread.id, thread.trace)
+	}
+	if len(spans) < 20 {
+		t.Errorf("%d span names exported; Codex's internal spans were not forwarded", len(spans))
+	}
 }
 
 // linesOf returns the log lines of event name.
@@ -230,6 +296,7 @@ func (c *collector) bodies(path string) string {
 
 // An exportedSpan is a span of an OTLP/JSON traces body.
 type exportedSpan struct {
+	trace      string
 	id, parent string
 	start, end time.Time
 	attrs      map[string]string // string attributes
@@ -249,6 +316,7 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 				ScopeSpans []struct {
 					Spans []struct {
 						Name         string `json:"name"`
+						TraceID      string `json:"traceId"`
 						SpanID       string `json:"spanId"`
 						ParentSpanID string `json:"parentSpanId"`
 						Start        string `json:"startTimeUnixNano"`
@@ -269,7 +337,7 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 		for _, rs := range doc.ResourceSpans {
 			for _, ss := range rs.ScopeSpans {
 				for _, s := range ss.Spans {
-					sp := exportedSpan{id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string)}
+					sp := exportedSpan{trace: s.TraceID, id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string)}
 					for _, v := range []struct {
 						raw string
 						dst *time.Time

@@ -59,6 +59,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if o.nativeSpans && (!nativeOn || o.adapter != "otel") {
+		return 0, usagef("--native-spans sends Codex's own spans to a trace exporter: it needs --adapter otel and --native on")
+	}
 	clock := bridge.NewStreamClock(time.Now)
 	bus, err := newBus(o, clock.Now)
 	if err != nil {
@@ -86,7 +89,10 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		// thread span when the stream opens it.
 		ids := correlation.IDs{Correlation: correlation.NewCorrelationID(), NextSpan: correlation.NewSpanID()}
 		root = correlation.With(root, ids)
-		receiver, err = native.Prepare(cmd, native.PrepareOptions{TraceParent: "00-" + ids.Correlation + "-" + ids.NextSpan + "-01"})
+		receiver, err = native.Prepare(cmd, native.PrepareOptions{
+			TraceParent: "00-" + ids.Correlation + "-" + ids.NextSpan + "-01",
+			Limits:      native.Limits{KeepSpans: o.nativeSpans},
+		})
 		if err != nil {
 			bus.Close()
 			_ = out.close()
@@ -185,6 +191,16 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	bus.Close()
+	if f, ok := out.(spanForwarder); ok && o.nativeSpans {
+		// Codex posted its spans at its exit: they are all in.
+		sent, skipped, err := f.forwardSpans(receiver.Store().Spans())
+		if err != nil {
+			reportTelemetryLoss(errw, err)
+		}
+		if !o.quiet {
+			fmt.Fprintf(errw, "codextel: native: %d of Codex's spans forwarded, %d with bad ids skipped\n", sent, skipped)
+		}
+	}
 	closed := make(chan error, 1)
 	go func() { closed <- out.close() }()
 	select {

@@ -58,4 +58,13 @@ func TestExecNative(t *testing.T) {
 	if code, _, errOut, _ := execFake(t, "ok", "--native=maybe"); code != 2 || !strings.Contains(errOut, `bad --native "maybe" for exec`) {
 		t.Errorf("--native=maybe: exit %d, stderr %q", code, errOut)
 	}
+	for _, flags := range [][]string{{"--native-spans"}, {"--native-spans", "--native=off", "--adapter", "otel", "--otlp-endpoint", "http://127.0.0.1:1"}} {
+		if code, _, errOut, _ := execFake(t, "ok", flags...); code != 2 || !strings.Contains(errOut, "--native-spans sends Codex's own spans to a trace exporter: it needs --adapter otel and --native on") {
+			t.Errorf("%q: exit %d, stderr %q", flags, code, errOut)
+		}
+	}
+	var stdout, stderr strings.Builder
+	if code := run([]string{"--native-spans"}, strings.NewReader(""), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "it goes with exec, not replay") {
+		t.Errorf("a replay with --native-spans: exit %d, stderr %q", code, stderr.String())
+	}
 }

@@ -87,6 +87,10 @@ flags:
                       JSON-lines file of bodies): records take Codex's times, tool
                       durations are Codex's, and the model, model requests, time to
                       first token and tool decisions are added (docs/ARCHITECTURE.md)
+  --native-spans      exec, with --adapter otel: keep Codex's own spans (hundreds a turn,
+                      dropped by default) and send them, string attributes scrubbed, to
+                      the trace exporter after codex exits; Codex's codex.exec span is a
+                      child of codextel's thread span (turns codextel's spans on)
   --quiet             no summary on stderr at the end
 
 exec:
@@ -134,6 +138,7 @@ type options struct {
 	otlpEndpoint, codexPath                     string
 	native                                      string // --native: replay: a recorded export; exec: on or off
 	logModel, logTool, quiet                    bool
+	nativeSpans                                 bool // --native-spans: exec forwards Codex's own spans
 	maxLine                                     int
 	grace                                       time.Duration
 
@@ -158,6 +163,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
+	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 }
 
@@ -329,6 +335,9 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	}
 	if cmd == "exec" {
 		return runExec(&o, files, stdout, stderr)
+	}
+	if o.nativeSpans {
+		return 0, usagef("--native-spans forwards the spans of a live exec run: it goes with exec, not %s", cmd)
 	}
 	if len(files) > 1 {
 		return 0, usagef("%s takes one FILE (or - for stdin), got %d: %s", cmd, len(files), strings.Join(files, " "))
