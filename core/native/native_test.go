@@ -366,8 +366,8 @@ func BenchmarkStoreAdd(b *testing.B) {
 	}
 }
 
-// TestLive: a live store checks trace and metric bodies and counts them
-// without decoding them; logs are decoded as always.
+// TestLive: a live store checks the start of trace and metric bodies and
+// counts them without reading the rest; logs are decoded as always.
 func TestLive(t *testing.T) {
 	s := NewStore(Limits{Live: true})
 	if err := s.Load(filepath.Join(captures, "cmd_sleep", "native")); err != nil {
@@ -380,12 +380,19 @@ func TestLive(t *testing.T) {
 		sig        Signal
 		body, want string
 	}{
-		{Traces, `{"resourceSpans": [`, "native: traces body 1: not an OTLP/JSON body: invalid JSON"},
+		{Traces, `{"resourceSpans": [`, ""}, // the rest is not read
+		{Traces, `[{"resourceSpans": []}]`, "native: traces body 1: not an OTLP/JSON traces body"},
+		{Traces, `{"resource`, "native: traces body 1: not an OTLP/JSON traces body"},
 		{Metrics, `{"resourceLogs": []}`, "native: metrics body 1: not an OTLP/JSON metrics body"},
+		{Metrics, `{"x": 1, "resourceMetrics": []}`, ""},
 	} {
 		s := NewStore(Limits{Live: true})
-		if err := s.Add(tt.sig, "", []byte(tt.body)); err == nil || err.Error() != tt.want {
+		err := s.Add(tt.sig, "", []byte(tt.body))
+		if got := fmt.Sprint(err); tt.want == "" && err != nil || tt.want != "" && got != tt.want {
 			t.Errorf("Add(%s, %q) = %v, want %q", tt.sig, tt.body, err, tt.want)
+		}
+		if st := s.Stats(); st.Bodies+st.BadBodies != 1 || (st.BadBodies == 1) != (tt.want != "") {
+			t.Errorf("Add(%s, %q): stats %+v", tt.sig, tt.body, st)
 		}
 	}
 }
