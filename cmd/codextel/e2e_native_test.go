@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -357,4 +358,89 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 		}
 	}
 	return spans
+}
+
+// cpuTimes returns the user + system CPU time of this process and of its
+// children that have been waited for.
+func cpuTimes(t *testing.T) (self, children time.Duration) {
+	t.Helper()
+	var self1, children1 syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &self1); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children1); err != nil {
+		t.Fatal(err)
+	}
+	cpu := func(r *syscall.Rusage) time.Duration {
+		return time.Duration(r.Utime.Nano() + r.Stime.Nano())
+	}
+	return cpu(&self1), cpu(&children1)
+}
+
+// TestE2ECPU measures what the live join costs an exec run: `codextel exec
+// --format json --level DEBUG` on the real Codex CLI, one `sleep 1`
+// command and two model requests, --native=on and --native=off
+// alternated CODEXTEL_E2E_CPU_RUNS times each (default 6). It reports the
+// mean CPU time of codextel's own process (with the mock, the same either
+// way) and of codex (with everything it started), and their ratios; it
+// fails only when a run does. Not part of make e2e; run it with
+//
+//	CODEXTEL_E2E_CODEX=$HOME/.cache/codextel-e2e/codex-0.169.0/node_modules/.bin/codex \
+//	  go test -tags e2e -count=1 -run '^TestE2ECPU$' -v .
+func TestE2ECPU(t *testing.T) {
+	codex := os.Getenv("CODEXTEL_E2E_CODEX")
+	if codex == "" {
+		t.Fatal("CODEXTEL_E2E_CODEX is not set: see the test's doc comment")
+	}
+	runs := 6
+	if s := os.Getenv("CODEXTEL_E2E_CPU_RUNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("CODEXTEL_E2E_CPU_RUNS=%q: want a positive number", s)
+		}
+		runs = n
+	}
+	args, _ := json.Marshal(map[string]any{"cmd": "sleep 1; echo done", "login": false})
+	script := func() []responsesmock.Reply {
+		return []responsesmock.Reply{
+			responsesmock.Stream(
+				responsesmock.Created("resp_1"),
+				responsesmock.FunctionCall("call_1", "exec_command", string(args)),
+				responsesmock.Completed("resp_1", responsesmock.Usage{InputTokens: 100, OutputTokens: 10}),
+			),
+			responsesmock.Stream(
+				responsesmock.Created("resp_2"),
+				responsesmock.MessageAdded("msg_1"),
+				responsesmock.MessageDone("msg_1", "Done."),
+				responsesmock.Completed("resp_2", responsesmock.Usage{InputTokens: 200, OutputTokens: 20}),
+			),
+		}
+	}
+	type sums struct{ self, children, wall time.Duration }
+	var on, off sums
+	for i := range 2 * runs {
+		nativeOn := i%2 == 0
+		began := time.Now()
+		r := runCodextel(t, codex, "sleep a second", nativeOn, []string{"--level", "DEBUG"}, script()...)
+		wall := time.Since(began)
+		r.wantExit(t, 0)
+		if t.Failed() {
+			t.FailNow()
+		}
+		s := &off
+		if nativeOn {
+			s = &on
+		}
+		s.self += r.cpuSelf
+		s.children += r.cpuChildren
+		s.wall += wall
+		t.Logf("native=%v: codextel %v, codex %v, wall %v", nativeOn, r.cpuSelf.Round(time.Millisecond), r.cpuChildren.Round(time.Millisecond), wall.Round(time.Millisecond))
+	}
+	mean := func(d time.Duration) time.Duration { return (d / time.Duration(runs)).Round(time.Millisecond) }
+	ratio := func(a, b time.Duration) float64 { return float64(a) / float64(b) }
+	t.Logf("%d runs each, means: codextel (and mock) on %v / off %v = %.3f; codex on %v / off %v = %.3f; both on %v / off %v = %.3f; wall on %v / off %v",
+		runs, mean(on.self), mean(off.self), ratio(on.self, off.self),
+		mean(on.children), mean(off.children), ratio(on.children, off.children),
+		mean(on.self+on.children), mean(off.self+off.children), ratio(on.self+on.children, off.self+off.children),
+		mean(on.wall), mean(off.wall))
 }

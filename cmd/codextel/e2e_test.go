@@ -216,6 +216,11 @@ type e2eResult struct {
 	stderr    string
 	lines     []*logLine
 	requests  []responsesmock.Request // POST /v1/responses, in order
+
+	// CPU time (user + system) the run took: this process's (codextel's,
+	// and the mock's, which serves the same script either way) and its
+	// children's (the shim, and codex with everything it started).
+	cpuSelf, cpuChildren time.Duration
 }
 
 // runE2E runs `codextel exec --codex SHIM --format json FLAGS -- ... PROMPT`
@@ -286,7 +291,10 @@ func runCodextel(t *testing.T, codex, prompt string, nativeOn bool, flags []stri
 
 	var stdout, stderr bytes.Buffer
 	began := time.Now()
+	self, children := cpuTimes(t)
 	r := &e2eResult{exit: run(args, stdin, &stdout, &stderr)}
+	self2, children2 := cpuTimes(t)
+	r.cpuSelf, r.cpuChildren = self2-self, children2-children
 	t.Logf("codextel exec ran %v, exit status %d", time.Since(began).Round(time.Millisecond), r.exit)
 	r.stdout, r.stderr = stdout.String(), stderr.String()
 	r.requests = mock.ResponsesRequests()
