@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -80,6 +81,14 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	cmd.Stdin = nil // /dev/null: codex must not wait for input
 	cmd.SysProcAttr = childAttr()
 	root := context.Background()
+	// A caller's TRACEPARENT is continued: the thread span is a child of
+	// its span, in its trace. Two processes of one thread (codex exec, then
+	// codex exec resume) run by one caller are so two thread spans of one
+	// trace, with the same thread id (docs/ARCHITECTURE.md).
+	caller, hasCaller := callerTrace(os.Getenv("TRACEPARENT"))
+	if hasCaller {
+		root = correlation.With(root, caller)
+	}
 	var receiver *native.Receiver
 	readOpts := []bridge.Option{bridge.WithMaxLine(o.maxLine), bridge.WithModel(execModel(args))}
 	if nativeOn {
@@ -87,7 +96,11 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 		// span a child of codextel's thread span: the thread span's id is
 		// reserved now, given to codex in TRACEPARENT, and taken by the
 		// thread span when the stream opens it.
-		ids := correlation.IDs{Correlation: correlation.NewCorrelationID(), NextSpan: correlation.NewSpanID()}
+		ids := caller
+		if !hasCaller {
+			ids.Correlation = correlation.NewCorrelationID()
+		}
+		ids.NextSpan = correlation.NewSpanID()
 		root = correlation.With(root, ids)
 		receiver, err = native.Prepare(cmd, native.PrepareOptions{
 			TraceParent: "00-" + ids.Correlation + "-" + ids.NextSpan + "-01",
@@ -350,4 +363,30 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// callerTrace reads a W3C traceparent (version 00, or a later one's first
+// four fields, as the specification says): the ids of the caller's span,
+// as the trace (correlation id) and the span codextel's thread span is to
+// hang from. A value that is not one, or names the all-zero trace or span,
+// is ignored, as the specification says.
+func callerTrace(tp string) (correlation.IDs, bool) {
+	parts := strings.Split(strings.TrimSpace(tp), "-")
+	if len(parts) < 4 || len(parts[0]) != 2 || parts[0] == "ff" || (parts[0] == "00" && len(parts) != 4) ||
+		!lowerHex(parts[0]) || !lowerHex(parts[1]) || len(parts[1]) != 32 || !lowerHex(parts[2]) || len(parts[2]) != 16 ||
+		len(parts[3]) != 2 || !lowerHex(parts[3]) ||
+		strings.Trim(parts[1], "0") == "" || strings.Trim(parts[2], "0") == "" {
+		return correlation.IDs{}, false
+	}
+	return correlation.IDs{Correlation: parts[1], Span: parts[2]}, true
+}
+
+// lowerHex reports whether s is lower-case hexadecimal digits.
+func lowerHex(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -107,6 +107,9 @@ exec:
   stream cannot be read (the format of Codex CLIs before 2025-10).
   The model given to codex exec (-m, --model, -c model=...) is the model of
   the thread's records and spans: the stream itself never names it.
+  A W3C TRACEPARENT in codextel's environment is continued: the thread span
+  is a child of that span, in that trace (so a thread's two processes, exec
+  then exec resume, are two thread spans of the caller's one trace).
   A telemetry failure (a collector that does not answer) is reported on
   stderr as "codextel: telemetry: ..." and does not change the status. When
   closing, the otel adapter waits for the collector 10s at most (each export
