@@ -172,11 +172,23 @@ func TestE2ENativeSpans(t *testing.T) {
 	r.wantNoSecret(t, "stderr", codextelLines(r.stderr))
 	r.wantNoSecret(t, "the exported traces", col.bodies("/v1/traces"))
 	r.wantNoSecret(t, "the exported logs", col.bodies("/v1/logs"))
+	spans := exportedSpans(t, col)
+	cwd := 0
+	for _, s := range spans {
+		if v, ok := s.attrs["cwd"]; ok {
+			cwd++
+			if !strings.Contains(v, "[REDACTED]") {
+				t.Errorf("span %s: cwd %q, want the secret in the working directory's name redacted", s.name, v)
+			}
+		}
+	}
+	if cwd == 0 {
+		t.Errorf("no forwarded span has a cwd attribute: the scrubbing of Codex's span attributes is not checked")
+	}
 	if !strings.Contains(r.stderr, "of Codex's spans forwarded, 0 with bad ids skipped") {
 		t.Errorf("stderr does not count the spans forwarded:\n%s", r.stderr)
 	}
 
-	spans := exportedSpans(t, col)
 	exec, ok := spans["codex.exec"]
 	if !ok {
 		t.Fatalf("Codex's codex.exec span is not among the %d exported", len(spans))
@@ -297,6 +309,7 @@ func (c *collector) bodies(path string) string {
 
 // An exportedSpan is a span of an OTLP/JSON traces body.
 type exportedSpan struct {
+	name       string
 	trace      string
 	id, parent string
 	start, end time.Time
@@ -338,7 +351,7 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 		for _, rs := range doc.ResourceSpans {
 			for _, ss := range rs.ScopeSpans {
 				for _, s := range ss.Spans {
-					sp := exportedSpan{trace: s.TraceID, id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string)}
+					sp := exportedSpan{name: s.Name, trace: s.TraceID, id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string)}
 					for _, v := range []struct {
 						raw string
 						dst *time.Time

@@ -248,6 +248,11 @@ func runCodextel(t *testing.T, codex, prompt string, nativeOn bool, flags []stri
 
 	dir := t.TempDir()
 	home, work := filepath.Join(dir, "codex-home"), filepath.Join(dir, "work")
+	if nativeOn {
+		// Codex's own records and spans name the working directory (cwd):
+		// one that holds a secret shows they are scrubbed too.
+		work = filepath.Join(dir, "work-"+e2eSecret)
+	}
 	for _, d := range []string{home, work} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
