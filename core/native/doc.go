@@ -1,7 +1,8 @@
 // Package native reads the Codex CLI's own OpenTelemetry export: the
 // OTLP/JSON bodies (logs, traces, metrics) that `codex exec` posts when it
 // is given `-c otel.exporter=...`, `-c otel.trace_exporter=...` and
-// `-c otel.metrics_exporter=...` with `protocol="json"`.
+// `-c otel.metrics_exporter=...` with `protocol="json"` ([Prepare] asks
+// for the logs, and for the traces only to keep spans).
 //
 // That export knows what the `codex exec --json` stream does not: how long
 // Codex measured each tool call (codex.tool_result duration_ms), the model,
