@@ -25,6 +25,7 @@ import (
 	codexzap "github.com/codextel/codextel/adapters/zap"
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
 	"github.com/codextel/codextel/cmd/codextel/internal/console"
+	"github.com/codextel/codextel/core/native"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -199,11 +200,29 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if o.otlpEndpoint != "" {
 		opts = append(opts, codexotlp.WithEndpoint(o.otlpEndpoint))
 	}
+	if o.nativeSpans {
+		// Codex's spans hang from codextel's thread span: spans on.
+		opts = append(opts, codexotlp.WithSpans(true))
+	}
 	p, err := codexotlp.Start(context.Background(), bus, opts...)
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}
-	return closeFunc(func() error { return said.trim(p.Shutdown(context.Background())) }), nil
+	return otelOutput{p, said}, nil
+}
+
+// otelOutput is the otel adapter's pipeline as an output.
+type otelOutput struct {
+	p    *codexotlp.Pipeline
+	said *saidErrors
+}
+
+func (o otelOutput) close() error { return o.said.trim(o.p.Shutdown(context.Background())) }
+
+// forwardSpans sends Codex's spans to the pipeline's trace exporter,
+// scrubbed (see the function forwardSpans).
+func (o otelOutput) forwardSpans(spans []native.Span) (int, int, error) {
+	return forwardSpans(o.p.TracerProvider(), o.p.ForceFlush, spans, scrubbed)
 }
 
 // saidErrors reports the otel pipeline's problems while it runs, on the

@@ -4,7 +4,11 @@
 #     repo ($CODEXTEL_E2E_CACHE, default ~/.cache/codextel-e2e), or reuse it;
 #  2. run TestE2E (e2e_test.go, build tag e2e): `codextel exec` runs that CLI
 #     against a Responses API mock on 127.0.0.1 (internal/responsesmock), and
-#     the telemetry of each scenario is checked.
+#     the telemetry of each scenario is checked; and TestE2ENative
+#     (e2e_native_test.go): the same with Codex's own export joined live, once
+#     per adapter (a 429 then a success, sleep 1, a printed secret); and
+#     TestE2ENativeSpans: --native-spans, Codex's codex.exec span a child of
+#     codextel's thread span.
 # Without npm, or when the install fails, it says so and fails: it never
 # passes without having run Codex.
 set -euo pipefail
@@ -52,6 +56,8 @@ flock -u 9
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 start=$SECONDS
-CODEXTEL_E2E_CODEX=$CODEX "$GO" test -tags e2e -count=1 -timeout 10m -run '^TestE2E$' -v . 2>&1 | tee "$log"
-grep -q '^--- PASS: TestE2E ' "$log" || fail "TestE2E did not run"
+CODEXTEL_E2E_CODEX=$CODEX "$GO" test -tags e2e -count=1 -timeout 10m -run '^TestE2E(Native|NativeSpans)?$' -v . 2>&1 | tee "$log"
+grep -q '^--- PASS: TestE2E ' "$log" || fail "TestE2E did not pass"
+grep -q '^--- PASS: TestE2ENative ' "$log" || fail "TestE2ENative did not pass"
+grep -q '^--- PASS: TestE2ENativeSpans ' "$log" || fail "TestE2ENativeSpans did not pass"
 echo "e2e: the end-to-end runs took $((SECONDS - start)) s"

@@ -216,6 +216,11 @@ type e2eResult struct {
 	stderr    string
 	lines     []*logLine
 	requests  []responsesmock.Request // POST /v1/responses, in order
+
+	// CPU time (user + system) the run took: this process's (codextel's,
+	// and the mock's, which serves the same script either way) and its
+	// children's (the shim, and codex with everything it started).
+	cpuSelf, cpuChildren time.Duration
 }
 
 // runE2E runs `codextel exec --codex SHIM --format json FLAGS -- ... PROMPT`
@@ -225,6 +230,16 @@ type e2eResult struct {
 // provider, with retries off.
 func runE2E(t *testing.T, codex, prompt string, flags []string, script ...responsesmock.Reply) *e2eResult {
 	t.Helper()
+	return runCodextel(t, codex, prompt, false, flags, script...)
+}
+
+// runCodextel is runE2E with the live join of Codex's own export on or off.
+// On, codextel runs with its default --native=on and Codex may retry a
+// failed request once (codex 0.169 retries a 429 as a reconnection of the
+// stream, stream_max_retries, not as a request retry); off, --native=off
+// and retries are off.
+func runCodextel(t *testing.T, codex, prompt string, nativeOn bool, flags []string, script ...responsesmock.Reply) *e2eResult {
+	t.Helper()
 	mock, err := responsesmock.Start(script...)
 	if err != nil {
 		t.Fatal(err)
@@ -233,6 +248,11 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 
 	dir := t.TempDir()
 	home, work := filepath.Join(dir, "codex-home"), filepath.Join(dir, "work")
+	if nativeOn {
+		// Codex's own records and spans name the working directory (cwd):
+		// one that holds a secret shows they are scrubbed too.
+		work = filepath.Join(dir, "work-"+e2eSecret)
+	}
 	for _, d := range []string{home, work} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -246,10 +266,18 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 		os.Unsetenv(name)
 	}
 
-	// The stream path alone: these checks expect exactly the stream's events.
-	// The join with Codex's own export is checked on the real codex 0.169's
-	// recorded exports (core/bridge, core/native) and by TestExecNative.
-	args := append([]string{"exec", "--codex", shim, "--format", "json", "--native=off"}, flags...)
+	// Off, the stream path alone: TestE2E's checks expect exactly the
+	// stream's events. The join with Codex's own export is checked by
+	// TestE2ENative, on the real codex 0.169's recorded exports (core/bridge,
+	// core/native) and by TestExecNative.
+	args := []string{"exec", "--codex", shim, "--format", "json"}
+	retries := "0"
+	if nativeOn {
+		retries = "1"
+	} else {
+		args = append(args, "--native=off")
+	}
+	args = append(args, flags...)
 	args = append(args, "--",
 		"--skip-git-repo-check", "--ephemeral", "-C", work, "-m", e2eModel,
 		"-c", `model_provider="mock"`,
@@ -257,8 +285,8 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 		"-c", `model_providers.mock.base_url="`+mock.URL+`"`,
 		"-c", `model_providers.mock.wire_api="responses"`,
 		"-c", "model_providers.mock.supports_websockets=false",
-		"-c", "model_providers.mock.request_max_retries=0",
-		"-c", "model_providers.mock.stream_max_retries=0",
+		"-c", "model_providers.mock.request_max_retries="+retries,
+		"-c", "model_providers.mock.stream_max_retries="+retries,
 		"--", prompt)
 	stdin, err := os.Open(os.DevNull)
 	if err != nil {
@@ -268,7 +296,10 @@ func runE2E(t *testing.T, codex, prompt string, flags []string, script ...respon
 
 	var stdout, stderr bytes.Buffer
 	began := time.Now()
+	self, children := cpuTimes(t)
 	r := &e2eResult{exit: run(args, stdin, &stdout, &stderr)}
+	self2, children2 := cpuTimes(t)
+	r.cpuSelf, r.cpuChildren = self2-self, children2-children
 	t.Logf("codextel exec ran %v, exit status %d", time.Since(began).Round(time.Millisecond), r.exit)
 	r.stdout, r.stderr = stdout.String(), stderr.String()
 	r.requests = mock.ResponsesRequests()

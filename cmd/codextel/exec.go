@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -62,6 +63,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if o.nativeSpans && (!nativeOn || o.adapter != "otel") {
+		return 0, usagef("--native-spans sends Codex's own spans to a trace exporter: it needs --adapter otel and --native on")
+	}
 	var fellBack atomic.Int64 // the clock's fallback reads, for --timeline
 	clock := bridge.NewStreamClock(func() time.Time { fellBack.Add(1); return time.Now() })
 	bus, err := newBus(o, clock.Now)
@@ -98,14 +102,31 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	cmd.Stdin = nil // /dev/null: codex must not wait for input
 	cmd.SysProcAttr = childAttr()
 	root := context.Background()
+	// A caller's TRACEPARENT is continued: the thread span is a child of
+	// its span, in its trace. Two processes of one thread (codex exec, then
+	// codex exec resume) run by one caller are so two thread spans of one
+	// trace, with the same thread id (docs/ARCHITECTURE.md).
+	caller, hasCaller := callerTrace(os.Getenv("TRACEPARENT"))
+	if hasCaller {
+		root = correlation.With(root, caller)
+	}
 	var receiver *native.Receiver
 	readOpts := o.bridgeOptions()
 	if nativeOn {
-		// codextel's spans and Codex's own share one trace: the thread span
-		// and Codex's process span are children of the same root span.
-		ids := correlation.IDs{Correlation: correlation.NewCorrelationID(), Span: correlation.NewSpanID()}
+		// codextel's spans and Codex's own share one trace, Codex's process
+		// span a child of codextel's thread span: the thread span's id is
+		// reserved now, given to codex in TRACEPARENT, and taken by the
+		// thread span when the stream opens it.
+		ids := caller
+		if !hasCaller {
+			ids.Correlation = correlation.NewCorrelationID()
+		}
+		ids.NextSpan = correlation.NewSpanID()
 		root = correlation.With(root, ids)
-		receiver, err = native.Prepare(cmd, native.PrepareOptions{TraceParent: "00-" + ids.Correlation + "-" + ids.Span + "-01"})
+		receiver, err = native.Prepare(cmd, native.PrepareOptions{
+			TraceParent: "00-" + ids.Correlation + "-" + ids.NextSpan + "-01",
+			Limits:      native.Limits{KeepSpans: o.nativeSpans},
+		})
 		if err != nil {
 			bus.Close()
 			_ = out.close()
@@ -205,6 +226,16 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	bus.Close()
+	if f, ok := out.(spanForwarder); ok && o.nativeSpans {
+		// Codex posted its spans at its exit: they are all in.
+		sent, skipped, err := f.forwardSpans(receiver.Store().Spans())
+		if err != nil {
+			reportTelemetryLoss(errw, err)
+		}
+		if !o.quiet {
+			fmt.Fprintf(errw, "codextel: native: %d of Codex's spans forwarded, %d with bad ids skipped\n", sent, skipped)
+		}
+	}
 	closed := make(chan error, 1)
 	go func() { closed <- out.close() }()
 	select {
@@ -361,4 +392,30 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+// callerTrace reads a W3C traceparent (version 00, or a later one's first
+// four fields, as the specification says): the ids of the caller's span,
+// as the trace (correlation id) and the span codextel's thread span is to
+// hang from. A value that is not one, or names the all-zero trace or span,
+// is ignored, as the specification says.
+func callerTrace(tp string) (correlation.IDs, bool) {
+	parts := strings.Split(strings.TrimSpace(tp), "-")
+	if len(parts) < 4 || len(parts[0]) != 2 || parts[0] == "ff" || (parts[0] == "00" && len(parts) != 4) ||
+		!lowerHex(parts[0]) || !lowerHex(parts[1]) || len(parts[1]) != 32 || !lowerHex(parts[2]) || len(parts[2]) != 16 ||
+		len(parts[3]) != 2 || !lowerHex(parts[3]) ||
+		strings.Trim(parts[1], "0") == "" || strings.Trim(parts[2], "0") == "" {
+		return correlation.IDs{}, false
+	}
+	return correlation.IDs{Correlation: parts[1], Span: parts[2]}, true
+}
+
+// lowerHex reports whether s is lower-case hexadecimal digits.
+func lowerHex(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -113,6 +113,10 @@ flags:
                       JSON-lines file of bodies): records take Codex's times, tool
                       durations are Codex's, and the model, model requests, time to
                       first token and tool decisions are added (docs/ARCHITECTURE.md)
+  --native-spans      exec, with --adapter otel: keep Codex's own spans (hundreds a turn,
+                      dropped by default) and send them, string attributes scrubbed, to
+                      the trace exporter after codex exits; Codex's codex.exec span is a
+                      child of codextel's thread span (turns codextel's spans on)
   --quiet             no summary on stderr at the end
   --timeline FILE     also write the session as a self-contained HTML timeline
                       (replay, appserver, render, exec); -o FILE for timeline
@@ -137,6 +141,9 @@ exec:
   stream cannot be read (the format of Codex CLIs before 2025-10).
   The model given to codex exec (-m, --model, -c model=...) is the model of
   the thread's records and spans: the stream itself never names it.
+  A W3C TRACEPARENT in codextel's environment is continued: the thread span
+  is a child of that span, in that trace (so a thread's two processes, exec
+  then exec resume, are two thread spans of the caller's one trace).
   A telemetry failure (a collector that does not answer) is reported on
   stderr as "codextel: telemetry: ..." and does not change the status. When
   closing, the otel adapter waits for the collector 10s at most (each export
@@ -172,6 +179,7 @@ type options struct {
 	timeline                                    string // --timeline FILE, or the timeline subcommand's -o
 	prices, model                               string
 	logModel, logTool, quiet                    bool
+	nativeSpans                                 bool // --native-spans: exec forwards Codex's own spans
 	maxLine                                     int
 	grace                                       time.Duration
 	seed                                        uint64
@@ -223,6 +231,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
+	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 	fs.StringVar(&o.timeline, "timeline", "", "also write the session as an HTML timeline to FILE")
 	fs.StringVar(&o.prices, "prices", "", "a JSON price table: the cost of each turn and thread")
@@ -458,6 +467,9 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	}
 	if cmd == "timeline" && o.timeline == "" {
 		return 0, usagef("timeline needs -o FILE, the HTML file to write")
+	}
+	if o.nativeSpans {
+		return 0, usagef("--native-spans forwards the spans of a live exec run: it goes with exec, not %s", cmd)
 	}
 	if len(files) > 1 {
 		return 0, usagef("%s takes one FILE (or - for stdin), got %d: %s", cmd, len(files), strings.Join(files, " "))

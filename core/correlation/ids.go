@@ -20,6 +20,13 @@ type IDs struct {
 	Span string
 	// ParentSpan is the id of the span that encloses Span, if any.
 	ParentSpan string
+	// NextSpan, when set, is the id a span opened in this context takes
+	// instead of a random one; the span's own context has no NextSpan, so
+	// the spans inside it get random ids. Open one span in such a context.
+	// It reserves a span's id before the span starts: codextel exec gives
+	// it to codex in TRACEPARENT, so that Codex's spans are children of the
+	// thread span codextel opens once codex has started.
+	NextSpan string
 }
 
 type ctxKey struct{}

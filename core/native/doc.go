@@ -1,7 +1,8 @@
 // Package native reads the Codex CLI's own OpenTelemetry export: the
 // OTLP/JSON bodies (logs, traces, metrics) that `codex exec` posts when it
 // is given `-c otel.exporter=...`, `-c otel.trace_exporter=...` and
-// `-c otel.metrics_exporter=...` with `protocol="json"`.
+// `-c otel.metrics_exporter=...` with `protocol="json"` ([Prepare] asks
+// for the logs, and for the traces only to keep spans).
 //
 // That export knows what the `codex exec --json` stream does not: how long
 // Codex measured each tool call (codex.tool_result duration_ms), the model,
@@ -19,7 +20,10 @@
 // carry a join key (conversation.id, turn.id, call_id) as [Span]s, and a
 // count of metric data points (metrics carry no thread, turn or call id).
 // Everything else (Codex's several hundred internal spans per turn, its
-// DEBUG records, the streaming sse_event records) is counted and dropped.
+// DEBUG records, the streaming sse_event records) is counted and dropped;
+// with [Limits].KeepSpans every span is kept, with its kind and attributes,
+// for a program that forwards Codex's spans to its own trace exporter
+// (codextel exec --native-spans), scrubbing them first.
 // [Store.Index] groups the records by conversation and by process (each
 // codex.conversation_starts begins one: a resumed thread has two) for the
 // join.

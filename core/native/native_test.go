@@ -1,6 +1,7 @@
 package native
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -365,8 +366,8 @@ func BenchmarkStoreAdd(b *testing.B) {
 	}
 }
 
-// TestLive: a live store checks trace and metric bodies and counts them
-// without decoding them; logs are decoded as always.
+// TestLive: a live store checks the start of trace and metric bodies and
+// counts them without reading the rest; logs are decoded as always.
 func TestLive(t *testing.T) {
 	s := NewStore(Limits{Live: true})
 	if err := s.Load(filepath.Join(captures, "cmd_sleep", "native")); err != nil {
@@ -379,12 +380,112 @@ func TestLive(t *testing.T) {
 		sig        Signal
 		body, want string
 	}{
-		{Traces, `{"resourceSpans": [`, "native: traces body 1: not an OTLP/JSON body: invalid JSON"},
+		{Traces, `{"resourceSpans": [`, ""}, // the rest is not read
+		{Traces, `[{"resourceSpans": []}]`, "native: traces body 1: not an OTLP/JSON traces body"},
+		{Traces, `{"resource`, "native: traces body 1: not an OTLP/JSON traces body"},
 		{Metrics, `{"resourceLogs": []}`, "native: metrics body 1: not an OTLP/JSON metrics body"},
+		{Metrics, `{"x": 1, "resourceMetrics": []}`, ""},
 	} {
 		s := NewStore(Limits{Live: true})
-		if err := s.Add(tt.sig, "", []byte(tt.body)); err == nil || err.Error() != tt.want {
+		err := s.Add(tt.sig, "", []byte(tt.body))
+		if got := fmt.Sprint(err); tt.want == "" && err != nil || tt.want != "" && got != tt.want {
 			t.Errorf("Add(%s, %q) = %v, want %q", tt.sig, tt.body, err, tt.want)
 		}
+		if st := s.Stats(); st.Bodies+st.BadBodies != 1 || (st.BadBodies == 1) != (tt.want != "") {
+			t.Errorf("Add(%s, %q): stats %+v", tt.sig, tt.body, st)
+		}
+	}
+}
+
+// TestKeepSpans: with KeepSpans every span of cmd_sleep's traces body is
+// kept, in a live store too, with its kind and typed attributes; without,
+// a live store keeps none and a replay store only those with a join key.
+func TestKeepSpans(t *testing.T) {
+	body, err := os.ReadFile(filepath.Join(captures, "cmd_sleep", "native", "002_v1_traces.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		limits Limits
+		spans  int
+	}{
+		{"replay", Limits{}, 14},
+		{"live", Limits{Live: true}, 0},
+		{"replay keep", Limits{KeepSpans: true}, 462},
+		{"live keep", Limits{Live: true, KeepSpans: true}, 462},
+		{"keep over the limit", Limits{KeepSpans: true, MaxSpans: 100}, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewStore(tc.limits)
+			if err := s.Add(Traces, "", body); err != nil {
+				t.Fatal(err)
+			}
+			spans := s.Spans()
+			if len(spans) != tc.spans || len(s.Problems()) != 0 {
+				t.Fatalf("%d spans kept, problems %v; want %d, none", len(spans), s.Problems(), tc.spans)
+			}
+			var exec *Span
+			for i := range spans {
+				if spans[i].Name == "codex.exec" {
+					exec = &spans[i]
+				}
+				if !tc.limits.KeepSpans && (spans[i].Kind != 0 || spans[i].Attributes != nil) {
+					t.Errorf("span %s keeps kind %d and %d attributes without KeepSpans", spans[i].Name, spans[i].Kind, len(spans[i].Attributes))
+				}
+			}
+			if !tc.limits.KeepSpans || tc.limits.MaxSpans != 0 {
+				return
+			}
+			if exec == nil {
+				t.Fatal("no codex.exec span")
+			}
+			attrs := map[string]any{}
+			for _, a := range exec.Attributes {
+				attrs[a.Key] = a.Value
+			}
+			if exec.Kind != 1 || exec.ParentSpanID == "" || attrs["code.file.path"] == nil {
+				t.Errorf("codex.exec: kind %d, parent %q, attributes %v", exec.Kind, exec.ParentSpanID, attrs)
+			}
+			for key, want := range map[string]any{"code.line.number": int64(1), "code.file.path": ""} {
+				if v := attrs[key]; fmt.Sprintf("%T", v) != fmt.Sprintf("%T", want) {
+					t.Errorf("codex.exec: %s = %#v, want a %T", key, v, want)
+				}
+			}
+		})
+	}
+}
+
+// TestSpanAttributes: every scalar OTLP/JSON value type is read; a value
+// that is not a number is a problem naming the attribute, and a bad kind
+// is one naming the kind.
+func TestSpanAttributes(t *testing.T) {
+	body := `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"s","kind":9,
+	"startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[
+	{"key":"s","value":{"stringValue":"x"}},{"key":"b","value":{"boolValue":true}},
+	{"key":"i","value":{"intValue":"42"}},{"key":"n","value":{"intValue":7}},
+	{"key":"d","value":{"doubleValue":1.5}},{"key":"bad","value":{"doubleValue":"one"}},
+	{"key":"arr","value":{"arrayValue":{"values":[]}}}]}]}]}]}`
+	s := NewStore(Limits{KeepSpans: true})
+	if err := s.Add(Traces, "t", []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	spans := s.Spans()
+	if len(spans) != 1 {
+		t.Fatalf("%d spans", len(spans))
+	}
+	want := []Attribute{{"s", "x"}, {"b", true}, {"i", int64(42)}, {"n", int64(7)}, {"d", 1.5}}
+	if got := spans[0].Attributes; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("attributes %v, want %v", got, want)
+	}
+	if spans[0].Kind != 0 {
+		t.Errorf("kind %d, want 0 for the bad 9", spans[0].Kind)
+	}
+	var fields []string
+	for _, p := range s.Problems() {
+		fields = append(fields, p.Field)
+	}
+	if fmt.Sprint(fields) != "[kind bad]" {
+		t.Errorf("problems %v, want kind and bad", s.Problems())
 	}
 }

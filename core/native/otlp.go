@@ -53,6 +53,7 @@ type wireSpan struct {
 	SpanID            string          `json:"spanId"`
 	ParentSpanID      string          `json:"parentSpanId"`
 	Name              string          `json:"name"`
+	Kind              int             `json:"kind"`
 	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
 	EndTimeUnixNano   json.RawMessage `json:"endTimeUnixNano"`
 	Attributes        []keyValue      `json:"attributes"`
@@ -378,7 +379,8 @@ func (d *decoder) record(lr *logRecord, maxText int) (Record, bool) {
 // a person looking at the record; the join pairs calls by their arguments.
 const maxOutput = 256
 
-// A Span is one of Codex's spans that carries a join key.
+// A Span is one of Codex's spans that carries a join key, or with
+// [Limits].KeepSpans any of its spans.
 type Span struct {
 	TraceID, SpanID, ParentSpanID string
 	Name                          string
@@ -387,6 +389,19 @@ type Span struct {
 	TurnID                        string // turn.id
 	CallID                        string // call_id (tool.call_id on mcp.tools.call)
 	Model                         string // gen_ai.request.model, or model
+
+	// With KeepSpans only: the OTLP span kind (0 unspecified, 1 internal,
+	// 2 server, 3 client, 4 producer, 5 consumer) and every attribute with
+	// a scalar value, in the order Codex sent them.
+	Kind       int
+	Attributes []Attribute
+}
+
+// An Attribute is a span attribute: Value is a string, an int64, a float64
+// or a bool.
+type Attribute struct {
+	Key   string
+	Value any
 }
 
 // processSpans are the spans of a Codex process that name no join key but
@@ -395,8 +410,9 @@ var processSpans = map[string]bool{
 	"codex.exec": true, "thread/start": true, "thread/resume": true, "turn/start": true,
 }
 
-// span decodes one span; ok is false for Codex's internal plumbing.
-func (d *decoder) span(ws *wireSpan) (Span, bool) {
+// span decodes one span; ok is false for Codex's internal plumbing unless
+// all is set, which also keeps the span's kind and attributes.
+func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
 	a := attrMap(ws.Attributes)
 	s := Span{
 		TraceID: ws.TraceID, SpanID: ws.SpanID, ParentSpanID: ws.ParentSpanID, Name: ws.Name,
@@ -409,12 +425,48 @@ func (d *decoder) span(ws *wireSpan) (Span, bool) {
 	if s.Model == "" {
 		s.Model = a.str("model")
 	}
-	if s.Conversation == "" && s.TurnID == "" && s.CallID == "" && !processSpans[s.Name] {
+	if !all && s.Conversation == "" && s.TurnID == "" && s.CallID == "" && !processSpans[s.Name] {
 		return s, false
 	}
 	s.Start = d.unixNano("startTimeUnixNano", ws.StartTimeUnixNano)
 	s.End = d.unixNano("endTimeUnixNano", ws.EndTimeUnixNano)
+	if all {
+		if ws.Kind < 0 || ws.Kind > 5 {
+			d.problem("kind", "%d is not an OTLP span kind", ws.Kind)
+		} else {
+			s.Kind = ws.Kind
+		}
+		s.Attributes = d.attributes(ws.Attributes)
+	}
 	return s, true
+}
+
+// attributes reads the attributes with a scalar value: an integer given as
+// a string (as OTLP/JSON says) or a number becomes an int64. Arrays, maps
+// and bytes are left out.
+func (d *decoder) attributes(kvs []keyValue) []Attribute {
+	out := make([]Attribute, 0, len(kvs))
+	for _, kv := range kvs {
+		v := kv.Value
+		switch {
+		case v.StringValue != nil:
+			out = append(out, Attribute{kv.Key, *v.StringValue})
+		case v.BoolValue != nil:
+			out = append(out, Attribute{kv.Key, *v.BoolValue})
+		case len(v.IntValue) > 0:
+			if n, ok := d.integer(kv.Key, v.IntValue); ok {
+				out = append(out, Attribute{kv.Key, n})
+			}
+		case len(v.DoubleValue) > 0:
+			f, err := strconv.ParseFloat(strings.Trim(string(v.DoubleValue), `"`), 64)
+			if err != nil {
+				d.problem(kv.Key, "%s is not a number", quoted(string(v.DoubleValue)))
+				continue
+			}
+			out = append(out, Attribute{kv.Key, f})
+		}
+	}
+	return out
 }
 
 // head returns s cut to at most n bytes, on a rune boundary.

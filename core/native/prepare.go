@@ -40,9 +40,16 @@ type PrepareOptions struct {
 // takes the last of a key):
 //
 //	-c otel.exporter={otlp-http={endpoint="http://127.0.0.1:PORT/v1/logs",protocol="json"}}
-//	-c otel.trace_exporter={otlp-http={endpoint=".../v1/traces",protocol="json"}}
-//	-c otel.metrics_exporter={otlp-http={endpoint=".../v1/metrics",protocol="json"}}
+//	-c otel.trace_exporter="none"
+//	-c otel.metrics_exporter="none"
 //	-c otel.log_user_prompt=false
+//
+// The live join uses Codex's logs only: its traces and metrics come at its
+// exit, too late, and exporting them was most of what the export cost codex
+// (docs/performance.md). With Limits.KeepSpans (a program that forwards
+// Codex's spans) the traces are asked for too:
+//
+//	-c otel.trace_exporter={otlp-http={endpoint=".../v1/traces",protocol="json"}}
 //
 // These replace, for this run, the exporters of an [otel] section of the
 // user's Codex config (see [UserConfigHasOTel]). The environment (cmd.Env,
@@ -66,8 +73,12 @@ func Prepare(cmd *exec.Cmd, opts PrepareOptions) (*Receiver, error) {
 	override := func(key string, sig Signal) []string {
 		return []string{"-c", fmt.Sprintf(`otel.%s={otlp-http={endpoint=%q,protocol="json"}}`, key, r.Endpoint(sig))}
 	}
-	args := slices.Concat(override("exporter", Logs), override("trace_exporter", Traces),
-		override("metrics_exporter", Metrics), []string{"-c", "otel.log_user_prompt=false"})
+	traces := []string{"-c", `otel.trace_exporter="none"`}
+	if limits.KeepSpans {
+		traces = override("trace_exporter", Traces)
+	}
+	args := slices.Concat(override("exporter", Logs), traces,
+		[]string{"-c", `otel.metrics_exporter="none"`, "-c", "otel.log_user_prompt=false"})
 	cmd.Args = slices.Insert(cmd.Args, i+1, args...)
 	env := cmd.Env
 	if env == nil {

@@ -20,12 +20,28 @@ func TestPrepare(t *testing.T) {
 	defer r.Close(time.Second)
 	want := []string{"codex", "exec", "--json",
 		"-c", `otel.exporter={otlp-http={endpoint="` + r.Endpoint(Logs) + `",protocol="json"}}`,
-		"-c", `otel.trace_exporter={otlp-http={endpoint="` + r.Endpoint(Traces) + `",protocol="json"}}`,
-		"-c", `otel.metrics_exporter={otlp-http={endpoint="` + r.Endpoint(Metrics) + `",protocol="json"}}`,
+		"-c", `otel.trace_exporter="none"`,
+		"-c", `otel.metrics_exporter="none"`,
 		"-c", "otel.log_user_prompt=false",
 		"-m", "gpt-5.5", "--", "hi"}
 	if !slices.Equal(cmd.Args, want) {
 		t.Errorf("args\n%q\nwant\n%q", cmd.Args, want)
+	}
+
+	// Keeping spans asks for the traces too.
+	keep := exec.Command("codex", "exec", "hi")
+	rs, err := Prepare(keep, PrepareOptions{Limits: Limits{KeepSpans: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Close(time.Second)
+	want = []string{"codex", "exec",
+		"-c", `otel.exporter={otlp-http={endpoint="` + rs.Endpoint(Logs) + `",protocol="json"}}`,
+		"-c", `otel.trace_exporter={otlp-http={endpoint="` + rs.Endpoint(Traces) + `",protocol="json"}}`,
+		"-c", `otel.metrics_exporter="none"`,
+		"-c", "otel.log_user_prompt=false", "hi"}
+	if !slices.Equal(keep.Args, want) {
+		t.Errorf("KeepSpans: args\n%q\nwant\n%q", keep.Args, want)
 	}
 	wantEnv := []string{"PATH=/usr/bin", "TRACEPARENT=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "OTEL_BLRP_SCHEDULE_DELAY=100"}
 	if !slices.Equal(cmd.Env, wantEnv) {

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -134,7 +135,7 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request, sig Signal) 
 		r.fail(w, http.StatusUnsupportedMediaType, fmt.Errorf("native: %s: content encoding %q not supported", name, enc))
 		return
 	}
-	data, err := io.ReadAll(body)
+	data, err := readBody(body, req.ContentLength, r.store.limits.MaxBody)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) || int64(len(data)) > r.store.limits.MaxBody {
 		r.store.reject(nil)
@@ -152,4 +153,18 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request, sig Signal) 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	io.WriteString(w, "{}")
+}
+
+// readBody reads a body whole. A body that says its length (Codex's do),
+// within max, is read into a buffer of that size, not one grown by
+// doubling from 512 bytes (about 2.5 times the body copied and allocated,
+// for Codex's 1 MB trace bodies).
+func readBody(body io.Reader, length, max int64) ([]byte, error) {
+	if length <= 0 || length > max {
+		return io.ReadAll(body)
+	}
+	var b bytes.Buffer
+	b.Grow(int(length) + bytes.MinRead) // ReadFrom wants MinRead free to read on to EOF
+	_, err := b.ReadFrom(body)
+	return b.Bytes(), err
 }

@@ -94,3 +94,15 @@ func TestReceiverCloseStopsServing(t *testing.T) {
 		t.Error("a closed receiver answered")
 	}
 }
+
+// TestReadBody: a body is read whole whatever length it claims (none, its
+// own, too short, too long, over the limit).
+func TestReadBody(t *testing.T) {
+	const body = `{"resourceLogs": []}`
+	for _, length := range []int64{-1, 0, int64(len(body)), 3, 1000, 1 << 40} {
+		got, err := readBody(strings.NewReader(body), length, 1<<20)
+		if err != nil || string(got) != body {
+			t.Errorf("length %d: %q, %v", length, got, err)
+		}
+	}
+}

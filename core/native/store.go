@@ -2,7 +2,6 @@ package native
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -23,11 +22,19 @@ const (
 type Limits struct {
 	MaxBody    int64 // bytes of one body; default 64 MiB (Codex's trace bodies are about 1 MB)
 	MaxRecords int   // log records kept; default 262144
-	MaxSpans   int   // spans kept (only those with a join key); default 262144
+	MaxSpans   int   // spans kept (only those with a join key, unless KeepSpans); default 262144
 	MaxText    int   // bytes kept of a tool call's arguments (and of its output's tail, 256 at most); default 4096
 
-	// Live has trace and metric bodies checked as JSON and counted, not
-	// decoded: Codex posts them at its exit, after the last line of its
+	// KeepSpans keeps every span, with its kind and attributes (see
+	// [Span]), not only those with a join key: for forwarding Codex's
+	// internal spans to a trace exporter (codextel exec --native-spans).
+	// Trace bodies are then decoded in a live store too. The spans are
+	// kept as Codex sent them: scrub their attributes before they leave.
+	KeepSpans bool
+
+	// Live has trace and metric bodies counted, not decoded (trace bodies
+	// are decoded with KeepSpans): only their start is checked (a JSON
+	// object whose first members name the signal), not the rest: Codex posts them at its exit, after the last line of its
 	// stream, too late for a live join to use (turn ids come from the
 	// traces of a recorded export only). Decoding them was most of what
 	// the receiver cost an exec run (docs/performance.md).
@@ -137,10 +144,10 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 			}
 		}
 	case Traces, Metrics:
-		if s.limits.Live {
-			if !json.Valid(body) {
-				return s.reject(fmt.Errorf("native: %s: not an OTLP/JSON body: invalid JSON", name))
-			}
+		if s.limits.Live && !(sig == Traces && s.limits.KeepSpans) {
+			// Only the start is read: validating the whole body as JSON
+			// was two thirds of what the receiver cost a live run
+			// (BenchmarkReceiverLive), for bodies nothing uses.
 			if got, err := SignalOf(body); err != nil || got != sig {
 				return s.reject(fmt.Errorf("native: %s: not an OTLP/JSON %s body", name, sig))
 			}
@@ -162,7 +169,7 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 			for j, ss := range rs.ScopeSpans {
 				for k := range ss.Spans {
 					d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
-					if sp, ok := d.span(&ss.Spans[k]); ok {
+					if sp, ok := d.span(&ss.Spans[k], s.limits.KeepSpans); ok {
 						spans = append(spans, sp)
 					} else {
 						skipped++

@@ -89,9 +89,12 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		}
 	}
 	ids.ParentSpan = ids.Span
-	if b.seeded != nil {
+	switch {
+	case ids.NextSpan != "":
+		ids.Span, ids.NextSpan = ids.NextSpan, "" // reserved by the caller
+	case b.seeded != nil:
 		ids.Span = b.newSpanID() // WithSeed: ids from the seed's stream
-	} else {
+	default:
 		ids.Span = st.hexID(st.text[:16], false)
 	}
 

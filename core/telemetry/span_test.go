@@ -177,6 +177,38 @@ func TestNestedSpansFormATree(t *testing.T) {
 	}
 }
 
+// TestSpanTakesReservedID: a span opened in a context with NextSpan takes
+// that id (and has no parent when the context names no span); the spans
+// opened inside it do not.
+func TestSpanTakesReservedID(t *testing.T) {
+	const reserved = "00f067aa0ba902b7"
+	for _, tc := range []struct {
+		name, outer, wantParent string
+	}{
+		{"root", "", ""},
+		{"under a span", "53995c3f42cd8ad8", "53995c3f42cd8ad8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bus, _ := newSpanBus(t)
+			ctx := correlation.With(context.Background(), correlation.IDs{Correlation: "sess", Span: tc.outer, NextSpan: reserved})
+			threadCtx, thread := bus.StartSpan(ctx, "codex.thread")
+			ids := correlation.From(threadCtx)
+			if thread.ID() != reserved || ids.Span != reserved || ids.ParentSpan != tc.wantParent || ids.NextSpan != "" {
+				t.Errorf("thread span ids %+v, want span %s, parent %q, no next", ids, reserved, tc.wantParent)
+			}
+			_, turn := bus.StartSpan(threadCtx, "codex.turn")
+			if turn.ID() == reserved || turn.ID() == "" {
+				t.Errorf("the turn span took id %q", turn.ID())
+			}
+			thread.End()
+			_, tool := bus.StartSpan(threadCtx, "codex.tool")
+			if tool.ID() == reserved || tool.ID() == turn.ID() {
+				t.Errorf("the tool span took id %q", tool.ID())
+			}
+		})
+	}
+}
+
 func TestSpanEndsOnce(t *testing.T) {
 	bus, rec := newSpanBus(t)
 	_, sp := bus.StartSpan(context.Background(), "codex.approval")

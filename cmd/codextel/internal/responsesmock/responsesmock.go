@@ -22,15 +22,17 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 )
 
 // A Reply is the answer to one request: SSE events, or when Status is set,
-// an HTTP error with Status and Body.
+// an HTTP error with Status, Header and Body.
 type Reply struct {
 	Events []Event
 	Status int
+	Header http.Header // optional, for an HTTP error: such as Retry-After
 	Body   string
 }
 
@@ -44,6 +46,16 @@ func HTTPError(status int, message string) Reply {
 		"message": message, "type": "server_error", "code": nil,
 	}})
 	return Reply{Status: status, Body: string(body)}
+}
+
+// RateLimited is a 429 reply in the API's shape for a rate limit (error
+// type and code rate_limit_exceeded), asking for a retry after retryAfter
+// seconds (the Retry-After header).
+func RateLimited(message string, retryAfter int) Reply {
+	body, _ := json.Marshal(map[string]any{"error": map[string]any{
+		"message": message, "type": "rate_limit_exceeded", "code": "rate_limit_exceeded",
+	}})
+	return Reply{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {strconv.Itoa(retryAfter)}}, Body: string(body)}
 }
 
 // A Request is one request the server received.
@@ -150,7 +162,8 @@ func (s *Server) ResponsesRequests() []Request {
 	return out
 }
 
-// Err reports what the server did not expect: a request to another path,
+// Err reports what the server did not expect: a request to another path
+// (POST /v1/analytics/... excepted: it is answered {} and recorded),
 // more requests than the script has replies, or replies left unused.
 func (s *Server) Err() error {
 	s.mu.Lock()
@@ -179,6 +192,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.errs = append(s.errs, fmt.Errorf("responsesmock: reading %s %s: %w", r.Method, r.URL.Path, err))
 	}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v1/analytics/") {
+		// Codex reports a turn's costs here when its own telemetry export is
+		// on (POST /v1/analytics/codex/turn-costs): recorded, acknowledged.
+		s.requests = append(s.requests, Request{r.Method, r.URL.Path, body})
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "{}")
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/responses" {
 		s.requests = append(s.requests, Request{r.Method, r.URL.Path, body})
 		s.errs = append(s.errs, fmt.Errorf("responsesmock: unexpected request %s %s", r.Method, r.URL.Path))
@@ -198,6 +220,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	if reply.Status != 0 {
+		for k, v := range reply.Header {
+			w.Header()[k] = v
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(reply.Status)
 		io.WriteString(w, reply.Body)

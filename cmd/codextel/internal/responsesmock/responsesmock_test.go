@@ -168,3 +168,42 @@ func TestRequestJSONError(t *testing.T) {
 		t.Errorf("Input() with no input: %v", err)
 	}
 }
+
+// TestRateLimitedAndAnalytics: a RateLimited reply is a 429 with
+// Retry-After and the rate limit's error shape, and a POST to
+// /v1/analytics/ is acknowledged and recorded without being an error or
+// using a reply.
+func TestRateLimitedAndAnalytics(t *testing.T) {
+	s, err := Start(RateLimited("slow down", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		path, retryAfter string
+		status           int
+		body             string
+	}{
+		{"/analytics/codex/turn-costs", "", http.StatusOK, "{}"},
+		{"/responses", "2", http.StatusTooManyRequests, `{"error":{"code":"rate_limit_exceeded","message":"slow down","type":"rate_limit_exceeded"}}`},
+	} {
+		resp, err := http.Post(s.URL+tc.path, "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tc.status || resp.Header.Get("Retry-After") != tc.retryAfter || string(b) != tc.body {
+			t.Errorf("POST %s: %s, Retry-After %q, body %s; want %d, %q, %s", tc.path, resp.Status, resp.Header.Get("Retry-After"), b, tc.status, tc.retryAfter, tc.body)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Errorf("Err() = %v, want nil", err)
+	}
+	if n, m := len(s.ResponsesRequests()), len(s.Requests()); n != 1 || m != 2 {
+		t.Errorf("%d responses requests of %d, want 1 of 2", n, m)
+	}
+}
