@@ -34,7 +34,10 @@ func isEmpty(a slog.Attr) bool {
 // appendField appends the zap field a record attribute becomes; see the
 // package documentation for the mapping.
 func appendField(dst []zapcore.Field, a slog.Attr) []zapcore.Field {
-	v := a.Value.Resolve()
+	v := a.Value
+	if v.Kind() == slog.KindLogValuer { // Resolve defers a recover: costly per attribute
+		v = v.Resolve()
+	}
 	if a.Key == "" {
 		if v.Kind() == slog.KindGroup {
 			// Put in its parent, as log/slog handlers and pylog do.
@@ -86,7 +89,10 @@ func anyField(key string, x any) zapcore.Field {
 // addAttr adds a to an object being encoded, as appendField would make it a
 // field.
 func addAttr(enc zapcore.ObjectEncoder, a slog.Attr) {
-	v := a.Value.Resolve()
+	v := a.Value
+	if v.Kind() == slog.KindLogValuer { // Resolve defers a recover: costly per attribute
+		v = v.Resolve()
+	}
 	if a.Key == "" {
 		if v.Kind() == slog.KindGroup {
 			for _, b := range v.Group() {

@@ -16,7 +16,10 @@ import (
 // is left out, a group with an empty key is put in its parent, and an empty
 // group is left out.
 func addAttr(ev *zerolog.Event, a slog.Attr) {
-	v := a.Value.Resolve()
+	v := a.Value
+	if v.Kind() == slog.KindLogValuer { // Resolve defers a recover: costly per attribute
+		v = v.Resolve()
+	}
 	switch v.Kind() {
 	case slog.KindString:
 		ev.Str(a.Key, v.String())
@@ -130,7 +133,10 @@ func addItem(a *zerolog.Array, ev *zerolog.Event, x any) {
 // hasFields reports whether a group writes anything.
 func hasFields(attrs []slog.Attr) bool {
 	for _, a := range attrs {
-		v := a.Value.Resolve()
+		v := a.Value
+		if v.Kind() == slog.KindLogValuer { // Resolve defers a recover: costly per attribute
+			v = v.Resolve()
+		}
 		if v.Kind() == slog.KindGroup {
 			if hasFields(v.Group()) {
 				return true
@@ -196,7 +202,10 @@ func (o object) MarshalJSON() ([]byte, error) {
 	b.WriteByte('{')
 	n := 0
 	for _, a := range o {
-		v := a.Value.Resolve()
+		v := a.Value
+		if v.Kind() == slog.KindLogValuer { // Resolve defers a recover: costly per attribute
+			v = v.Resolve()
+		}
 		if v.Kind() == slog.KindGroup && !hasFields(v.Group()) {
 			continue
 		}

@@ -25,12 +25,14 @@ package eventlog
 
 import (
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unsafe"
 
 	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -124,9 +126,8 @@ func Level(e *telemetry.Event) pylog.Level {
 // appendAttrs appends e's fields to dst in record order: metadata,
 // measurements, then the non-empty correlation fields.
 func appendAttrs(dst []slog.Attr, e *telemetry.Event) []slog.Attr {
-	for a := range e.Metadata {
-		dst = append(dst, a)
-	}
+	dst = slices.Grow(dst, e.NumMetadata()+e.NumMeasurements()+correlation.NumFields)
+	dst = e.AppendMetadata(dst) // one copy, where ranging copies each 40-byte attribute twice
 	for ms := range e.Measurements {
 		dst = append(dst, ms.Attr())
 	}

@@ -239,6 +239,16 @@ func (s *Scrubber) SecretKey(key string) bool {
 	return s.keys.match(key)
 }
 
+// PlainKey reports whether key names nothing to the scrubber: it is neither
+// a secret key (see [Scrubber.SecretKey]) nor one of the names under which
+// only a generated-looking value is a secret. A string value under a plain
+// key is scrubbed exactly as [Scrubber.String] scrubs it, so a caller that
+// has asked once per key (telemetry's field plan) can call String directly.
+// False for a nil Scrubber.
+func (s *Scrubber) PlainKey(key string) bool {
+	return s != nil && !s.keys.match(key) && !s.weakKeys.match(key)
+}
+
 // HasPatterns reports whether [WithPatterns] added patterns to s: the bus
 // then scans every string it would otherwise know the built-in rules leave
 // alone (see telemetry's field plan). False for a nil Scrubber.

@@ -424,6 +424,48 @@ func TestSecretKey(t *testing.T) {
 	}
 }
 
+// TestPlainKey: a plain key is neither secret nor weak, and under it Value
+// scrubs a string exactly as String does (the bus relies on that to skip
+// the key checks); under the other keys it does not.
+func TestPlainKey(t *testing.T) {
+	s := scrub.New(scrub.WithKeys("session_id"))
+	const random = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	for _, tc := range []struct {
+		key   string
+		plain bool
+	}{
+		{"call_id", true},
+		{"approval_kind", true},
+		{"input_tokens", true},
+		{"command", true},
+		{"api_key", false},
+		{"GITHUB_TOKEN", false},
+		{"session_id", false}, // added by WithKeys
+		{"signature", false},  // weak: a random value under it is a secret
+		{"sig", false},
+		{"x_signature", false},
+	} {
+		if got := s.PlainKey(tc.key); got != tc.plain {
+			t.Errorf("PlainKey(%q) = %v, want %v", tc.key, got, tc.plain)
+		}
+		for _, v := range []string{"", "command", random, "Bearer " + random, "sk-proj-" + random} {
+			want, wantChanged := s.String(v)
+			got, changed := s.Value(tc.key, slog.StringValue(v))
+			same := got.String() == want && changed == wantChanged
+			if tc.plain && !same {
+				t.Errorf("Value(%q, %q) = %q, %v; String = %q, %v", tc.key, v, got, changed, want, wantChanged)
+			}
+			if !tc.plain && v == random && same {
+				t.Errorf("Value(%q, %q) = %q, %v: the same as String under a key that is not plain", tc.key, v, got, changed)
+			}
+		}
+	}
+	var nilScrubber *scrub.Scrubber
+	if nilScrubber.PlainKey("call_id") {
+		t.Error("PlainKey on a nil Scrubber = true")
+	}
+}
+
 func TestOptions(t *testing.T) {
 	s := scrub.New(
 		scrub.WithReplacement("***"),

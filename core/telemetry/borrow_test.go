@@ -140,3 +140,43 @@ func TestEnabledHandlers(t *testing.T) {
 		t.Errorf("handled %v and %v, want %v", dynamic.got, static.got, want)
 	}
 }
+
+// TestAppendMetadata: AppendMetadata appends what ranging over Metadata
+// yields, after what dst holds, and writing the result leaves the event
+// alone.
+func TestAppendMetadata(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		md   []slog.Attr
+		dst  []slog.Attr
+	}{
+		{"none", nil, nil},
+		{"none after some", nil, []slog.Attr{slog.Int("x", 1)}},
+		{"three", []slog.Attr{slog.String("a", "1"), slog.Int("b", 2), slog.Bool("c", true)}, nil},
+		{"after some, in spare capacity", []slog.Attr{slog.String("a", "1")}, append(make([]slog.Attr, 0, 8), slog.Int("x", 1))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := telemetry.NewEvent("codex.test", time.Time{})
+			e.AddMetadata(tc.md...)
+			want := slices.Clone(tc.dst)
+			for a := range e.Metadata {
+				want = append(want, a)
+			}
+			got := e.AppendMetadata(tc.dst)
+			if !slices.EqualFunc(got, want, slog.Attr.Equal) {
+				t.Fatalf("AppendMetadata = %v, want %v", got, want)
+			}
+			for i := len(tc.dst); i < len(got); i++ {
+				got[i] = slog.String("overwritten", "x")
+			}
+			if n := e.NumMetadata(); n != len(tc.md) {
+				t.Fatalf("NumMetadata = %d after writing the result, want %d", n, len(tc.md))
+			}
+			for a := range e.Metadata {
+				if a.Key == "overwritten" {
+					t.Fatalf("writing AppendMetadata's result changed the event: %v", e)
+				}
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/correlation"
@@ -542,7 +543,17 @@ func (s *snapshot) route(name string) *route {
 		return &s.wild
 	}
 	if len(name) < len(s.byLen) {
-		for _, rt := range s.byLen[len(name)] {
+		rts := s.byLen[len(name)]
+		// A name is mostly a catalog constant, which shares its bytes
+		// with the route's name: comparing pointers finds it without
+		// comparing the bytes of the other names of its length.
+		p := unsafe.StringData(name)
+		for _, rt := range rts {
+			if unsafe.StringData(rt.name) == p {
+				return rt
+			}
+		}
+		for _, rt := range rts {
 			if rt.name == name {
 				return rt
 			}

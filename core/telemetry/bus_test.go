@@ -228,6 +228,41 @@ func TestManyExactNames(t *testing.T) {
 	}
 }
 
+// TestRouteByPointerOrBytes: a name routes to its own route whether it
+// shares its bytes with the catalog's (a constant) or not (built at run
+// time), for catalog names and exact names alike, and a name of the same
+// length that is no route's goes to the prefix handlers only.
+func TestRouteByPointerOrBytes(t *testing.T) {
+	bus := telemetry.New(telemetry.WithThrottle(nil))
+	exact, prefix := &recorder{}, &recorder{}
+	mustAttach(t, bus, "exact", exact, "codex.tool.success", "codex.tool.failure", "app.one")
+	mustAttach(t, bus, "prefix", prefix, "codex.*")
+	built := func(s string) string { return string([]byte(s)) } // the same bytes elsewhere
+	for _, tc := range []struct {
+		name        string
+		exact, pref bool
+	}{
+		{"codex.tool.success", true, true},
+		{built("codex.tool.success"), true, true},
+		{built("codex.tool.failure"), true, true},
+		{"codex.tool.succesS", false, true}, // same length, no route
+		{built("app.one"), true, false},
+		{"app.two", false, false},
+	} {
+		exact.events, prefix.events = nil, nil
+		bus.Emit(context.Background(), tc.name, nil)
+		if got := len(exact.events) == 1; got != tc.exact {
+			t.Errorf("Emit(%q): exact handler called %v, want %v", tc.name, got, tc.exact)
+		}
+		if got := len(prefix.events) == 1; got != tc.pref {
+			t.Errorf("Emit(%q): prefix handler called %v, want %v", tc.name, got, tc.pref)
+		}
+		if tc.exact && exact.events[0].Name != tc.name {
+			t.Errorf("Emit(%q): handler got %q", tc.name, exact.events[0].Name)
+		}
+	}
+}
+
 func TestHandlers(t *testing.T) {
 	bus := telemetry.New()
 	h := telemetry.HandlerFunc(func(context.Context, telemetry.Event) {})

@@ -170,6 +170,13 @@ func (e *Event) Metadata(yield func(slog.Attr) bool) {
 	}
 }
 
+// AppendMetadata appends the event's metadata attributes to dst, in order,
+// and returns the extended slice: what ranging over [Event.Metadata] and
+// appending gives, in one copy. dst is the caller's; the event is unchanged.
+func (e *Event) AppendMetadata(dst []slog.Attr) []slog.Attr {
+	return append(dst, e.metadata...)
+}
+
 // Lookup returns the value of the first metadata attribute named key.
 func (e *Event) Lookup(key string) (slog.Value, bool) {
 	for i := range e.metadata {

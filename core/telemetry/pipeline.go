@@ -44,6 +44,7 @@ type fieldPlan struct {
 	drop   bool              // redaction removes it
 	kind   catalog.FieldKind // Text when the scrubber has added patterns
 	values []string          // an Enum's words the scrubber leaves alone
+	plain  bool              // the scrubber's PlainKey: a string value needs only its String
 }
 
 // DroppedEvents is the name of the summary event the bus emits for events its
@@ -131,7 +132,7 @@ func (b *Bus) buildRules() {
 		drop := b.policy.Dropped(e)
 		r := &rule{highVolume: e.HighVolume, drops: len(drop) > 0}
 		for _, f := range e.Metadata {
-			p := fieldPlan{key: f.Key, drop: slices.Contains(drop, f.Key), kind: f.Kind}
+			p := fieldPlan{key: f.Key, drop: slices.Contains(drop, f.Key), kind: f.Kind, plain: b.scrubber.PlainKey(f.Key)}
 			if !p.drop && b.scrubber.SecretKey(f.Key) {
 				continue
 			}
@@ -235,7 +236,13 @@ func (b *Bus) clean(dst []slog.Attr, r *rule, md []slog.Attr) []slog.Attr {
 		case p.drop:
 			continue
 		case b.scrubber != nil && !p.clean(a.Value):
-			if v, changed := b.scrubber.Value(a.Key, a.Value); changed {
+			// Under a plain key a string is scrubbed as text, without the
+			// key checks Value would repeat for every event.
+			if p.plain && a.Value.Kind() == slog.KindString {
+				if s, changed := b.scrubber.String(a.Value.String()); changed {
+					a.Value = slog.StringValue(s)
+				}
+			} else if v, changed := b.scrubber.Value(a.Key, a.Value); changed {
 				a.Value = v
 			}
 		}

@@ -170,7 +170,8 @@ var planValues = []slog.Value{
 	slog.StringValue("0199a213-81c0-7800-8aa1-bbab2a035a53"), slog.StringValue("17"),
 	slog.StringValue("sk-proj-7XKy7hFIkG6k8xQqs1iK7fxubGT539EPBwcZAQfZ"),
 	slog.StringValue("Bearer abcdefghijklmnopqrstuvwxyz0123456789"),
-	slog.StringValue("password=hunter2hunter2"), slog.StringValue(""), slog.IntValue(42), slog.BoolValue(true),
+	slog.StringValue("password=hunter2hunter2"), slog.StringValue("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+	slog.StringValue(""), slog.IntValue(42), slog.BoolValue(true),
 	slog.GroupValue(slog.String("token", "abc123def456ghi789")),
 	slog.AnyValue(map[string]any{"authorization": "Bearer abcdefghijklmnopqrstuvwxyz0123456789"}),
 }
