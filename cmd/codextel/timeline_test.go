@@ -130,6 +130,14 @@ func TestTimelineInChromium(t *testing.T) {
 			args := []string{"timeline", "-o", page}
 			if tt.file != "" {
 				args = append(args, filepath.Join(dir, tt.file))
+			} else {
+				// The bundled sample's model (from Codex's own export) is
+				// priced: the turn and the page's totals show a cost.
+				prices := filepath.Join(t.TempDir(), "prices.json")
+				if err := os.WriteFile(prices, []byte(`{"models": {"gpt-5.5": {"input": 1.25, "cached_input": 0.125, "output": 10}}}`), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				args = append(args, "--prices", prices)
 			}
 			code, _, errOut := runWith(t, "", args...)
 			if code != 0 {
@@ -155,6 +163,11 @@ func TestTimelineInChromium(t *testing.T) {
 			}
 			if tt.file == "" && !strings.Contains(dom, "first token 58 ms") {
 				t.Error("the turn does not show its time to the first token")
+			}
+			if costs := strings.Count(dom, "$0."); tt.file == "" && costs < 2 {
+				t.Errorf("the priced sample shows %d costs, want the turn's and the page's total", costs)
+			} else if tt.file != "" && costs != 0 {
+				t.Errorf("an unpriced session shows %d costs", costs)
 			}
 			if !strings.Contains(dom, "axis: <b>"+tt.axis+"</b>") {
 				t.Errorf("the page does not say the axis is %s", tt.axis)

@@ -117,6 +117,8 @@ type span struct {
 	marks         []mark
 	moreMarks     int
 	tokens        []tokenSum // by the event name that reported them
+	cost          float64    // US dollars: the cost_usd of the span's token usage events (--prices)
+	hasCost       bool
 	ttft          time.Duration
 	hasTTFT       bool
 }
@@ -247,6 +249,9 @@ func (r *Recorder) Handle(_ context.Context, e telemetry.Event) {
 	if in, ok := e.Measurement("input_tokens"); ok {
 		out, _ := e.Measurement("output_tokens")
 		owner.addTokens(e.Name, in.Int64(), out.Int64())
+	}
+	if c, ok := e.Measurement("cost_usd"); ok {
+		owner.cost, owner.hasCost = owner.cost+c.Float64(), true
 	}
 	if ttft, ok := e.Measurement("ttft"); ok {
 		owner.ttft, owner.hasTTFT = ttft.Duration(), true
@@ -424,6 +429,7 @@ type jsonSpan struct {
 	Marks  []jsonMark  `json:"m,omitempty"`
 	MoreM  int         `json:"mm,omitempty"`
 	Tokens *[2]int64   `json:"tk,omitempty"`
+	Cost   *float64    `json:"c,omitempty"`  // US dollars, when a price table priced the span's tokens
 	TTFT   *int64      `json:"ft,omitempty"` // time to the first token, from the start
 }
 
@@ -550,6 +556,10 @@ func (r *Recorder) build(p Page) jsonPage {
 		}
 		if in, out, ok := s.tokenTotal(); ok {
 			js.Tokens = &[2]int64{in, out}
+		}
+		if s.hasCost {
+			c := s.cost
+			js.Cost = &c
 		}
 		if s.hasTTFT && !order {
 			ft := int64(s.ttft)

@@ -542,3 +542,41 @@ func FuzzPageData(f *testing.F) {
 		}
 	})
 }
+
+// With a price table (--prices), a turn's token usage events carry
+// cost_usd: the turn's bar gets their sum; without one, no cost at all.
+func TestTurnCost(t *testing.T) {
+	for _, priced := range []bool{true, false} {
+		clock := &stepClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		bus := telemetry.New(telemetry.WithClock(clock.now))
+		rec := New(Options{Now: clock.now})
+		if _, err := bus.Attach("t", rec, "*"); err != nil {
+			t.Fatal(err)
+		}
+		ctx, turn := bus.StartSpan(context.Background(), "codex.turn", slog.Int("turn_index", 1))
+		for _, c := range []float64{0.0017, 0.0032} {
+			ms := []telemetry.Measurement{telemetry.Int("input_tokens", 100), telemetry.Int("output_tokens", 5)}
+			var md []slog.Attr
+			if priced {
+				// As instrument.Codex.TokenUsageCost emits them.
+				ms = append(ms, telemetry.Float("cost_usd", c), telemetry.Float("total_cost_usd", 0.0049))
+				md = append(md, slog.String("model", "gpt-test"))
+			}
+			bus.Emit(ctx, "codex.thread.token_usage.updated", ms, md...)
+		}
+		turn.EndAs("completed")
+		bus.Close()
+		var out bytes.Buffer
+		if err := rec.WriteHTML(&out, Page{}); err != nil {
+			t.Fatal(err)
+		}
+		doc := decode(t, out.Bytes())
+		got := doc.Spans[0].Cost
+		switch {
+		case priced && (got == nil || *got < 0.00489 || *got > 0.00491):
+			t.Errorf("priced turn cost %v, want 0.0049", got)
+		case !priced && got != nil:
+			t.Errorf("unpriced turn cost %v, want none", *got)
+		}
+	}
+}
