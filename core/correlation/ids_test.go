@@ -78,9 +78,8 @@ func TestEnsure(t *testing.T) {
 	if same != ctx || again != ids {
 		t.Error("Ensure replaced an existing correlation id")
 	}
-	ctx = WithThread(context.Background(), "th")
-	ctx, ids = Ensure(ctx)
-	if ids.Thread != "th" || ids.Correlation == "" {
+	ctx, ids = Ensure(WithThread(context.Background(), "th"))
+	if ids.Thread != "th" || ids.Correlation == "" || From(ctx).Correlation != ids.Correlation {
 		t.Errorf("Ensure on a context with a thread = %+v", ids)
 	}
 }
