@@ -3,10 +3,13 @@ package codexzerolog
 import (
 	"context"
 	"reflect"
+	"sync"
+	"unsafe"
 
 	"github.com/rs/zerolog"
 
 	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -51,10 +54,10 @@ func New(logger zerolog.Logger) telemetry.Handler {
 }
 
 // handler writes events through one zerolog.Logger. It is safe for concurrent
-// use: it keeps no state between events but pooled records.
+// use: it keeps no state between events but pooled buffers and records.
 type handler struct {
 	logger zerolog.Logger
-	mapper eventlog.Mapper
+	mapper eventlog.Mapper // for a NewPythonLogger logger
 	// python: the logger was made by NewPythonLogger, whose hook renders the
 	// record; zerolog fields would be thrown away, so none are built.
 	python bool
@@ -73,8 +76,6 @@ type handler struct {
 func newHandler(logger zerolog.Logger) *handler {
 	h := &handler{logger: logger}
 	h.stamps, h.python, h.borrow = inspectHooks(logger)
-	// The event's time would not be written: do not ask for it.
-	h.mapper.NoTime = h.stamps && !h.python
 	return h
 }
 
@@ -111,30 +112,90 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if ev == nil {
 		return
 	}
+	if h.python {
+		h.handlePython(ctx, e, ev)
+		return
+	}
+	// The event is read in place: its fields go straight to zerolog's
+	// methods, in the order of eventlog's record (metadata, measurements,
+	// the non-empty correlation ids), and no record is built.
+	ev.Ctx(ctx).Str(LoggerKey, eventlog.Logger(e))
+	for a := range e.Metadata {
+		addAttr(ev, a)
+	}
+	for m := range e.Measurements {
+		addMeasurement(ev, m)
+	}
+	if ids := e.IDs(); ids != (correlation.IDs{}) {
+		for _, f := range ids.Fields() {
+			if f.Value != "" {
+				ev.Str(f.Key, f.Value)
+			}
+		}
+	}
+	if !h.stamps {
+		ev.Time(zerolog.TimestampFieldName, e.When())
+	}
+	h.writeMessage(ev, e)
+}
+
+// messages holds the buffers messages are rendered into while borrowed.
+var messages = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// writeMessage renders e's message, as eventlog's record has it, and
+// writes ev with it.
+func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event) {
+	msg := e.Name // outside the catalog
+	var bp *[]byte
+	if entry := e.Entry(); entry != nil {
+		tmpl, _ := entry.MessageFor(e.Has)
+		if lit, ok := tmpl.Literal(); ok {
+			msg = lit
+		} else {
+			bp = messages.Get().(*[]byte)
+			*bp = eventlog.AppendMessage((*bp)[:0], tmpl, e)
+			if h.borrow {
+				msg = unsafe.String(unsafe.SliceData(*bp), len(*bp))
+			} else {
+				msg = string(*bp) // a hook may keep it
+			}
+		}
+	}
+	if msg == "" {
+		// Msg leaves an empty message out; the record has one.
+		ev.Str(zerolog.MessageFieldName, "")
+	}
+	ev.Msg(msg)
+	if bp != nil && cap(*bp) <= 16<<10 {
+		messages.Put(bp)
+	}
+}
+
+// addMeasurement adds m to ev as addAttr adds its slog form
+// (telemetry.Measurement.Attr).
+func addMeasurement(ev *zerolog.Event, m telemetry.Measurement) {
+	switch m.Value.Kind() {
+	case telemetry.KindFloat:
+		ev.Float64(m.Key, m.Value.Float64())
+	case telemetry.KindDuration:
+		ev.Dur(m.Key, m.Value.Duration())
+	default:
+		ev.Int64(m.Key, m.Value.Int64())
+	}
+}
+
+// handlePython writes e through a NewPythonLogger logger: its hook renders
+// eventlog's record of e, which the zerolog event's context carries to it.
+func (h *handler) handlePython(ctx context.Context, e *telemetry.Event, ev *zerolog.Event) {
 	r := pylog.GetRecord()
 	buf := r.MessageBuffer()
 	*buf = h.mapper.MapInto(r, e, *buf)
 	if len(*buf) > 0 && !h.borrow {
 		r.Message = string(*buf) // a hook may keep it
 	}
-	if h.python {
-		rc := &recordContext{Context: ctx, rec: r}
-		ev.Ctx(rc).Msg(r.Message)
-		rc.rec = nil
-	} else {
-		ev.Ctx(ctx).Str(LoggerKey, r.Logger)
-		for _, a := range r.Attrs {
-			addAttr(ev, a)
-		}
-		if !h.stamps {
-			ev.Time(zerolog.TimestampFieldName, r.Time)
-		}
-		if r.Message == "" {
-			// Msg leaves an empty message out; the record has one.
-			ev.Str(zerolog.MessageFieldName, "")
-		}
-		ev.Msg(r.Message)
-	}
+	rc := &recordContext{Context: ctx, rec: r}
+	ev.Ctx(rc).Msg(r.Message)
+	rc.rec = nil
 	pylog.PutRecord(r)
 }
 

@@ -37,8 +37,10 @@
 //
 // # Record conversion
 //
-// [Attach] maps an event to a Python record as every codextel adapter does
-// (see package eventlog), then writes one zerolog event:
+// [Attach] writes an event as every codextel adapter maps it to a Python
+// record (see package eventlog), reading the event in place rather than
+// building the record (a [NewPythonLogger] logger's hook is given the
+// record), as one zerolog event:
 //
 //   - Level: the record's level as [Level] maps it: DEBUG, INFO, WARNING and
 //     ERROR are zerolog's debug, info, warn and error; CRITICAL is zerolog's

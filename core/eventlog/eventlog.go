@@ -21,6 +21,11 @@
 //     turn_id, span_id, parent_span_id; empty ones left out).
 //   - Err: none. An exception event's error is in its kind, reason and
 //     error_type fields, and in its message.
+//
+// An adapter that writes the event's fields itself need not build a record:
+// [Logger], [Level] and [AppendMessage] give the record's logger, level and
+// message from the event in place, and the fields are the event's metadata,
+// measurements and non-empty correlation ids, in that order.
 package eventlog
 
 import (
@@ -121,6 +126,51 @@ func Level(e *telemetry.Event) pylog.Level {
 	}
 	_, level := entry.MessageFor(e.Has)
 	return level
+}
+
+// Logger returns the logger name [Mapper.Map] gives e: its catalog entry's,
+// or, for an event the catalog does not list, its name up to the last dot.
+func Logger(e *telemetry.Event) string {
+	if entry := e.Entry(); entry != nil {
+		return entry.Logger
+	}
+	return parentName(e.Name)
+}
+
+// AppendMessage appends tmpl filled in with e's fields to dst and returns
+// the extended slice: the message [Mapper.Map] gives e when tmpl is the
+// template e's entry gives it ([catalog.Entry.MessageFor] with e.Has). It
+// reads the event in place, building no record, for an adapter that writes
+// the event's fields itself and needs only its message. A field is looked
+// up as [catalog.Template.Append] looks it up in a record's attributes: the
+// first metadata attribute with its key, else the first measurement, else
+// the non-empty correlation id; a field the event lacks renders as None.
+// Values are rendered as Python's str() renders them ([pylog.AppendStr]),
+// without allocating for the values it renders without allocating.
+func AppendMessage(dst []byte, tmpl catalog.Template, e *telemetry.Event) []byte {
+	for text, isField := range tmpl.Parts {
+		if !isField {
+			dst = append(dst, text...)
+			continue
+		}
+		dst = pylog.AppendStr(dst, fieldValue(e, text))
+	}
+	return dst
+}
+
+// fieldValue is the value of e's field named key, in record order; nil
+// (Python's None) when e has none.
+func fieldValue(e *telemetry.Event, key string) slog.Value {
+	if v, ok := e.Lookup(key); ok {
+		return v
+	}
+	if n, ok := e.Measurement(key); ok {
+		return n.Value()
+	}
+	if id, _ := e.IDs().Lookup(key); id != "" {
+		return slog.StringValue(id)
+	}
+	return slog.AnyValue(nil)
 }
 
 // appendAttrs appends e's fields to dst in record order: metadata,

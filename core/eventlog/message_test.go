@@ -131,7 +131,8 @@ var sinkString string
 
 // BenchmarkMessage is the message alone: Message renders it into a new
 // string (the route before compiled templates, and Map's); append renders
-// it into a buffer the caller keeps.
+// it into a buffer the caller keeps from the record's attributes, event
+// from the event in place (AppendMessage).
 func BenchmarkMessage(b *testing.B) {
 	e := approvalEvent()
 	var m eventlog.Mapper
@@ -148,6 +149,13 @@ func BenchmarkMessage(b *testing.B) {
 		buf := make([]byte, 0, 256)
 		loop(b, func() {
 			buf = tmpl.Append(buf[:0], r.Attrs)
+		})
+		sinkString = string(buf)
+	})
+	b.Run("event", func(b *testing.B) {
+		buf := make([]byte, 0, 256)
+		loop(b, func() {
+			buf = eventlog.AppendMessage(buf[:0], tmpl, &e)
 		})
 		sinkString = string(buf)
 	})
@@ -185,4 +193,100 @@ func loop(b *testing.B, f func()) {
 		n++
 	}
 	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
+}
+
+// TestAppendMessageMatchesMap: for every catalog event, with its fields as
+// declared, with none, in reverse order with a key repeated, with data
+// fields only, and with correlation ids standing in for missing fields,
+// AppendMessage renders from the event in place the message Map gives the
+// record, and Logger gives the record's logger.
+func TestAppendMessageMatchesMap(t *testing.T) {
+	var m eventlog.Mapper
+	ids := correlation.IDs{Correlation: "c1", Thread: "th-1", Turn: "tu-1", Span: "0123456789abcdef", ParentSpan: "fedcba9876543210"}
+	variants := []struct {
+		name string
+		make func(entry *catalog.Entry) telemetry.Event
+	}{
+		{"declared", sampleEvent},
+		{"empty", func(entry *catalog.Entry) telemetry.Event {
+			return telemetry.NewEvent(entry.Name, time.Unix(1, 0))
+		}},
+		{"ids only", func(entry *catalog.Entry) telemetry.Event {
+			e := telemetry.NewEvent(entry.Name, time.Unix(1, 0))
+			e.SetIDs(ids)
+			return e
+		}},
+		{"reversed, repeated", func(entry *catalog.Entry) telemetry.Event {
+			e := telemetry.NewEvent(entry.Name, time.Unix(1, 0))
+			for i := len(entry.Measurements) - 1; i >= 0; i-- {
+				e.AddMeasurements(telemetry.Int(entry.Measurements[i].Key, int64(i)))
+			}
+			for i := len(entry.Metadata) - 1; i >= 0; i-- {
+				e.AddMetadata(slog.Int(entry.Metadata[i].Key, i))
+			}
+			for _, f := range entry.Metadata {
+				e.AddMetadata(slog.String(f.Key, "second"))
+			}
+			for _, f := range entry.Measurements {
+				// a measurement repeating a metadata key loses to it
+				e.AddMetadata(slog.Bool(f.Key, true))
+			}
+			e.SetIDs(ids)
+			return e
+		}},
+		{"data only", func(entry *catalog.Entry) telemetry.Event {
+			e := telemetry.NewEvent(entry.Name, time.Unix(1, 0))
+			for _, f := range entry.Metadata {
+				if f.Data != catalog.NoData {
+					e.AddMetadata(slog.Any(f.Key, []any{"a", 1.5, nil}))
+				}
+			}
+			return e
+		}},
+	}
+	for _, entry := range catalog.All() {
+		for _, v := range variants {
+			e := v.make(entry)
+			var want pylog.Record
+			m.Map(&want, &e)
+			tmpl, _ := entry.MessageFor(e.Has)
+			for _, buf := range [][]byte{nil, make([]byte, 0, 4), []byte("stale")} {
+				if got := eventlog.AppendMessage(buf[:0], tmpl, &e); string(got) != want.Message {
+					t.Errorf("%s, %s: AppendMessage %q, Map %q", entry.Name, v.name, got, want.Message)
+				}
+			}
+			if got := string(eventlog.AppendMessage([]byte("kept "), tmpl, &e)); got != "kept "+want.Message {
+				t.Errorf("%s, %s: AppendMessage after a prefix: %q", entry.Name, v.name, got)
+			}
+			if got := eventlog.Logger(&e); got != want.Logger {
+				t.Errorf("%s, %s: Logger %q, Map %q", entry.Name, v.name, got, want.Logger)
+			}
+		}
+	}
+	for _, name := range []string{"myapp.cache.miss", "nodots", ".leading"} {
+		e := telemetry.NewEvent(name, time.Unix(1, 0))
+		var want pylog.Record
+		m.Map(&want, &e)
+		if got := eventlog.Logger(&e); got != want.Logger {
+			t.Errorf("%s: Logger %q, Map %q", name, got, want.Logger)
+		}
+	}
+}
+
+// TestAppendMessageAllocations: AppendMessage renders the benchmarks'
+// message into a buffer with room without allocating.
+func TestAppendMessageAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	e := approvalEvent()
+	entry, _ := catalog.Lookup(e.Name)
+	tmpl, _ := entry.MessageFor(e.Has)
+	buf := make([]byte, 0, 256)
+	if n := testing.AllocsPerRun(100, func() { buf = eventlog.AppendMessage(buf[:0], tmpl, &e) }); n != 0 {
+		t.Errorf("AppendMessage: %v allocs, want 0", n)
+	}
+	if string(buf) != "Approval granted for command call_8f14e45f: approved" {
+		t.Errorf("message %q", buf)
+	}
 }
