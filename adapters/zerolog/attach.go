@@ -9,7 +9,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -93,6 +92,12 @@ func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) boo
 // writes reports whether the logger writes events at the Python level pl.
 func (h *handler) writes(pl pylog.Level) bool {
 	_, filter := Level(pl)
+	return h.passes(filter)
+}
+
+// passes reports whether the logger's level and zerolog's global level let
+// events filtered as filter through.
+func (h *handler) passes(filter zerolog.Level) bool {
 	return filter >= h.logger.GetLevel() && filter >= zerolog.GlobalLevel()
 }
 
@@ -104,10 +109,12 @@ func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
 // handle writes e at the Python level pl, which is the level the catalog gives
 // it (the tests pass others: the catalog has no CRITICAL event).
 func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level) {
-	if !h.writes(pl) {
+	level, filter := Level(pl)
+	// WithLevel checks a named level as passes does; a custom level is
+	// filtered as the named level below it, which WithLevel does not know.
+	if level != filter && !h.passes(filter) {
 		return
 	}
-	level, _ := Level(pl)
 	ev := h.logger.WithLevel(level)
 	if ev == nil {
 		return
@@ -126,11 +133,9 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	for m := range e.Measurements {
 		addMeasurement(ev, m)
 	}
-	if ids := e.IDs(); ids != (correlation.IDs{}) {
-		for _, f := range ids.Fields() {
-			if f.Value != "" {
-				ev.Str(f.Key, f.Value)
-			}
+	for _, f := range e.IDs().Fields() {
+		if f.Value != "" {
+			ev.Str(f.Key, f.Value)
 		}
 	}
 	if !h.stamps {
