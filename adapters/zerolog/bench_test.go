@@ -94,6 +94,7 @@ var sinkLogger zerolog.Logger
 //   - codextel: the event emitted on a default bus (redaction and scrubbing
 //     included), written through the adapter into the same logger;
 //     codextel_noscrub: the same on a bus without the scrubber;
+//     codextel_handle: the adapter's Handle alone, given the event;
 //   - slog: the line logged with log/slog through zerolog's own slog
 //     handler (zerolog.NewSlogHandler) into the same logger, the library's
 //     own route for structured records from elsewhere;
@@ -130,6 +131,16 @@ func BenchmarkAdapter(b *testing.B) {
 			})
 		})
 	}
+	b.Run("codextel_handle", func(b *testing.B) {
+		h := codexzerolog.New(benchLogger(io.Discard))
+		e := telemetry.NewEvent(catalog.ApprovalApproved, time.Time{})
+		e.AddMeasurements(telemetry.Duration("duration", 1500*time.Millisecond), telemetry.Float("duration_ms", 1500))
+		e.AddMetadata(slog.String("approval_kind", approvalKind), slog.String("call_id", callID), slog.String("decision", decision))
+		e = e.Clone() // with its catalog entry, as the bus hands it over
+		loop(b, func() {
+			h.Handle(ctx, e)
+		})
+	})
 	b.Run("slog", func(b *testing.B) {
 		l := slog.New(zerolog.NewSlogHandler(benchLogger(io.Discard)))
 		loop(b, func() {
