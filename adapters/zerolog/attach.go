@@ -144,7 +144,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	h.writeMessage(ev, e)
 }
 
-// messages holds the buffers messages are rendered into while borrowed.
+// messages holds the buffers messages are rendered into.
 var messages = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // writeMessage renders e's message, as eventlog's record has it, and
