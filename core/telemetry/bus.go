@@ -292,10 +292,24 @@ func (b *Bus) Handlers(prefix string) []HandlerInfo {
 // [Event.When]). Emit copies measurements and metadata, so the caller may
 // reuse them. Emit never fails and never panics because of a handler.
 func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement, metadata ...slog.Attr) {
-	if b.live.Load() == nil {
+	s := b.live.Load()
+	if s == nil {
 		return
 	}
-	b.deliver(ctx, name, time.Time{}, nil, measurements, metadata, nil, nil)
+	// The route and the handlers' Enabled here, before deliver's frame
+	// and arguments: an event nobody takes costs nothing else.
+	rt := s.route(name)
+	if len(rt.handlers) == 0 {
+		return
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	take, n := takers(ctx, rt, name)
+	if n == 0 {
+		return
+	}
+	b.prepare(ctx, rt, take, n, name, time.Time{}, nil, measurements, metadata, nil, nil)
 }
 
 // EmitEvent sends a prepared event (see [NewEvent]) like [Bus.Emit]. The
@@ -334,6 +348,13 @@ func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correl
 	if n == 0 {
 		return 0
 	}
+	return b.prepare(ctx, rt, take, n, name, t, ids, ms, md1, md2, md3)
+}
+
+// prepare is deliver once the n handlers of rt that take the event are
+// known (bit i of take: see takers): it applies the safeguards and calls
+// them.
+func (b *Bus) prepare(ctx context.Context, rt *route, take uint64, n int, name string, t time.Time, ids *correlation.IDs, ms []Measurement, md1, md2, md3 []slog.Attr) int {
 	if c := correlation.From(ctx); c != nil {
 		ids = c
 	}
@@ -357,7 +378,11 @@ func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correl
 		rec.metadata = b.clean(rec.metadata, r, md2)
 		rec.metadata = b.clean(rec.metadata, r, md3)
 	}
-	e := Event{Name: name, Time: t, ids: ids, entry: rt.entry, measurements: rec.measurements, metadata: rec.metadata, rec: rec}
+	// The event's fields are set one by one: a composite literal is built
+	// in a temporary and copied, with wide loads of narrow stores just made.
+	var e Event
+	e.Name, e.Time, e.ids, e.entry, e.rec = name, t, ids, rt.entry, rec
+	e.measurements, e.metadata = rec.measurements, rec.metadata
 	if n > 1 && t.IsZero() {
 		rec.setTime(b.now()) // one time for every handler, read once
 	}
