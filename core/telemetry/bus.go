@@ -305,8 +305,16 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	take, n := takers(ctx, rt, name)
-	if n == 0 {
+	var take uint64
+	var n int
+	if rt.only != nil {
+		// One handler, which decides per emission (a logger's level):
+		// asked without takers' loop.
+		if !rt.only.Enabled(ctx, rt.asked, name) {
+			return
+		}
+		take, n = 1, 1
+	} else if take, n = takers(ctx, rt, name); n == 0 {
 		return
 	}
 	b.prepare(ctx, rt, take, n, name, time.Time{}, nil, measurements, metadata, nil, nil)
@@ -406,10 +414,7 @@ func lookupAttr(md []slog.Attr, key string) (slog.Value, bool) {
 // others itself), and n counts them all. It asks the handlers that implement
 // [EnabledHandler].
 func takers(ctx context.Context, rt *route, name string) (take uint64, n int) {
-	entry := rt.entry
-	if entry == noEntry {
-		entry = nil
-	}
+	entry := rt.asked
 	for i, en := range rt.handlers {
 		if rt.filtered && !en.matches(name) {
 			continue
@@ -482,10 +487,16 @@ type snapshot struct {
 	entries []*entry // attach order
 
 	// A route for every catalog name and every name some handler is
-	// attached to exactly, by name length (a few string comparisons beat
-	// hashing the name), or in index when some length has many names.
-	byLen [][]*route
-	index map[string]*route
+	// attached to exactly. A name is mostly a catalog constant, which
+	// shares its bytes with the route's name (the linker keeps one copy of
+	// a string constant): byAddr finds those by the address of their bytes,
+	// with a multiplication and a probe or two, comparing no bytes. Other
+	// names are found by length (a few string comparisons beat hashing the
+	// name), or in index when some length has many names.
+	byAddr []*route // open addressing, a power of two long
+	shift  uint     // 64 - log2(len(byAddr))
+	byLen  [][]*route
+	index  map[string]*route
 
 	// wild serves every other name: the handlers attached by prefix, in
 	// attach order, which dispatch filters by name.
@@ -498,6 +509,8 @@ type snapshot struct {
 type route struct {
 	name     string
 	entry    *catalog.Entry // noEntry outside the catalog
+	asked    *catalog.Entry // what EnabledHandler.Enabled is given: entry, nil outside the catalog
+	only     EnabledHandler // the route's one handler, when it is exact and asked on every emission
 	rule     *rule          // nil: nothing to redact or plan, not throttled
 	handlers []*entry       // attach order, less the static handlers that decline the name
 	filtered bool           // handlers must still be matched by name (wild)
@@ -544,9 +557,14 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 		for len(s.byLen) <= len(name) {
 			s.byLen = append(s.byLen, nil)
 		}
+		rt.asked = entry
+		if len(rt.handlers) == 1 && rt.handlers[0].enabler != nil && !rt.handlers[0].static {
+			rt.only = rt.handlers[0].enabler
+		}
 		s.byLen[len(name)] = append(s.byLen[len(name)], rt)
 		long = long || len(s.byLen[len(name)]) > scanLimit
 	}
+	s.fillByAddr()
 	if long {
 		s.index = make(map[string]*route, len(names))
 		for _, rts := range s.byLen {
@@ -559,8 +577,52 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 	return s
 }
 
+// addrHash spreads the address of a name's bytes over the table's bits
+// (Fibonacci hashing).
+func addrHash(name string, shift uint) uintptr {
+	return uintptr(unsafe.Pointer(unsafe.StringData(name))) * 0x9E3779B97F4A7C15 >> shift
+}
+
+// fillByAddr indexes every route of s by the address of its name's bytes.
+func (s *snapshot) fillByAddr() {
+	n := 0
+	for _, rts := range s.byLen {
+		n += len(rts)
+	}
+	size, bits := 4, uint(2)
+	for size < 2*n {
+		size, bits = size*2, bits+1
+	}
+	s.byAddr, s.shift = make([]*route, size), 64-bits
+	mask := uintptr(size - 1)
+	for _, rts := range s.byLen {
+		for _, rt := range rts {
+			if rt.name == "" {
+				continue
+			}
+			i := addrHash(rt.name, s.shift)
+			for s.byAddr[i] != nil {
+				i = (i + 1) & mask
+			}
+			s.byAddr[i] = rt
+		}
+	}
+}
+
 // route returns the route of name: its own, or the wild one.
 func (s *snapshot) route(name string) *route {
+	if len(name) > 0 {
+		mask := uintptr(len(s.byAddr) - 1)
+		for i := addrHash(name, s.shift); ; i = (i + 1) & mask {
+			rt := s.byAddr[i]
+			if rt == nil {
+				break
+			}
+			if unsafe.StringData(rt.name) == unsafe.StringData(name) && len(rt.name) == len(name) {
+				return rt
+			}
+		}
+	}
 	if s.index != nil {
 		if rt, ok := s.index[name]; ok {
 			return rt
@@ -568,17 +630,7 @@ func (s *snapshot) route(name string) *route {
 		return &s.wild
 	}
 	if len(name) < len(s.byLen) {
-		rts := s.byLen[len(name)]
-		// A name is mostly a catalog constant, which shares its bytes
-		// with the route's name: comparing pointers finds it without
-		// comparing the bytes of the other names of its length.
-		p := unsafe.StringData(name)
-		for _, rt := range rts {
-			if unsafe.StringData(rt.name) == p {
-				return rt
-			}
-		}
-		for _, rt := range rts {
+		for _, rt := range s.byLen[len(name)] {
 			if rt.name == name {
 				return rt
 			}
