@@ -305,16 +305,16 @@ func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement,
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// takers, inlined (a function asking an interface is too costly for
+	// the compiler to inline).
 	var take uint64
 	var n int
 	if rt.only != nil {
-		// One handler, which decides per emission (a logger's level):
-		// asked without takers' loop.
 		if !rt.only.Enabled(ctx, rt.asked, name) {
 			return
 		}
 		take, n = 1, 1
-	} else if take, n = takers(ctx, rt, name); n == 0 {
+	} else if take, n = takersLoop(ctx, rt, name); n == 0 {
 		return
 	}
 	b.prepare(ctx, rt, take, n, name, time.Time{}, nil, measurements, metadata, nil, nil)
@@ -414,6 +414,19 @@ func lookupAttr(md []slog.Attr, key string) (slog.Value, bool) {
 // others itself), and n counts them all. It asks the handlers that implement
 // [EnabledHandler].
 func takers(ctx context.Context, rt *route, name string) (take uint64, n int) {
+	if rt.only != nil {
+		// One handler, which decides per emission (a logger's level):
+		// asked without the loop.
+		if rt.only.Enabled(ctx, rt.asked, name) {
+			return 1, 1
+		}
+		return 0, 0
+	}
+	return takersLoop(ctx, rt, name)
+}
+
+// takersLoop is takers for every other route.
+func takersLoop(ctx context.Context, rt *route, name string) (take uint64, n int) {
 	entry := rt.asked
 	for i, en := range rt.handlers {
 		if rt.filtered && !en.matches(name) {
