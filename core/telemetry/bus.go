@@ -265,7 +265,11 @@ func (b *Bus) Enabled(name string) bool {
 	if s == nil {
 		return false
 	}
-	_, n := takers(context.Background(), s.route(name), name)
+	rt := s.route(name)
+	if rt.only != nil { // takers, inlined as in Emit
+		return rt.only.Enabled(context.Background(), rt.asked, name)
+	}
+	_, n := takersLoop(context.Background(), rt, name)
 	return n > 0
 }
 
@@ -506,7 +510,7 @@ type snapshot struct {
 	// with a multiplication and a probe or two, comparing no bytes. Other
 	// names are found by length (a few string comparisons beat hashing the
 	// name), or in index when some length has many names.
-	byAddr []*route // open addressing, a power of two long
+	byAddr []addrSlot // open addressing, a power of two long
 	shift  uint     // 64 - log2(len(byAddr))
 	byLen  [][]*route
 	index  map[string]*route
@@ -590,6 +594,14 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 	return s
 }
 
+// An addrSlot of snapshot.byAddr holds a route and where its name's bytes
+// are; an empty one holds the wild route and no bytes.
+type addrSlot struct {
+	p  *byte
+	n  int
+	rt *route
+}
+
 // addrHash spreads the address of a name's bytes over the table's bits
 // (Fibonacci hashing).
 func addrHash(name string, shift uint) uintptr {
@@ -606,7 +618,10 @@ func (s *snapshot) fillByAddr() {
 	for size < 2*n {
 		size, bits = size*2, bits+1
 	}
-	s.byAddr, s.shift = make([]*route, size), 64-bits
+	s.byAddr, s.shift = make([]addrSlot, size), 64-bits
+	for i := range s.byAddr {
+		s.byAddr[i].rt = &s.wild
+	}
 	mask := uintptr(size - 1)
 	for _, rts := range s.byLen {
 		for _, rt := range rts {
@@ -614,26 +629,31 @@ func (s *snapshot) fillByAddr() {
 				continue
 			}
 			i := addrHash(rt.name, s.shift)
-			for s.byAddr[i] != nil {
+			for s.byAddr[i].p != nil {
 				i = (i + 1) & mask
 			}
-			s.byAddr[i] = rt
+			s.byAddr[i] = addrSlot{p: unsafe.StringData(rt.name), n: len(rt.name), rt: rt}
 		}
 	}
 }
 
-// route returns the route of name: its own, or the wild one.
+// route returns the route of name: its own, or the wild one. A catalog
+// constant mostly finds its route at the first probe. (An empty slot
+// matches only a name of no bytes, which has no route of its own: its
+// route is the wild one.)
 func (s *snapshot) route(name string) *route {
-	if len(name) > 0 {
-		mask := uintptr(len(s.byAddr) - 1)
-		for i := addrHash(name, s.shift); ; i = (i + 1) & mask {
-			rt := s.byAddr[i]
-			if rt == nil {
-				break
-			}
-			if unsafe.StringData(rt.name) == unsafe.StringData(name) && len(rt.name) == len(name) {
-				return rt
-			}
+	if sl := &s.byAddr[addrHash(name, s.shift)]; sl.p == unsafe.StringData(name) && sl.n == len(name) {
+		return sl.rt
+	}
+	return s.routeAgain(name)
+}
+
+// routeAgain is route past the first probe.
+func (s *snapshot) routeAgain(name string) *route {
+	mask := uintptr(len(s.byAddr) - 1)
+	for i := addrHash(name, s.shift); s.byAddr[i].p != nil; i = (i + 1) & mask {
+		if sl := &s.byAddr[i]; sl.p == unsafe.StringData(name) && sl.n == len(name) {
+			return sl.rt
 		}
 	}
 	if s.index != nil {
