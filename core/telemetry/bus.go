@@ -511,7 +511,7 @@ type snapshot struct {
 	// names are found by length (a few string comparisons beat hashing the
 	// name), or in index when some length has many names.
 	byAddr []addrSlot // open addressing, a power of two long
-	shift  uint     // 64 - log2(len(byAddr))
+	shift  uint       // 64 - log2(len(byAddr))
 	byLen  [][]*route
 	index  map[string]*route
 
