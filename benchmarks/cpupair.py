@@ -4,7 +4,7 @@
     cpupair.py BEFORE.test AFTER.test ROUNDS PREFIX NAME:N [NAME:N ...]
 
 For each round and each NAME, runs both binaries (alternating which goes
-first) with -test.bench '^PREFIX/NAME$' -test.benchtime Nx, and charges each
+first) with -test.bench '^PREFIX$/^NAME$' -test.benchtime Nx, and charges each
 run the user+system CPU time of its process divided by N. Wall time on a
 machine whose cores other jobs share measures the queue; CPU time measures
 the work. Prints the median per side and their ratio (after / before).
@@ -19,7 +19,10 @@ import sys
 
 def run(binary, bench, n):
     t0 = os.times()
-    out = subprocess.run([binary, "-test.run", "^$", "-test.bench", "^" + bench + "$",
+    prefix, name = bench.split("/", 1)
+    # Both levels anchored: "^BenchmarkEmit/x$" would also run every
+    # BenchmarkEmitSomething without sub-benchmarks, N iterations each.
+    out = subprocess.run([binary, "-test.run", "^$", "-test.bench", "^" + prefix + "$/^" + name + "$",
                           "-test.benchtime", "%dx" % n, "-test.count", "1"],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
     t1 = os.times()

@@ -90,7 +90,9 @@ var sinkLogger *logrus.Logger
 //   - disabled_native: logrus' level check (IsLevelEnabled) for DEBUG on a
 //     logger at INFO, as an app guards a call whose fields cost something;
 //     disabled_codextel: a DEBUG event (codex.tool.success) on a default bus
-//     with the adapter attached to that logger.
+//     with the adapter attached to that logger; disabled_codextel_guarded:
+//     the same behind the bus's own guard, Bus.Enabled, so that the
+//     event's fields are not built (the native side builds none either).
 func BenchmarkAdapter(b *testing.B) {
 	ctx := context.Background()
 	b.Run("native", func(b *testing.B) {
@@ -139,6 +141,23 @@ func BenchmarkAdapter(b *testing.B) {
 		defer detach()
 		loop(b, func() {
 			emitDebug(ctx, bus)
+		})
+	})
+	b.Run("disabled_codextel_guarded", func(b *testing.B) {
+		// The same guard as disabled_native's: the bus asks the adapter
+		// whether the event would be written, and the caller builds
+		// nothing when it would not.
+		bus := telemetry.New()
+		defer bus.Close()
+		detach, err := codexlogrus.Attach(bus, benchLogger(io.Discard))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer detach()
+		loop(b, func() {
+			if bus.Enabled(catalog.ToolSuccess) {
+				emitDebug(ctx, bus)
+			}
 		})
 	})
 }

@@ -180,3 +180,36 @@ func TestAppendMetadata(t *testing.T) {
 		})
 	}
 }
+
+// TestOneDynamicHandler: a name whose route holds one EnabledHandler asks
+// it on every emission (its answer, a logger's level, changes at run time),
+// for catalog names and for others, through Emit, EmitEvent, Enabled and
+// spans alike.
+func TestOneDynamicHandler(t *testing.T) {
+	ctx := context.Background()
+	h := &asker{asked: map[string]int{}, yes: map[string]bool{}}
+	bus := telemetry.New()
+	mustAttach(t, bus, "one", h, catalog.ToolStart, "myapp.event")
+	for round, on := range []bool{false, true, false, true} {
+		h.mu.Lock()
+		h.yes[catalog.ToolStart], h.yes["myapp.event"] = on, on
+		h.got = nil
+		h.mu.Unlock()
+		bus.Emit(ctx, catalog.ToolStart, nil)
+		bus.Emit(ctx, "myapp.event", nil)
+		bus.EmitEvent(ctx, telemetry.NewEvent(catalog.ToolStart, time.Time{}))
+		if got := bus.Enabled(catalog.ToolStart); got != on {
+			t.Errorf("round %d: Enabled = %v, want %v", round, got, on)
+		}
+		var want []string
+		if on {
+			want = []string{catalog.ToolStart, "myapp.event", catalog.ToolStart}
+		}
+		if !slices.Equal(h.got, want) {
+			t.Errorf("round %d (enabled %v): handled %v, want %v", round, on, h.got, want)
+		}
+	}
+	if h.asked[catalog.ToolStart] != 12 || h.asked["myapp.event"] != 4 {
+		t.Errorf("asked %v, want tool.start 12 times and myapp.event 4", h.asked)
+	}
+}

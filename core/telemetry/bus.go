@@ -265,7 +265,11 @@ func (b *Bus) Enabled(name string) bool {
 	if s == nil {
 		return false
 	}
-	_, n := takers(context.Background(), s.route(name), name)
+	rt := s.route(name)
+	if rt.only != nil { // takers, inlined as in Emit
+		return rt.only.Enabled(context.Background(), rt.asked, name)
+	}
+	_, n := takersLoop(context.Background(), rt, name)
 	return n > 0
 }
 
@@ -292,10 +296,32 @@ func (b *Bus) Handlers(prefix string) []HandlerInfo {
 // [Event.When]). Emit copies measurements and metadata, so the caller may
 // reuse them. Emit never fails and never panics because of a handler.
 func (b *Bus) Emit(ctx context.Context, name string, measurements []Measurement, metadata ...slog.Attr) {
-	if b.live.Load() == nil {
+	s := b.live.Load()
+	if s == nil {
 		return
 	}
-	b.deliver(ctx, name, time.Time{}, nil, measurements, metadata, nil, nil)
+	// The route and the handlers' Enabled here, before deliver's frame
+	// and arguments: an event nobody takes costs nothing else.
+	rt := s.route(name)
+	if len(rt.handlers) == 0 {
+		return
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// takers, inlined (a function asking an interface is too costly for
+	// the compiler to inline).
+	var take uint64
+	var n int
+	if rt.only != nil {
+		if !rt.only.Enabled(ctx, rt.asked, name) {
+			return
+		}
+		take, n = 1, 1
+	} else if take, n = takersLoop(ctx, rt, name); n == 0 {
+		return
+	}
+	b.prepare(ctx, rt, take, n, name, time.Time{}, nil, measurements, metadata, nil, nil)
 }
 
 // EmitEvent sends a prepared event (see [NewEvent]) like [Bus.Emit]. The
@@ -334,6 +360,13 @@ func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correl
 	if n == 0 {
 		return 0
 	}
+	return b.prepare(ctx, rt, take, n, name, t, ids, ms, md1, md2, md3)
+}
+
+// prepare is deliver once the n handlers of rt that take the event are
+// known (bit i of take: see takers): it applies the safeguards and calls
+// them.
+func (b *Bus) prepare(ctx context.Context, rt *route, take uint64, n int, name string, t time.Time, ids *correlation.IDs, ms []Measurement, md1, md2, md3 []slog.Attr) int {
 	if c := correlation.From(ctx); c != nil {
 		ids = c
 	}
@@ -357,7 +390,11 @@ func (b *Bus) deliver(ctx context.Context, name string, t time.Time, ids *correl
 		rec.metadata = b.clean(rec.metadata, r, md2)
 		rec.metadata = b.clean(rec.metadata, r, md3)
 	}
-	e := Event{Name: name, Time: t, ids: ids, entry: rt.entry, measurements: rec.measurements, metadata: rec.metadata, rec: rec}
+	// The event's fields are set one by one: a composite literal is built
+	// in a temporary and copied, with wide loads of narrow stores just made.
+	var e Event
+	e.Name, e.Time, e.ids, e.entry, e.rec = name, t, ids, rt.entry, rec
+	e.measurements, e.metadata = rec.measurements, rec.metadata
 	if n > 1 && t.IsZero() {
 		rec.setTime(b.now()) // one time for every handler, read once
 	}
@@ -381,10 +418,20 @@ func lookupAttr(md []slog.Attr, key string) (slog.Value, bool) {
 // others itself), and n counts them all. It asks the handlers that implement
 // [EnabledHandler].
 func takers(ctx context.Context, rt *route, name string) (take uint64, n int) {
-	entry := rt.entry
-	if entry == noEntry {
-		entry = nil
+	if rt.only != nil {
+		// One handler, which decides per emission (a logger's level):
+		// asked without the loop.
+		if rt.only.Enabled(ctx, rt.asked, name) {
+			return 1, 1
+		}
+		return 0, 0
 	}
+	return takersLoop(ctx, rt, name)
+}
+
+// takersLoop is takers for every other route.
+func takersLoop(ctx context.Context, rt *route, name string) (take uint64, n int) {
+	entry := rt.asked
 	for i, en := range rt.handlers {
 		if rt.filtered && !en.matches(name) {
 			continue
@@ -457,10 +504,16 @@ type snapshot struct {
 	entries []*entry // attach order
 
 	// A route for every catalog name and every name some handler is
-	// attached to exactly, by name length (a few string comparisons beat
-	// hashing the name), or in index when some length has many names.
-	byLen [][]*route
-	index map[string]*route
+	// attached to exactly. A name is mostly a catalog constant, which
+	// shares its bytes with the route's name (the linker keeps one copy of
+	// a string constant): byAddr finds those by the address of their bytes,
+	// with a multiplication and a probe or two, comparing no bytes. Other
+	// names are found by length (a few string comparisons beat hashing the
+	// name), or in index when some length has many names.
+	byAddr []addrSlot // open addressing, a power of two long
+	shift  uint       // 64 - log2(len(byAddr))
+	byLen  [][]*route
+	index  map[string]*route
 
 	// wild serves every other name: the handlers attached by prefix, in
 	// attach order, which dispatch filters by name.
@@ -473,6 +526,8 @@ type snapshot struct {
 type route struct {
 	name     string
 	entry    *catalog.Entry // noEntry outside the catalog
+	asked    *catalog.Entry // what EnabledHandler.Enabled is given: entry, nil outside the catalog
+	only     EnabledHandler // the route's one handler, when it is exact and asked on every emission
 	rule     *rule          // nil: nothing to redact or plan, not throttled
 	handlers []*entry       // attach order, less the static handlers that decline the name
 	filtered bool           // handlers must still be matched by name (wild)
@@ -519,9 +574,14 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 		for len(s.byLen) <= len(name) {
 			s.byLen = append(s.byLen, nil)
 		}
+		rt.asked = entry
+		if len(rt.handlers) == 1 && rt.handlers[0].enabler != nil && !rt.handlers[0].static {
+			rt.only = rt.handlers[0].enabler
+		}
 		s.byLen[len(name)] = append(s.byLen[len(name)], rt)
 		long = long || len(s.byLen[len(name)]) > scanLimit
 	}
+	s.fillByAddr()
 	if long {
 		s.index = make(map[string]*route, len(names))
 		for _, rts := range s.byLen {
@@ -534,8 +594,68 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 	return s
 }
 
-// route returns the route of name: its own, or the wild one.
+// An addrSlot of snapshot.byAddr holds a route and where its name's bytes
+// are; an empty one holds the wild route and no bytes.
+type addrSlot struct {
+	p  *byte
+	n  int
+	rt *route
+}
+
+// addrHash spreads the address of a name's bytes over the table's bits
+// (Fibonacci hashing).
+func addrHash(name string, shift uint) uintptr {
+	return uintptr(unsafe.Pointer(unsafe.StringData(name))) * 0x9E3779B97F4A7C15 >> shift
+}
+
+// fillByAddr indexes every route of s by the address of its name's bytes.
+func (s *snapshot) fillByAddr() {
+	n := 0
+	for _, rts := range s.byLen {
+		n += len(rts)
+	}
+	size, bits := 4, uint(2)
+	for size < 2*n {
+		size, bits = size*2, bits+1
+	}
+	s.byAddr, s.shift = make([]addrSlot, size), 64-bits
+	for i := range s.byAddr {
+		s.byAddr[i].rt = &s.wild
+	}
+	mask := uintptr(size - 1)
+	for _, rts := range s.byLen {
+		for _, rt := range rts {
+			if rt.name == "" {
+				continue
+			}
+			i := addrHash(rt.name, s.shift)
+			for s.byAddr[i].p != nil {
+				i = (i + 1) & mask
+			}
+			s.byAddr[i] = addrSlot{p: unsafe.StringData(rt.name), n: len(rt.name), rt: rt}
+		}
+	}
+}
+
+// route returns the route of name: its own, or the wild one. A catalog
+// constant mostly finds its route at the first probe. (An empty slot
+// matches only a name of no bytes, which has no route of its own: its
+// route is the wild one.)
 func (s *snapshot) route(name string) *route {
+	if sl := &s.byAddr[addrHash(name, s.shift)]; sl.p == unsafe.StringData(name) && sl.n == len(name) {
+		return sl.rt
+	}
+	return s.routeAgain(name)
+}
+
+// routeAgain is route past the first probe.
+func (s *snapshot) routeAgain(name string) *route {
+	mask := uintptr(len(s.byAddr) - 1)
+	for i := addrHash(name, s.shift); s.byAddr[i].p != nil; i = (i + 1) & mask {
+		if sl := &s.byAddr[i]; sl.p == unsafe.StringData(name) && sl.n == len(name) {
+			return sl.rt
+		}
+	}
 	if s.index != nil {
 		if rt, ok := s.index[name]; ok {
 			return rt
@@ -543,17 +663,7 @@ func (s *snapshot) route(name string) *route {
 		return &s.wild
 	}
 	if len(name) < len(s.byLen) {
-		rts := s.byLen[len(name)]
-		// A name is mostly a catalog constant, which shares its bytes
-		// with the route's name: comparing pointers finds it without
-		// comparing the bytes of the other names of its length.
-		p := unsafe.StringData(name)
-		for _, rt := range rts {
-			if unsafe.StringData(rt.name) == p {
-				return rt
-			}
-		}
-		for _, rt := range rts {
+		for _, rt := range s.byLen[len(name)] {
 			if rt.name == name {
 				return rt
 			}
