@@ -3,12 +3,14 @@ package codexotlp
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/codextel/codextel/core/scrub"
 )
 
 // The environment variables [Start] reads besides the standard OTEL_* ones,
@@ -31,22 +33,29 @@ const (
 
 // parsePairs reads a list written as OTEL_EXPORTER_OTLP_HEADERS and
 // OTEL_RESOURCE_ATTRIBUTES are: key=value pairs separated by commas,
-// URL-encoded, in order.
+// URL-encoded, in order. Its errors name the pair by its place in the list
+// and never quote it: a header's value is mostly a credential, and a pair
+// written wrongly ("Authorization: Bearer …") is all value.
 func parsePairs(s string) ([][2]string, error) {
 	var kvs [][2]string
-	for _, part := range strings.Split(s, ",") {
+	for i, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, fmt.Errorf("%q has no '='", part)
+			return nil, fmt.Errorf("item %d (of the comma-separated list) has no '=' between key and value", i+1)
 		}
 		k, err1 := url.PathUnescape(strings.TrimSpace(k))
 		v, err2 := url.PathUnescape(strings.TrimSpace(v))
-		if err := errors.Join(err1, err2); err != nil || k == "" {
-			return nil, fmt.Errorf("%q is malformed", part)
+		switch {
+		case err1 != nil:
+			return nil, fmt.Errorf("item %d (of the comma-separated list): its key is not URL-encoded (a %% not followed by two hex digits)", i+1)
+		case k == "":
+			return nil, fmt.Errorf("item %d (of the comma-separated list) has an empty key", i+1)
+		case err2 != nil:
+			return nil, fmt.Errorf("item %d (of the comma-separated list), key %q: its value is not URL-encoded (a %% not followed by two hex digits)", i+1, k)
 		}
 		kvs = append(kvs, [2]string{k, v})
 	}
@@ -120,4 +129,34 @@ func lookupInt(env func(string) (string, bool), name string, def int) (int, erro
 		return def, fmt.Errorf("codexotlp: %s=%q is not a positive integer", name, v)
 	}
 	return n, nil
+}
+
+// scrubber is the scrubber of what codexotlp prints or returns: errors may
+// quote an endpoint, and the SDK's and the network's errors may quote more.
+var scrubber = sync.OnceValue(func() *scrub.Scrubber { return scrub.New() })
+
+// scrubbed returns s with the secrets codextel's scrubber finds replaced.
+func scrubbed(s string) string {
+	clean, _ := scrubber().String(s)
+	return clean
+}
+
+// safeURL is an endpoint as an error shows it: its user information and
+// its query, where a credential may be, are replaced by REDACTED, its
+// fragment is left out, and what remains (or the whole text, when it does
+// not parse as a URL) is scrubbed.
+func safeURL(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return scrubbed(endpoint)
+	}
+	c := *u
+	if c.User != nil {
+		c.User = url.User("REDACTED")
+	}
+	if c.RawQuery != "" || c.ForceQuery {
+		c.RawQuery, c.ForceQuery = "REDACTED", false
+	}
+	c.Fragment, c.RawFragment = "", ""
+	return scrubbed(c.String())
 }

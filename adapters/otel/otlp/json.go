@@ -41,7 +41,7 @@ func (t *jsonTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Body.Close()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("codexotlp: http/json request to %s: %w", r.URL, err)
+		return nil, fmt.Errorf("codexotlp: http/json request to %s: %w", safeURL(r.URL.String()), err)
 	}
 	out := r.Clone(r.Context())
 	out.Header.Set("Content-Type", "application/json")

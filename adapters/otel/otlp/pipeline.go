@@ -219,13 +219,15 @@ func WithHandlerOptions(opts ...codexotel.Option) Option {
 	return optFunc(func(s *setup) { s.handler = append(s.handler, opts...) })
 }
 
-// reportTo returns an error reporter writing one line per error to w.
+// reportTo returns an error reporter writing one line per error to w,
+// scrubbed: an exporter's error may quote a URL or a header.
 func reportTo(w io.Writer) func(error) {
 	var mu sync.Mutex
 	return func(err error) {
+		line := scrubbed(err.Error())
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintln(w, err)
+		fmt.Fprintln(w, line)
 	}
 }
 
@@ -362,7 +364,7 @@ func (s *setup) resolve() error {
 	if s.endpoint != "" {
 		u, err := url.Parse(s.endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("codexotlp: endpoint %q is not an http:// or https:// URL", s.endpoint))
+			errs = append(errs, fmt.Errorf("codexotlp: endpoint %q is not an http:// or https:// URL", safeURL(s.endpoint)))
 		}
 	}
 	general := s.protocol
@@ -399,7 +401,7 @@ func (s *setup) resolve() error {
 		s.certFile, s.keyFile, s.caFile = get(EnvCertFile), get(EnvKeyFile), get(EnvCACertFile)
 	}
 	if (s.certFile != "" || s.caFile != "") && strings.HasPrefix(s.endpoint, "http://") {
-		errs = append(errs, fmt.Errorf("codexotlp: TLS files are set but the endpoint %s is plain http", s.endpoint))
+		errs = append(errs, fmt.Errorf("codexotlp: TLS files are set but the endpoint %s is plain http", safeURL(s.endpoint)))
 	}
 	if s.logQueue == 0 {
 		n, err := lookupInt(s.env, "OTEL_BLRP_MAX_QUEUE_SIZE", 2048)
