@@ -54,7 +54,7 @@ func codextelBinary(t *testing.T) string {
 // A child is codextel exec running the fake codex, as a process of its own.
 type child struct {
 	cmd     *exec.Cmd
-	stderr  *bytes.Buffer
+	stderr  *lockedWriter // exec's copying goroutine writes it while the test may read it
 	pidFile string
 	done    chan struct{}
 }
@@ -64,7 +64,7 @@ func startCodextel(t *testing.T, mode string, flags ...string) *child {
 	bin := codextelBinary(t)
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	args := append([]string{"exec", "--codex", os.Args[0], "--quiet"}, flags...)
-	c := &child{cmd: exec.Command(bin, append(args, "--", "the prompt")...), stderr: new(bytes.Buffer), pidFile: pidFile, done: make(chan struct{})}
+	c := &child{cmd: exec.Command(bin, append(args, "--", "the prompt")...), stderr: &lockedWriter{w: new(bytes.Buffer)}, pidFile: pidFile, done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), envFakeCodex+"="+mode, envFakePID+"="+pidFile)
 	c.cmd.Stderr = c.stderr
 	c.cmd.WaitDelay = time.Second // an orphaned codex would hold the stderr pipe
@@ -78,6 +78,13 @@ func startCodextel(t *testing.T, mode string, flags ...string) *child {
 		<-c.done
 	})
 	return c
+}
+
+// String returns what has been written to l, a bytes.Buffer, so far.
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.(*bytes.Buffer).String()
 }
 
 // codexPID waits for the fake codex to write its pid.

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,6 +58,9 @@ var fakeSession = []string{
 //	wrapper         runs a stubborn child (its pid to the pid file) and waits
 //	                for it, as the npm package's Node.js wrapper runs the
 //	                native codex
+//	watchdog-parent starts a sleeper in a process group of its own (its pid
+//	                to the pid file) and the watchdog for that group, and
+//	                exits at once: the watchdog is still starting
 //	grandchild      starts a child that inherits stdout and stderr and
 //	                sleeps 60 s (its pid to the pid file), then a complete
 //	                session, exit 0
@@ -128,6 +132,25 @@ func fakeCodex(mode string) int {
 		return 0
 	case "sleep":
 		time.Sleep(60 * time.Second)
+		return 0
+	case "watchdog-parent":
+		// A codextel that dies while its watchdog is still starting: a
+		// sleeper in a process group of its own (its pid to the pid file),
+		// the watchdog for that group, then exit at once.
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), envFakeCodex+"=sleep")
+		child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := child.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 96
+		}
+		writePID(child.Process.Pid)
+		runtime.LockOSThread() // the parent-death signal follows this thread
+		if startWatchdog(child.Process.Pid) == nil {
+			fmt.Fprintln(os.Stderr, "fake codex: no watchdog")
+			return 97
+		}
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL) // no exit's delays
 		return 0
 	case "native":
 		if path := os.Getenv(envFakePID); path != "" {

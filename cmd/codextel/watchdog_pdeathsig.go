@@ -14,7 +14,10 @@ import (
 // installed by npm is a Node.js wrapper that runs the native binary as its
 // child, which would outlive both. So exec also starts a watchdog, codextel
 // itself run again with these variables set, whose parent-death signal is
-// SIGTERM: on it, the watchdog kills codex's whole process group.
+// SIGCHLD: on it, the watchdog kills codex's whole process group. SIGCHLD,
+// and not SIGTERM, because its default action is to be ignored: a codextel
+// that dies while the watchdog is still starting (before signal.Notify)
+// would otherwise end the watchdog with it, and leave codex running.
 const (
 	envWatchdogGroup  = "CODEXTEL_WATCHDOG_PGID"   // the process group to kill
 	envWatchdogParent = "CODEXTEL_WATCHDOG_PARENT" // the codextel that started it
@@ -33,7 +36,7 @@ func startWatchdog(pgid int) *os.Process {
 	cmd.Env = append(os.Environ(), envWatchdogGroup+"="+strconv.Itoa(pgid), envWatchdogParent+"="+strconv.Itoa(os.Getpid()))
 	// A group of its own: a terminal's Ctrl-C, meant for codextel, must not
 	// end the watchdog.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGCHLD}
 	if cmd.Start() != nil {
 		return nil
 	}
@@ -62,8 +65,11 @@ func watchdogIfAsked() {
 		os.Exit(2)
 	}
 	died := make(chan os.Signal, 1)
-	signal.Notify(died, syscall.SIGTERM)
-	if os.Getppid() == ppid { // else codextel died before Notify: act now
+	signal.Notify(died, syscall.SIGCHLD)
+	// A parent-death signal sent before Notify was ignored: the parent is
+	// then already gone, which Getppid shows. A SIGCHLD of another origin
+	// (the watchdog has no children) changes nothing.
+	for os.Getppid() == ppid {
 		<-died
 	}
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
