@@ -2,7 +2,9 @@ package codexzap
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sync"
 	"unsafe"
@@ -52,9 +54,11 @@ type handler struct {
 	names  map[string]string // catalog logger -> base.logger, when base is set
 	errOut zapcore.WriteSyncer
 	// python: the core is a NewPythonLogger's (see pythonCore), whose
-	// encoder reads the event itself and keeps no entry: its entries get no
-	// zap fields, and their message borrows the pooled buffer.
+	// encoder reads the event itself: its entries get no zap fields.
 	python bool
+	// borrow: the core keeps no entry (see keepsNoEntry), so the entry's
+	// message may borrow the pooled buffer it is rendered into.
+	borrow bool
 }
 
 var _ telemetry.EnabledHandler = (*handler)(nil)
@@ -69,6 +73,7 @@ func newHandler(logger *zap.Logger, c config) *handler {
 		errOut: c.errOut,
 	}
 	_, h.python = h.core.(pythonCore)
+	h.borrow = h.python || keepsNoEntry(h.core)
 	if h.base != "" {
 		h.names = make(map[string]string)
 		for _, e := range catalog.All() {
@@ -76,6 +81,38 @@ func newHandler(logger *zap.Logger, c config) *handler {
 		}
 	}
 	return h
+}
+
+// The types of zap's own core (zapcore.NewCore's, and its With's) and of
+// its JSON and console encoders, which keepsNoEntry looks for.
+var (
+	ioCoreType      = reflect.TypeOf(zapcore.NewCore(zapcore.NewJSONEncoder(zapcore.EncoderConfig{}), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
+	zapEncoderTypes = [...]reflect.Type{
+		reflect.TypeOf(zapcore.NewJSONEncoder(zapcore.EncoderConfig{})),
+		reflect.TypeOf(zapcore.NewConsoleEncoder(zapcore.EncoderConfig{})),
+	}
+)
+
+// keepsNoEntry reports whether core is zap's own core (zapcore.NewCore's)
+// writing with zap's JSON or console encoder: the code of both copies the
+// entry's message into the encoded line and keeps nothing of the entry once
+// Write returns (the CheckedEntry that held it goes back to zap's pool,
+// which resets it before its next use). Any other core, and any core
+// wrapped by hooks, a tee or a sampler, may keep entries. The encoder is
+// ioCore's unexported field "enc", read through reflection for its type
+// only; should a zap release rename it, or change either type, the answer
+// is false and messages are copied, as for any other core (TestBorrow
+// pins the answer for the zap release in go.mod).
+func keepsNoEntry(core zapcore.Core) bool {
+	v := reflect.ValueOf(core)
+	if v.Type() != ioCoreType {
+		return false
+	}
+	enc := v.Elem().FieldByName("enc")
+	if enc.Kind() != reflect.Interface || enc.IsNil() {
+		return false
+	}
+	return slices.Contains(zapEncoderTypes[:], enc.Elem().Type())
 }
 
 // loggerName composes the entry's logger name as zap's Named does.
@@ -126,12 +163,12 @@ func (h *handler) Handle(_ context.Context, e telemetry.Event) {
 			msg = lit
 		} else {
 			st.msg = eventlog.AppendMessage(st.msg[:0], tmpl, &e)
-			if h.python {
+			if h.borrow {
 				msg = unsafe.String(unsafe.SliceData(st.msg), len(st.msg))
 			} else {
 				// zap lets cores and hooks keep the entry (zaptest/observer
-				// does), so the entry gets a copy, unless the core is a
-				// NewPythonLogger's, which keeps nothing.
+				// does), so the entry gets a copy, unless the core is one
+				// known to keep nothing.
 				msg = string(st.msg)
 			}
 		}

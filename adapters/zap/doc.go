@@ -136,11 +136,13 @@
 // io.Discard, and zap's Check at a disabled level against a DEBUG event on
 // a bus whose logger is at INFO; each case reports its process CPU time
 // per op besides ns/op. BenchmarkDisabled and BenchmarkHandleDisabled take
-// the disabled case apart. TestAllocs pins one allocation per event (the
-// entry's copy of the message, which eventlog.AppendMessage renders into
-// the pooled state), fewer than the hand-written call makes (its fields and its
-// message); none to a [NewPythonLogger] logger, whose core keeps no entry,
-// so that the entry's message borrows the pooled buffer; and none at a
+// the disabled case apart. TestAllocs pins no allocation per event to
+// zap's own core (zapcore.NewCore) with zap's JSON or console encoder, or
+// to a [NewPythonLogger] logger: those cores keep no entry, so the entry's
+// message borrows the pooled buffer eventlog.AppendMessage renders it into,
+// where the hand-written call makes two (its fields and its message); one
+// (the entry's copy of the message) to any other core, which may keep the
+// entry (a hook, a tee, a sampler, zaptest/observer); and none at a
 // disabled level. The module in the benchmarks
 // directory times the alternatives (zap's exp/zapslog, samber/slog-zap) in
 // the same process; docs/performance.md has the figures.

@@ -3,6 +3,7 @@ package codexzap
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"math"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/codextel/codextel/core/telemetry"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // recordLine writes e as the adapter wrote every event before it read
@@ -231,6 +233,43 @@ func TestInPlaceMatchesRecord(t *testing.T) {
 			if want := pythonLine(tc.f, tc.base, tc.context, e); got.String() != want {
 				t.Errorf("%s, %s:\ngot  %s\nwant %s", tc.name, e.Name, got.String(), want)
 			}
+		}
+	}
+}
+
+// TestBorrow: an entry's message borrows the pooled buffer exactly for the
+// cores known to keep no entry: a NewPythonLogger's, and zap's own core
+// with zap's JSON or console encoder, after With too; not with hooks, a
+// tee, a sampler, zaptest/observer's core, or zap's core with another
+// encoder.
+func TestBorrow(t *testing.T) {
+	cfg := zap.NewProductionEncoderConfig()
+	ioCore := func(enc zapcore.Encoder) *zap.Logger {
+		return zap.New(zapcore.NewCore(enc, zapcore.AddSync(io.Discard), zapcore.InfoLevel))
+	}
+	json := ioCore(zapcore.NewJSONEncoder(cfg))
+	observed, _ := observer.New(zapcore.InfoLevel)
+	for _, c := range []struct {
+		name   string
+		logger *zap.Logger
+		want   bool
+	}{
+		{"json", json, true},
+		{"json, named, with", json.Named("app").With(zap.String("k", "v")), true},
+		{"console", ioCore(zapcore.NewConsoleEncoder(cfg)), true},
+		{"python logger", NewPythonLogger(io.Discard, nil, nil), true},
+		{"python logger, with", NewPythonLogger(io.Discard, nil, nil).With(zap.String("k", "v")), true},
+		{"zap's core, python encoder", ioCore(NewPythonEncoder(nil)), false},
+		{"hooked", json.WithOptions(zap.Hooks(func(zapcore.Entry) error { return nil })), false},
+		{"tee", zap.New(zapcore.NewTee(json.Core(), json.Core())), false},
+		{"sampler", json.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+			return zapcore.NewSamplerWithOptions(c, time.Second, 10, 10)
+		})), false},
+		{"observer", zap.New(observed), false},
+		{"nop", zap.NewNop(), false},
+	} {
+		if got := newHandler(c.logger, newConfig(nil)).borrow; got != c.want {
+			t.Errorf("%s: borrow %v, want %v", c.name, got, c.want)
 		}
 	}
 }
