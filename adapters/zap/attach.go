@@ -187,24 +187,27 @@ func (h *handler) write(st *state, ent zapcore.Entry) {
 		return
 	}
 	ce.ErrorOutput = h.errOut
-	st.fields = append(st.fields[:0], zapcore.Field{Type: zapcore.SkipType, Interface: st})
+	// The fields are appended to a local slice, not st.fields: each append
+	// would store the slice header in the pooled state again.
+	fs := append(st.fields[:0], zapcore.Field{Type: zapcore.SkipType, Interface: st})
 	if !h.python {
 		// eventlog's record order: metadata, measurements, the non-empty
 		// correlation ids.
 		e := &st.ev
 		for a := range e.Metadata {
-			st.fields = appendField(st.fields, a)
+			fs = appendField(fs, a)
 		}
 		for m := range e.Measurements {
-			st.fields = append(st.fields, measurementField(m))
+			fs = append(fs, measurementField(m))
 		}
 		for _, f := range e.IDs().Fields() {
 			if f.Value != "" {
-				st.fields = append(st.fields, zap.String(f.Key, f.Value))
+				fs = append(fs, zap.String(f.Key, f.Value))
 			}
 		}
 	}
-	ce.Write(st.fields...)
+	st.fields = fs
+	ce.Write(fs...)
 }
 
 // measurementField is the zap field of m, as appendField makes its slog
