@@ -105,7 +105,7 @@ var (
 // pins the answer for the zap release in go.mod).
 func keepsNoEntry(core zapcore.Core) bool {
 	v := reflect.ValueOf(core)
-	if v.Type() != ioCoreType {
+	if !v.IsValid() || v.Type() != ioCoreType {
 		return false
 	}
 	enc := v.Elem().FieldByName("enc")

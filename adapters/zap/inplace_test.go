@@ -240,8 +240,8 @@ func TestInPlaceMatchesRecord(t *testing.T) {
 // TestBorrow: an entry's message borrows the pooled buffer exactly for the
 // cores known to keep no entry: a NewPythonLogger's, and zap's own core
 // with zap's JSON or console encoder, after With too; not with hooks, a
-// tee, a sampler, zaptest/observer's core, or zap's core with another
-// encoder.
+// tee, a sampler, zaptest/observer's core, zap's core with another
+// encoder, or no core (a zero zap.Logger).
 func TestBorrow(t *testing.T) {
 	cfg := zap.NewProductionEncoderConfig()
 	ioCore := func(enc zapcore.Encoder) *zap.Logger {
@@ -267,6 +267,7 @@ func TestBorrow(t *testing.T) {
 		})), false},
 		{"observer", zap.New(observed), false},
 		{"nop", zap.NewNop(), false},
+		{"no core", &zap.Logger{}, false},
 	} {
 		if got := newHandler(c.logger, newConfig(nil)).borrow; got != c.want {
 			t.Errorf("%s: borrow %v, want %v", c.name, got, c.want)
