@@ -2,10 +2,15 @@ package codexzap
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"reflect"
+	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -47,9 +52,13 @@ type handler struct {
 	core   zapcore.Core
 	base   string            // the logger's name
 	names  map[string]string // catalog logger -> base.logger, when base is set
-	mapper eventlog.Mapper
 	errOut zapcore.WriteSyncer
-	borrow bool // the core keeps no entry: see pythonCore
+	// python: the core is a NewPythonLogger's (see pythonCore), whose
+	// encoder reads the event itself: its entries get no zap fields.
+	python bool
+	// borrow: the core keeps no entry (see keepsNoEntry), so the entry's
+	// message may borrow the pooled buffer it is rendered into.
+	borrow bool
 }
 
 var _ telemetry.EnabledHandler = (*handler)(nil)
@@ -63,7 +72,8 @@ func newHandler(logger *zap.Logger, c config) *handler {
 		base:   logger.Name(),
 		errOut: c.errOut,
 	}
-	_, h.borrow = h.core.(pythonCore)
+	_, h.python = h.core.(pythonCore)
+	h.borrow = h.python || keepsNoEntry(h.core)
 	if h.base != "" {
 		h.names = make(map[string]string)
 		for _, e := range catalog.All() {
@@ -71,6 +81,38 @@ func newHandler(logger *zap.Logger, c config) *handler {
 		}
 	}
 	return h
+}
+
+// The types of zap's own core (zapcore.NewCore's, and its With's) and of
+// its JSON and console encoders, which keepsNoEntry looks for.
+var (
+	ioCoreType      = reflect.TypeOf(zapcore.NewCore(zapcore.NewJSONEncoder(zapcore.EncoderConfig{}), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
+	zapEncoderTypes = [...]reflect.Type{
+		reflect.TypeOf(zapcore.NewJSONEncoder(zapcore.EncoderConfig{})),
+		reflect.TypeOf(zapcore.NewConsoleEncoder(zapcore.EncoderConfig{})),
+	}
+)
+
+// keepsNoEntry reports whether core is zap's own core (zapcore.NewCore's)
+// writing with zap's JSON or console encoder: the code of both copies the
+// entry's message into the encoded line and keeps nothing of the entry once
+// Write returns (the CheckedEntry that held it goes back to zap's pool,
+// which resets it before its next use). Any other core, and any core
+// wrapped by hooks, a tee or a sampler, may keep entries. The encoder is
+// ioCore's unexported field "enc", read through reflection for its type
+// only; should a zap release rename it, or change either type, the answer
+// is false and messages are copied, as for any other core (TestBorrow
+// pins the answer for the zap release in go.mod).
+func keepsNoEntry(core zapcore.Core) bool {
+	v := reflect.ValueOf(core)
+	if !v.IsValid() || v.Type() != ioCoreType {
+		return false
+	}
+	enc := v.Elem().FieldByName("enc")
+	if enc.Kind() != reflect.Interface || enc.IsNil() {
+		return false
+	}
+	return slices.Contains(zapEncoderTypes[:], enc.Elem().Type())
 }
 
 // loggerName composes the entry's logger name as zap's Named does.
@@ -97,51 +139,124 @@ func (h *handler) Enabled(_ context.Context, entry *catalog.Entry, _ string) boo
 	return h.core.Enabled(Level(entry.Level)) || entry.DataLevel != 0 && h.core.Enabled(Level(entry.DataLevel))
 }
 
-// Handle writes e as one zap entry.
-func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
-	if !h.Enabled(ctx, e.Entry(), e.Name) {
+// Handle writes e as one zap entry. The event is read in place: eventlog's
+// record of it (its level, logger and message, see package eventlog) is
+// never built, and its fields become zap fields straight from the event; a
+// Python encoder builds the record's attributes from the event it is
+// handed (see state).
+func (h *handler) Handle(_ context.Context, e telemetry.Event) {
+	entry := e.Entry()
+	level, logger, msg := pylog.Info, "", e.Name // outside the catalog
+	var tmpl catalog.Template
+	if entry != nil {
+		tmpl, level = entry.MessageFor(e.Has)
+		logger = entry.Logger
+	} else {
+		logger = eventlog.Logger(&e)
+	}
+	if !h.core.Enabled(Level(level)) {
 		return
 	}
 	st := states.Get().(*state)
-	st.msg = h.mapper.MapInto(&st.rec, &e, st.msg)
-	h.write(st)
+	if entry != nil {
+		if lit, ok := tmpl.Literal(); ok {
+			msg = lit
+		} else {
+			st.msg = eventlog.AppendMessage(st.msg[:0], tmpl, &e)
+			if h.borrow {
+				msg = unsafe.String(unsafe.SliceData(st.msg), len(st.msg))
+			} else {
+				// zap lets cores and hooks keep the entry (zaptest/observer
+				// does), so the entry gets a copy, unless the core is one
+				// known to keep nothing.
+				msg = string(st.msg)
+			}
+		}
+	}
+	st.ev, st.level = e, level
+	h.write(st, zapcore.Entry{Time: e.When(), LoggerName: h.loggerName(logger), Message: msg})
 	st.release()
 }
 
-// write writes the record st holds through the core, if the core takes it.
-func (h *handler) write(st *state) {
-	msg := st.rec.Message
-	if len(st.msg) > 0 && !h.borrow {
-		// The message borrows st.msg. zap lets cores and hooks keep the
-		// entry (zaptest/observer does), so the entry gets a copy, unless
-		// the core is a NewPythonLogger's, which keeps nothing.
-		msg = string(st.msg)
-	}
-	ce := h.core.Check(zapcore.Entry{
-		Level:      Level(st.rec.Level),
-		Time:       st.rec.Time,
-		LoggerName: h.loggerName(st.rec.Logger),
-		Message:    msg,
-	}, nil)
+// write writes ent, at the zap level of st.level, with the fields of the
+// event st holds, through the core, if the core takes it.
+func (h *handler) write(st *state, ent zapcore.Entry) {
+	ent.Level = Level(st.level)
+	ce := h.core.Check(ent, nil)
 	if ce == nil {
 		return
 	}
 	ce.ErrorOutput = h.errOut
-	st.fields = append(st.fields[:0], zapcore.Field{Type: zapcore.SkipType, Interface: st})
-	for _, a := range st.rec.Attrs {
-		st.fields = appendField(st.fields, a)
+	// The fields are appended to a local slice, not st.fields: each append
+	// would store the slice header in the pooled state again.
+	fs := append(st.fields[:0], zapcore.Field{Type: zapcore.SkipType, Interface: st})
+	if !h.python {
+		// eventlog's record order: metadata, measurements, the non-empty
+		// correlation ids.
+		e := &st.ev
+		for a := range e.Metadata {
+			fs = appendField(fs, a)
+		}
+		for m := range e.Measurements {
+			fs = append(fs, measurementField(m))
+		}
+		for _, f := range e.IDs().Fields() {
+			if f.Value != "" {
+				fs = append(fs, zap.String(f.Key, f.Value))
+			}
+		}
 	}
-	ce.Write(st.fields...)
+	st.fields = fs
+	ce.Write(fs...)
 }
 
-// A state is what one event needs while it is written: its record and its
-// fields. The first field is a skipped one that carries the state itself,
-// so the Python encoders can read the record as it is (its exact Python
-// level and values) while every other encoder ignores it.
+// measurementField is the zap field of m, as appendField makes its slog
+// form ([telemetry.Measurement.Attr]) one.
+func measurementField(m telemetry.Measurement) zapcore.Field {
+	switch m.Value.Kind() {
+	case telemetry.KindFloat:
+		return zap.Float64(m.Key, m.Value.Float64())
+	case telemetry.KindDuration:
+		return zap.Duration(m.Key, m.Value.Duration())
+	}
+	return zap.Int64(m.Key, m.Value.Int64())
+}
+
+// A state is what one event needs while it is written: the event (a copy
+// of the borrowed one Handle is given, valid until Handle returns), its
+// Python level, the buffer its message is rendered into, and its fields.
+// The first field is a skipped one that carries the state itself, so the
+// Python encoders can read the event as it is (its exact Python level and
+// values) while every other encoder ignores it.
 type state struct {
-	rec    pylog.Record
-	msg    []byte // the rendered message rec.Message borrows (eventlog.Mapper.MapInto)
+	ev     telemetry.Event
+	level  pylog.Level
+	msg    []byte // the rendered message
 	fields []zapcore.Field
+	attrs  []slog.Attr // eventlog's record attributes of ev, once built
+	built  bool        // attrs holds ev's
+}
+
+// recordAttrs returns the attributes eventlog's record of the event has:
+// its metadata, its measurements, then its non-empty correlation ids. They
+// are built on the first call, by a Python encoder; other encoders read the
+// zap fields.
+func (st *state) recordAttrs() []slog.Attr {
+	if !st.built {
+		e := &st.ev
+		st.attrs = slices.Grow(st.attrs[:0], e.NumMetadata()+e.NumMeasurements()+correlation.NumFields)
+		st.attrs = e.AppendMetadata(st.attrs)
+		for m := range e.Measurements {
+			st.attrs = append(st.attrs, m.Attr())
+		}
+		for _, f := range e.IDs().Fields() {
+			if f.Value != "" {
+				st.attrs = append(st.attrs, slog.String(f.Key, f.Value))
+			}
+		}
+		st.built = true
+	}
+	return st.attrs
 }
 
 // maxPooled bounds the attributes and fields a pooled state keeps room for,
@@ -153,7 +268,7 @@ const (
 
 var states = sync.Pool{New: func() any {
 	return &state{
-		rec:    pylog.Record{Attrs: make([]slog.Attr, 0, 16)},
+		msg:    make([]byte, 0, 128),
 		fields: make([]zapcore.Field, 0, 17),
 	}
 }}
@@ -167,15 +282,18 @@ func carried(fields []zapcore.Field) (*state, bool) {
 	return st, ok
 }
 
-// release returns the state to the pool unless it grew large. It does not
-// clear the values the state held: the next event overwrites them, and
-// sync.Pool lets go of what it holds within two garbage collections, so what
-// they keep alive is one event's values for a short while; clearing them
-// (write barriers on every slot) cost 3% of an event.
+// release returns the state to the pool unless it grew large. It lets go
+// of the event, which the bus lends only for the Handle call, but does not
+// clear the fields and attributes the state held: the next event
+// overwrites them, and sync.Pool lets go of what it holds within two
+// garbage collections, so what they keep alive is one event's values for a
+// short while; clearing them (write barriers on every slot) cost 3% of an
+// event.
 func (st *state) release() {
-	if cap(st.rec.Attrs) > maxPooled || cap(st.fields) > maxPooled+1 || cap(st.msg) > maxPooledMessage {
+	st.ev, st.built = telemetry.Event{}, false
+	if cap(st.attrs) > maxPooled || cap(st.fields) > maxPooled+1 || cap(st.msg) > maxPooledMessage {
 		return
 	}
-	st.rec.Attrs, st.fields = st.rec.Attrs[:0], st.fields[:0]
+	st.attrs, st.fields = st.attrs[:0], st.fields[:0]
 	states.Put(st)
 }

@@ -82,6 +82,8 @@ var sinkLogger *zap.Logger
 //   - codextel: the event emitted on a default bus (redaction and scrubbing
 //     included), written through the adapter into the same logger;
 //     codextel_noscrub: the same on a bus without the scrubber;
+//     codextel_handle: the adapter's Handle alone, given the event (with
+//     its time, so without the clock read the bus's emission makes);
 //   - python_json_native and python_json_codextel: the same two into a
 //     NewPythonLogger writing python-json-logger's layout (JSONFormat);
 //   - disabled_native: zap's own disabled path, Check at DEBUG on a logger
@@ -116,6 +118,16 @@ func BenchmarkAdapter(b *testing.B) {
 			})
 		})
 	}
+	b.Run("codextel_handle", func(b *testing.B) {
+		h := codexzap.New(benchLogger(io.Discard))
+		e := telemetry.NewEvent(catalog.ApprovalApproved, time.Time{})
+		e.AddMeasurements(telemetry.Duration("duration", 1500*time.Millisecond), telemetry.Float("duration_ms", 1500))
+		e.AddMetadata(slog.String("approval_kind", approvalKind), slog.String("call_id", callID), slog.String("decision", decision))
+		e = e.Clone() // with its catalog entry, as the bus hands it over
+		loop(b, func() {
+			h.Handle(ctx, e)
+		})
+	})
 	b.Run("python_json_native", func(b *testing.B) {
 		l := pythonJSONLogger(b, io.Discard).Named("codex.approval")
 		loop(b, func() {

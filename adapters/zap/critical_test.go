@@ -11,30 +11,28 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
 // No catalog event is logged at CRITICAL today, so these tests give the
-// adapter's write path (the one Handle takes after mapping an event) records
-// at the levels the catalog does not use.
+// adapter's write path (the one Handle takes after reading an event's
+// level, logger and message) events at the levels the catalog does not use.
 
 func writeRecord(t *testing.T, logger *zap.Logger, level pylog.Level) {
 	t.Helper()
 	h := newHandler(logger, newConfig(nil))
-	st := &state{rec: pylog.Record{
-		Time:    time.Date(2025, 12, 2, 10, 52, 12, 123456000, time.UTC),
-		Level:   level,
-		Logger:  "codex.test",
-		Message: "something critical",
-		Attrs:   []slog.Attr{slog.String("reason", "disk full")},
-	}}
+	when := time.Date(2025, 12, 2, 10, 52, 12, 123456000, time.UTC)
+	e := telemetry.NewEvent("codex.test.critical", when)
+	e.AddMetadata(slog.String("reason", "disk full"))
+	st := &state{ev: e, level: level}
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("writing a %v record panicked: %v", level, r)
 		}
 	}()
-	h.write(st)
+	h.write(st, zapcore.Entry{Time: when, LoggerName: "codex.test", Message: "something critical"})
 }
 
 type hookFunc func(*zapcore.CheckedEntry, []zapcore.Field)

@@ -39,9 +39,11 @@
 //
 // # Record conversion
 //
-// [Attach] maps an event to a record as every codextel adapter does (see
-// package eventlog), then writes one entry through the logger's core
-// (Core.Check, then CheckedEntry.Write), never through the Logger's methods:
+// [Attach] writes an event as every codextel adapter maps it to a record
+// (see package eventlog), reading the event in place rather than building
+// the record (the Python encoders build its attributes when they encode the
+// entry), as one entry through the logger's core (Core.Check, then
+// CheckedEntry.Write), never through the Logger's methods:
 //
 //   - Time: the event's ([telemetry.Event.When]): for an event emitted
 //     without one, the bus's clock, read once for every handler of the
@@ -61,7 +63,9 @@
 //     thread_id, turn_id, span_id, parent_span_id; empty ones left out),
 //     after the fields the application gave the logger's With. The first
 //     field is a zapcore.SkipType field that every encoder but this
-//     package's ignores: it hands the Python encoders the record itself.
+//     package's ignores: it hands the Python encoders the event itself,
+//     with its exact Python level. An entry to a [NewPythonLogger] logger
+//     has that field alone: its encoder reads nothing else.
 //
 // Values keep their types:
 //
@@ -132,11 +136,13 @@
 // io.Discard, and zap's Check at a disabled level against a DEBUG event on
 // a bus whose logger is at INFO; each case reports its process CPU time
 // per op besides ns/op. BenchmarkDisabled and BenchmarkHandleDisabled take
-// the disabled case apart. TestAllocs pins one allocation per event (the
-// entry's copy of the message, which eventlog renders into the pooled
-// state), fewer than the hand-written call makes (its fields and its
-// message); none to a [NewPythonLogger] logger, whose core keeps no entry,
-// so that the entry's message borrows the pooled buffer; and none at a
+// the disabled case apart. TestAllocs pins no allocation per event to
+// zap's own core (zapcore.NewCore) with zap's JSON or console encoder, or
+// to a [NewPythonLogger] logger: those cores keep no entry, so the entry's
+// message borrows the pooled buffer eventlog.AppendMessage renders it into,
+// where the hand-written call makes two (its fields and its message); one
+// (the entry's copy of the message) to any other core, which may keep the
+// entry (a hook, a tee, a sampler, zaptest/observer); and none at a
 // disabled level. The module in the benchmarks
 // directory times the alternatives (zap's exp/zapslog, samber/slog-zap) in
 // the same process; docs/performance.md has the figures.

@@ -177,12 +177,12 @@ func (e *encoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffe
 		r.Err = stackTrace(ent.Stack)
 	}
 	if st, ok := carried(fields); ok {
-		r.Level = st.rec.Level
+		r.Level = st.level
 		if len(e.attrs) == 0 && len(e.open) == 0 {
-			r.Attrs = st.rec.Attrs
+			r.Attrs = st.recordAttrs()
 		} else {
 			es.col.from(&e.collector)
-			es.col.attrs = append(es.col.attrs, st.rec.Attrs...)
+			es.col.attrs = append(es.col.attrs, st.recordAttrs()...)
 			r.Attrs = es.col.close()
 		}
 	} else {
