@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -145,7 +146,6 @@ type spanState struct {
 // thread and seeded by the operating system: the ids of correlation's
 // NewSpanID and NewCorrelationID, without their allocations.
 func (st *spanState) hexID(buf []byte, long bool) string {
-	const digits = "0123456789abcdef"
 	for {
 		hi, lo := rand.Uint64(), uint64(0)
 		if long {
@@ -154,13 +154,33 @@ func (st *spanState) hexID(buf []byte, long bool) string {
 		if hi|lo == 0 {
 			continue
 		}
-		words := [2]uint64{hi, lo}
-		for i := range buf {
-			w := words[i/16]
-			buf[i] = digits[w>>(60-4*(i%16))&0xf]
+		putHex(buf[:16], hi)
+		if long {
+			putHex(buf[16:32], lo)
 		}
 		return unsafe.String(&buf[0], len(buf))
 	}
+}
+
+// putHex writes v's 16 hex digits, most significant first, to buf[:16],
+// eight at a time: each half of v is spread one nibble to a byte, and each
+// byte becomes its digit with a few additions on all eight at once.
+func putHex(buf []byte, v uint64) {
+	binary.BigEndian.PutUint64(buf[:8], hexDigits(uint32(v>>32)))
+	binary.BigEndian.PutUint64(buf[8:16], hexDigits(uint32(v)))
+}
+
+// hexDigits returns the 8 lower-case hex digits of x as the bytes of a
+// uint64, the most significant digit in the most significant byte.
+func hexDigits(x uint32) uint64 {
+	v := uint64(x)
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & 0x00ff00ff00ff00ff
+	v = (v | v<<4) & 0x0f0f0f0f0f0f0f0f // byte i holds nibble i
+	// A nibble of 10 or more gets bit 4 from adding 6; such a digit is a
+	// letter: 'a'-'0'-10 = 39 past where '0'+nibble would put it.
+	letters := (v + 0x0606060606060606) >> 4 & 0x0101010101010101
+	return v + 0x3030303030303030 + letters*39
 }
 
 // A Span is an open span started by [Bus.StartSpan]. Its methods are safe to
