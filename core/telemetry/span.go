@@ -100,22 +100,22 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 	}
 
 	sp := &st.span
-	*sp = Span{bus: b, ctx: &st.ctx, name: name}
-	if !b.listensUnder(name) {
+	names := b.spanNames(name)
+	*sp = Span{bus: b, ctx: &st.ctx, name: name, names: names}
+	if !names.listens {
 		sp.ended.Store(true) // nobody listens: skip the clock and the events
 		return sp.ctx, sp
 	}
 	if len(metadata) > 0 {
 		sp.metadata = slices.Clone(metadata)
 	}
-	var mono time.Duration
-	sp.start, mono = b.spanClock()
+	start, mono := b.spanClock()
 	sp.mono = mono
 	ms := [...]Measurement{
-		Int("system_time", sp.start.UnixNano()),
+		Int("system_time", start.UnixNano()),
 		Int("monotonic_time", int64(mono)),
 	}
-	b.deliver(sp.ctx, b.eventName(name, suffix), sp.start, ids, ms[:], sp.metadata, nil, nil)
+	b.deliver(sp.ctx, names.event(b, name, suffix), start, ids, ms[:], sp.metadata, nil, nil)
 	return sp.ctx, sp
 }
 
@@ -189,7 +189,7 @@ type Span struct {
 	bus      *Bus
 	ctx      *correlation.Context
 	name     string
-	start    time.Time
+	names    *spanNames
 	mono     time.Duration // start on the bus's monotonic clock
 	metadata []slog.Attr
 	ended    atomic.Bool
@@ -264,16 +264,83 @@ func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
 	}
-	s.bus.deliver(s.ctx, s.bus.eventName(s.name, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
+	s.bus.deliver(s.ctx, s.names.event(s.bus, s.name, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
 }
 
-// listensUnder reports whether some handler takes an event named
-// <name>.<something>.
-func (b *Bus) listensUnder(name string) bool {
+// spanNames is what the spans of one name need to know of a snapshot:
+// whether they emit, and their events' names for the usual suffixes.
+// Snapshots cache it per span name (see [Bus.spanNames]).
+type spanNames struct {
+	listens bool // some handler takes an event named <name>.<something>
+
+	// <name>.start, <name>.stop and <name>.exception; "" when not kept.
+	start, stop, exception string
+}
+
+// quietSpan is the spanNames of every span nobody listens to.
+var quietSpan = &spanNames{}
+
+// event returns name + "." + suffix, the name of an event of the span named
+// name, from sn when it holds it, else from [Bus.eventName].
+func (sn *spanNames) event(b *Bus, name, suffix string) string {
+	var full string
+	switch suffix {
+	case SpanStart:
+		full = sn.start
+	case SpanStop:
+		full = sn.stop
+	case SpanException:
+		full = sn.exception
+	}
+	if full == "" {
+		full = b.eventName(name, suffix)
+	}
+	return full
+}
+
+// spanNames returns the spanNames of spans named name under the handlers
+// attached now. The live snapshot caches them, copy on write, so that a
+// span looks its name up once and a new snapshot (Attach, Detach,
+// SetEnabled) starts afresh.
+func (b *Bus) spanNames(name string) *spanNames {
 	s := b.live.Load()
 	if s == nil {
-		return false
+		return quietSpan
 	}
+	if m := s.spans.Load(); m != nil {
+		if sn, ok := (*m)[name]; ok {
+			return sn
+		}
+	}
+	sn := quietSpan
+	if s.listensUnder(name) {
+		sn = &spanNames{
+			listens:   true,
+			start:     b.eventName(name, SpanStart),
+			stop:      b.eventName(name, SpanStop),
+			exception: b.eventName(name, SpanException),
+		}
+	}
+	b.namesMu.Lock()
+	defer b.namesMu.Unlock()
+	old := s.spans.Load()
+	if old != nil && len(*old) >= maxCachedNames {
+		return sn // the cache is full: keep nothing
+	}
+	var m map[string]*spanNames
+	if old == nil {
+		m = make(map[string]*spanNames, 1)
+	} else {
+		m = maps.Clone(*old)
+	}
+	m[name] = sn
+	s.spans.Store(&m)
+	return sn
+}
+
+// listensUnder reports whether some handler of s takes an event named
+// <name>.<something>.
+func (s *snapshot) listensUnder(name string) bool {
 	for _, en := range s.entries {
 		for _, p := range en.patterns {
 			if p.text != name && p.overlaps(name) {
@@ -286,8 +353,8 @@ func (b *Bus) listensUnder(name string) bool {
 
 type nameKey struct{ name, suffix string }
 
-// maxCachedNames bounds the span event name cache, for programs that make
-// span names at run time.
+// maxCachedNames bounds the span event name cache and each snapshot's
+// cache of spanNames, for programs that make span names at run time.
 const maxCachedNames = 4096
 
 // eventName returns name + "." + suffix, from a copy-on-write cache so that
