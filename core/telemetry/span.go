@@ -101,7 +101,7 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 
 	sp := &st.span
 	names := b.spanNames(name)
-	*sp = Span{bus: b, ctx: &st.ctx, name: name, names: names}
+	*sp = Span{bus: b, ctx: &st.ctx, names: names}
 	if !names.listens {
 		sp.ended.Store(true) // nobody listens: skip the clock and the events
 		return sp.ctx, sp
@@ -115,7 +115,7 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		Int("system_time", start.UnixNano()),
 		Int("monotonic_time", int64(mono)),
 	}
-	b.deliver(sp.ctx, names.event(b, name, suffix), start, ids, ms[:], sp.metadata, nil, nil)
+	b.deliver(sp.ctx, names.event(b, suffix), start, ids, ms[:], sp.metadata, nil, nil)
 	return sp.ctx, sp
 }
 
@@ -188,8 +188,7 @@ func hexDigits(x uint32) uint64 {
 type Span struct {
 	bus      *Bus
 	ctx      *correlation.Context
-	name     string
-	names    *spanNames
+	names    *spanNames    // its name and its events' names
 	mono     time.Duration // start on the bus's monotonic clock
 	metadata []slog.Attr
 	ended    atomic.Bool
@@ -264,25 +263,28 @@ func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
 	}
-	s.bus.deliver(s.ctx, s.names.event(s.bus, s.name, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
+	s.bus.deliver(s.ctx, s.names.event(s.bus, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
 }
 
 // spanNames is what the spans of one name need to know of a snapshot:
-// whether they emit, and their events' names for the usual suffixes.
-// Snapshots cache it per span name (see [Bus.spanNames]).
+// whether they emit, and their name and their events' names for the usual
+// suffixes. Snapshots cache it per span name (see [Bus.spanNames]).
 type spanNames struct {
-	listens bool // some handler takes an event named <name>.<something>
+	listens bool   // some handler takes an event named <name>.<something>
+	name    string // the span's name; "" when nobody listens
 
-	// <name>.start, <name>.stop and <name>.exception; "" when not kept.
+	// <name>.start, <name>.stop and <name>.exception, as the snapshot's
+	// routes spell them (see [snapshot.routeName]); "" when not kept.
 	start, stop, exception string
 }
 
-// quietSpan is the spanNames of every span nobody listens to.
+// quietSpan is the spanNames of every span nobody listens to: such a span
+// has ended as it starts, and never needs its name.
 var quietSpan = &spanNames{}
 
-// event returns name + "." + suffix, the name of an event of the span named
-// name, from sn when it holds it, else from [Bus.eventName].
-func (sn *spanNames) event(b *Bus, name, suffix string) string {
+// event returns sn.name + "." + suffix, the name of an event of the span,
+// from sn when it holds it, else from [Bus.eventName].
+func (sn *spanNames) event(b *Bus, suffix string) string {
 	var full string
 	switch suffix {
 	case SpanStart:
@@ -293,7 +295,7 @@ func (sn *spanNames) event(b *Bus, name, suffix string) string {
 		full = sn.exception
 	}
 	if full == "" {
-		full = b.eventName(name, suffix)
+		full = b.eventName(sn.name, suffix)
 	}
 	return full
 }
@@ -316,9 +318,10 @@ func (b *Bus) spanNames(name string) *spanNames {
 	if s.listensUnder(name) {
 		sn = &spanNames{
 			listens:   true,
-			start:     b.eventName(name, SpanStart),
-			stop:      b.eventName(name, SpanStop),
-			exception: b.eventName(name, SpanException),
+			name:      name,
+			start:     s.routeName(b.eventName(name, SpanStart)),
+			stop:      s.routeName(b.eventName(name, SpanStop)),
+			exception: s.routeName(b.eventName(name, SpanException)),
 		}
 	}
 	b.namesMu.Lock()
@@ -336,6 +339,16 @@ func (b *Bus) spanNames(name string) *spanNames {
 	m[name] = sn
 	s.spans.Store(&m)
 	return sn
+}
+
+// routeName returns s's own copy of name when s has a route of that name
+// (a catalog name, or one some handler is attached to exactly), and name
+// otherwise: [snapshot.route] finds its routes by pointer first.
+func (s *snapshot) routeName(name string) string {
+	if rt := s.route(name); rt != &s.wild {
+		return rt.name
+	}
+	return name
 }
 
 // listensUnder reports whether some handler of s takes an event named

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 type nameRecorder []string
@@ -49,5 +50,40 @@ func TestSpanNamesCacheFull(t *testing.T) {
 		if n := len(*bus.live.Load().spans.Load()); n != maxCachedNames {
 			t.Fatalf("the cache grew to %d names", n)
 		}
+	}
+}
+
+// TestSpanNamesShareRouteNames: a span's event names that have routes are
+// the routes' own strings, which route finds by pointer; the others are
+// spelled out.
+func TestSpanNamesShareRouteNames(t *testing.T) {
+	bus := New()
+	if _, err := bus.Attach("names", new(nameRecorder), "codex.tool.*", "codex.tool.exception"); err != nil {
+		t.Fatal(err)
+	}
+	s := bus.live.Load()
+	sn := bus.spanNames("codex.tool")
+	tests := []struct {
+		got, want string
+		routed    bool
+	}{
+		{sn.start, "codex.tool.start", true},         // in the catalog
+		{sn.exception, "codex.tool.exception", true}, // attached to exactly
+		{sn.stop, "codex.tool.stop", false},          // served by the wild route
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+		rt := s.route(tt.want)
+		if routed := rt != &s.wild; routed != tt.routed {
+			t.Fatalf("%s: routed %v, want %v", tt.want, routed, tt.routed)
+		}
+		if tt.routed && unsafe.StringData(tt.got) != unsafe.StringData(rt.name) {
+			t.Errorf("%s does not share the route's name", tt.want)
+		}
+	}
+	if sn.name != "codex.tool" || !sn.listens {
+		t.Errorf("spanNames = %+v", *sn)
 	}
 }
