@@ -466,7 +466,7 @@ type snapshot struct {
 	// attach order, which dispatch filters by name.
 	wild route
 
-	spans atomic.Pointer[map[string]*spanNames] // by span name, filled as spans open (span.go)
+	spans atomic.Pointer[spanCache] // by span name, filled as spans open (span.go)
 }
 
 // A route is what an emission of one name needs: the name's catalog entry

@@ -271,16 +271,40 @@ func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
 // suffixes. Snapshots cache it per span name (see [Bus.spanNames]).
 type spanNames struct {
 	listens bool   // some handler takes an event named <name>.<something>
-	name    string // the span's name; "" when nobody listens
+	name    string // the span's name; "" in quietSpan
 
 	// <name>.start, <name>.stop and <name>.exception, as the snapshot's
 	// routes spell them (see [snapshot.routeName]); "" when not kept.
 	start, stop, exception string
 }
 
-// quietSpan is the spanNames of every span nobody listens to: such a span
-// has ended as it starts, and never needs its name.
+// quietSpan is the spanNames of the spans of a bus without handlers:
+// such a span has ended as it starts, and never needs its name.
 var quietSpan = &spanNames{}
+
+// A spanCache is a snapshot's spanNames, by span name. It is never
+// changed: a new name makes a new spanCache.
+type spanCache struct {
+	// The first names cached, found by comparing the pointers to their
+	// bytes: span names are mostly constants, whose bytes every call
+	// shares, and comparing a few pointers is cheaper than hashing.
+	first  []*spanNames
+	byName map[string]*spanNames // every name cached
+}
+
+// firstNames is how many names a spanCache finds by pointer.
+const firstNames = 8
+
+// lookup returns the spanNames of name, or nil.
+func (c *spanCache) lookup(name string) *spanNames {
+	p := unsafe.StringData(name)
+	for _, sn := range c.first {
+		if unsafe.StringData(sn.name) == p && len(sn.name) == len(name) {
+			return sn
+		}
+	}
+	return c.byName[name]
+}
 
 // event returns sn.name + "." + suffix, the name of an event of the span,
 // from sn when it holds it, else from [Bus.eventName].
@@ -309,35 +333,41 @@ func (b *Bus) spanNames(name string) *spanNames {
 	if s == nil {
 		return quietSpan
 	}
-	if m := s.spans.Load(); m != nil {
-		if sn, ok := (*m)[name]; ok {
+	if c := s.spans.Load(); c != nil {
+		if sn := c.lookup(name); sn != nil {
 			return sn
 		}
 	}
-	sn := quietSpan
+	v := spanNames{name: name}
 	if s.listensUnder(name) {
-		sn = &spanNames{
-			listens:   true,
-			name:      name,
-			start:     s.routeName(b.eventName(name, SpanStart)),
-			stop:      s.routeName(b.eventName(name, SpanStop)),
-			exception: s.routeName(b.eventName(name, SpanException)),
-		}
+		v.listens = true
+		v.start = s.routeName(b.eventName(name, SpanStart))
+		v.stop = s.routeName(b.eventName(name, SpanStop))
+		v.exception = s.routeName(b.eventName(name, SpanException))
 	}
 	b.namesMu.Lock()
 	defer b.namesMu.Unlock()
-	old := s.spans.Load()
-	if old != nil && len(*old) >= maxCachedNames {
-		return sn // the cache is full: keep nothing
-	}
-	var m map[string]*spanNames
-	if old == nil {
-		m = make(map[string]*spanNames, 1)
+	c := &spanCache{}
+	if old := s.spans.Load(); old != nil {
+		if len(old.byName) >= maxCachedNames { // the cache is full: keep nothing
+			if !v.listens {
+				return quietSpan
+			}
+			sn := new(spanNames)
+			*sn = v
+			return sn
+		}
+		c.first, c.byName = old.first, maps.Clone(old.byName)
 	} else {
-		m = maps.Clone(*old)
+		c.byName = make(map[string]*spanNames, 1)
 	}
-	m[name] = sn
-	s.spans.Store(&m)
+	sn := new(spanNames)
+	*sn = v
+	if len(c.first) < firstNames {
+		c.first = append(slices.Clip(c.first), sn)
+	}
+	c.byName[name] = sn
+	s.spans.Store(c)
 	return sn
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -21,11 +22,12 @@ func TestSpanNamesCacheFull(t *testing.T) {
 	if _, err := bus.Attach("names", &got, "codex.loud.*"); err != nil {
 		t.Fatal(err)
 	}
-	full := make(map[string]*spanNames, maxCachedNames)
+	full := &spanCache{byName: make(map[string]*spanNames, maxCachedNames)}
 	for i := range maxCachedNames {
-		full[fmt.Sprintf("codex.n%d", i)] = quietSpan
+		name := fmt.Sprintf("codex.n%d", i)
+		full.byName[name] = &spanNames{name: name}
 	}
-	bus.live.Load().spans.Store(&full)
+	bus.live.Load().spans.Store(full)
 	tests := []struct {
 		name, suffix string
 		fail         bool
@@ -47,7 +49,7 @@ func TestSpanNamesCacheFull(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s.%s: got %v, want %v", tt.name, tt.suffix, got, tt.want)
 		}
-		if n := len(*bus.live.Load().spans.Load()); n != maxCachedNames {
+		if n := len(bus.live.Load().spans.Load().byName); n != maxCachedNames {
 			t.Fatalf("the cache grew to %d names", n)
 		}
 	}
@@ -85,5 +87,49 @@ func TestSpanNamesShareRouteNames(t *testing.T) {
 	}
 	if sn.name != "codex.tool" || !sn.listens {
 		t.Errorf("spanNames = %+v", *sn)
+	}
+}
+
+// TestSpanCacheLookup: a cached name is found by pointer among the first
+// names and by value past them or when the caller's copy of the name is
+// not the one cached; a name not cached is not found.
+func TestSpanCacheLookup(t *testing.T) {
+	bus := New()
+	if _, err := bus.Attach("names", new(nameRecorder), "codex.*"); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 2 * firstNames {
+		names = append(names, fmt.Sprintf("codex.s%d", i))
+	}
+	for _, name := range names {
+		bus.spanNames(name)
+	}
+	c := bus.live.Load().spans.Load()
+	if len(c.first) != firstNames || len(c.byName) != len(names) {
+		t.Fatalf("cache holds %d names by pointer and %d by value, want %d and %d", len(c.first), len(c.byName), firstNames, len(names))
+	}
+	tests := []struct {
+		name  string
+		found bool
+	}{
+		{names[0], true},
+		{strings.Clone(names[0]), true},
+		{names[firstNames-1], true},
+		{names[firstNames], true},
+		{strings.Clone(names[len(names)-1]), true},
+		{"codex.s", false},
+		{"codex.s00", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		sn := c.lookup(tt.name)
+		if found := sn != nil; found != tt.found {
+			t.Errorf("lookup(%q) found %v, want %v", tt.name, found, tt.found)
+			continue
+		}
+		if tt.found && (sn.name != tt.name || !sn.listens || sn.stop != tt.name+".stop") {
+			t.Errorf("lookup(%q) = %+v", tt.name, *sn)
+		}
 	}
 }
