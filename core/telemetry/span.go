@@ -76,17 +76,17 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		ctx = context.Background()
 	}
 	// One allocation holds the span, its context, its ids and their text.
-	st := new(spanState)
-	st.ctx.Context = ctx
+	sp := new(Span)
+	sp.ctx.Context = ctx
 	if parent := correlation.From(ctx); parent != nil {
-		st.ctx.IDs = *parent
+		sp.ctx.IDs = *parent
 	}
-	ids := &st.ctx.IDs
+	ids := &sp.ctx.IDs
 	if ids.Correlation == "" {
 		if b.seeded != nil {
 			ids.Correlation = b.newCorrelationID()
 		} else {
-			ids.Correlation = st.hexID(st.text[16:48], true)
+			ids.Correlation = hexID(sp.text[16:48], true)
 		}
 	}
 	ids.ParentSpan = ids.Span
@@ -96,15 +96,14 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 	case b.seeded != nil:
 		ids.Span = b.newSpanID() // WithSeed: ids from the seed's stream
 	default:
-		ids.Span = st.hexID(st.text[:16], false)
+		ids.Span = hexID(sp.text[:16], false)
 	}
 
-	sp := &st.span
 	names := b.spanNames(name)
-	*sp = Span{bus: b, ctx: &st.ctx, names: names}
+	sp.names = names
 	if !names.listens {
 		sp.ended.Store(true) // nobody listens: skip the clock and the events
-		return sp.ctx, sp
+		return &sp.ctx, sp
 	}
 	if len(metadata) > 0 {
 		sp.metadata = slices.Clone(metadata)
@@ -115,8 +114,8 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		Int("system_time", start.UnixNano()),
 		Int("monotonic_time", int64(mono)),
 	}
-	b.deliver(sp.ctx, names.event(b, suffix), start, ids, ms[:], sp.metadata, nil, nil)
-	return sp.ctx, sp
+	b.deliver(&sp.ctx, names.event(suffix), start, ids, ms[:], sp.metadata, nil, nil)
+	return &sp.ctx, sp
 }
 
 // spanClock reads the time for a span's event: with the bus's own clock
@@ -133,19 +132,12 @@ func (b *Bus) spanClock() (time.Time, time.Duration) {
 	return t, t.Sub(b.epoch)
 }
 
-// spanState is everything a span allocates, in one allocation.
-type spanState struct {
-	ctx  correlation.Context
-	span Span
-	text [48]byte // the span id's 16 hex digits, then a new correlation id's 32
-}
-
 // hexID fills buf (16 or 32 bytes) with random lower-case hex digits, never
 // all zeros, and returns it as a string sharing buf's memory, which is never
 // written again. The bits come from math/rand/v2's ChaCha8 generator, per
 // thread and seeded by the operating system: the ids of correlation's
 // NewSpanID and NewCorrelationID, without their allocations.
-func (st *spanState) hexID(buf []byte, long bool) string {
+func hexID(buf []byte, long bool) string {
 	for {
 		hi, lo := rand.Uint64(), uint64(0)
 		if long {
@@ -186,12 +178,12 @@ func hexDigits(x uint32) uint64 {
 // A Span is an open span started by [Bus.StartSpan]. Its methods are safe to
 // call from any goroutine; only the first End or Fail counts.
 type Span struct {
-	bus      *Bus
-	ctx      *correlation.Context
-	names    *spanNames    // its name and its events' names
-	mono     time.Duration // start on the bus's monotonic clock
+	ctx      correlation.Context // the context the span returned, with its ids
+	names    *spanNames          // its bus, its name and its events' names
+	mono     time.Duration       // start on the bus's monotonic clock
 	metadata []slog.Attr
 	ended    atomic.Bool
+	text     [48]byte // the span id's 16 hex digits, then a new correlation id's 32
 }
 
 // ID returns the span's id, or "" for a nil span.
@@ -257,13 +249,14 @@ func (s *Span) end(suffix, kind, reason, errType, trace string, metadata []slog.
 }
 
 func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
-	end, mono := s.bus.spanClock()
+	b := s.names.bus
+	end, mono := b.spanClock()
 	d := mono - s.mono
 	ms := [...]Measurement{
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
 	}
-	s.bus.deliver(s.ctx, s.names.event(s.bus, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
+	b.deliver(&s.ctx, s.names.event(suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
 }
 
 // spanNames is what the spans of one name need to know of a snapshot:
@@ -271,6 +264,7 @@ func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
 // suffixes. Snapshots cache it per span name (see [Bus.spanNames]).
 type spanNames struct {
 	listens bool   // some handler takes an event named <name>.<something>
+	bus     *Bus   // the bus of the snapshot; nil in quietSpan
 	name    string // the span's name; "" in quietSpan
 
 	// <name>.start, <name>.stop and <name>.exception, as the snapshot's
@@ -279,7 +273,7 @@ type spanNames struct {
 }
 
 // quietSpan is the spanNames of the spans of a bus without handlers:
-// such a span has ended as it starts, and never needs its name.
+// such a span has ended as it starts, and never needs its bus or its name.
 var quietSpan = &spanNames{}
 
 // A spanCache is a snapshot's spanNames, by span name. It is never
@@ -308,7 +302,7 @@ func (c *spanCache) lookup(name string) *spanNames {
 
 // event returns sn.name + "." + suffix, the name of an event of the span,
 // from sn when it holds it, else from [Bus.eventName].
-func (sn *spanNames) event(b *Bus, suffix string) string {
+func (sn *spanNames) event(suffix string) string {
 	var full string
 	switch suffix {
 	case SpanStart:
@@ -319,7 +313,7 @@ func (sn *spanNames) event(b *Bus, suffix string) string {
 		full = sn.exception
 	}
 	if full == "" {
-		full = b.eventName(sn.name, suffix)
+		full = sn.bus.eventName(sn.name, suffix)
 	}
 	return full
 }
@@ -338,7 +332,7 @@ func (b *Bus) spanNames(name string) *spanNames {
 			return sn
 		}
 	}
-	v := spanNames{name: name}
+	v := spanNames{bus: b, name: name}
 	if s.listensUnder(name) {
 		v.listens = true
 		v.start = s.routeName(b.eventName(name, SpanStart))
