@@ -331,6 +331,9 @@ func (b *Bus) spanNames(name string) *spanNames {
 		if sn := c.lookup(name); sn != nil {
 			return sn
 		}
+		if len(c.byName) >= maxCachedNames {
+			return s.uncachedSpanNames(b, name)
+		}
 	}
 	v := spanNames{bus: b, name: name}
 	if s.listensUnder(name) {
@@ -343,13 +346,8 @@ func (b *Bus) spanNames(name string) *spanNames {
 	defer b.namesMu.Unlock()
 	c := &spanCache{}
 	if old := s.spans.Load(); old != nil {
-		if len(old.byName) >= maxCachedNames { // the cache is full: keep nothing
-			if !v.listens {
-				return quietSpan
-			}
-			sn := new(spanNames)
-			*sn = v
-			return sn
+		if len(old.byName) >= maxCachedNames {
+			return s.uncachedSpanNames(b, name)
 		}
 		c.first, c.byName = old.first, maps.Clone(old.byName)
 	} else {
@@ -363,6 +361,16 @@ func (b *Bus) spanNames(name string) *spanNames {
 	c.byName[name] = sn
 	s.spans.Store(c)
 	return sn
+}
+
+// uncachedSpanNames returns the spanNames of spans named name under s,
+// for a cache that is full: quietSpan when nobody listens, else one made
+// for this span, which looks its events' names up when it emits them.
+func (s *snapshot) uncachedSpanNames(b *Bus, name string) *spanNames {
+	if !s.listensUnder(name) {
+		return quietSpan
+	}
+	return &spanNames{listens: true, bus: b, name: name}
 }
 
 // routeName returns s's own copy of name when s has a route of that name
