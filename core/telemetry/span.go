@@ -154,21 +154,20 @@ func hexID(buf []byte, long bool) string {
 	}
 }
 
-// putHex writes v's 16 hex digits, most significant first, to buf[:16],
-// eight at a time: each half of v is spread one nibble to a byte, and each
-// byte becomes its digit with a few additions on all eight at once.
+// putHex writes to buf[:16] 16 lower-case hex digits that spell the 64
+// bits of v in an order of their own, eight digits at a time: first the
+// low nibbles of v's bytes, from the least significant byte on, then their
+// high nibbles. Each v has its own text, so a random v makes uniformly
+// random digits, and a v other than 0 never makes all zeros; spelling v in
+// the usual order would first have to spread its nibbles one to a byte.
 func putHex(buf []byte, v uint64) {
-	binary.BigEndian.PutUint64(buf[:8], hexDigits(uint32(v>>32)))
-	binary.BigEndian.PutUint64(buf[8:16], hexDigits(uint32(v)))
+	binary.LittleEndian.PutUint64(buf[:8], hexDigits(v&0x0f0f0f0f0f0f0f0f))
+	binary.LittleEndian.PutUint64(buf[8:16], hexDigits(v>>4&0x0f0f0f0f0f0f0f0f))
 }
 
-// hexDigits returns the 8 lower-case hex digits of x as the bytes of a
-// uint64, the most significant digit in the most significant byte.
-func hexDigits(x uint32) uint64 {
-	v := uint64(x)
-	v = (v | v<<16) & 0x0000ffff0000ffff
-	v = (v | v<<8) & 0x00ff00ff00ff00ff
-	v = (v | v<<4) & 0x0f0f0f0f0f0f0f0f // byte i holds nibble i
+// hexDigits returns the hex digits of the nibbles in v, one to a byte (each
+// byte of v below 16), in the same bytes.
+func hexDigits(v uint64) uint64 {
 	// A nibble of 10 or more gets bit 4 from adding 6; such a digit is a
 	// letter: 'a'-'0'-10 = 39 past where '0'+nibble would put it.
 	letters := (v + 0x0606060606060606) >> 4 & 0x0101010101010101
