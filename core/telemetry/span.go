@@ -106,7 +106,8 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		return &sp.ctx, sp
 	}
 	if len(metadata) > 0 {
-		sp.metadata = slices.Clone(metadata)
+		md := slices.Clone(metadata)
+		sp.metadata, sp.nMetadata = &md[0], int32(len(md))
 	}
 	start, mono := b.spanClock()
 	sp.mono = mono
@@ -114,7 +115,7 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		Int("system_time", start.UnixNano()),
 		Int("monotonic_time", int64(mono)),
 	}
-	b.deliver(&sp.ctx, names.event(suffix), start, ids, ms[:], sp.metadata, nil, nil)
+	b.deliver(&sp.ctx, names.event(suffix), start, ids, ms[:], sp.startMetadata(), nil, nil)
 	return &sp.ctx, sp
 }
 
@@ -177,12 +178,13 @@ func hexDigits(v uint64) uint64 {
 // A Span is an open span started by [Bus.StartSpan]. Its methods are safe to
 // call from any goroutine; only the first End or Fail counts.
 type Span struct {
-	ctx      correlation.Context // the context the span returned, with its ids
-	names    *spanNames          // its bus, its name and its events' names
-	mono     time.Duration       // start on the bus's monotonic clock
-	metadata []slog.Attr
-	ended    atomic.Bool
-	text     [48]byte // the span id's 16 hex digits, then a new correlation id's 32
+	ctx       correlation.Context // the context the span returned, with its ids
+	names     *spanNames          // its bus, its name and its events' names
+	mono      time.Duration       // start on the bus's monotonic clock
+	metadata  *slog.Attr          // the start metadata (a copy): nMetadata attributes from here
+	nMetadata int32
+	ended     atomic.Bool
+	text      [48]byte // the span id's 16 hex digits, then a new correlation id's 32
 }
 
 // ID returns the span's id, or "" for a nil span.
@@ -255,8 +257,13 @@ func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
 	}
-	b.deliver(&s.ctx, s.names.event(suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
+	b.deliver(&s.ctx, s.names.event(suffix), end, &s.ctx.IDs, ms[:], s.startMetadata(), extra, metadata)
 }
+
+// startMetadata returns the metadata the span started with. The Span holds
+// it as a pointer and a 32-bit length, not as a slice, which would make it
+// 16 bytes larger than its 192.
+func (s *Span) startMetadata() []slog.Attr { return unsafe.Slice(s.metadata, s.nMetadata) }
 
 // spanNames is what the spans of one name need to know of a snapshot:
 // whether they emit, and their name and their events' names for the usual
