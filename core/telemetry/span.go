@@ -136,8 +136,9 @@ func (b *Bus) spanClock() (time.Time, time.Duration) {
 // hexID fills buf (16 or 32 bytes) with random lower-case hex digits, never
 // all zeros, and returns it as a string sharing buf's memory, which is never
 // written again. The bits come from math/rand/v2's ChaCha8 generator, per
-// thread and seeded by the operating system: the ids of correlation's
-// NewSpanID and NewCorrelationID, without their allocations.
+// thread and seeded by the operating system: ids as random as correlation's
+// NewSpanID and NewCorrelationID (spelled by [putHex]), without their
+// allocations.
 func hexID(buf []byte, long bool) string {
 	for {
 		hi, lo := rand.Uint64(), uint64(0)
