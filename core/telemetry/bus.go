@@ -518,6 +518,8 @@ type snapshot struct {
 	// wild serves every other name: the handlers attached by prefix, in
 	// attach order, which dispatch filters by name.
 	wild route
+
+	spans atomic.Pointer[spanCache] // by span name, filled as spans open (span.go)
 }
 
 // A route is what an emission of one name needs: the name's catalog entry

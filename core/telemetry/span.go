@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -75,17 +76,17 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 		ctx = context.Background()
 	}
 	// One allocation holds the span, its context, its ids and their text.
-	st := new(spanState)
-	st.ctx.Context = ctx
+	sp := new(Span)
+	sp.ctx.Context = ctx
 	if parent := correlation.From(ctx); parent != nil {
-		st.ctx.IDs = *parent
+		sp.ctx.IDs = *parent
 	}
-	ids := &st.ctx.IDs
+	ids := &sp.ctx.IDs
 	if ids.Correlation == "" {
 		if b.seeded != nil {
 			ids.Correlation = b.newCorrelationID()
 		} else {
-			ids.Correlation = st.hexID(st.text[16:48], true)
+			ids.Correlation = hexID(sp.text[16:48], true)
 		}
 	}
 	ids.ParentSpan = ids.Span
@@ -95,27 +96,27 @@ func (b *Bus) StartSpanAs(ctx context.Context, name, suffix string, metadata ...
 	case b.seeded != nil:
 		ids.Span = b.newSpanID() // WithSeed: ids from the seed's stream
 	default:
-		ids.Span = st.hexID(st.text[:16], false)
+		ids.Span = hexID(sp.text[:16], false)
 	}
 
-	sp := &st.span
-	*sp = Span{bus: b, ctx: &st.ctx, name: name}
-	if !b.listensUnder(name) {
+	names := b.spanNames(name)
+	sp.names = names
+	if !names.listens {
 		sp.ended.Store(true) // nobody listens: skip the clock and the events
-		return sp.ctx, sp
+		return &sp.ctx, sp
 	}
 	if len(metadata) > 0 {
-		sp.metadata = slices.Clone(metadata)
+		md := slices.Clone(metadata)
+		sp.metadata, sp.nMetadata = &md[0], int32(len(md))
 	}
-	var mono time.Duration
-	sp.start, mono = b.spanClock()
+	start, mono := b.spanClock()
 	sp.mono = mono
 	ms := [...]Measurement{
-		Int("system_time", sp.start.UnixNano()),
+		Int("system_time", start.UnixNano()),
 		Int("monotonic_time", int64(mono)),
 	}
-	b.deliver(sp.ctx, b.eventName(name, suffix), sp.start, ids, ms[:], sp.metadata, nil, nil)
-	return sp.ctx, sp
+	b.deliver(&sp.ctx, names.event(suffix), start, ids, ms[:], sp.startMetadata(), nil, nil)
+	return &sp.ctx, sp
 }
 
 // spanClock reads the time for a span's event: with the bus's own clock
@@ -132,20 +133,13 @@ func (b *Bus) spanClock() (time.Time, time.Duration) {
 	return t, t.Sub(b.epoch)
 }
 
-// spanState is everything a span allocates, in one allocation.
-type spanState struct {
-	ctx  correlation.Context
-	span Span
-	text [48]byte // the span id's 16 hex digits, then a new correlation id's 32
-}
-
 // hexID fills buf (16 or 32 bytes) with random lower-case hex digits, never
 // all zeros, and returns it as a string sharing buf's memory, which is never
 // written again. The bits come from math/rand/v2's ChaCha8 generator, per
-// thread and seeded by the operating system: the ids of correlation's
-// NewSpanID and NewCorrelationID, without their allocations.
-func (st *spanState) hexID(buf []byte, long bool) string {
-	const digits = "0123456789abcdef"
+// thread and seeded by the operating system: ids as random as correlation's
+// NewSpanID and NewCorrelationID (spelled by [putHex]), without their
+// allocations.
+func hexID(buf []byte, long bool) string {
 	for {
 		hi, lo := rand.Uint64(), uint64(0)
 		if long {
@@ -154,25 +148,44 @@ func (st *spanState) hexID(buf []byte, long bool) string {
 		if hi|lo == 0 {
 			continue
 		}
-		words := [2]uint64{hi, lo}
-		for i := range buf {
-			w := words[i/16]
-			buf[i] = digits[w>>(60-4*(i%16))&0xf]
+		putHex(buf[:16], hi)
+		if long {
+			putHex(buf[16:32], lo)
 		}
 		return unsafe.String(&buf[0], len(buf))
 	}
 }
 
+// putHex writes to buf[:16] 16 lower-case hex digits that spell the 64
+// bits of v in an order of their own, eight digits at a time: first the
+// low nibbles of v's bytes, from the least significant byte on, then their
+// high nibbles. Each v has its own text, so a random v makes uniformly
+// random digits, and a v other than 0 never makes all zeros; spelling v in
+// the usual order would first have to spread its nibbles one to a byte.
+func putHex(buf []byte, v uint64) {
+	binary.LittleEndian.PutUint64(buf[:8], hexDigits(v&0x0f0f0f0f0f0f0f0f))
+	binary.LittleEndian.PutUint64(buf[8:16], hexDigits(v>>4&0x0f0f0f0f0f0f0f0f))
+}
+
+// hexDigits returns the hex digits of the nibbles in v, one to a byte (each
+// byte of v below 16), in the same bytes.
+func hexDigits(v uint64) uint64 {
+	// A nibble of 10 or more gets bit 4 from adding 6; such a digit is a
+	// letter: 'a'-'0'-10 = 39 past where '0'+nibble would put it.
+	letters := (v + 0x0606060606060606) >> 4 & 0x0101010101010101
+	return v + 0x3030303030303030 + letters*39
+}
+
 // A Span is an open span started by [Bus.StartSpan]. Its methods are safe to
 // call from any goroutine; only the first End or Fail counts.
 type Span struct {
-	bus      *Bus
-	ctx      *correlation.Context
-	name     string
-	start    time.Time
-	mono     time.Duration // start on the bus's monotonic clock
-	metadata []slog.Attr
-	ended    atomic.Bool
+	ctx       correlation.Context // the context the span returned, with its ids
+	names     *spanNames          // its bus, its name and its events' names
+	mono      time.Duration       // start on the bus's monotonic clock
+	metadata  *slog.Attr          // the start metadata (a copy): nMetadata attributes from here
+	nMetadata int32
+	ended     atomic.Bool
+	text      [48]byte // the span id's 16 hex digits, then a new correlation id's 32
 }
 
 // ID returns the span's id, or "" for a nil span.
@@ -238,22 +251,148 @@ func (s *Span) end(suffix, kind, reason, errType, trace string, metadata []slog.
 }
 
 func (s *Span) emitEnd(suffix string, extra, metadata []slog.Attr) {
-	end, mono := s.bus.spanClock()
+	b := s.names.bus
+	end, mono := b.spanClock()
 	d := mono - s.mono
 	ms := [...]Measurement{
 		Duration("duration", d),
 		Float("duration_ms", float64(d)/float64(time.Millisecond)),
 	}
-	s.bus.deliver(s.ctx, s.bus.eventName(s.name, suffix), end, &s.ctx.IDs, ms[:], s.metadata, extra, metadata)
+	b.deliver(&s.ctx, s.names.event(suffix), end, &s.ctx.IDs, ms[:], s.startMetadata(), extra, metadata)
 }
 
-// listensUnder reports whether some handler takes an event named
-// <name>.<something>.
-func (b *Bus) listensUnder(name string) bool {
+// startMetadata returns the metadata the span started with. The Span holds
+// it as a pointer and a 32-bit length, not as a slice, which would make it
+// 16 bytes larger than its 192.
+func (s *Span) startMetadata() []slog.Attr { return unsafe.Slice(s.metadata, s.nMetadata) }
+
+// spanNames is what the spans of one name need to know of a snapshot:
+// whether they emit, and their name and their events' names for the usual
+// suffixes. Snapshots cache it per span name (see [Bus.spanNames]).
+type spanNames struct {
+	listens bool   // some handler takes an event named <name>.<something>
+	bus     *Bus   // the bus of the snapshot; nil in quietSpan
+	name    string // the span's name; "" in quietSpan
+
+	// <name>.start, <name>.stop and <name>.exception, as the snapshot's
+	// routes spell them (see [snapshot.routeName]); "" when not kept.
+	start, stop, exception string
+}
+
+// quietSpan is the spanNames of the spans of a bus without handlers:
+// such a span has ended as it starts, and never needs its bus or its name.
+var quietSpan = &spanNames{}
+
+// A spanCache is a snapshot's spanNames, by span name. It is never
+// changed: a new name makes a new spanCache.
+type spanCache struct {
+	// The first names cached, found by comparing the pointers to their
+	// bytes: span names are mostly constants, whose bytes every call
+	// shares, and comparing a few pointers is cheaper than hashing.
+	first  []*spanNames
+	byName map[string]*spanNames // every name cached
+}
+
+// firstNames is how many names a spanCache finds by pointer.
+const firstNames = 8
+
+// lookup returns the spanNames of name, or nil.
+func (c *spanCache) lookup(name string) *spanNames {
+	p := unsafe.StringData(name)
+	for _, sn := range c.first {
+		if unsafe.StringData(sn.name) == p && len(sn.name) == len(name) {
+			return sn
+		}
+	}
+	return c.byName[name]
+}
+
+// event returns sn.name + "." + suffix, the name of an event of the span,
+// from sn when it holds it, else from [Bus.eventName].
+func (sn *spanNames) event(suffix string) string {
+	var full string
+	switch suffix {
+	case SpanStart:
+		full = sn.start
+	case SpanStop:
+		full = sn.stop
+	case SpanException:
+		full = sn.exception
+	}
+	if full == "" {
+		full = sn.bus.eventName(sn.name, suffix)
+	}
+	return full
+}
+
+// spanNames returns the spanNames of spans named name under the handlers
+// attached now. The live snapshot caches them, copy on write, so that a
+// span looks its name up once and a new snapshot (Attach, Detach,
+// SetEnabled) starts afresh.
+func (b *Bus) spanNames(name string) *spanNames {
 	s := b.live.Load()
 	if s == nil {
-		return false
+		return quietSpan
 	}
+	if c := s.spans.Load(); c != nil {
+		if sn := c.lookup(name); sn != nil {
+			return sn
+		}
+		if len(c.byName) >= maxCachedNames {
+			return s.uncachedSpanNames(b, name)
+		}
+	}
+	v := spanNames{bus: b, name: name}
+	if s.listensUnder(name) {
+		v.listens = true
+		v.start = s.routeName(b.eventName(name, SpanStart))
+		v.stop = s.routeName(b.eventName(name, SpanStop))
+		v.exception = s.routeName(b.eventName(name, SpanException))
+	}
+	b.namesMu.Lock()
+	defer b.namesMu.Unlock()
+	c := &spanCache{}
+	if old := s.spans.Load(); old != nil {
+		if len(old.byName) >= maxCachedNames {
+			return s.uncachedSpanNames(b, name)
+		}
+		c.first, c.byName = old.first, maps.Clone(old.byName)
+	} else {
+		c.byName = make(map[string]*spanNames, 1)
+	}
+	sn := new(spanNames)
+	*sn = v
+	if len(c.first) < firstNames {
+		c.first = append(slices.Clip(c.first), sn)
+	}
+	c.byName[name] = sn
+	s.spans.Store(c)
+	return sn
+}
+
+// uncachedSpanNames returns the spanNames of spans named name under s,
+// for a cache that is full: quietSpan when nobody listens, else one made
+// for this span, which looks its events' names up when it emits them.
+func (s *snapshot) uncachedSpanNames(b *Bus, name string) *spanNames {
+	if !s.listensUnder(name) {
+		return quietSpan
+	}
+	return &spanNames{listens: true, bus: b, name: name}
+}
+
+// routeName returns s's own copy of name when s has a route of that name
+// (a catalog name, or one some handler is attached to exactly), and name
+// otherwise: [snapshot.route] finds its routes by pointer first.
+func (s *snapshot) routeName(name string) string {
+	if rt := s.route(name); rt != &s.wild {
+		return rt.name
+	}
+	return name
+}
+
+// listensUnder reports whether some handler of s takes an event named
+// <name>.<something>.
+func (s *snapshot) listensUnder(name string) bool {
 	for _, en := range s.entries {
 		for _, p := range en.patterns {
 			if p.text != name && p.overlaps(name) {
@@ -266,8 +405,8 @@ func (b *Bus) listensUnder(name string) bool {
 
 type nameKey struct{ name, suffix string }
 
-// maxCachedNames bounds the span event name cache, for programs that make
-// span names at run time.
+// maxCachedNames bounds the span event name cache and each snapshot's
+// cache of spanNames, for programs that make span names at run time.
 const maxCachedNames = 4096
 
 // eventName returns name + "." + suffix, from a copy-on-write cache so that

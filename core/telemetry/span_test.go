@@ -299,3 +299,58 @@ func TestSpanIDs(t *testing.T) {
 		sp.End()
 	}
 }
+
+// TestSpanListenersFollowAttachments: whether a span emits, and to whom,
+// follows the handlers attached when it starts, whatever spans of the same
+// name did before (the bus caches per name what spans need).
+func TestSpanListenersFollowAttachments(t *testing.T) {
+	bus := telemetry.New()
+	other := &recorder{}
+	mustAttach(t, bus, "other", other, "codex.other") // the bus has a handler, not for codex.job
+	rec := &recorder{}
+	var detach func() error
+	attach := func(patterns ...string) func() {
+		return func() {
+			var err error
+			if detach, err = bus.Attach("rec", rec, patterns...); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	steps := []struct {
+		name   string
+		change func()
+		fail   bool
+		want   []string
+	}{
+		{"nobody listens", func() {}, false, nil},
+		{"prefix attached", attach("codex.job.*"), false, []string{"codex.job.start", "codex.job.stop"}},
+		{"prefix still attached", func() {}, true, []string{"codex.job.start", "codex.job.exception"}},
+		{"detached", func() { _ = detach() }, false, nil},
+		{"exception only", attach("codex.job.exception"), true, []string{"codex.job.exception"}},
+		{"exception only, span ends", func() {}, false, nil},
+		{"disabled", func() { bus.SetEnabled(false) }, true, nil},
+		{"enabled again", func() { bus.SetEnabled(true) }, true, []string{"codex.job.exception"}},
+		{"detached by id", func() { _ = bus.Detach("rec") }, true, nil},
+		{"everything", attach("*"), false, []string{"codex.job.start", "codex.job.stop"}},
+		{"the name itself only", func() { _ = detach(); attach("codex.job")() }, false, nil},
+	}
+	for _, step := range steps {
+		step.change()
+		rec.mu.Lock()
+		rec.events = nil
+		rec.mu.Unlock()
+		_ = bus.Span(context.Background(), "codex.job", nil, func(context.Context) error {
+			if step.fail {
+				return errors.New("failed")
+			}
+			return nil
+		})
+		if got := rec.names(); !slices.Equal(got, step.want) {
+			t.Errorf("%s: got %v, want %v", step.name, got, step.want)
+		}
+	}
+	if len(other.events) != 0 {
+		t.Errorf("codex.other's handler got %v", other.names())
+	}
+}
