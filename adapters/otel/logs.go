@@ -101,13 +101,20 @@ func (w *logWriter) emit(ctx context.Context, e *telemetry.Event, ids *correlati
 	changed := false
 	for a := range e.Metadata {
 		v := a.Value
-		if k := v.Kind(); k == slog.KindAny || k == slog.KindGroup || k == slog.KindLogValuer {
+		var lv attribute.Value
+		switch v.Kind() {
+		case slog.KindString: // most fields: converted here, without a call
+			lv = attribute.StringValue(v.String())
+		case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
 			if sv, ok := safeValue(v, maxDepth); ok {
 				v, changed = sv, true
 			}
+			lv = logValue(v)
+		default:
+			lv = logValue(v)
 		}
 		ex.note(a.Key, v)
-		kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(a.Key), Value: logValue(v)})
+		kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(a.Key), Value: lv})
 	}
 	for m := range e.Measurements {
 		ex.note(m.Key, slog.Value{}) // a number: never one of the exception's texts
