@@ -53,6 +53,20 @@ func benchEmit(ctx context.Context, bus *telemetry.Bus) {
 		slog.String("call_id", benchCall), slog.Int("exit_code", 0))
 }
 
+// benchEvent is the event benchEmit emits, as the bus hands it to a
+// handler (its entry looked up, its ids set), without a time of its own:
+// When reads the clock, once per record, as the bus's does.
+func benchEvent() telemetry.Event {
+	e := telemetry.NewEvent(catalog.ToolSuccess, time.Time{})
+	e.AddMeasurements(telemetry.Duration("duration", 300*time.Millisecond), telemetry.Float("duration_ms", 300))
+	e.AddMetadata(slog.String("tool", benchTool), slog.String("tool_kind", "command_execution"),
+		slog.String("call_id", benchCall), slog.Int("exit_code", 0))
+	e.SetIDs(benchIDs)
+	e = e.Clone() // with its catalog entry
+	e.Time = time.Time{}
+	return e
+}
+
 // benchNative emits the same record with the SDK's log.Logger, as an app
 // instrumented by hand would: the time read from the clock, the message
 // built from the value.
@@ -93,7 +107,8 @@ func benchSlog(ctx context.Context, l *slog.Logger) {
 //   - native: the SDK's log.Logger, the record built by hand (time from
 //     the clock, message built from the value);
 //   - codextel: the event emitted on a default bus (redaction and scrubbing
-//     included), written by a Handler with logs only;
+//     included), written by a Handler with logs only; codextel_handle: the
+//     Handler's Handle alone, given the event as the bus hands it over;
 //   - otelslog: the same record logged with log/slog through the otelslog
 //     bridge, OpenTelemetry's own route for structured records;
 //   - disabled_native: the SDK's disabled path, Logger.Enabled for DEBUG
@@ -122,6 +137,16 @@ func BenchmarkAdapter(b *testing.B) {
 		})
 	})
 	b.Run("codextel", func(b *testing.B) { onBus(b, WithLoggerProvider(lp)) })
+	b.Run("codextel_handle", func(b *testing.B) {
+		h, err := NewHandler(WithLoggerProvider(lp))
+		if err != nil {
+			b.Fatal(err)
+		}
+		e := benchEvent()
+		loop(b, func() {
+			h.Handle(ctx, e)
+		})
+	})
 	b.Run("otelslog", func(b *testing.B) {
 		l := slog.New(otelslog.NewHandler("codex.tool", otelslog.WithLoggerProvider(lp)))
 		loop(b, func() {
@@ -139,11 +164,11 @@ func BenchmarkAdapter(b *testing.B) {
 	b.Run("disabled_codextel", func(b *testing.B) { onBus(b, WithLoggerProvider(atInfo), WithLevel(pylog.Info)) })
 }
 
-// TestBenchmarkRecords: native, codextel and otelslog write the same
-// record but for its time (and otelslog's severity text, which is slog's
-// level name, and the duration it writes as an int64 of nanoseconds as
-// well), with the span of the context; at INFO neither disabled side
-// writes anything.
+// TestBenchmarkRecords: native, codextel (on a bus and its Handle alone)
+// and otelslog write the same record but for its time (and otelslog's
+// severity text, which is slog's level name, and the duration it writes as
+// an int64 of nanoseconds as well), with the span of the context; at INFO
+// neither disabled side writes anything.
 func TestBenchmarkRecords(t *testing.T) {
 	ctx := correlation.With(benchSpanContext(), benchIDs)
 	records := func(emit func(lp *sdklog.LoggerProvider)) []sdklog.Record {
@@ -163,11 +188,19 @@ func TestBenchmarkRecords(t *testing.T) {
 		defer detach()
 		benchEmit(ctx, bus)
 	})
+	handled := records(func(lp *sdklog.LoggerProvider) {
+		h, err := NewHandler(WithLoggerProvider(lp))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Handle(ctx, benchEvent())
+	})
 	bridged := records(func(lp *sdklog.LoggerProvider) {
 		benchSlog(ctx, slog.New(otelslog.NewHandler("codex.tool", otelslog.WithLoggerProvider(lp))))
 	})
-	if len(native) != 1 || len(adapter) != 1 || len(bridged) != 1 {
-		t.Fatalf("records: native %d, codextel %d, otelslog %d; want 1 each", len(native), len(adapter), len(bridged))
+	if len(native) != 1 || len(adapter) != 1 || len(handled) != 1 || len(bridged) != 1 {
+		t.Fatalf("records: native %d, codextel %d, codextel_handle %d, otelslog %d; want 1 each",
+			len(native), len(adapter), len(handled), len(bridged))
 	}
 	describe := func(r sdklog.Record, withText bool) string {
 		var b bytes.Buffer
@@ -185,6 +218,9 @@ func TestBenchmarkRecords(t *testing.T) {
 	want := describe(native[0], true)
 	if got := describe(adapter[0], true); got != want {
 		t.Errorf("codextel writes\n%s\nnative\n%s", got, want)
+	}
+	if got := describe(handled[0], true); got != want {
+		t.Errorf("codextel_handle writes\n%s\nnative\n%s", got, want)
 	}
 	if got := describe(bridged[0], false); got != describe(native[0], false) {
 		t.Errorf("otelslog writes\n%s\nnative\n%s", got, describe(native[0], false))

@@ -29,7 +29,8 @@
 // Each event becomes one record, as Python's OpenTelemetry LoggingHandler
 // (opentelemetry-sdk 1.38) writes the record Python's logging would make of
 // it; the record is the one [eventlog.Mapper] maps the event to, as in every
-// codextel log adapter:
+// codextel log adapter, though the handler reads it from the event in place
+// ([eventlog.Logger], [eventlog.AppendMessage]) without building it:
 //
 //   - Timestamp: the event's ([telemetry.Event.When]: for an event emitted
 //     without one, the bus's clock, read once for every handler).

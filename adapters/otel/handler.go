@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/codextel/codextel/core/catalog"
@@ -78,6 +79,7 @@ const maxRoutes = 4096
 // route is what the handler does with the events of one name, worked out
 // once per name.
 type route struct {
+	logger  log.Logger // the logs' logger of the name's Python logger; nil without logs
 	fam     *family
 	role    role
 	usage   bool
@@ -113,6 +115,9 @@ func NewHandler(opts ...Option) (*Handler, error) {
 
 func (h *Handler) newRoute(name string) *route {
 	r := &route{}
+	if h.logs != nil {
+		r.logger = h.logs.forName(name)
+	}
 	if h.spans != nil {
 		r.fam, r.role = spanRole(name)
 		r.usage = name == catalog.ThreadTokenUsageUpdated
@@ -188,7 +193,7 @@ func (h *Handler) Handle(ctx context.Context, e telemetry.Event) {
 		if !sc.IsValid() {
 			sc = trace.SpanContextFromContext(ctx)
 		}
-		h.logs.emit(ctx, &e, sc)
+		h.logs.emit(ctx, &e, &ids, sc, r.logger)
 	}
 	if len(r.metrics) > 0 {
 		record(r.metrics, &e)

@@ -96,27 +96,33 @@ func spanID(s string) (trace.SpanID, bool) {
 	return id, id.IsValid()
 }
 
+// decodeHex decodes the lower-case hex digits s into dst, which is half as
+// long, and reports whether every byte of s is one.
 func decodeHex(dst []byte, s string) bool {
+	var bad byte
 	for i := range dst {
-		hi, ok1 := nibble(s[2*i])
-		lo, ok2 := nibble(s[2*i+1])
-		if !ok1 || !ok2 {
-			return false
-		}
+		hi, lo := nibbles[s[2*i]], nibbles[s[2*i+1]]
+		bad |= hi | lo
 		dst[i] = hi<<4 | lo
 	}
-	return true
+	return bad&0xf0 == 0
 }
 
-func nibble(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
+// nibbles holds the value of each lower-case hex digit, and 0xff for every
+// other byte.
+var nibbles = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case '0' <= c && c <= '9':
+			t[c] = byte(c - '0')
+		case 'a' <= c && c <= 'f':
+			t[c] = byte(c - 'a' + 10)
+		default:
+			t[c] = 0xff
+		}
 	}
-	return 0, false
-}
+	return t
+}()
 
 // idsSpanContext is the span context the correlation ids of an event name:
 // the correlation id as trace id and the span id, or an invalid one when the

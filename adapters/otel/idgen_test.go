@@ -52,3 +52,39 @@ func TestWithIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestHexIDs: traceID and spanID read exactly the ids of 32 and 16
+// lower-case hex digits, not all zero; every other byte, upper-case digits
+// included, and every other length are refused.
+func TestHexIDs(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"0123456789abcdef", true},
+		{"fedcba9876543210", true},
+		{"0000000000000001", true},
+		{"0000000000000000", false},
+		{"0123456789ABCDEF", false},
+		{"0123456789abcdeg", false},
+		{"g123456789abcdef", false},
+		{"0123456789abcde/", false},
+		{"0123456789abcde:", false},
+		{"0123456789abcde`", false},
+		{"0123456789abcde\xff", false},
+		{"0123456789abcde\x00", false},
+		{"0123456789abcdef0", false},
+		{"0123456789abcde", false},
+		{"", false},
+	} {
+		want, _ := trace.SpanIDFromHex(tc.in)
+		if got, ok := spanID(tc.in); ok != tc.want || ok && got != want {
+			t.Errorf("spanID(%q) = %v, %v; want ok %v", tc.in, got, ok, tc.want)
+		}
+		long := tc.in + tc.in
+		wantTID, _ := trace.TraceIDFromHex(long)
+		if got, ok := traceID(long); ok != tc.want || ok && got != wantTID {
+			t.Errorf("traceID(%q) = %v, %v; want ok %v", long, got, ok, tc.want)
+		}
+	}
+}

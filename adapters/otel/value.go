@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
 )
 
 // maxDepth bounds the nesting convertValue follows; deeper values are
@@ -28,8 +29,14 @@ func convertValue(v slog.Value, depth int) attribute.Value {
 	if depth <= 0 {
 		return attribute.StringValue("<max depth exceeded>")
 	}
-	v = v.Resolve()
-	switch v.Kind() {
+	k := v.Kind()
+	if k == slog.KindLogValuer {
+		// Only a LogValuer needs resolving: Resolve, with its deferred
+		// recover, costs more than the conversion of a scalar.
+		v = v.Resolve()
+		k = v.Kind()
+	}
+	switch k {
 	case slog.KindString:
 		return attribute.StringValue(v.String())
 	case slog.KindInt64:
@@ -334,6 +341,15 @@ func text(v slog.Value) string {
 	}
 	v, _ = safeValue(v, maxDepth)
 	return string(pylog.AppendStr(nil, v))
+}
+
+// numberValue converts a measurement's value as logValue converts its slog
+// form ([telemetry.Number.Value]): durations in nanoseconds.
+func numberValue(n telemetry.Number) attribute.Value {
+	if n.Kind() == telemetry.KindFloat {
+		return attribute.Float64Value(n.Float64())
+	}
+	return attribute.Int64Value(n.Int64())
 }
 
 // uintValue keeps an unsigned integer exact: an integer when it fits in
