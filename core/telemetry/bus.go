@@ -583,7 +583,7 @@ func newSnapshot(entries []*entry, rules map[string]*rule) *snapshot {
 		s.byLen[len(name)] = append(s.byLen[len(name)], rt)
 		long = long || len(s.byLen[len(name)]) > scanLimit
 	}
-	s.fillByAddr()
+	s.fillByAddr(addrSpread)
 	if long {
 		s.index = make(map[string]*route, len(names))
 		for _, rts := range s.byLen {
@@ -610,14 +610,19 @@ func addrHash(name string, shift uint) uintptr {
 	return uintptr(unsafe.Pointer(unsafe.StringData(name))) * 0x9E3779B97F4A7C15 >> shift
 }
 
-// fillByAddr indexes every route of s by the address of its name's bytes.
-func (s *snapshot) fillByAddr() {
+// addrSpread is how many slots byAddr has per name, at least: sparse, so
+// that a name mostly finds its route at its first probe.
+const addrSpread = 8
+
+// fillByAddr indexes every route of s by the address of its name's bytes,
+// in a table of at least spread (≥ 2: a slot stays empty) slots per name.
+func (s *snapshot) fillByAddr(spread int) {
 	n := 0
 	for _, rts := range s.byLen {
 		n += len(rts)
 	}
 	size, bits := 4, uint(2)
-	for size < 2*n {
+	for size < spread*n {
 		size, bits = size*2, bits+1
 	}
 	s.byAddr, s.shift = make([]addrSlot, size), 64-bits

@@ -11,7 +11,7 @@ import (
 // TestRouteTable: every catalog name and every exactly attached name finds
 // its own route, whether the caller's string shares the route's bytes (a
 // constant) or not (built at run time), past collisions in the address
-// table; a name with no route, a prefix of a routed name sharing its bytes
+// table (made dense here); a name with no route, a prefix of a routed name sharing its bytes
 // and the empty name find the wild route.
 func TestRouteTable(t *testing.T) {
 	h := HandlerFunc(func(context.Context, Event) {})
@@ -29,6 +29,7 @@ func TestRouteTable(t *testing.T) {
 			entries = append(entries, &entry{id: name, handler: h, patterns: []pattern{pat(name)}})
 		}
 		s := newSnapshot(entries, rules)
+		s.fillByAddr(2) // dense: names collide
 		names := append([]string(nil), extra...)
 		for _, e := range catalog.All() {
 			names = append(names, e.Name)
