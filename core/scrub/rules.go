@@ -226,6 +226,18 @@ func findShortEscaped(v string, keys *keySet, spans []span) ([]span, bool) {
 	return spans, escaped
 }
 
+// hasShortAnchor reports whether v holds a byte of shortAnchors: a text
+// (shorter than shortText) without one holds no built-in secret, and no
+// escape that could spell one.
+func hasShortAnchor(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if shortAnchors[v[i]] {
+			return true
+		}
+	}
+	return false
+}
+
 // shortAnchors is anchors and the backslash, for findShortEscaped.
 var shortAnchors = func() [256]bool {
 	t := anchors

@@ -71,6 +71,11 @@ func (s *Scrubber) String(v string) (string, bool) {
 	if s == nil {
 		return v, false
 	}
+	// A short text without a trigger byte (a word, a name) holds no
+	// built-in secret: checked here, without find's calls.
+	if len(v) < shortText && len(s.patterns) == 0 && !hasShortAnchor(v) {
+		return v, false
+	}
 	// The common case first: no secret, no added pattern, one scan. The
 	// spans of a few secrets (a key found by two rules, say) fit in buf.
 	var buf [4]span

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+	"unsafe"
 	"weak"
 
 	"github.com/codextel/codextel/core/catalog"
@@ -155,17 +156,24 @@ func (b *Bus) buildRules() {
 // one found.
 func (r *rule) find(key string, next *int) *fieldPlan {
 	for i := *next; i < len(r.plan); i++ {
-		if r.plan[i].key == key {
+		if same(r.plan[i].key, key) {
 			*next = i + 1
 			return &r.plan[i]
 		}
 	}
 	for i := 0; i < *next && i < len(r.plan); i++ {
-		if r.plan[i].key == key {
+		if same(r.plan[i].key, key) {
 			return &r.plan[i]
 		}
 	}
 	return nil
+}
+
+// same reports whether a == b, without comparing bytes when both are the
+// same constant (keys and listed values are mostly the catalog's own
+// strings, whose bytes the linker keeps once).
+func same(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // clean reports whether v, the value of p's field, holds nothing the
@@ -179,7 +187,13 @@ func (p *fieldPlan) clean(v slog.Value) bool {
 	case slog.KindString:
 		switch p.kind {
 		case catalog.Enum:
-			return slices.Contains(p.values, v.String())
+			s := v.String()
+			for _, w := range p.values {
+				if same(w, s) {
+					return true
+				}
+			}
+			return false
 		case catalog.ID:
 			return catalog.IDShaped(v.String())
 		}
