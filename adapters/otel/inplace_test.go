@@ -20,6 +20,7 @@ import (
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // recordEmit writes e as the log path did before it read events in place:
@@ -152,49 +153,10 @@ func TestInPlaceMatchesRecord(t *testing.T) {
 			}
 			return e
 		}},
-		{"empty", func(entry *catalog.Entry) telemetry.Event {
-			return telemetry.NewEvent(entry.Name, when)
-		}},
-		{"ids only", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			e.SetIDs(correlation.IDs{Thread: "th-2", ParentSpan: "fedcba9876543210"})
-			return e
-		}},
-		{"reversed, repeated", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			for i := len(entry.Measurements) - 1; i >= 0; i-- {
-				e.AddMeasurements(telemetry.Int(entry.Measurements[i].Key, int64(i)))
-			}
-			for i := len(entry.Metadata) - 1; i >= 0; i-- {
-				e.AddMetadata(slog.Int(entry.Metadata[i].Key, i))
-			}
-			for i, f := range entry.Metadata {
-				e.AddMetadata(slog.Attr{Key: f.Key, Value: odd[(i+4)%len(odd)]})
-			}
-			e.SetIDs(ids)
-			return e
-		}},
-		{"exception", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			for _, f := range entry.Metadata {
-				e.AddMetadata(slog.String(f.Key, "text of "+f.Key))
-			}
-			e.AddMetadata(slog.String("error_type", "ValueError"), slog.String("reason", "bad"), slog.String("stacktrace", "tb"))
-			return e
-		}},
 		{"exception overwritten", func(entry *catalog.Entry) telemetry.Event {
 			e := telemetry.NewEvent(entry.Name, when)
 			e.AddMetadata(slog.String("error_type", "ValueError"), slog.String("reason", "bad"), slog.Int("stacktrace", 3))
 			e.AddMeasurements(telemetry.Int("reason", 1))
-			return e
-		}},
-		{"data only", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			for _, f := range entry.Metadata {
-				if f.Data != catalog.NoData {
-					e.AddMetadata(slog.Any(f.Key, secretBox{Name: "secret " + f.Key, hidden: "h"}))
-				}
-			}
 			return e
 		}},
 	}
@@ -207,7 +169,10 @@ func TestInPlaceMatchesRecord(t *testing.T) {
 	other := telemetry.NewEvent("myapp.cache.miss", when)
 	other.AddMetadata(slog.String("key", "k1"), slog.Any("box", secretBox{Name: "b"}))
 	other.AddMeasurements(telemetry.Int("size", 3))
-	events = append(events, other, telemetry.NewEvent("", when), telemetry.NewEvent("nodots", when))
+	events = append(events, other, telemetry.NewEvent("nodots", when))
+	// The layouts every handler's tests share: none, ids only, reversed
+	// and repeated, data only, exception fields, and more values.
+	events = append(events, telemetrytest.CatalogEvents(when)...)
 
 	sc := trace.SpanContextFromContext(benchSpanContext())
 	for _, level := range []pylog.Level{pylog.NotSet, pylog.Info, pylog.Warning} {

@@ -5,19 +5,18 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"math"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/correlation"
-	"github.com/codextel/codextel/core/eventlog"
-	"github.com/codextel/codextel/core/pylog"
-	"github.com/codextel/codextel/core/telemetry"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/codextel/codextel/core/eventlog"
+	"github.com/codextel/codextel/core/pylog"
+	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // recordLine writes e as the adapter wrote every event before it read
@@ -59,101 +58,14 @@ func pythonLine(f pylog.RecordFormatter, base string, context []slog.Attr, e *te
 	return string(f.Append(nil, &r)) + "\n"
 }
 
-// lazyInt is a LogValuer.
-type lazyInt int
-
-func (n lazyInt) LogValue() slog.Value { return slog.IntValue(int(n)) }
-
-// inPlaceEvents are every catalog event with its fields as declared (of
-// every kind: strings with bytes JSON escapes, floats, groups with lists,
-// LogValuers, NaN), with none, with correlation ids only, in reverse order
-// with keys repeated, and with data fields only, and two events outside the
-// catalog.
-func inPlaceEvents() []telemetry.Event {
-	when := time.Date(2025, 12, 2, 10, 52, 12, 345678000, time.UTC)
-	ids := correlation.IDs{Correlation: "c1", Thread: "th-1", Span: "0123456789abcdef"}
-	variants := []func(entry *catalog.Entry) telemetry.Event{
-		func(entry *catalog.Entry) telemetry.Event { // declared
-			e := telemetry.NewEvent(entry.Name, when)
-			for i, f := range entry.Measurements {
-				switch i % 3 {
-				case 0:
-					e.AddMeasurements(telemetry.Duration(f.Key, 1500*time.Millisecond))
-				case 1:
-					e.AddMeasurements(telemetry.Float(f.Key, math.NaN()))
-				default:
-					e.AddMeasurements(telemetry.Int(f.Key, -7))
-				}
-			}
-			for i, f := range entry.Metadata {
-				switch i % 5 {
-				case 0:
-					e.AddMetadata(slog.String(f.Key, "v\x00-\xff-\"é"+f.Key))
-				case 1:
-					e.AddMetadata(slog.Float64(f.Key, 1))
-				case 2:
-					e.AddMetadata(slog.Group(f.Key, slog.Bool("ok", true), slog.Any("list", []any{1, "a", nil})))
-				case 3:
-					e.AddMetadata(slog.Any(f.Key, lazyInt(3)))
-				default:
-					e.AddMetadata(slog.Time(f.Key, time.Time{}), slog.Group("", slog.Int("inlined", 2)))
-				}
-			}
-			e.SetIDs(ids)
-			return e
-		},
-		func(entry *catalog.Entry) telemetry.Event { // empty
-			return telemetry.NewEvent(entry.Name, when)
-		},
-		func(entry *catalog.Entry) telemetry.Event { // ids only
-			e := telemetry.NewEvent(entry.Name, when)
-			e.SetIDs(correlation.IDs{Thread: "th-2", ParentSpan: "fedcba9876543210"})
-			return e
-		},
-		func(entry *catalog.Entry) telemetry.Event { // reversed, repeated
-			e := telemetry.NewEvent(entry.Name, when)
-			for i := len(entry.Measurements) - 1; i >= 0; i-- {
-				e.AddMeasurements(telemetry.Int(entry.Measurements[i].Key, int64(i)))
-			}
-			for i := len(entry.Metadata) - 1; i >= 0; i-- {
-				e.AddMetadata(slog.Int(entry.Metadata[i].Key, i))
-			}
-			for _, f := range entry.Metadata {
-				e.AddMetadata(slog.String(f.Key, "second"))
-			}
-			e.SetIDs(ids)
-			return e
-		},
-		func(entry *catalog.Entry) telemetry.Event { // data only
-			e := telemetry.NewEvent(entry.Name, when)
-			for _, f := range entry.Metadata {
-				if f.Data != catalog.NoData {
-					e.AddMetadata(slog.String(f.Key, "secret "+f.Key))
-				}
-			}
-			return e
-		},
-	}
-	var events []telemetry.Event
-	for _, entry := range catalog.All() {
-		for _, v := range variants {
-			events = append(events, v(entry))
-		}
-	}
-	other := telemetry.NewEvent("myapp.cache.miss", when)
-	other.AddMetadata(slog.String("key", "k1"))
-	other.AddMeasurements(telemetry.Int("size", 3))
-	return append(events, other, telemetry.NewEvent("", when))
-}
-
-// TestInPlaceMatchesRecord: for every event of inPlaceEvents, the adapter
+// TestInPlaceMatchesRecord: for every event of telemetrytest.CatalogEvents, the adapter
 // writes byte for byte the line that writing eventlog's record of the event
 // gives: through zap's JSON and console encoders, named and not, with a
 // hook that keeps the entries (whose messages must stay the events' own),
 // and through the Python encoders, in a NewPythonLogger and in a core of
 // the application's own with context fields.
 func TestInPlaceMatchesRecord(t *testing.T) {
-	events := inPlaceEvents()
+	events := telemetrytest.CatalogEvents(time.Date(2025, 12, 2, 10, 52, 12, 345678000, time.UTC))
 	prod := zap.NewProductionEncoderConfig()
 	dev := zap.NewDevelopmentEncoderConfig()
 	zapLoggers := []struct {

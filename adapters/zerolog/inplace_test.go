@@ -3,18 +3,15 @@ package codexzerolog
 import (
 	"bytes"
 	"context"
-	"log/slog"
-	"math"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // recordLine writes e as the adapter wrote every event before it read
@@ -40,98 +37,19 @@ func recordLine(l zerolog.Logger, e *telemetry.Event, stamps bool) string {
 	return buf.String()
 }
 
-// lazyInt is a LogValuer.
-type lazyInt int
-
-func (n lazyInt) LogValue() slog.Value { return slog.IntValue(int(n)) }
-
 // keepHook keeps the messages it is given, as an application's hook may.
 type keepHook struct{ msgs []string }
 
 func (k *keepHook) Run(_ *zerolog.Event, _ zerolog.Level, msg string) { k.msgs = append(k.msgs, msg) }
 
-// TestInPlaceMatchesRecord: for every catalog event, with its fields as
-// declared, with none, with correlation ids only, in reverse order with
-// keys repeated, and with data fields only, and for an event outside the
-// catalog, the adapter writes byte for byte the line that writing
+// TestInPlaceMatchesRecord: for every event of telemetrytest.CatalogEvents
+// (every catalog event in layouts of every kind of value and field order,
+// and events outside the catalog), the adapter writes byte for byte the line that writing
 // eventlog's record of the event gives, to a logger that borrows the
 // message and to one whose hook keeps it.
 func TestInPlaceMatchesRecord(t *testing.T) {
 	when := time.Date(2025, 12, 2, 10, 52, 12, 345678000, time.UTC)
-	ids := correlation.IDs{Correlation: "c1", Thread: "th-1", Span: "0123456789abcdef"}
-	variants := []struct {
-		name string
-		make func(entry *catalog.Entry) telemetry.Event
-	}{
-		{"declared", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			for i, f := range entry.Measurements {
-				switch i % 3 {
-				case 0:
-					e.AddMeasurements(telemetry.Duration(f.Key, 1500*time.Millisecond))
-				case 1:
-					e.AddMeasurements(telemetry.Float(f.Key, math.NaN()))
-				default:
-					e.AddMeasurements(telemetry.Int(f.Key, -7))
-				}
-			}
-			for i, f := range entry.Metadata {
-				switch i % 4 {
-				case 0:
-					e.AddMetadata(slog.String(f.Key, "v\x00-\xff-\"é"+f.Key))
-				case 1:
-					e.AddMetadata(slog.Float64(f.Key, 1))
-				case 2:
-					e.AddMetadata(slog.Group(f.Key, slog.Bool("ok", true), slog.Any("list", []any{1, "a", nil})))
-				default:
-					e.AddMetadata(slog.Any(f.Key, lazyInt(3)))
-				}
-			}
-			e.SetIDs(ids)
-			return e
-		}},
-		{"empty", func(entry *catalog.Entry) telemetry.Event {
-			return telemetry.NewEvent(entry.Name, when)
-		}},
-		{"ids only", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			e.SetIDs(correlation.IDs{Thread: "th-2", ParentSpan: "fedcba9876543210"})
-			return e
-		}},
-		{"reversed, repeated", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			for i := len(entry.Measurements) - 1; i >= 0; i-- {
-				e.AddMeasurements(telemetry.Int(entry.Measurements[i].Key, int64(i)))
-			}
-			for i := len(entry.Metadata) - 1; i >= 0; i-- {
-				e.AddMetadata(slog.Int(entry.Metadata[i].Key, i))
-			}
-			for _, f := range entry.Metadata {
-				e.AddMetadata(slog.String(f.Key, "second"))
-			}
-			e.SetIDs(ids)
-			return e
-		}},
-		{"data only", func(entry *catalog.Entry) telemetry.Event {
-			e := telemetry.NewEvent(entry.Name, when)
-			for _, f := range entry.Metadata {
-				if f.Data != catalog.NoData {
-					e.AddMetadata(slog.String(f.Key, "secret "+f.Key))
-				}
-			}
-			return e
-		}},
-	}
-	var events []telemetry.Event
-	for _, entry := range catalog.All() {
-		for _, v := range variants {
-			events = append(events, v.make(entry))
-		}
-	}
-	other := telemetry.NewEvent("myapp.cache.miss", when)
-	other.AddMetadata(slog.String("key", "k1"))
-	other.AddMeasurements(telemetry.Int("size", 3))
-	events = append(events, other, telemetry.NewEvent("", when))
+	events := telemetrytest.CatalogEvents(when)
 
 	for _, tc := range []struct {
 		name   string
