@@ -9,4 +9,8 @@
 // [telemetry.Default]), [RecordContext] captures only the events emitted under
 // the context it returns, so tests marked t.Parallel() never see each other's
 // events.
+//
+// For a handler's own tests, [CatalogEvents] makes every catalog event in
+// the layouts a handler must write faithfully: values of every kind, fields
+// missing, repeated or out of order, data fields only, exception fields.
 package telemetrytest
