@@ -15,6 +15,7 @@ import (
 	codexlogrus "github.com/codextel/codextel/adapters/logrus"
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // benchLogger is the app's logger: logrus' JSONFormatter to w, at INFO.
@@ -97,7 +98,7 @@ func BenchmarkAdapter(b *testing.B) {
 	ctx := context.Background()
 	b.Run("native", func(b *testing.B) {
 		l := benchLogger(io.Discard)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			logNative(l)
 		})
 		sinkLogger = l
@@ -117,14 +118,14 @@ func BenchmarkAdapter(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer detach()
-			loop(b, func() {
+			telemetrytest.LoopCPU(b, func() {
 				emitEvent(ctx, bus)
 			})
 		})
 	}
 	b.Run("disabled_native", func(b *testing.B) {
 		l := benchLogger(io.Discard)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			if l.IsLevelEnabled(logrus.DebugLevel) {
 				b.Fatal("enabled")
 			}
@@ -139,7 +140,7 @@ func BenchmarkAdapter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer detach()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			emitDebug(ctx, bus)
 		})
 	})
@@ -154,7 +155,7 @@ func BenchmarkAdapter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer detach()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			if bus.Enabled(catalog.ToolSuccess) {
 				emitDebug(ctx, bus)
 			}
@@ -186,18 +187,4 @@ func TestBenchmarkLines(t *testing.T) {
 	if got, want := untimed(adapter.Bytes()), untimed(native.Bytes()); !reflect.DeepEqual(got, want) {
 		t.Errorf("native:\n%s\ncodextel:\n%s", native.String(), adapter.String())
 	}
-}
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // minSeverity is a processor that takes records at min or above only, and
@@ -126,13 +127,13 @@ func BenchmarkAdapter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer detach()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			benchEmit(ctx, bus)
 		})
 	}
 	b.Run("native", func(b *testing.B) {
 		logger := lp.Logger("codex.tool")
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			benchNative(ctx, logger)
 		})
 	})
@@ -143,19 +144,19 @@ func BenchmarkAdapter(b *testing.B) {
 			b.Fatal(err)
 		}
 		e := benchEvent()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			h.Handle(ctx, e)
 		})
 	})
 	b.Run("otelslog", func(b *testing.B) {
 		l := slog.New(otelslog.NewHandler("codex.tool", otelslog.WithLoggerProvider(lp)))
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			benchSlog(ctx, l)
 		})
 	})
 	b.Run("disabled_native", func(b *testing.B) {
 		logger := atInfo.Logger("codex.tool")
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			if logger.Enabled(ctx, log.EnabledParameters{Severity: log.SeverityDebug}) {
 				b.Fatal("enabled")
 			}
@@ -238,18 +239,4 @@ func TestBenchmarkRecords(t *testing.T) {
 	if len(none) != 0 {
 		t.Errorf("a Handler at INFO wrote %d records of a DEBUG event", len(none))
 	}
-}
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // The benchmark's event: a codex.tool.start with its two measurements,
@@ -70,14 +71,14 @@ func BenchmarkAdapter(b *testing.B) {
 		if _, err := Attach(bus, h); err != nil {
 			b.Fatal(err)
 		}
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			bus.Emit(ctx, catalog.ToolStart, benchMeasurements, slog.String("tool", tool), benchMetadata[1], benchMetadata[2])
 		})
 	}
 	logAttrs := func(b *testing.B, h slog.Handler) {
 		logger := slog.New(h)
 		attrs := benchAttrs()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			logger.LogAttrs(ctx, slog.LevelDebug, "Invoking tool "+tool, attrs...)
 		})
 	}
@@ -89,7 +90,7 @@ func BenchmarkAdapter(b *testing.B) {
 		e.AddMeasurements(benchMeasurements...)
 		e.AddMetadata(benchMetadata...)
 		e.SetIDs(benchIDs)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			a.Handle(ctx, e)
 		})
 	})
@@ -97,7 +98,7 @@ func BenchmarkAdapter(b *testing.B) {
 	b.Run("python_json_codextel", func(b *testing.B) { emit(b, python) })
 	b.Run("disabled_native", func(b *testing.B) {
 		logger := slog.New(atInfo)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			if logger.Enabled(ctx, slog.LevelDebug) {
 				b.Fatal("enabled")
 			}
@@ -129,18 +130,4 @@ func TestBenchmarkLines(t *testing.T) {
 	if got, want := untimed(adapter.Bytes()), untimed(native.Bytes()); got != want {
 		t.Errorf("native:\n%s\ncodextel:\n%s", want, got)
 	}
-}
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
 }

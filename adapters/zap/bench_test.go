@@ -11,6 +11,7 @@ import (
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
@@ -93,7 +94,7 @@ func BenchmarkAdapter(b *testing.B) {
 	ctx := context.Background()
 	b.Run("native", func(b *testing.B) {
 		l := benchLogger(io.Discard).Named("codex.approval")
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			logNative(l)
 		})
 		sinkLogger = l
@@ -113,7 +114,7 @@ func BenchmarkAdapter(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer detach()
-			loop(b, func() {
+			telemetrytest.LoopCPU(b, func() {
 				emitEvent(ctx, bus)
 			})
 		})
@@ -124,13 +125,13 @@ func BenchmarkAdapter(b *testing.B) {
 		e.AddMeasurements(telemetry.Duration("duration", 1500*time.Millisecond), telemetry.Float("duration_ms", 1500))
 		e.AddMetadata(slog.String("approval_kind", approvalKind), slog.String("call_id", callID), slog.String("decision", decision))
 		e = e.Clone() // with its catalog entry, as the bus hands it over
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			h.Handle(ctx, e)
 		})
 	})
 	b.Run("python_json_native", func(b *testing.B) {
 		l := pythonJSONLogger(b, io.Discard).Named("codex.approval")
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			logNative(l)
 		})
 		sinkLogger = l
@@ -143,13 +144,13 @@ func BenchmarkAdapter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer detach()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			emitEvent(ctx, bus)
 		})
 	})
 	b.Run("disabled_native", func(b *testing.B) {
 		l := benchLogger(io.Discard).Named("codex.tool")
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			if ce := l.Check(zapcore.DebugLevel, "Tool completed."); ce != nil {
 				b.Fatal("enabled")
 			}
@@ -158,7 +159,7 @@ func BenchmarkAdapter(b *testing.B) {
 	b.Run("disabled_codextel", func(b *testing.B) {
 		bus := newBus(b)
 		attach(b, bus, benchLogger(io.Discard))
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			emitDebug(ctx, bus)
 		})
 	})
@@ -253,17 +254,3 @@ func BenchmarkDisabled(b *testing.B) {
 }
 
 var sinkInt int
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
-}

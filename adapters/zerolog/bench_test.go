@@ -15,6 +15,7 @@ import (
 	codexzerolog "github.com/codextel/codextel/adapters/zerolog"
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // benchLogger is the app's logger: zerolog's JSON to w, stamped with the time
@@ -106,7 +107,7 @@ func BenchmarkAdapter(b *testing.B) {
 	ctx := context.Background()
 	b.Run("native", func(b *testing.B) {
 		l := benchLogger(io.Discard)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			logNative(&l)
 		})
 		sinkLogger = l
@@ -126,7 +127,7 @@ func BenchmarkAdapter(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer detach()
-			loop(b, func() {
+			telemetrytest.LoopCPU(b, func() {
 				emitEvent(ctx, bus)
 			})
 		})
@@ -137,19 +138,19 @@ func BenchmarkAdapter(b *testing.B) {
 		e.AddMeasurements(telemetry.Duration("duration", 1500*time.Millisecond), telemetry.Float("duration_ms", 1500))
 		e.AddMetadata(slog.String("approval_kind", approvalKind), slog.String("call_id", callID), slog.String("decision", decision))
 		e = e.Clone() // with its catalog entry, as the bus hands it over
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			h.Handle(ctx, e)
 		})
 	})
 	b.Run("slog", func(b *testing.B) {
 		l := slog.New(zerolog.NewSlogHandler(benchLogger(io.Discard)))
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			logSlog(ctx, l)
 		})
 	})
 	b.Run("disabled_native", func(b *testing.B) {
 		l := benchLogger(io.Discard).Level(zerolog.InfoLevel)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			l.Debug().
 				Str(codexzerolog.LoggerKey, "codex.tool").
 				Str("tool", tool).
@@ -169,7 +170,7 @@ func BenchmarkAdapter(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer detach()
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			emitDebug(ctx, bus)
 		})
 	})
@@ -200,18 +201,4 @@ func TestBenchmarkLines(t *testing.T) {
 	if got := untimed(viaSlog.Bytes()); !reflect.DeepEqual(got, want) {
 		t.Errorf("native:\n%s\nslog handler:\n%s", native.String(), viaSlog.String())
 	}
-}
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
 }

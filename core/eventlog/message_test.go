@@ -10,6 +10,7 @@ import (
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // sampleEvent returns an event of entry with every declared field set to a
@@ -141,20 +142,20 @@ func BenchmarkMessage(b *testing.B) {
 	entry, _ := catalog.Lookup(e.Name)
 	tmpl, _ := entry.MessageFor(e.Has)
 	b.Run("string", func(b *testing.B) {
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			sinkString = eventlog.Message(tmpl, r.Attrs)
 		})
 	})
 	b.Run("append", func(b *testing.B) {
 		buf := make([]byte, 0, 256)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			buf = tmpl.Append(buf[:0], r.Attrs)
 		})
 		sinkString = string(buf)
 	})
 	b.Run("event", func(b *testing.B) {
 		buf := make([]byte, 0, 256)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			buf = eventlog.AppendMessage(buf[:0], tmpl, &e)
 		})
 		sinkString = string(buf)
@@ -169,30 +170,16 @@ func BenchmarkMap(b *testing.B) {
 	var m eventlog.Mapper
 	r := pylog.Record{Attrs: make([]slog.Attr, 0, 16)}
 	b.Run("map", func(b *testing.B) {
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			m.Map(&r, &e)
 		})
 	})
 	b.Run("map_into", func(b *testing.B) {
 		buf := make([]byte, 0, 256)
-		loop(b, func() {
+		telemetrytest.LoopCPU(b, func() {
 			buf = m.MapInto(&r, &e, buf)
 		})
 	})
-}
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
 }
 
 // TestAppendMessageMatchesMap: for every catalog event, with its fields as

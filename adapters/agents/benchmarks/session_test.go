@@ -13,6 +13,7 @@ import (
 	codexotel "github.com/codextel/codextel/adapters/otel"
 	"github.com/codextel/codextel/core/bridge"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 )
 
 // session10k is a codex exec --json stream of 10,000 commands, each started
@@ -133,13 +134,8 @@ func BenchmarkSession10k(b *testing.B) {
 		{"otel", otelSession},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
 			b.SetBytes(int64(len(stream)))
-			cpu := processCPU()
-			for b.Loop() {
-				sink += bc.run(stream)
-			}
-			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+			telemetrytest.LoopCPU(b, func() { sink += bc.run(stream) })
 		})
 	}
 }

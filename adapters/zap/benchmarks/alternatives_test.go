@@ -12,6 +12,7 @@ import (
 
 	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/telemetry"
+	"github.com/codextel/codextel/core/telemetrytest"
 	slogzap "github.com/samber/slog-zap/v2"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
@@ -179,23 +180,9 @@ func BenchmarkAlternatives(b *testing.B) {
 	for _, s := range sides {
 		b.Run(s.name, func(b *testing.B) {
 			f := s.setup(b, io.Discard, false)
-			loop(b, func() {
+			telemetrytest.LoopCPU(b, func() {
 				f()
 			})
 		})
 	}
-}
-
-// loop runs f as the benchmark's body and reports, besides ns/op, the CPU
-// time the process used per iteration as cpu-ns/op: every thread's, the
-// garbage collector's included, so each side pays for its own garbage, and
-// not inflated, as ns/op is on a loaded machine, by waiting for a core.
-func loop(b *testing.B, f func()) {
-	b.ReportAllocs()
-	n, t0 := 0, processCPU()
-	for b.Loop() {
-		f()
-		n++
-	}
-	b.ReportMetric(float64(processCPU()-t0)/float64(n), "cpu-ns/op")
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package codexzap_test
+package telemetrytest
 
 import (
 	"syscall"

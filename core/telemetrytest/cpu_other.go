@@ -1,6 +1,6 @@
 //go:build !unix
 
-package codexlogrus_test
+package telemetrytest
 
 import "time"
 

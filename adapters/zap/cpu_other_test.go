@@ -1,8 +1,0 @@
-//go:build !unix
-
-package codexzap_test
-
-import "time"
-
-// processCPU is not measured here: cpu-ns/op reads 0.
-func processCPU() time.Duration { return 0 }
