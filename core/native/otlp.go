@@ -43,8 +43,8 @@ type logRecord struct {
 type tracesBody struct {
 	ResourceSpans []struct {
 		Resource struct {
-			Attributes             []keyValue      `json:"attributes"`
-			DroppedAttributesCount json.RawMessage `json:"droppedAttributesCount"`
+			Attributes             []keyValue `json:"attributes"`
+			DroppedAttributesCount wireInt    `json:"droppedAttributesCount"`
 		} `json:"resource"`
 		ScopeSpans []struct {
 			Scope struct {
@@ -60,19 +60,19 @@ type wireSpan struct {
 	TraceID                string          `json:"traceId"`
 	SpanID                 string          `json:"spanId"`
 	ParentSpanID           string          `json:"parentSpanId"`
-	Flags                  json.RawMessage `json:"flags"`
+	Flags                  wireInt         `json:"flags"`
 	Name                   string          `json:"name"`
 	Kind                   int             `json:"kind"`
 	StartTimeUnixNano      json.RawMessage `json:"startTimeUnixNano"`
 	EndTimeUnixNano        json.RawMessage `json:"endTimeUnixNano"`
 	Attributes             []keyValue      `json:"attributes"`
-	DroppedAttributesCount json.RawMessage `json:"droppedAttributesCount"`
+	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
 	// Decoded only with KeepSpans: the join does not read them.
-	Events             json.RawMessage `json:"events"`
-	DroppedEventsCount json.RawMessage `json:"droppedEventsCount"`
+	Events             rawList `json:"events"`
+	DroppedEventsCount wireInt `json:"droppedEventsCount"`
 	Status             struct {
-		Code    json.RawMessage `json:"code"`
-		Message string          `json:"message"`
+		Code    wireInt `json:"code"`
+		Message string  `json:"message"`
 	} `json:"status"`
 }
 
@@ -80,7 +80,52 @@ type wireEvent struct {
 	TimeUnixNano           json.RawMessage `json:"timeUnixNano"`
 	Name                   string          `json:"name"`
 	Attributes             []keyValue      `json:"attributes"`
-	DroppedAttributesCount json.RawMessage `json:"droppedAttributesCount"`
+	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
+}
+
+// A wireInt is an integer member of a span (flags, a dropped count, a
+// status code), read as it is decoded, so that the join, which does not
+// use them, does not keep a copy of each: a JSON number or string holding
+// an integer; bad is any other value, for a problem (or a status code's
+// name).
+type wireInt struct {
+	n   int64
+	set bool
+	bad string
+}
+
+func (w *wireInt) UnmarshalJSON(b []byte) error {
+	*w = wireInt{}
+	if string(b) == "null" {
+		return nil
+	}
+	text := b
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		text = b[1 : len(b)-1]
+	}
+	n, err := parseInt(string(text))
+	if err != nil {
+		w.bad = string(b)
+		if b[0] == '"' {
+			_ = json.Unmarshal(b, &w.bad)
+		}
+		return nil
+	}
+	w.n, w.set = n, true
+	return nil
+}
+
+// A rawList is a JSON array kept as it was sent, to be decoded only if
+// needed; an empty one is nil.
+type rawList []byte
+
+func (r *rawList) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); string(t) == "null" || len(t) >= 2 && t[0] == '[' && len(bytes.TrimSpace(t[1:len(t)-1])) == 0 {
+		*r = nil
+		return nil
+	}
+	*r = bytes.Clone(b)
+	return nil
 }
 
 type metricsBody struct {
@@ -530,34 +575,26 @@ var statusCodes = map[string]int{"STATUS_CODE_UNSET": 0, "STATUS_CODE_OK": 1, "S
 
 // status reads a span's status; a code that is not one of OTLP's is a
 // problem, and the status is then unset with the message kept.
-func (d *decoder) status(raw json.RawMessage, message string) Status {
+func (d *decoder) status(code wireInt, message string) Status {
 	st := Status{Message: message}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '"' {
-		var name string
-		if json.Unmarshal(raw, &name) == nil {
-			if code, ok := statusCodes[name]; ok {
-				st.Code = code
-				return st
-			}
-		}
+	if c, ok := statusCodes[code.bad]; ok {
+		st.Code = c
+		return st
 	}
-	code, ok := d.integer("status.code", raw)
-	switch {
+	switch n, ok := d.wireInt("status.code", code); {
 	case !ok:
-	case code < 0 || code > 2:
-		d.problem("status.code", "%d is not an OTLP status code", code)
+	case n < 0 || n > 2:
+		d.problem("status.code", "%d is not an OTLP status code", n)
 	default:
-		st.Code = int(code)
+		st.Code = int(n)
 	}
 	return st
 }
 
 // events reads a span's events, at most maxSpanEvents of them; dropped
 // counts the others. A list that is not one of events is a problem.
-func (d *decoder) events(raw json.RawMessage) (events []SpanEvent, dropped int) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
+func (d *decoder) events(raw rawList) (events []SpanEvent, dropped int) {
+	if raw == nil {
 		return nil, 0
 	}
 	var wes []wireEvent
@@ -583,10 +620,19 @@ func (d *decoder) events(raw json.RawMessage) (events []SpanEvent, dropped int) 
 	return events, dropped
 }
 
+// wireInt returns w's integer; absent is not ok, without a problem, and
+// a value that is not an integer is a problem.
+func (d *decoder) wireInt(field string, w wireInt) (int64, bool) {
+	if w.bad != "" {
+		d.problem(field, "%s is not an integer", quoted(w.bad))
+	}
+	return w.n, w.set
+}
+
 // count reads a non-negative integer that fits in 32 bits (an OTLP count
 // or flags); absent is not ok, without a problem.
-func (d *decoder) count(field string, raw json.RawMessage) (int, bool) {
-	n, ok := d.integer(field, raw)
+func (d *decoder) count(field string, w wireInt) (int, bool) {
+	n, ok := d.wireInt(field, w)
 	if ok && (n < 0 || n > math.MaxUint32) {
 		d.problem(field, "%d is out of range", n)
 		return 0, false
@@ -596,13 +642,13 @@ func (d *decoder) count(field string, raw json.RawMessage) (int, bool) {
 
 // dropped reads a droppedAttributesCount or droppedEventsCount; absent
 // is 0.
-func (d *decoder) dropped(field string, raw json.RawMessage) int {
-	n, _ := d.count(field, raw)
+func (d *decoder) dropped(field string, w wireInt) int {
+	n, _ := d.count(field, w)
 	return n
 }
 
 // resource reads the resource of a resourceSpans entry.
-func (d *decoder) resource(kvs []keyValue, droppedCount json.RawMessage) *Resource {
+func (d *decoder) resource(kvs []keyValue, droppedCount wireInt) *Resource {
 	r := &Resource{}
 	r.Attributes, r.DroppedAttributes = d.attributes("", kvs)
 	r.DroppedAttributes += d.dropped("droppedAttributesCount", droppedCount)
