@@ -593,7 +593,7 @@ func TestSpanStatusEvents(t *testing.T) {
 		"events":[{"timeUnixNano":"1796411462166942747","name":"retry","attributes":[{"key":"attempt","value":{"intValue":"2"}},{"key":"why","value":{"stringValue":"500"}},{"key":"bad","value":{"intValue":"x"}}],"droppedAttributesCount":1},
 		{"timeUnixNano":"-3","name":"late"}]`),
 		span("0000000000000002", `,"status":{"code":"STATUS_CODE_OK"},"attributes":[`+attrs(130)+`],"events":[`+strings.Join(events, ",")+`]`),
-		span("0000000000000003", `,"status":{"code":7,"message":"m"},"events":{"not":"a list"},"droppedEventsCount":"-1"`),
+		span("0000000000000003", `,"flags":true,"status":{"code":7,"message":"m"},"events":{"not":"a list"},"droppedEventsCount":"-1"`),
 	}, ",") + `]}]}]}`
 	s := NewStore(Limits{KeepSpans: true})
 	if err := s.Add(Traces, "t", []byte(body)); err != nil {
@@ -636,6 +636,7 @@ func TestSpanStatusEvents(t *testing.T) {
 	want := []string{
 		"resourceSpans[0].scopeSpans[0].spans[0] events[0].bad",
 		"resourceSpans[0].scopeSpans[0].spans[0] events[1].timeUnixNano",
+		"resourceSpans[0].scopeSpans[0].spans[2] flags",
 		"resourceSpans[0].scopeSpans[0].spans[2] status.code",
 		"resourceSpans[0].scopeSpans[0].spans[2] events",
 		"resourceSpans[0].scopeSpans[0].spans[2] droppedEventsCount",
