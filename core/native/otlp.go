@@ -463,10 +463,11 @@ type Span struct {
 	// (0 unspecified, 1 internal, 2 server, 3 client, 4 producer,
 	// 5 consumer); every attribute with a scalar value, in the order Codex
 	// sent them, at most 128; its status; its events, at most 128 (the
-	// OpenTelemetry SDKs' default span limits); the resource and the instrumentation scope it
-	// was exported under; and whether its parent is in another process
-	// (the caller's TRACEPARENT). The Dropped counts are Codex's own plus
-	// what was left out here (past a bound, or not a scalar).
+	// OpenTelemetry SDKs' default span limits); the resource and the
+	// instrumentation scope it was exported under; and whether its parent
+	// is in another process (the caller's TRACEPARENT). The Dropped counts
+	// are Codex's own plus what was left out here (past a bound, not a
+	// scalar, or unreadable).
 	Kind              int
 	Attributes        []Attribute
 	DroppedAttributes int
@@ -492,9 +493,9 @@ type Status struct {
 	Message string
 }
 
-// A SpanEvent is an event of a span: what happened, when, with its
-// scalar attributes (at most 128; DroppedAttributes counts
-// Codex's dropped ones and those left out here).
+// A SpanEvent is an event of a span: what happened, when, with its scalar
+// attributes (at most 128; DroppedAttributes counts Codex's dropped ones
+// and those left out here).
 type SpanEvent struct {
 	Name              string
 	Time              time.Time
