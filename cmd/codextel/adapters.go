@@ -222,7 +222,7 @@ func (o otelOutput) close() error { return o.said.trim(o.p.Shutdown(context.Back
 // forwardSpans sends Codex's spans to the pipeline's trace exporter,
 // scrubbed (see the function forwardSpans).
 func (o otelOutput) forwardSpans(spans []native.Span) (int, int, error) {
-	return forwardSpans(o.p.TracerProvider(), o.p.ForceFlush, spans, scrubbed)
+	return forwardSpans(o.p.ForwardSpans, o.p.ForceFlush, spans, scrubbed)
 }
 
 // saidErrors reports the otel pipeline's problems while it runs, on the

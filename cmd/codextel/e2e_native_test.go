@@ -142,7 +142,8 @@ func TestE2ENative(t *testing.T) {
 // TestE2ENativeSpans runs `codextel exec --adapter otel --native-spans` on
 // the real Codex CLI: Codex's own spans reach the collector, its codex.exec
 // span a child of codextel's thread span (the invoke_agent span's parent),
-// all in codextel's trace, with their string attributes scrubbed.
+// all in codextel's trace, with their string attributes scrubbed, under
+// Codex's own resource and scope, with their events.
 func TestE2ENativeSpans(t *testing.T) {
 	codex := os.Getenv("CODEXTEL_E2E_CODEX")
 	if codex == "" {
@@ -211,6 +212,20 @@ func TestE2ENativeSpans(t *testing.T) {
 	}
 	if len(spans) < 20 {
 		t.Errorf("%d span names exported; Codex's internal spans were not forwarded", len(spans))
+	}
+	// Codex's spans come under Codex's resource and scope, not codextel's.
+	if thread.service != "codextel" || exec.service == "" || exec.service == thread.service || exec.scope == "" || exec.scope == thread.scope {
+		t.Errorf("codex.exec under service %q, scope %q; codextel's thread span under %q, %q: want Codex's own resource and scope",
+			exec.service, exec.scope, thread.service, thread.scope)
+	}
+	events := 0
+	for _, s := range spans {
+		if s.service == exec.service {
+			events += s.events
+		}
+	}
+	if events == 0 {
+		t.Error("no forwarded span of Codex's has events (Codex's tool_result and api_request events are on its spans)")
 	}
 }
 
@@ -314,6 +329,9 @@ type exportedSpan struct {
 	id, parent string
 	start, end time.Time
 	attrs      map[string]string // string attributes
+	service    string            // the service.name of its resource
+	scope      string            // its instrumentation scope's name
+	events     int
 }
 
 // exportedSpans reads the spans the collector got, by name (the last of a
@@ -327,7 +345,18 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 	for i, b := range bodies {
 		var doc struct {
 			ResourceSpans []struct {
+				Resource struct {
+					Attributes []struct {
+						Key   string `json:"key"`
+						Value struct {
+							String string `json:"stringValue"`
+						} `json:"value"`
+					} `json:"attributes"`
+				} `json:"resource"`
 				ScopeSpans []struct {
+					Scope struct {
+						Name string `json:"name"`
+					} `json:"scope"`
 					Spans []struct {
 						Name         string `json:"name"`
 						TraceID      string `json:"traceId"`
@@ -341,6 +370,7 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 								String string `json:"stringValue"`
 							} `json:"value"`
 						} `json:"attributes"`
+						Events []json.RawMessage `json:"events"`
 					} `json:"spans"`
 				} `json:"scopeSpans"`
 			} `json:"resourceSpans"`
@@ -349,9 +379,16 @@ func exportedSpans(t *testing.T, c *collector) map[string]exportedSpan {
 			t.Fatalf("traces body %d: %v", i+1, err)
 		}
 		for _, rs := range doc.ResourceSpans {
+			service := ""
+			for _, a := range rs.Resource.Attributes {
+				if a.Key == "service.name" {
+					service = a.Value.String
+				}
+			}
 			for _, ss := range rs.ScopeSpans {
 				for _, s := range ss.Spans {
-					sp := exportedSpan{name: s.Name, trace: s.TraceID, id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string)}
+					sp := exportedSpan{name: s.Name, trace: s.TraceID, id: s.SpanID, parent: s.ParentSpanID, attrs: make(map[string]string),
+						service: service, scope: ss.Scope.Name, events: len(s.Events)}
 					for _, v := range []struct {
 						raw string
 						dst *time.Time

@@ -4,22 +4,45 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	coltrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 
-	codexotel "github.com/codextel/codextel/adapters/otel"
+	codexotlp "github.com/codextel/codextel/adapters/otel/otlp"
 	"github.com/codextel/codextel/core/native"
+	"github.com/codextel/codextel/core/telemetry"
 )
 
-// TestForwardSpans: Codex's spans reach the exporter with their ids,
-// parent, name, kind, times and typed attributes, string values scrubbed;
-// spans with bad ids are skipped and counted; the provider is flushed
-// every spanChunk spans and at the end, and a failed flush is returned.
+// exporterQueue is a queue for forwardSpans that hands every span to an
+// in-memory exporter, as the pipeline's queue hands them to its OTLP one.
+func exporterQueue(exp *tracetest.InMemoryExporter) func([]sdktrace.ReadOnlySpan) (int, error) {
+	return func(spans []sdktrace.ReadOnlySpan) (int, error) {
+		return len(spans), exp.ExportSpans(context.Background(), spans)
+	}
+}
+
+// TestForwardSpans: Codex's spans reach the exporter as Codex exported
+// them: ids, parent (remote or not), name, kind, times, typed attributes,
+// status (OTLP's codes read as the Go API's), events with their times and
+// attributes, its resource and scope; every string scrubbed (a secret in
+// the status message, an event's name or attribute, the resource does not
+// reach the exporter); spans with bad ids are skipped and counted; the
+// exporter is flushed every spanChunk spans and at the end, and a failed
+// flush or queue is returned.
 func TestForwardSpans(t *testing.T) {
 	const (
 		traceID = "5b8efff798038103d269b633813fc60c"
@@ -27,46 +50,74 @@ func TestForwardSpans(t *testing.T) {
 		secret  = "sk-proj-Zq8vW2xR5tY7uI9oP1aS3dF6gH4jK0lM"
 	)
 	t0 := time.Unix(1796411275, 0)
+	codexRes := &native.Resource{Attributes: []native.Attribute{{Key: "service.name", Value: "codex_exec"},
+		{Key: "service.version", Value: "0.169.0"}, {Key: "env", Value: "key " + secret}}, DroppedAttributes: 1}
+	scope := native.Scope{Name: "codex_core", Version: "0.169.0"}
 	spans := []native.Span{
-		{TraceID: traceID, SpanID: "eee19b7ec3c1b174", ParentSpanID: thread, Name: "codex.exec", Kind: 1,
+		{TraceID: traceID, SpanID: "eee19b7ec3c1b174", ParentSpanID: thread, ParentRemote: true, Name: "codex.exec", Kind: 1,
 			Start: t0, End: t0.Add(2 * time.Second), Attributes: []native.Attribute{
 				{Key: "cwd", Value: "/home/u/" + secret}, {Key: "code.line.number", Value: int64(12)},
-				{Key: "wait_ms", Value: 1.5}, {Key: "sandboxed", Value: true}}},
-		{TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "00f067aa0ba902b7", Name: "session_init", Kind: 3, Start: t0, End: t0.Add(time.Millisecond)},
-		{TraceID: "not hex", SpanID: "00f067aa0ba902b8", Name: "bad"},
+				{Key: "wait_ms", Value: 1.5}, {Key: "sandboxed", Value: true}},
+			DroppedAttributes: 2, DroppedEvents: 1,
+			Status: native.Status{Code: 2, Message: "401 Unauthorized: Incorrect API key provided: " + secret},
+			Events: []native.SpanEvent{{Name: "retrying with " + secret, Time: t0.Add(time.Second), DroppedAttributes: 3,
+				Attributes: []native.Attribute{{Key: "error.message", Value: "bad key " + secret}, {Key: "attempt", Value: int64(2)}}}},
+			Resource: codexRes, Scope: scope},
+		{TraceID: traceID, SpanID: "00f067aa0ba902b7", ParentSpanID: "eee19b7ec3c1b174", Name: "session_init", Kind: 3,
+			Start: t0, End: t0.Add(time.Millisecond), Status: native.Status{Code: 1}, Resource: codexRes, Scope: scope},
+		{TraceID: "not hex", SpanID: "00f067aa0ba902b8", Name: "bad", Resource: codexRes},
 	}
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(codexotel.NewIDGenerator()), sdktrace.WithSpanProcessor(rec))
+	exp := tracetest.NewInMemoryExporter()
 	flushes := 0
 	flush := func(context.Context) error { flushes++; return nil }
-	sent, skipped, err := forwardSpans(tp, flush, spans, scrubbed)
+	sent, skipped, err := forwardSpans(exporterQueue(exp), flush, spans, scrubbed)
 	if err != nil || sent != 2 || skipped != 1 || flushes != 1 {
 		t.Fatalf("sent %d, skipped %d, %d flushes, err %v; want 2, 1, 1, nil", sent, skipped, flushes, err)
 	}
-	got := rec.Ended()
+	got := exp.GetSpans()
+	if len(got) != 2 {
+		t.Fatalf("%d spans exported, want 2", len(got))
+	}
 	for i, want := range spans[:2] {
 		g := got[i]
-		sc := g.SpanContext()
-		if sc.TraceID().String() != want.TraceID || sc.SpanID().String() != want.SpanID || g.Name() != want.Name ||
-			int(g.SpanKind()) != want.Kind || !g.StartTime().Equal(want.Start) || !g.EndTime().Equal(want.End) {
-			t.Errorf("span %d: %s %s/%s kind %d %v..%v; want %+v", i, g.Name(), sc.TraceID(), sc.SpanID(), g.SpanKind(), g.StartTime(), g.EndTime(), want)
+		sc := g.SpanContext
+		if sc.TraceID().String() != want.TraceID || sc.SpanID().String() != want.SpanID || !sc.IsSampled() || g.Name != want.Name ||
+			int(g.SpanKind) != want.Kind || !g.StartTime.Equal(want.Start) || !g.EndTime.Equal(want.End) {
+			t.Errorf("span %d: %s %s/%s kind %d %v..%v; want %+v", i, g.Name, sc.TraceID(), sc.SpanID(), g.SpanKind, g.StartTime, g.EndTime, want)
 		}
-		parent := ""
-		if g.Parent().IsValid() {
-			parent = g.Parent().SpanID().String()
+		if g.Parent.SpanID().String() != want.ParentSpanID || g.Parent.TraceID() != sc.TraceID() || g.Parent.IsRemote() != want.ParentRemote {
+			t.Errorf("span %s: parent %s (remote %v), want %s (remote %v)", g.Name, g.Parent.SpanID(), g.Parent.IsRemote(), want.ParentSpanID, want.ParentRemote)
 		}
-		if parent != want.ParentSpanID {
-			t.Errorf("span %s: parent %q, want %q", g.Name(), parent, want.ParentSpanID)
+		if g.InstrumentationScope.Name != "codex_core" || g.InstrumentationScope.Version != "0.169.0" {
+			t.Errorf("span %s: scope %+v, want codex_core 0.169.0", g.Name, g.InstrumentationScope)
+		}
+		wantRes := `env=key [REDACTED],service.name=codex_exec,service.version=0.169.0`
+		if res := g.Resource.Encoded(attribute.DefaultEncoder()); res != wantRes {
+			t.Errorf("span %s: resource %s, want %s", g.Name, res, wantRes)
 		}
 	}
-	attrs := fmt.Sprint(got[0].Attributes())
-	want := fmt.Sprint([]attribute.KeyValue{attribute.String("cwd", "/home/u/[REDACTED]"), attribute.Int64("code.line.number", 12),
-		attribute.Float64("wait_ms", 1.5), attribute.Bool("sandboxed", true)})
-	if attrs != want || strings.Contains(attrs, secret[8:]) {
-		t.Errorf("attributes %s, want %s", attrs, want)
+	if got[0].Resource != got[1].Resource {
+		t.Error("the spans of one resource do not share it")
 	}
-	if got[0].InstrumentationScope().Name != "codex_exec" {
-		t.Errorf("scope %q, want codex_exec", got[0].InstrumentationScope().Name)
+	exec := got[0]
+	if fmt.Sprint(exec.Attributes) != fmt.Sprint([]attribute.KeyValue{attribute.String("cwd", "/home/u/[REDACTED]"),
+		attribute.Int64("code.line.number", 12), attribute.Float64("wait_ms", 1.5), attribute.Bool("sandboxed", true)}) {
+		t.Errorf("attributes %v", exec.Attributes)
+	}
+	if exec.Status != (sdktrace.Status{Code: codes.Error, Description: "401 Unauthorized: Incorrect API key provided: [REDACTED]"}) ||
+		got[1].Status != (sdktrace.Status{Code: codes.Ok}) {
+		t.Errorf("statuses %+v and %+v, want the error with its message scrubbed, and ok", exec.Status, got[1].Status)
+	}
+	if exec.DroppedAttributes != 2 || exec.DroppedEvents != 1 {
+		t.Errorf("dropped %d attributes and %d events, want 2 and 1", exec.DroppedAttributes, exec.DroppedEvents)
+	}
+	wantEvents := []sdktrace.Event{{Name: "retrying with [REDACTED]", Time: t0.Add(time.Second), DroppedAttributeCount: 3,
+		Attributes: []attribute.KeyValue{attribute.String("error.message", "bad key [REDACTED]"), attribute.Int64("attempt", 2)}}}
+	if fmt.Sprint(exec.Events) != fmt.Sprint(wantEvents) {
+		t.Errorf("events\n%v\nwant\n%v", exec.Events, wantEvents)
+	}
+	if all := fmt.Sprintf("%+v", got); strings.Contains(all, secret[8:]) {
+		t.Errorf("a secret reached the exporter: %s", all)
 	}
 
 	// A session's thousands of spans are flushed a chunk at a time.
@@ -75,11 +126,108 @@ func TestForwardSpans(t *testing.T) {
 		many[i] = native.Span{TraceID: traceID, SpanID: fmt.Sprintf("%016x", i+1), Name: "s", Start: t0, End: t0}
 	}
 	flushes = 0
-	if sent, _, err := forwardSpans(tp, flush, many, scrubbed); err != nil || sent != len(many) || flushes != 2 {
+	if sent, _, err := forwardSpans(exporterQueue(exp), flush, many, scrubbed); err != nil || sent != len(many) || flushes != 2 {
 		t.Errorf("%d spans: sent %d, %d flushes, err %v; want all, 2, nil", len(many), sent, flushes, err)
 	}
 	boom := errors.New("collector down")
-	if _, _, err := forwardSpans(tp, func(context.Context) error { return boom }, spans, scrubbed); !errors.Is(err, boom) {
+	if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return boom }, spans, scrubbed); !errors.Is(err, boom) {
 		t.Errorf("a failed flush gave %v, want it", err)
+	}
+	off := errors.New("spans are off")
+	queueOff := func([]sdktrace.ReadOnlySpan) (int, error) { return 0, off }
+	if sent, _, err := forwardSpans(queueOff, flush, spans, scrubbed); !errors.Is(err, off) || sent != 0 {
+		t.Errorf("a queue that takes nothing: sent %d, err %v", sent, err)
+	}
+}
+
+// traceReceiver is an OTLP/HTTP receiver keeping the resourceSpans of every
+// traces request.
+type traceReceiver struct {
+	mu  sync.Mutex
+	got []*tracepb.ResourceSpans
+}
+
+func (r *traceReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	data, err := io.ReadAll(req.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if req.URL.Path == "/v1/traces" {
+		var body coltrace.ExportTraceServiceRequest
+		if err := proto.Unmarshal(data, &body); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.mu.Lock()
+		r.got = append(r.got, body.ResourceSpans...)
+		r.mu.Unlock()
+	}
+	w.Header().Set("Content-Type", "application/x-protobuf")
+}
+
+// TestForwardCaptureSpans: the 679 spans of mcp_calls' real export, kept
+// by a store with KeepSpans and forwarded by the otel output, reach the
+// receiver through the pipeline's exporter under Codex's resource
+// (service.name codex_exec, service.version 0.169.0) and scope, with their
+// events, while codextel's own spans keep codextel's resource.
+func TestForwardCaptureSpans(t *testing.T) {
+	store := native.NewStore(native.Limits{KeepSpans: true})
+	if err := store.Load(filepath.Join(captures, "mcp_calls", "native")); err != nil {
+		t.Fatal(err)
+	}
+	recv := &traceReceiver{}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+	bus := telemetry.New(telemetry.WithThrottle(nil))
+	var reported []error
+	p, err := codexotlp.Start(context.Background(), bus, codexotlp.WithEnv(func(string) (string, bool) { return "", false }),
+		codexotlp.WithEndpoint(srv.URL), codexotlp.WithSpans(true), codexotlp.WithServiceName("codextel"),
+		codexotlp.WithErrorHandler(func(err error) { reported = append(reported, err) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = bus.Span(context.Background(), "codex.turn", nil, func(context.Context) error { return nil })
+	out := otelOutput{p, &saidErrors{w: io.Discard}}
+	sent, skipped, err := out.forwardSpans(store.Spans())
+	if err != nil || sent != 679 || skipped != 0 {
+		t.Fatalf("sent %d, skipped %d, err %v; want 679, 0, nil", sent, skipped, err)
+	}
+	if err := out.close(); err != nil || len(reported) != 0 {
+		t.Fatalf("close: %v; reported %v", err, reported)
+	}
+	str := func(kvs []*commonpb.KeyValue, key string) string {
+		for _, kv := range kvs {
+			if kv.Key == key {
+				return kv.Value.GetStringValue()
+			}
+		}
+		return ""
+	}
+	byService := map[string]int{}
+	events := 0
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	for _, rs := range recv.got {
+		service := str(rs.GetResource().GetAttributes(), "service.name")
+		for _, ss := range rs.ScopeSpans {
+			byService[service] += len(ss.Spans)
+			if service != "codex_exec" {
+				continue
+			}
+			if v := str(rs.Resource.Attributes, "service.version"); v != "0.169.0" || ss.Scope.GetName() != "codex_exec" {
+				t.Errorf("Codex's spans under service.version %q, scope %q", v, ss.Scope.GetName())
+			}
+			for _, sp := range ss.Spans {
+				events += len(sp.Events)
+				if sp.Name == "mcp__demoecho" && (len(sp.Events) != 1 || sp.Events[0].Name != "codex.tool_result_ready" ||
+					sp.Events[0].TimeUnixNano != 1796411462166942747 || str(sp.Events[0].Attributes, "call_id") != "call_mcp_1") {
+					t.Errorf("mcp__demoecho's events: %v", sp.Events)
+				}
+			}
+		}
+	}
+	if byService["codex_exec"] != 679 || byService["codextel"] != 1 || len(byService) != 2 || events != 20 {
+		t.Errorf("spans by service %v, %d events; want 679 of codex_exec with their 20 events, 1 of codextel", byService, events)
 	}
 }

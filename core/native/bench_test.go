@@ -71,3 +71,31 @@ func BenchmarkReceiverLive(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAddTraces decodes cmd_sleep's trace body (462 spans, 0.8 MB)
+// into a store: join keeps the 14 spans with a join key, as a replay
+// does; keep_spans keeps every span as Codex exported it, as
+// --native-spans does.
+func BenchmarkAddTraces(b *testing.B) {
+	body, err := os.ReadFile(filepath.Join(captures, "cmd_sleep", "native", "002_v1_traces.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name   string
+		limits Limits
+	}{
+		{"join", Limits{}},
+		{"keep_spans", Limits{KeepSpans: true}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := NewStore(bc.limits).Add(Traces, "", body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

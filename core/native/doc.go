@@ -21,9 +21,11 @@
 // count of metric data points (metrics carry no thread, turn or call id).
 // Everything else (Codex's several hundred internal spans per turn, its
 // DEBUG records, the streaming sse_event records) is counted and dropped;
-// with [Limits].KeepSpans every span is kept, with its kind and attributes,
-// for a program that forwards Codex's spans to its own trace exporter
-// (codextel exec --native-spans), scrubbing them first.
+// with [Limits].KeepSpans every span is kept as Codex exported it (its
+// kind, attributes, status, events, resource, instrumentation scope and
+// whether its parent is remote; see [Span]), for a program that forwards
+// Codex's spans to its own trace exporter (codextel exec --native-spans),
+// scrubbing them first.
 // [Store.Index] groups the records by conversation and by process (each
 // codex.conversation_starts begins one: a resumed thread has two) for the
 // join.
@@ -41,7 +43,11 @@
 // # Bounds
 //
 // A store holds at most [Limits].MaxRecords records and MaxSpans spans;
-// what comes after is counted ([Stats]) and dropped. Tool arguments are
+// what comes after is counted ([Stats]) and dropped. A span kept with
+// KeepSpans has at most 128 attributes and 128 events of at most 128
+// attributes each (the OpenTelemetry SDKs' default span limits); the rest
+// are counted in its Dropped members. The spans of one resource share it.
+// Tool arguments are
 // cut to MaxText bytes (4 KiB) and tool outputs keep only their last 256
 // bytes (the join pairs calls by their arguments), so a call costs well
 // under a kilobyte however much it printed: a 10,000-call session's

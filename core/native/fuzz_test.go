@@ -15,11 +15,12 @@ func FuzzAdd(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"codex.exec","startTimeUnixNano":"1","endTimeUnixNano":2,"attributes":[{"key":"turn.id","value":{"intValue":"x"}}]}]}]}]}`))
+	f.Add([]byte(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"codex_exec"}}],"droppedAttributesCount":"x"},"scopeSpans":[{"scope":{"name":"codex_exec"},"spans":[{"name":"s","flags":769,"status":{"code":"STATUS_CODE_ERROR","message":"m"},"events":[{"timeUnixNano":"9","name":"e","attributes":[{"key":"k","value":{"doubleValue":"NaN"}}]}],"droppedEventsCount":-1}]}]}]}`))
 	f.Add([]byte(`{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","histogram":{"dataPoints":[{"count":"1e3","asInt":-1}]}}]}]}]}`))
 	f.Add([]byte(`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"observedTimeUnixNano":"-5","attributes":[{"key":"event.name","value":{"stringValue":"codex.sse_event"}},{"key":"event.kind","value":{"stringValue":"response.completed"}},{"key":"input_token_count","value":{"doubleValue":1.5}}]}]}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for i, sig := range []Signal{Logs, Traces, Metrics, Logs, Traces, Metrics} {
-			s := NewStore(Limits{MaxRecords: 10, MaxSpans: 10, MaxText: 8, Live: i >= 3})
+			s := NewStore(Limits{MaxRecords: 10, MaxSpans: 10, MaxText: 8, Live: i >= 3, KeepSpans: i == 4})
 			err := s.Add(sig, "", body)
 			st := s.Stats()
 			if (err != nil) != (st.BadBodies == 1) || (err == nil) != (st.Bodies == 1) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -487,5 +488,160 @@ func TestSpanAttributes(t *testing.T) {
 	}
 	if fmt.Sprint(fields) != "[kind bad]" {
 		t.Errorf("problems %v, want kind and bad", s.Problems())
+	}
+}
+
+// TestKeepSpansAsExported: with KeepSpans a span keeps what Codex exported
+// with it, from mcp_calls' two trace bodies: the resource (one, shared by
+// every span of both bodies), the scope, the status, the events with their
+// times and typed attributes, and whether its parent is remote.
+func TestKeepSpansAsExported(t *testing.T) {
+	s := NewStore(Limits{KeepSpans: true})
+	dir := filepath.Join(captures, "mcp_calls", "native")
+	for _, name := range []string{"001_v1_traces.json", "002_v1_traces.json"} {
+		body, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add(Traces, name, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spans := s.Spans()
+	if len(spans) != 679 || len(s.Problems()) != 0 {
+		t.Fatalf("%d spans, problems %v; want 679, none", len(spans), s.Problems())
+	}
+	byID := map[string]Span{}
+	remote := 0
+	for _, sp := range spans {
+		byID[sp.SpanID] = sp
+		if sp.Resource != spans[0].Resource {
+			t.Fatalf("span %s has a resource of its own: %p, not %p", sp.Name, sp.Resource, spans[0].Resource)
+		}
+		if sp.Scope != (Scope{Name: "codex_exec"}) || sp.Status != (Status{}) || sp.DroppedAttributes != 0 || sp.DroppedEvents != 0 {
+			t.Errorf("span %s: scope %+v, status %+v, dropped %d attributes, %d events", sp.Name, sp.Scope, sp.Status, sp.DroppedAttributes, sp.DroppedEvents)
+		}
+		if sp.ParentRemote {
+			remote++
+		}
+	}
+	res := map[string]any{}
+	for _, a := range spans[0].Resource.Attributes {
+		res[a.Key] = a.Value
+	}
+	wantRes := map[string]any{"service.name": "codex_exec", "service.version": "0.169.0", "telemetry.sdk.language": "rust",
+		"telemetry.sdk.name": "opentelemetry", "telemetry.sdk.version": "0.31.0", "env": "capture"}
+	if fmt.Sprint(res) != fmt.Sprint(wantRes) {
+		t.Errorf("resource %v, want %v", res, wantRes)
+	}
+	// The spans whose parent is codextel's thread span (TRACEPARENT), and
+	// one in thread_spawn: flags 769.
+	if remote != 6 || !byID["40c1a7bc0c954ce6"].ParentRemote || byID["c47b5d40aca26ee5"].ParentRemote {
+		t.Errorf("%d spans with a remote parent, want 6 (codex.exec among them, mcp__demoecho not)", remote)
+	}
+
+	echo := byID["c47b5d40aca26ee5"]
+	if echo.Name != "mcp__demoecho" || len(echo.Events) != 1 {
+		t.Fatalf("span c47b5d40aca26ee5: %s with %d events", echo.Name, len(echo.Events))
+	}
+	ev := echo.Events[0]
+	if ev.Name != "codex.tool_result_ready" || !ev.Time.Equal(time.Unix(0, 1796411462166942747)) || ev.DroppedAttributes != 0 || len(ev.Attributes) != 13 {
+		t.Errorf("event %s at %v, %d attributes (%d dropped)", ev.Name, ev.Time, len(ev.Attributes), ev.DroppedAttributes)
+	}
+	for _, want := range []Attribute{{"event.name", "codex.tool_result_ready"}, {"dispatch_to_result_ready_ms", 2.849505},
+		{"call_id", "call_mcp_1"}, {"code.line.number", int64(75)}} {
+		found := false
+		for _, a := range ev.Attributes {
+			found = found || a == want
+		}
+		if !found {
+			t.Errorf("event attributes %v lack %v", ev.Attributes, want)
+		}
+	}
+	events := 0
+	for _, sp := range spans {
+		events += len(sp.Events)
+	}
+	if events != 20 {
+		t.Errorf("%d events, want the 20 of the two bodies", events)
+	}
+}
+
+// TestSpanStatusEvents: a status and events are read as sent (a code as a
+// number or as its protobuf name); a bad status code, event time or count
+// is a problem naming the span and the field, and the rest of the span is
+// kept; what is over the bounds, not a scalar or unreadable is counted
+// dropped, with Codex's own dropped counts.
+func TestSpanStatusEvents(t *testing.T) {
+	attrs := func(n int) string {
+		kvs := make([]string, n)
+		for i := range kvs {
+			kvs[i] = fmt.Sprintf(`{"key":"k%d","value":{"intValue":"%d"}}`, i, i)
+		}
+		return strings.Join(kvs, ",")
+	}
+	events := make([]string, 130)
+	for i := range events {
+		events[i] = fmt.Sprintf(`{"timeUnixNano":"%d","name":"e%d"}`, 1000+i, i)
+	}
+	span := func(id, rest string) string {
+		return `{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"` + id + `","name":"s` + id + `","startTimeUnixNano":"1","endTimeUnixNano":"2"` + rest + `}`
+	}
+	body := `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"codex_exec"}},{"key":"list","value":{"arrayValue":{}}}],"droppedAttributesCount":2},
+	"scopeSpans":[{"scope":{"name":"codex_core","version":"0.169.0"},"spans":[` + strings.Join([]string{
+		span("0000000000000001", `,"status":{"code":2,"message":"stream disconnected"},"droppedAttributesCount":3,"droppedEventsCount":1,
+		"events":[{"timeUnixNano":"1796411462166942747","name":"retry","attributes":[{"key":"attempt","value":{"intValue":"2"}},{"key":"why","value":{"stringValue":"500"}},{"key":"bad","value":{"intValue":"x"}}],"droppedAttributesCount":1},
+		{"timeUnixNano":"-3","name":"late"}]`),
+		span("0000000000000002", `,"status":{"code":"STATUS_CODE_OK"},"attributes":[`+attrs(130)+`],"events":[`+strings.Join(events, ",")+`]`),
+		span("0000000000000003", `,"flags":true,"status":{"code":7,"message":"m"},"events":{"not":"a list"},"droppedEventsCount":"-1"`),
+	}, ",") + `]}]}]}`
+	s := NewStore(Limits{KeepSpans: true})
+	if err := s.Add(Traces, "t", []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	spans := s.Spans()
+	if len(spans) != 3 {
+		t.Fatalf("%d spans", len(spans))
+	}
+	slices.SortFunc(spans, func(a, b Span) int { return strings.Compare(a.SpanID, b.SpanID) })
+	one, two, three := spans[0], spans[1], spans[2]
+	if one.Resource != two.Resource || one.Resource.DroppedAttributes != 3 || fmt.Sprint(one.Resource.Attributes) != "[{service.name codex_exec}]" {
+		t.Errorf("resource %+v (shared: %v)", one.Resource, one.Resource == two.Resource)
+	}
+	if one.Scope != (Scope{"codex_core", "0.169.0"}) {
+		t.Errorf("scope %+v", one.Scope)
+	}
+	if one.Status != (Status{2, "stream disconnected"}) || one.DroppedAttributes != 3 || one.DroppedEvents != 1 || len(one.Events) != 2 {
+		t.Errorf("span 1: status %+v, dropped %d attributes, %d events; %d events", one.Status, one.DroppedAttributes, one.DroppedEvents, len(one.Events))
+	} else {
+		e := one.Events[0]
+		if e.Name != "retry" || !e.Time.Equal(time.Unix(0, 1796411462166942747)) || fmt.Sprint(e.Attributes) != "[{attempt 2} {why 500}]" || e.DroppedAttributes != 2 {
+			t.Errorf("event %+v", e)
+		}
+		if e := one.Events[1]; e.Name != "late" || !e.Time.IsZero() {
+			t.Errorf("event %+v, want late with no time", e)
+		}
+	}
+	if two.Status != (Status{Code: 1}) || len(two.Attributes) != 128 || two.DroppedAttributes != 2 || len(two.Events) != 128 || two.DroppedEvents != 2 {
+		t.Errorf("span 2: status %+v, %d attributes (%d dropped), %d events (%d dropped); want ok, 128 (2), 128 (2)",
+			two.Status, len(two.Attributes), two.DroppedAttributes, len(two.Events), two.DroppedEvents)
+	}
+	if three.Status != (Status{Message: "m"}) || three.Events != nil || three.DroppedEvents != 0 {
+		t.Errorf("span 3: status %+v, events %v (%d dropped)", three.Status, three.Events, three.DroppedEvents)
+	}
+	var got []string
+	for _, p := range s.Problems() {
+		got = append(got, p.Record+" "+p.Field)
+	}
+	want := []string{
+		"resourceSpans[0].scopeSpans[0].spans[0] events[0].bad",
+		"resourceSpans[0].scopeSpans[0].spans[0] events[1].timeUnixNano",
+		"resourceSpans[0].scopeSpans[0].spans[2] flags",
+		"resourceSpans[0].scopeSpans[0].spans[2] status.code",
+		"resourceSpans[0].scopeSpans[0].spans[2] events",
+		"resourceSpans[0].scopeSpans[0].spans[2] droppedEventsCount",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems\n%s\nwant\n%s\n(%v)", strings.Join(got, "\n"), strings.Join(want, "\n"), s.Problems())
 	}
 }

@@ -42,21 +42,90 @@ type logRecord struct {
 
 type tracesBody struct {
 	ResourceSpans []struct {
+		Resource struct {
+			Attributes             []keyValue `json:"attributes"`
+			DroppedAttributesCount wireInt    `json:"droppedAttributesCount"`
+		} `json:"resource"`
 		ScopeSpans []struct {
+			Scope struct {
+				Name    string `json:"name"`
+				Version string `json:"version"`
+			} `json:"scope"`
 			Spans []wireSpan `json:"spans"`
 		} `json:"scopeSpans"`
 	} `json:"resourceSpans"`
 }
 
 type wireSpan struct {
-	TraceID           string          `json:"traceId"`
-	SpanID            string          `json:"spanId"`
-	ParentSpanID      string          `json:"parentSpanId"`
-	Name              string          `json:"name"`
-	Kind              int             `json:"kind"`
-	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
-	EndTimeUnixNano   json.RawMessage `json:"endTimeUnixNano"`
-	Attributes        []keyValue      `json:"attributes"`
+	TraceID                string          `json:"traceId"`
+	SpanID                 string          `json:"spanId"`
+	ParentSpanID           string          `json:"parentSpanId"`
+	Flags                  wireInt         `json:"flags"`
+	Name                   string          `json:"name"`
+	Kind                   int             `json:"kind"`
+	StartTimeUnixNano      json.RawMessage `json:"startTimeUnixNano"`
+	EndTimeUnixNano        json.RawMessage `json:"endTimeUnixNano"`
+	Attributes             []keyValue      `json:"attributes"`
+	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
+	// Decoded only with KeepSpans: the join does not read them.
+	Events             rawList `json:"events"`
+	DroppedEventsCount wireInt `json:"droppedEventsCount"`
+	Status             struct {
+		Code    wireInt `json:"code"`
+		Message string  `json:"message"`
+	} `json:"status"`
+}
+
+type wireEvent struct {
+	TimeUnixNano           json.RawMessage `json:"timeUnixNano"`
+	Name                   string          `json:"name"`
+	Attributes             []keyValue      `json:"attributes"`
+	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
+}
+
+// A wireInt is an integer member of a span (flags, a dropped count, a
+// status code), read as it is decoded, so that the join, which does not
+// use them, does not keep a copy of each: a JSON number or string holding
+// an integer; bad is any other value, for a problem (or a status code's
+// name).
+type wireInt struct {
+	n   int64
+	set bool
+	bad string
+}
+
+func (w *wireInt) UnmarshalJSON(b []byte) error {
+	*w = wireInt{}
+	if string(b) == "null" {
+		return nil
+	}
+	text := b
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		text = b[1 : len(b)-1]
+	}
+	n, err := parseInt(string(text))
+	if err != nil {
+		w.bad = string(b)
+		if b[0] == '"' {
+			_ = json.Unmarshal(b, &w.bad)
+		}
+		return nil
+	}
+	w.n, w.set = n, true
+	return nil
+}
+
+// A rawList is a JSON array kept as it was sent, to be decoded only if
+// needed; an empty one is nil.
+type rawList []byte
+
+func (r *rawList) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); string(t) == "null" || len(t) >= 2 && t[0] == '[' && len(bytes.TrimSpace(t[1:len(t)-1])) == 0 {
+		*r = nil
+		return nil
+	}
+	*r = bytes.Clone(b)
+	return nil
 }
 
 type metricsBody struct {
@@ -390,11 +459,24 @@ type Span struct {
 	CallID                        string // call_id (tool.call_id on mcp.tools.call)
 	Model                         string // gen_ai.request.model, or model
 
-	// With KeepSpans only: the OTLP span kind (0 unspecified, 1 internal,
-	// 2 server, 3 client, 4 producer, 5 consumer) and every attribute with
-	// a scalar value, in the order Codex sent them.
-	Kind       int
-	Attributes []Attribute
+	// With KeepSpans only, the span as Codex exported it: its OTLP kind
+	// (0 unspecified, 1 internal, 2 server, 3 client, 4 producer,
+	// 5 consumer); every attribute with a scalar value, in the order Codex
+	// sent them, at most 128; its status; its events, at most 128 (the
+	// OpenTelemetry SDKs' default span limits); the resource and the
+	// instrumentation scope it was exported under; and whether its parent
+	// is in another process (the caller's TRACEPARENT). The Dropped counts
+	// are Codex's own plus what was left out here (past a bound, not a
+	// scalar, or unreadable).
+	Kind              int
+	Attributes        []Attribute
+	DroppedAttributes int
+	Status            Status
+	Events            []SpanEvent
+	DroppedEvents     int
+	Resource          *Resource // shared by the spans of one resource
+	Scope             Scope
+	ParentRemote      bool
 }
 
 // An Attribute is a span attribute: Value is a string, an int64, a float64
@@ -404,6 +486,44 @@ type Attribute struct {
 	Value any
 }
 
+// Status is a span's outcome: Code is the OTLP status code (0 unset,
+// 1 ok, 2 error), Message what Codex said of an error.
+type Status struct {
+	Code    int
+	Message string
+}
+
+// A SpanEvent is an event of a span: what happened, when, with its scalar
+// attributes (at most 128; DroppedAttributes counts Codex's dropped ones
+// and those left out here).
+type SpanEvent struct {
+	Name              string
+	Time              time.Time
+	Attributes        []Attribute
+	DroppedAttributes int
+}
+
+// A Resource is the resource of an OTLP export: the process that sent the
+// spans (service.name, service.version, telemetry.sdk.*, ...), with its
+// scalar attributes, at most 128.
+type Resource struct {
+	Attributes        []Attribute
+	DroppedAttributes int
+}
+
+// Scope is the instrumentation scope a span was exported under.
+type Scope struct {
+	Name, Version string
+}
+
+// The bounds of what a span keeps with KeepSpans: the OpenTelemetry SDKs'
+// default span limits. What is over them is counted in the Dropped
+// members.
+const (
+	maxSpanAttributes = 128 // of a span, of each of its events, of a resource
+	maxSpanEvents     = 128 // of a span
+)
+
 // processSpans are the spans of a Codex process that name no join key but
 // still matter: the process's own, and its JSON-RPC handlers.
 var processSpans = map[string]bool{
@@ -411,7 +531,8 @@ var processSpans = map[string]bool{
 }
 
 // span decodes one span; ok is false for Codex's internal plumbing unless
-// all is set, which also keeps the span's kind and attributes.
+// all is set, which also keeps the span's kind, attributes, status and
+// events (the caller sets its resource and scope).
 func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
 	a := attrMap(ws.Attributes)
 	s := Span{
@@ -436,17 +557,117 @@ func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
 		} else {
 			s.Kind = ws.Kind
 		}
-		s.Attributes = d.attributes(ws.Attributes)
+		// Bit 9 of the flags: the parent is remote (OTLP SpanFlags).
+		if flags, ok := d.count("flags", ws.Flags); ok {
+			s.ParentRemote = flags&0x200 != 0
+		}
+		s.Attributes, s.DroppedAttributes = d.attributes("", ws.Attributes)
+		s.DroppedAttributes += d.dropped("droppedAttributesCount", ws.DroppedAttributesCount)
+		s.Status = d.status(ws.Status.Code, ws.Status.Message)
+		s.Events, s.DroppedEvents = d.events(ws.Events)
+		s.DroppedEvents += d.dropped("droppedEventsCount", ws.DroppedEventsCount)
 	}
 	return s, true
 }
 
-// attributes reads the attributes with a scalar value: an integer given as
-// a string (as OTLP/JSON says) or a number becomes an int64. Arrays, maps
-// and bytes are left out.
-func (d *decoder) attributes(kvs []keyValue) []Attribute {
-	out := make([]Attribute, 0, len(kvs))
+// statusCodes are the names protobuf's JSON mapping may give a status code
+// instead of its number.
+var statusCodes = map[string]int{"STATUS_CODE_UNSET": 0, "STATUS_CODE_OK": 1, "STATUS_CODE_ERROR": 2}
+
+// status reads a span's status; a code that is not one of OTLP's is a
+// problem, and the status is then unset with the message kept.
+func (d *decoder) status(code wireInt, message string) Status {
+	st := Status{Message: message}
+	if c, ok := statusCodes[code.bad]; ok {
+		st.Code = c
+		return st
+	}
+	switch n, ok := d.wireInt("status.code", code); {
+	case !ok:
+	case n < 0 || n > 2:
+		d.problem("status.code", "%d is not an OTLP status code", n)
+	default:
+		st.Code = int(n)
+	}
+	return st
+}
+
+// events reads a span's events, at most maxSpanEvents of them; dropped
+// counts the others. A list that is not one of events is a problem.
+func (d *decoder) events(raw rawList) (events []SpanEvent, dropped int) {
+	if raw == nil {
+		return nil, 0
+	}
+	var wes []wireEvent
+	if err := json.Unmarshal(raw, &wes); err != nil {
+		d.problem("events", "not a list of span events: %v", err)
+		return nil, 0
+	}
+	if len(wes) > maxSpanEvents {
+		dropped = len(wes) - maxSpanEvents
+		wes = wes[:maxSpanEvents]
+	}
+	if len(wes) > 0 {
+		events = make([]SpanEvent, 0, len(wes))
+	}
+	for i := range wes {
+		we := &wes[i]
+		field := fmt.Sprintf("events[%d].", i)
+		e := SpanEvent{Name: we.Name, Time: d.unixNano(field+"timeUnixNano", we.TimeUnixNano)}
+		e.Attributes, e.DroppedAttributes = d.attributes(field, we.Attributes)
+		e.DroppedAttributes += d.dropped(field+"droppedAttributesCount", we.DroppedAttributesCount)
+		events = append(events, e)
+	}
+	return events, dropped
+}
+
+// wireInt returns w's integer; absent is not ok, without a problem, and
+// a value that is not an integer is a problem.
+func (d *decoder) wireInt(field string, w wireInt) (int64, bool) {
+	if w.bad != "" {
+		d.problem(field, "%s is not an integer", quoted(w.bad))
+	}
+	return w.n, w.set
+}
+
+// count reads a non-negative integer that fits in 32 bits (an OTLP count
+// or flags); absent is not ok, without a problem.
+func (d *decoder) count(field string, w wireInt) (int, bool) {
+	n, ok := d.wireInt(field, w)
+	if ok && (n < 0 || n > math.MaxUint32) {
+		d.problem(field, "%d is out of range", n)
+		return 0, false
+	}
+	return int(n), ok
+}
+
+// dropped reads a droppedAttributesCount or droppedEventsCount; absent
+// is 0.
+func (d *decoder) dropped(field string, w wireInt) int {
+	n, _ := d.count(field, w)
+	return n
+}
+
+// resource reads the resource of a resourceSpans entry.
+func (d *decoder) resource(kvs []keyValue, droppedCount wireInt) *Resource {
+	r := &Resource{}
+	r.Attributes, r.DroppedAttributes = d.attributes("", kvs)
+	r.DroppedAttributes += d.dropped("droppedAttributesCount", droppedCount)
+	return r
+}
+
+// attributes reads the attributes with a scalar value, at most
+// maxSpanAttributes: an integer given as a string (as OTLP/JSON says) or a
+// number becomes an int64. Arrays, maps and bytes are left out; they, the
+// ones over the bound and those whose value cannot be read (a problem
+// named by prefix and key) are counted in dropped.
+func (d *decoder) attributes(prefix string, kvs []keyValue) (out []Attribute, dropped int) {
+	out = make([]Attribute, 0, min(len(kvs), maxSpanAttributes))
 	for _, kv := range kvs {
+		if len(out) == maxSpanAttributes {
+			dropped++
+			continue
+		}
 		v := kv.Value
 		switch {
 		case v.StringValue != nil:
@@ -454,19 +675,24 @@ func (d *decoder) attributes(kvs []keyValue) []Attribute {
 		case v.BoolValue != nil:
 			out = append(out, Attribute{kv.Key, *v.BoolValue})
 		case len(v.IntValue) > 0:
-			if n, ok := d.integer(kv.Key, v.IntValue); ok {
+			if n, ok := d.integer(prefix+kv.Key, v.IntValue); ok {
 				out = append(out, Attribute{kv.Key, n})
+			} else {
+				dropped++
 			}
 		case len(v.DoubleValue) > 0:
 			f, err := strconv.ParseFloat(strings.Trim(string(v.DoubleValue), `"`), 64)
 			if err != nil {
-				d.problem(kv.Key, "%s is not a number", quoted(string(v.DoubleValue)))
+				d.problem(prefix+kv.Key, "%s is not a number", quoted(string(v.DoubleValue)))
+				dropped++
 				continue
 			}
 			out = append(out, Attribute{kv.Key, f})
+		default:
+			dropped++
 		}
 	}
-	return out
+	return out, dropped
 }
 
 // head returns s cut to at most n bytes, on a rune boundary.

@@ -25,11 +25,13 @@ type Limits struct {
 	MaxSpans   int   // spans kept (only those with a join key, unless KeepSpans); default 262144
 	MaxText    int   // bytes kept of a tool call's arguments (and of its output's tail, 256 at most); default 4096
 
-	// KeepSpans keeps every span, with its kind and attributes (see
-	// [Span]), not only those with a join key: for forwarding Codex's
-	// internal spans to a trace exporter (codextel exec --native-spans).
-	// Trace bodies are then decoded in a live store too. The spans are
-	// kept as Codex sent them: scrub their attributes before they leave.
+	// KeepSpans keeps every span, with its kind, attributes, status,
+	// events, resource and scope (see [Span]), not only those with a join
+	// key: for forwarding Codex's internal spans to a trace exporter
+	// (codextel exec --native-spans). Trace bodies are then decoded in a
+	// live store too. The spans are kept as Codex sent them: scrub their
+	// strings (attributes, status message, events' attributes, the
+	// resource's attributes) before they leave.
 	KeepSpans bool
 
 	// Live has trace and metric bodies counted, not decoded (trace bodies
@@ -90,6 +92,7 @@ type Store struct {
 	mu       sync.Mutex
 	records  []Record
 	spans    []Span
+	resrcs   []*Resource // the distinct resources of the spans (see shared)
 	stats    Stats
 	problems []Problem
 	bodies   map[Signal]int
@@ -165,11 +168,20 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 		if err := unmarshal(name, body, &b); err != nil {
 			return s.reject(err)
 		}
+		keep := s.limits.KeepSpans
 		for i, rs := range b.ResourceSpans {
+			var res *Resource
+			if keep {
+				d.path = fmt.Sprintf("resourceSpans[%d].resource", i)
+				res = d.resource(rs.Resource.Attributes, rs.Resource.DroppedAttributesCount)
+			}
 			for j, ss := range rs.ScopeSpans {
 				for k := range ss.Spans {
 					d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
-					if sp, ok := d.span(&ss.Spans[k], s.limits.KeepSpans); ok {
+					if sp, ok := d.span(&ss.Spans[k], keep); ok {
+						if keep {
+							sp.Resource, sp.Scope = res, Scope{ss.Scope.Name, ss.Scope.Version}
+						}
 						spans = append(spans, sp)
 					} else {
 						skipped++
@@ -229,6 +241,7 @@ func (s *Store) keep(d *decoder, records []Record, spans []Span, points, skipped
 			s.stats.DroppedSpans++
 			continue
 		}
+		sp.Resource = s.shared(sp.Resource)
 		s.spans = append(s.spans, sp)
 		s.stats.Spans++
 	}
@@ -239,6 +252,28 @@ func (s *Store) keep(d *decoder, records []Record, spans []Span, points, skipped
 		}
 	}
 	return nil
+}
+
+// maxResources is how many distinct resources a store shares among its
+// spans; a body with yet another one keeps its own.
+const maxResources = 16
+
+// shared returns the resource the store already holds that is equal to r,
+// or r, remembered: Codex sends the same resource with every body, and
+// its spans then share one. Called with s.mu held.
+func (s *Store) shared(r *Resource) *Resource {
+	if r == nil {
+		return nil
+	}
+	for _, have := range s.resrcs {
+		if have == r || have.DroppedAttributes == r.DroppedAttributes && slices.Equal(have.Attributes, r.Attributes) {
+			return have
+		}
+	}
+	if len(s.resrcs) < maxResources {
+		s.resrcs = append(s.resrcs, r)
+	}
+	return r
 }
 
 func (s *Store) reject(err error) error {

@@ -19,7 +19,9 @@
 //
 // What the records, spans and metrics hold is the handler's business: see
 // package codexotel. [WithHandlerOptions] passes it options (metrics,
-// level, id, events).
+// level, id, events). [Pipeline.ForwardSpans] exports, through the same
+// span exporter, spans that ended in another process, each with its own
+// resource and scope (codextel exec --native-spans forwards Codex's).
 //
 // # OTLP/JSON
 //

@@ -322,11 +322,16 @@ type spanQueue struct {
 	c *counter
 }
 
-func (q *spanQueue) OnEnd(s sdktrace.ReadOnlySpan) {
-	if s.SpanContext().IsSampled() && !q.c.admit() {
-		return
+func (q *spanQueue) OnEnd(s sdktrace.ReadOnlySpan) { q.queue(s) }
+
+// queue hands s to the batch processor if it is sampled and there is room,
+// and reports whether it did.
+func (q *spanQueue) queue(s sdktrace.ReadOnlySpan) bool {
+	if !s.SpanContext().IsSampled() || !q.c.admit() {
+		return false
 	}
 	q.SpanProcessor.OnEnd(s)
+	return true
 }
 
 // spanCounter counts what the span exporter exports.

@@ -50,6 +50,7 @@ type Pipeline struct {
 	metrics *sdkmetric.MeterProvider
 	prom    http.Handler
 
+	spanQueue           *spanQueue // the span processor; nil when spans are off
 	logCount, spanCount *counter
 	metricCount         *metricCounter
 	report              func(error)
@@ -319,8 +320,9 @@ func Start(ctx context.Context, bus *telemetry.Bus, opts ...Option) (*Pipeline, 
 		bsp := sdktrace.NewBatchSpanProcessor(&spanCounter{exp, p.spanCount},
 			sdktrace.WithMaxQueueSize(s.spanQueue), sdktrace.WithBatchTimeout(s.spanDelay),
 			sdktrace.WithExportTimeout(s.timeouts[1]))
+		p.spanQueue = &spanQueue{bsp, p.spanCount}
 		p.traces = sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithIDGenerator(codexotel.NewIDGenerator()),
-			sdktrace.WithSpanProcessor(&spanQueue{bsp, p.spanCount}))
+			sdktrace.WithSpanProcessor(p.spanQueue))
 		hopts = append(hopts, codexotel.WithTracerProvider(p.traces))
 	}
 
@@ -732,6 +734,30 @@ func (p *Pipeline) Stats() Stats {
 	}
 	s.SDKErrors = p.sdkErrors.Load()
 	return s
+}
+
+// ForwardSpans hands the pipeline's span export queue spans that ended
+// elsewhere: another process's, read back from its own export (codextel
+// exec --native-spans forwards Codex's). They are exported as they are,
+// with their own resource and instrumentation scope rather than the
+// pipeline's, by the exporter the handler's spans go through (the same
+// receiver, retries, timeout and counts: [Pipeline.Stats], and
+// [Pipeline.Shutdown]'s report of what was lost). Like the handler's, a
+// span that does not fit in the queue is dropped and counted (waited for
+// under [WithBackPressure]), and one that is not sampled is not exported.
+// Scrubbing them is the caller's business. It returns how many spans were
+// queued, and an error, queueing none, when the pipeline's spans are off.
+func (p *Pipeline) ForwardSpans(spans []sdktrace.ReadOnlySpan) (int, error) {
+	if p.spanQueue == nil {
+		return 0, errors.New("codexotlp: spans are off (WithSpans, CODEX_OTLP_ENABLE, OTEL_TRACES_EXPORTER): nothing to forward them to")
+	}
+	queued := 0
+	for _, s := range spans {
+		if p.spanQueue.queue(s) {
+			queued++
+		}
+	}
+	return queued, nil
 }
 
 // ForceFlush exports what is queued now, waiting until ctx is done.
