@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
 
 	"github.com/codextel/codextel/core/telemetry"
 )
@@ -211,5 +212,50 @@ func TestOneDynamicHandler(t *testing.T) {
 	}
 	if h.asked[catalog.ToolStart] != 12 || h.asked["myapp.event"] != 4 {
 		t.Errorf("asked %v, want tool.start 12 times and myapp.event 4", h.asked)
+	}
+}
+
+// TestAddToBorrowedEvent: a handler that adds to the event it is handed,
+// without cloning it, changes its own copy only. The handlers after it see
+// the emission as it was, and the changed copy keeps the emission's time
+// and correlation ids.
+func TestAddToBorrowedEvent(t *testing.T) {
+	tick := time.Date(2026, 12, 5, 1, 2, 3, 0, time.UTC)
+	bus := telemetry.New(telemetry.WithClock(func() time.Time { tick = tick.Add(time.Second); return tick }))
+	var changed string
+	var changedAt time.Time
+	var changedIDs correlation.IDs
+	mustAttach(t, bus, "adder", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		e.AddMetadata(slog.String("mine", "x"))
+		e.AddMeasurements(telemetry.Int("n", 1))
+		e.SetIDs(correlation.IDs{Thread: "other"})
+		changed, changedAt = e.String(), e.When()
+		e.SetIDs(e.IDs()) // a second change, on the copy already owned
+		changedIDs = e.IDs()
+	}), "codex.e")
+	after := &recorder{}
+	mustAttach(t, bus, "after", after, "codex.e")
+
+	ctx := correlation.With(context.Background(), correlation.IDs{Thread: "t1"})
+	bus.Emit(ctx, "codex.e", []telemetry.Measurement{telemetry.Int("m", 2)}, slog.String("k", "v"))
+
+	if want := "codex.e{m=2, n=1}[k=v, mine=x]"; changed != want {
+		t.Errorf("the adder's copy = %s, want %s", changed, want)
+	}
+	if changedIDs.Thread != "other" {
+		t.Errorf("the adder's copy has ids %+v", changedIDs)
+	}
+	if len(after.events) != 1 {
+		t.Fatalf("after got %d events", len(after.events))
+	}
+	got := after.events[0]
+	if want := "codex.e{m=2}[k=v]"; got.String() != want {
+		t.Errorf("the next handler got %s, want %s", got.String(), want)
+	}
+	if got.IDs().Thread != "t1" {
+		t.Errorf("the next handler got ids %+v, want thread t1", got.IDs())
+	}
+	if !changedAt.Equal(got.When()) {
+		t.Errorf("the adder's copy has time %v, the emission %v", changedAt, got.When())
 	}
 }

@@ -36,15 +36,14 @@ type Event struct {
 	// handler of the emission. Handlers read the time with [Event.When].
 	Time time.Time
 
-	ids   *correlation.IDs
-	entry *catalog.Entry // nil: not looked up (the bus sets it); noEntry: not in the catalog
-
-	measurements []Measurement
-	metadata     []slog.Attr
-
-	// rec is the bus's record of the emission the event belongs to, nil for
-	// an event of one's own: the slices above point into it, and it reads
-	// the time the event gets when Time is zero.
+	// rec holds everything else: the correlation ids, the catalog entry,
+	// the measurements and the metadata. During Handle it is the bus's
+	// record of the emission, which also reads the time the event gets
+	// when Time is zero; an event of one's own has a record of its own
+	// (or none, when it has nothing but its name and time), replaced, not
+	// changed, by the Add methods. An Event is thus six words, which a
+	// call such as Handle passes in registers: copying it to every
+	// handler costs no memory traffic.
 	rec *record
 }
 
@@ -71,7 +70,10 @@ func lookupEntry(name string) *catalog.Entry {
 // catalog does not list. The bus looks it up once per emission and hands
 // it to every handler, so handlers need not look the name up again.
 func (e *Event) Entry() *catalog.Entry {
-	en := e.entry
+	var en *catalog.Entry
+	if e.rec != nil {
+		en = e.rec.entry
+	}
 	if en == nil {
 		en = lookupEntry(e.Name) // an event of one's own, not from the bus
 	}
@@ -91,7 +93,7 @@ func (e *Event) When() time.Time {
 	if !e.Time.IsZero() {
 		return e.Time
 	}
-	if e.rec != nil {
+	if e.rec != nil && e.rec.clock != nil {
 		return e.rec.when()
 	}
 	return time.Now()
@@ -101,37 +103,73 @@ func (e *Event) When() time.Time {
 // what a handler keeps of an event beyond its Handle. The attribute values
 // themselves (a [slog.KindAny] value's referent, say) are shared.
 func (e *Event) Clone() Event {
-	c := *e
-	c.Time = e.When()
-	c.measurements = slices.Clone(e.measurements)
-	c.metadata = slices.Clone(e.metadata)
-	c.rec = nil
-	if c.entry == nil {
-		c.entry = lookupEntry(c.Name)
+	r := &record{entry: e.rec.entryOrLookup(e.Name)}
+	if o := e.rec; o != nil {
+		r.ids = o.ids
+		r.measurements = slices.Clone(o.measurements)
+		r.metadata = slices.Clone(o.metadata)
 	}
-	return c
+	return Event{Name: e.Name, Time: e.When(), rec: r}
+}
+
+// own gives e a record of its own, a copy of the one it has, for an Add
+// method to change: copies of e, and the bus's record a borrowed event
+// reads, stay as they were. A borrowed event keeps its emission's time.
+func (e *Event) own() *record {
+	r := new(record)
+	if o := e.rec; o != nil {
+		r.ids, r.entry = o.ids, o.entry
+		r.measurements, r.metadata = slices.Clip(o.measurements), slices.Clip(o.metadata)
+		if e.Time.IsZero() && o.clock != nil {
+			e.Time = o.when()
+		}
+	}
+	e.rec = r
+	return r
 }
 
 // IDs returns the correlation ids of the context the event was emitted in.
 func (e *Event) IDs() correlation.IDs {
-	if e.ids == nil {
+	if e.rec == nil || e.rec.ids == nil {
 		return correlation.IDs{}
 	}
-	return *e.ids
+	return *e.rec.ids
 }
 
 // SetIDs sets the correlation ids the event carries. [Bus.Emit] and
 // [Bus.EmitEvent] set them from the context, so only code that builds events
 // for a handler directly, such as tests, needs this.
-func (e *Event) SetIDs(ids correlation.IDs) { e.ids = &ids }
+func (e *Event) SetIDs(ids correlation.IDs) { e.own().ids = &ids }
+
+// ids returns the correlation ids the event carries, nil for none.
+func (e *Event) ids() *correlation.IDs {
+	if e.rec == nil {
+		return nil
+	}
+	return e.rec.ids
+}
+
+// fields returns the event's measurements and metadata.
+func (e *Event) fields() ([]Measurement, []slog.Attr) {
+	if e.rec == nil {
+		return nil, nil
+	}
+	return e.rec.measurements, e.rec.metadata
+}
 
 // NumMeasurements returns the number of measurements.
-func (e *Event) NumMeasurements() int { return len(e.measurements) }
+func (e *Event) NumMeasurements() int {
+	if e.rec == nil {
+		return 0
+	}
+	return len(e.rec.measurements)
+}
 
 // Measurements calls yield for each measurement in order, stopping when yield
 // returns false. It is an [iter.Seq]: for m := range e.Measurements { ... }.
 func (e *Event) Measurements(yield func(Measurement) bool) {
-	for _, m := range e.measurements {
+	ms, _ := e.fields()
+	for _, m := range ms {
 		if !yield(m) {
 			return
 		}
@@ -140,7 +178,8 @@ func (e *Event) Measurements(yield func(Measurement) bool) {
 
 // Measurement returns the value of the first measurement named key.
 func (e *Event) Measurement(key string) (Number, bool) {
-	for _, m := range e.measurements {
+	ms, _ := e.fields()
+	for _, m := range ms {
 		if m.Key == key {
 			return m.Value, true
 		}
@@ -153,17 +192,24 @@ func (e *Event) Measurement(key string) (Number, bool) {
 // into, are not changed.
 func (e *Event) AddMeasurements(ms ...Measurement) {
 	if len(ms) > 0 {
-		e.measurements = append(slices.Clip(e.measurements), ms...)
+		r := e.own()
+		r.measurements = append(r.measurements, ms...)
 	}
 }
 
 // NumMetadata returns the number of metadata attributes.
-func (e *Event) NumMetadata() int { return len(e.metadata) }
+func (e *Event) NumMetadata() int {
+	if e.rec == nil {
+		return 0
+	}
+	return len(e.rec.metadata)
+}
 
 // Metadata calls yield for each metadata attribute in order, stopping when yield
 // returns false. It is an [iter.Seq]: for a := range e.Metadata { ... }.
 func (e *Event) Metadata(yield func(slog.Attr) bool) {
-	for _, a := range e.metadata {
+	_, md := e.fields()
+	for _, a := range md {
 		if !yield(a) {
 			return
 		}
@@ -174,14 +220,16 @@ func (e *Event) Metadata(yield func(slog.Attr) bool) {
 // and returns the extended slice: what ranging over [Event.Metadata] and
 // appending gives, in one copy. dst is the caller's; the event is unchanged.
 func (e *Event) AppendMetadata(dst []slog.Attr) []slog.Attr {
-	return append(dst, e.metadata...)
+	_, md := e.fields()
+	return append(dst, md...)
 }
 
 // Lookup returns the value of the first metadata attribute named key.
 func (e *Event) Lookup(key string) (slog.Value, bool) {
-	for i := range e.metadata {
-		if e.metadata[i].Key == key {
-			return e.metadata[i].Value, true
+	_, md := e.fields()
+	for i := range md {
+		if md[i].Key == key {
+			return md[i].Value, true
 		}
 	}
 	return slog.Value{}, false
@@ -198,7 +246,8 @@ func (e *Event) Has(key string) bool {
 // [Event.AddMeasurements] it copies on write.
 func (e *Event) AddMetadata(attrs ...slog.Attr) {
 	if len(attrs) > 0 {
-		e.metadata = append(slices.Clip(e.metadata), attrs...)
+		r := e.own()
+		r.metadata = append(r.metadata, attrs...)
 	}
 }
 

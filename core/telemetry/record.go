@@ -6,22 +6,42 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
 )
 
-// A record holds what one emission hands its handlers: the measurements and
-// the redacted, scrubbed metadata that every handler's [Event] points into,
-// and the emission's time. The bus reuses records (see getRecord), which is
-// why an event is valid only during Handle. A record waiting for reuse keeps
-// its last event's values reachable until the next emission overwrites
-// them: clearing them would cost a write barrier per slot on every event.
+// A record holds what an [Event] carries besides its name and time: the
+// correlation ids, the catalog entry, the measurements and the metadata.
+// The bus fills one per emission with the redacted, scrubbed fields, and
+// every handler's event points to it; the bus reuses records (see
+// getRecord), which is why an event is valid only during Handle. A bus's
+// record also gives the emission its time, read from clock on first use
+// (see when); an event's own record has no clock. A record waiting for
+// reuse keeps its last event's values reachable until the next emission
+// overwrites them: clearing them would cost a write barrier per slot on
+// every event.
 type record struct {
+	ids   *correlation.IDs
+	entry *catalog.Entry // nil: not looked up; noEntry: not in the catalog
+
 	measurements []Measurement
 	metadata     []slog.Attr
 
-	// The emission's time, read from clock on first use (see when).
+	// The emission's time, read from clock on first use (see when); nil
+	// in an event's own record.
 	clock func() time.Time
 	state atomic.Uint32 // timeUnread, timeReading, timeRead
 	time  time.Time
+}
+
+// entryOrLookup returns r's catalog entry, looked up by name when r (which
+// may be nil) has none: never nil, noEntry outside the catalog.
+func (r *record) entryOrLookup(name string) *catalog.Entry {
+	if r != nil && r.entry != nil {
+		return r.entry
+	}
+	return lookupEntry(name)
 }
 
 const (
