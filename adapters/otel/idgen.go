@@ -36,16 +36,6 @@ type wantIDs struct {
 
 type wantIDsKey struct{}
 
-// WithIDs returns a copy of ctx that asks the ID generator [NewIDGenerator]
-// returns for these ids for the span started with it: for a span recorded
-// elsewhere that keeps its ids. (codextel exec --native-spans forwards
-// Codex's spans as they were, resource and all, with
-// codexotlp.Pipeline.ForwardSpans instead.) A span with a valid parent in ctx takes the
-// parent's trace id and spanID. Invalid ids are replaced with random ones.
-func WithIDs(ctx context.Context, traceID trace.TraceID, spanID trace.SpanID) context.Context {
-	return context.WithValue(ctx, wantIDsKey{}, &wantIDs{traceID, spanID})
-}
-
 // NewIDs returns the trace and span id a Handler asked for in ctx, or random
 // ones.
 func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {

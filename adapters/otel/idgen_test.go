@@ -9,7 +9,13 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// TestWithIDs: a span started with WithIDs keeps the ids asked for: both
+// withIDs returns a copy of ctx that asks the ID generator for these ids,
+// as a Handler does for the span of an event.
+func withIDs(ctx context.Context, traceID trace.TraceID, spanID trace.SpanID) context.Context {
+	return context.WithValue(ctx, wantIDsKey{}, &wantIDs{traceID, spanID})
+}
+
+// TestWithIDs: a span whose context asks for ids keeps them: both
 // for a root span, the span id under a remote parent (whose trace it
 // joins), and random ones for invalid ids.
 func TestWithIDs(t *testing.T) {
@@ -36,7 +42,7 @@ func TestWithIDs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := tracetest.NewSpanRecorder()
 			tp := sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(NewIDGenerator()), sdktrace.WithSpanProcessor(rec))
-			_, sp := tp.Tracer("test").Start(WithIDs(tc.ctx, tc.tid, tc.sid), "s")
+			_, sp := tp.Tracer("test").Start(withIDs(tc.ctx, tc.tid, tc.sid), "s")
 			sp.End()
 			got := rec.Ended()[0]
 			sc := got.SpanContext()
