@@ -55,8 +55,8 @@ func TestAllocs(t *testing.T) {
 		wantAllocs(t, c.name, 0, func() { emitEvent(ctx, bus) })
 	}
 
-	t.Run("more metadata than the handler's room", func(t *testing.T) {
-		// walked in place instead of copied
+	t.Run("more metadata than a fresh state has room for", func(t *testing.T) {
+		// the state's copy grows once and is pooled with it
 		bus := newBus(t)
 		attach(t, bus, benchLogger(io.Discard))
 		many := manyAttrs(20)

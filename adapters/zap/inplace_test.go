@@ -13,7 +13,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -184,17 +183,6 @@ func TestBorrow(t *testing.T) {
 	} {
 		if got := newHandler(c.logger, newConfig(nil)).borrow; got != c.want {
 			t.Errorf("%s: borrow %v, want %v", c.name, got, c.want)
-		}
-	}
-}
-
-// TestMetadataRoom: the stack room the handler copies an event's metadata
-// into holds every catalog event's declared metadata, so that only events
-// that carry more than their entry declares take the slower walk.
-func TestMetadataRoom(t *testing.T) {
-	for _, e := range catalog.All() {
-		if len(e.Metadata) > metadataRoom {
-			t.Errorf("%s declares %d metadata fields, more than the room for %d", e.Name, len(e.Metadata), metadataRoom)
 		}
 	}
 }

@@ -40,7 +40,8 @@ func TestAllocations(t *testing.T) {
 			slog.String("approval_kind", "command"), slog.String("call_id", "c1"), slog.String("decision", "denied"))
 	}
 	wantAllocs(t, "an event whose message names fields", 0, emitDenied)
-	// More metadata than the handler's stack room: walked in place instead.
+	// More metadata than a fresh state has room for: the state's copy
+	// grows once and is pooled with it.
 	many := manyAttrs(20)
 	wantAllocs(t, "an event with more metadata than the handler's room", 0, func() {
 		bus.Emit(ctx, catalog.ApprovalDenied, nil, many...)

@@ -127,30 +127,24 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	}
 	// The event is read in place: its fields go straight to zerolog's
 	// methods, in the order of eventlog's record (metadata, measurements,
-	// the non-empty correlation ids), and no record is built.
+	// the non-empty correlation ids), and no record is built. The metadata
+	// is copied into the pooled state in one move and read by index, which
+	// costs less than ranging over the event (each attribute copied into
+	// the loop body's call).
+	st := states.Get().(*state)
 	ev.Ctx(ctx).Str(LoggerKey, eventlog.Logger(e))
-	var room [metadataRoom]slog.Attr
-	if e.NumMetadata() <= len(room) {
-		// Copied onto the stack in one move and read by index, which costs
-		// less than ranging over the event (each attribute copied into the
-		// loop body's call).
-		meta := e.AppendMetadata(room[:0])
-		for i := range meta {
-			if a := &meta[i]; a.Value.Kind() == slog.KindString {
-				ev.Str(a.Key, a.Value.String()) // most fields, without a call
-			} else {
-				addAttr(ev, *a)
-			}
-		}
-	} else {
-		for a := range e.Metadata {
-			addAttr(ev, a)
+	st.meta = e.AppendMetadata(st.meta[:0])
+	for i := range st.meta {
+		if a := &st.meta[i]; a.Value.Kind() == slog.KindString {
+			ev.Str(a.Key, a.Value.String()) // most fields, without a call
+		} else {
+			addAttr(ev, *a)
 		}
 	}
 	for m := range e.Measurements {
 		addMeasurement(ev, m)
 	}
-	if ids := e.IDs(); ids != (correlation.IDs{}) {
+	if ids := e.IDs(); hasIDs(&ids) {
 		for _, f := range ids.Fields() {
 			if f.Value != "" {
 				ev.Str(f.Key, f.Value)
@@ -160,32 +154,59 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if !h.stamps {
 		ev.Time(zerolog.TimestampFieldName, e.When())
 	}
-	h.writeMessage(ev, e)
+	h.writeMessage(ev, e, st)
+	st.release()
 }
 
-// metadataRoom is how many metadata attributes handle copies onto its
-// stack: the most a catalog event declares (TestMetadataRoom).
-const metadataRoom = 12
+// hasIDs reports whether ids has any id: one test of their lengths, where
+// comparing the struct with its zero value is a call.
+func hasIDs(ids *correlation.IDs) bool {
+	return len(ids.Correlation)|len(ids.Thread)|len(ids.Turn)|len(ids.Span)|len(ids.ParentSpan) != 0
+}
 
-// messages holds the buffers messages are rendered into.
-var messages = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+// A state is what handle needs while it writes one event: a copy of its
+// metadata and the buffer its message is rendered into.
+type state struct {
+	meta []slog.Attr
+	msg  []byte
+}
 
-// writeMessage renders e's message, as eventlog's record has it, and
-// writes ev with it.
-func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event) {
+// maxPooledMeta bounds the attributes a pooled state keeps room for,
+// maxPooledMessage the bytes of its message buffer.
+const (
+	maxPooledMeta    = 64
+	maxPooledMessage = 16 << 10
+)
+
+var states = sync.Pool{New: func() any {
+	return &state{meta: make([]slog.Attr, 0, 16), msg: make([]byte, 0, 256)}
+}}
+
+// release returns the state to the pool unless it grew large. The copied
+// metadata is not cleared: the next event overwrites it, and what it keeps
+// alive meanwhile (one event's values) sync.Pool lets go of within two
+// garbage collections; clearing it costs a write barrier per slot.
+func (st *state) release() {
+	if cap(st.meta) > maxPooledMeta || cap(st.msg) > maxPooledMessage {
+		return
+	}
+	states.Put(st)
+}
+
+// writeMessage renders e's message, as eventlog's record has it, into
+// st's buffer, and writes ev with it.
+func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event, st *state) {
 	msg := e.Name // outside the catalog
-	var bp *[]byte
 	if entry := e.Entry(); entry != nil {
 		tmpl, _ := entry.MessageFor(e.Has)
 		if lit, ok := tmpl.Literal(); ok {
 			msg = lit
 		} else {
-			bp = messages.Get().(*[]byte)
-			*bp = eventlog.AppendMessage((*bp)[:0], tmpl, e)
+			st.msg = eventlog.AppendMessage(st.msg[:0], tmpl, e)
 			if h.borrow {
-				msg = unsafe.String(unsafe.SliceData(*bp), len(*bp))
+				msg = unsafe.String(unsafe.SliceData(st.msg), len(st.msg))
 			} else {
-				msg = string(*bp) // a hook may keep it
+				msg = string(st.msg) // a hook may keep it
 			}
 		}
 	}
@@ -194,9 +215,6 @@ func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event) {
 		ev.Str(zerolog.MessageFieldName, "")
 	}
 	ev.Msg(msg)
-	if bp != nil && cap(*bp) <= 16<<10 {
-		messages.Put(bp)
-	}
 }
 
 // addMeasurement adds m to ev as addAttr adds its slog form

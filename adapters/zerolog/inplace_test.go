@@ -8,7 +8,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/codextel/codextel/core/catalog"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -75,17 +74,6 @@ func TestInPlaceMatchesRecord(t *testing.T) {
 			if got.String() != want {
 				t.Errorf("%s, %s:\ngot  %s\nwant %s", tc.name, e.Name, got.String(), want)
 			}
-		}
-	}
-}
-
-// TestMetadataRoom: the stack room the handler copies an event's metadata
-// into holds every catalog event's declared metadata, so that only events
-// that carry more than their entry declares take the slower walk.
-func TestMetadataRoom(t *testing.T) {
-	for _, e := range catalog.All() {
-		if len(e.Metadata) > metadataRoom {
-			t.Errorf("%s declares %d metadata fields, more than the room for %d", e.Name, len(e.Metadata), metadataRoom)
 		}
 	}
 }
