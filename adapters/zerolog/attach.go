@@ -105,12 +105,22 @@ func (h *handler) passes(filter zerolog.Level) bool {
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
-	h.handle(ctx, &e, eventlog.Level(&e))
+	entry := e.Entry()
+	if entry == nil {
+		h.handle(ctx, &e, pylog.Info, nil)
+		return
+	}
+	// Once: for an entry with a data message, choosing the template looks
+	// its data fields up in the event.
+	tmpl, pl := entry.MessageFor(e.Has)
+	h.handle(ctx, &e, pl, &tmpl)
 }
 
-// handle writes e at the Python level pl, which is the level the catalog gives
-// it (the tests pass others: the catalog has no CRITICAL event).
-func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level) {
+// handle writes e at the Python level pl with the message rendered from
+// tmpl (e's name when nil, for an event outside the catalog): the level and
+// template the catalog gives it (the tests pass other levels: the catalog
+// has no CRITICAL event).
+func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level, tmpl *catalog.Template) {
 	level, filter := Level(pl)
 	// WithLevel checks a named level as passes does; a custom level is
 	// filtered as the named level below it, which WithLevel does not know.
@@ -154,7 +164,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	if !h.stamps {
 		ev.Time(zerolog.TimestampFieldName, e.When())
 	}
-	h.writeMessage(ev, e, st)
+	h.writeMessage(ev, e, tmpl, st)
 	st.release()
 }
 
@@ -193,16 +203,15 @@ func (st *state) release() {
 	states.Put(st)
 }
 
-// writeMessage renders e's message, as eventlog's record has it, into
-// st's buffer, and writes ev with it.
-func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event, st *state) {
+// writeMessage renders e's message from tmpl (its name when nil), as
+// eventlog's record has it, into st's buffer, and writes ev with it.
+func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event, tmpl *catalog.Template, st *state) {
 	msg := e.Name // outside the catalog
-	if entry := e.Entry(); entry != nil {
-		tmpl, _ := entry.MessageFor(e.Has)
+	if tmpl != nil {
 		if lit, ok := tmpl.Literal(); ok {
 			msg = lit
 		} else {
-			st.msg = eventlog.AppendMessage(st.msg[:0], tmpl, e)
+			st.msg = eventlog.AppendMessage(st.msg[:0], *tmpl, e)
 			if h.borrow {
 				msg = unsafe.String(unsafe.SliceData(st.msg), len(st.msg))
 			} else {
