@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"testing"
 
 	"github.com/codextel/codextel/core/catalog"
@@ -53,6 +54,14 @@ func TestAllocs(t *testing.T) {
 		}
 		wantAllocs(t, c.name, 0, func() { emitEvent(ctx, bus) })
 	}
+
+	t.Run("more metadata than a fresh state has room for", func(t *testing.T) {
+		// the state's copy grows once and is pooled with it
+		bus := newBus(t)
+		attach(t, bus, benchLogger(io.Discard))
+		many := manyAttrs(20)
+		wantAllocs(t, "20 metadata attributes", 0, func() { bus.Emit(ctx, catalog.ApprovalDenied, nil, many...) })
+	})
 
 	t.Run("hooked", func(t *testing.T) {
 		bus := newBus(t)
@@ -107,4 +116,14 @@ func TestHookKeepsMessage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// manyAttrs returns the fields of codex.approval.denied followed by n-3
+// string attributes of other names.
+func manyAttrs(n int) []slog.Attr {
+	attrs := []slog.Attr{slog.String("approval_kind", "command"), slog.String("call_id", "c1"), slog.String("decision", "denied")}
+	for i := len(attrs); i < n; i++ {
+		attrs = append(attrs, slog.String("extra_"+strconv.Itoa(i), "v"))
+	}
+	return attrs
 }

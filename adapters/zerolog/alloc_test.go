@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -39,6 +40,12 @@ func TestAllocations(t *testing.T) {
 			slog.String("approval_kind", "command"), slog.String("call_id", "c1"), slog.String("decision", "denied"))
 	}
 	wantAllocs(t, "an event whose message names fields", 0, emitDenied)
+	// More metadata than a fresh state has room for: the state's copy
+	// grows once and is pooled with it.
+	many := manyAttrs(20)
+	wantAllocs(t, "an event with more metadata than the handler's room", 0, func() {
+		bus.Emit(ctx, catalog.ApprovalDenied, nil, many...)
+	})
 	// A hook of the application's may keep the message: it gets a copy.
 	hooked := newBus(t)
 	attach(t, hooked, zerolog.New(io.Discard).Level(zerolog.InfoLevel).Hook(zerolog.HookFunc(func(*zerolog.Event, zerolog.Level, string) {})))
@@ -68,4 +75,14 @@ func TestHookKeepsMessage(t *testing.T) {
 			t.Errorf("kept message %d reads %q, want %q", i, kept[i], want)
 		}
 	}
+}
+
+// manyAttrs returns the fields of codex.approval.denied followed by n-3
+// string attributes of other names.
+func manyAttrs(n int) []slog.Attr {
+	attrs := []slog.Attr{slog.String("approval_kind", "command"), slog.String("call_id", "c1"), slog.String("decision", "denied")}
+	for i := len(attrs); i < n; i++ {
+		attrs = append(attrs, slog.String("extra_"+strconv.Itoa(i), "v"))
+	}
+	return attrs
 }

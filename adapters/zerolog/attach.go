@@ -2,6 +2,7 @@ package codexzerolog
 
 import (
 	"context"
+	"log/slog"
 	"reflect"
 	"sync"
 	"unsafe"
@@ -9,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/codextel/codextel/core/catalog"
+	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -103,12 +105,22 @@ func (h *handler) passes(filter zerolog.Level) bool {
 
 // Handle writes e through the logger.
 func (h *handler) Handle(ctx context.Context, e telemetry.Event) {
-	h.handle(ctx, &e, eventlog.Level(&e))
+	entry := e.Entry()
+	if entry == nil {
+		h.handle(ctx, &e, pylog.Info, nil)
+		return
+	}
+	// Once: for an entry with a data message, choosing the template looks
+	// its data fields up in the event.
+	tmpl, pl := entry.MessageFor(e.Has)
+	h.handle(ctx, &e, pl, &tmpl)
 }
 
-// handle writes e at the Python level pl, which is the level the catalog gives
-// it (the tests pass others: the catalog has no CRITICAL event).
-func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level) {
+// handle writes e at the Python level pl with the message rendered from
+// tmpl (e's name when nil, for an event outside the catalog): the level and
+// template the catalog gives it (the tests pass other levels: the catalog
+// has no CRITICAL event).
+func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level, tmpl *catalog.Template) {
 	level, filter := Level(pl)
 	// WithLevel checks a named level as passes does; a custom level is
 	// filtered as the named level below it, which WithLevel does not know.
@@ -125,44 +137,85 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	}
 	// The event is read in place: its fields go straight to zerolog's
 	// methods, in the order of eventlog's record (metadata, measurements,
-	// the non-empty correlation ids), and no record is built.
+	// the non-empty correlation ids), and no record is built. The metadata
+	// is copied into the pooled state in one move and read by index, which
+	// costs less than ranging over the event (each attribute copied into
+	// the loop body's call).
+	st := states.Get().(*state)
 	ev.Ctx(ctx).Str(LoggerKey, eventlog.Logger(e))
-	for a := range e.Metadata {
-		addAttr(ev, a)
+	st.meta = e.AppendMetadata(st.meta[:0])
+	for i := range st.meta {
+		if a := &st.meta[i]; a.Value.Kind() == slog.KindString {
+			ev.Str(a.Key, a.Value.String()) // most fields, without a call
+		} else {
+			addAttr(ev, *a)
+		}
 	}
 	for m := range e.Measurements {
 		addMeasurement(ev, m)
 	}
-	for _, f := range e.IDs().Fields() {
-		if f.Value != "" {
-			ev.Str(f.Key, f.Value)
+	if ids := e.IDs(); hasIDs(&ids) {
+		for _, f := range ids.Fields() {
+			if f.Value != "" {
+				ev.Str(f.Key, f.Value)
+			}
 		}
 	}
 	if !h.stamps {
 		ev.Time(zerolog.TimestampFieldName, e.When())
 	}
-	h.writeMessage(ev, e)
+	h.writeMessage(ev, e, tmpl, st)
+	st.release()
 }
 
-// messages holds the buffers messages are rendered into.
-var messages = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+// hasIDs reports whether ids has any id: one test of their lengths, where
+// comparing the struct with its zero value is a call.
+func hasIDs(ids *correlation.IDs) bool {
+	return len(ids.Correlation)|len(ids.Thread)|len(ids.Turn)|len(ids.Span)|len(ids.ParentSpan) != 0
+}
 
-// writeMessage renders e's message, as eventlog's record has it, and
-// writes ev with it.
-func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event) {
+// A state is what handle needs while it writes one event: a copy of its
+// metadata and the buffer its message is rendered into.
+type state struct {
+	meta []slog.Attr
+	msg  []byte
+}
+
+// maxPooledMeta bounds the attributes a pooled state keeps room for,
+// maxPooledMessage the bytes of its message buffer.
+const (
+	maxPooledMeta    = 64
+	maxPooledMessage = 16 << 10
+)
+
+var states = sync.Pool{New: func() any {
+	return &state{meta: make([]slog.Attr, 0, 16), msg: make([]byte, 0, 256)}
+}}
+
+// release returns the state to the pool unless it grew large. The copied
+// metadata is not cleared: the next event overwrites it, and what it keeps
+// alive meanwhile (one event's values) sync.Pool lets go of within two
+// garbage collections; clearing it costs a write barrier per slot.
+func (st *state) release() {
+	if cap(st.meta) > maxPooledMeta || cap(st.msg) > maxPooledMessage {
+		return
+	}
+	states.Put(st)
+}
+
+// writeMessage renders e's message from tmpl (its name when nil), as
+// eventlog's record has it, into st's buffer, and writes ev with it.
+func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event, tmpl *catalog.Template, st *state) {
 	msg := e.Name // outside the catalog
-	var bp *[]byte
-	if entry := e.Entry(); entry != nil {
-		tmpl, _ := entry.MessageFor(e.Has)
+	if tmpl != nil {
 		if lit, ok := tmpl.Literal(); ok {
 			msg = lit
 		} else {
-			bp = messages.Get().(*[]byte)
-			*bp = eventlog.AppendMessage((*bp)[:0], tmpl, e)
+			st.msg = eventlog.AppendMessage(st.msg[:0], *tmpl, e)
 			if h.borrow {
-				msg = unsafe.String(unsafe.SliceData(*bp), len(*bp))
+				msg = unsafe.String(unsafe.SliceData(st.msg), len(st.msg))
 			} else {
-				msg = string(*bp) // a hook may keep it
+				msg = string(st.msg) // a hook may keep it
 			}
 		}
 	}
@@ -171,9 +224,6 @@ func (h *handler) writeMessage(ev *zerolog.Event, e *telemetry.Event) {
 		ev.Str(zerolog.MessageFieldName, "")
 	}
 	ev.Msg(msg)
-	if bp != nil && cap(*bp) <= 16<<10 {
-		messages.Put(bp)
-	}
 }
 
 // addMeasurement adds m to ev as addAttr adds its slog form

@@ -107,7 +107,7 @@ func TestCriticalNeverExits(t *testing.T) {
 			}
 		}()
 		for _, l := range []pylog.Level{pylog.Critical, 60, 200} {
-			h.handle(context.Background(), &e, l)
+			handleAt(h, &e, l)
 		}
 	}()
 	if exited || w.closed {
@@ -134,7 +134,7 @@ func TestLevelFilter(t *testing.T) {
 	e := telemetry.NewEvent(catalog.Error, time.Unix(1, 0))
 	for _, l := range []pylog.Level{pylog.Debug, pylog.Info, 25, 29, 30, 35, pylog.Error, 45, pylog.Critical} {
 		e.AddMetadata(slog.String("error_message", l.String()))
-		h.handle(context.Background(), &e, l)
+		handleAt(h, &e, l)
 		e = telemetry.NewEvent(catalog.Error, time.Unix(1, 0))
 	}
 	var got []string
@@ -155,7 +155,7 @@ func TestLevelFilter(t *testing.T) {
 	w.Reset()
 	h = newHandler(zerolog.New(&w))
 	for _, l := range []pylog.Level{pylog.Warning, 35, 45} {
-		h.handle(context.Background(), &e, l)
+		handleAt(h, &e, l)
 	}
 	if n := strings.Count(w.String(), "\n"); n != 1 || !strings.Contains(w.String(), `"level":"45"`) {
 		t.Errorf("with the global level at error: %q", w.String())
@@ -184,4 +184,11 @@ func TestEventLevel(t *testing.T) {
 		check(e)
 	}
 	check(telemetry.NewEvent("myapp.cache.miss", time.Unix(1, 0)))
+}
+
+// handleAt has h write e at the Python level l, with the message its
+// catalog entry gives it.
+func handleAt(h *handler, e *telemetry.Event, l pylog.Level) {
+	tmpl, _ := e.Entry().MessageFor(e.Has)
+	h.handle(context.Background(), e, l, &tmpl)
 }

@@ -305,10 +305,14 @@ func (t Template) plan(e *Entry) {
 		if !p.field {
 			continue
 		}
+		// The key becomes the declared one, equal but sharing its bytes
+		// with the declaration (and so, through the linker, with every
+		// literal of that key in the program): comparing it with an
+		// event's key then mostly compares addresses.
 		if j := slices.IndexFunc(e.Metadata, func(f Field) bool { return f.Key == p.text }); j >= 0 {
-			p.at = j
+			p.at, p.text = j, e.Metadata[j].Key
 		} else if j := slices.IndexFunc(e.Measurements, func(f Field) bool { return f.Key == p.text }); j >= 0 {
-			p.at = len(e.Metadata) + j
+			p.at, p.text = len(e.Metadata)+j, e.Measurements[j].Key
 		}
 	}
 }

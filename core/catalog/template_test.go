@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/codextel/codextel/core/pylog"
 )
@@ -76,8 +77,9 @@ func TestTemplateAppend(t *testing.T) {
 }
 
 // TestTemplatePlans: every field a catalog template names is planned at
-// its declared position, or searched for when the entry does not declare
-// it (the correlation fields).
+// its declared position, under the declared key's bytes (so that comparing
+// it with an event's key mostly compares addresses), or searched for when
+// the entry does not declare it (the correlation fields).
 func TestTemplatePlans(t *testing.T) {
 	for _, e := range All() {
 		for _, tmpl := range []Template{e.message, e.dataMessage} {
@@ -99,6 +101,9 @@ func TestTemplatePlans(t *testing.T) {
 				}
 				if key != p.text {
 					t.Errorf("%s: field %q planned at %d, which is %q", e.Name, p.text, p.at, key)
+				}
+				if unsafe.StringData(key) != unsafe.StringData(p.text) {
+					t.Errorf("%s: field %q does not share the declared key's bytes", e.Name, p.text)
 				}
 			}
 		}

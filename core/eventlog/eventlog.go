@@ -153,17 +153,19 @@ func AppendMessage(dst []byte, tmpl catalog.Template, e *telemetry.Event) []byte
 			dst = append(dst, text...)
 			continue
 		}
-		dst = pylog.AppendStr(dst, fieldValue(e, text))
+		v, ok := e.Lookup(text) // most fields: metadata, found without a call
+		if !ok {
+			v = otherValue(e, text)
+		}
+		dst = pylog.AppendStr(dst, v)
 	}
 	return dst
 }
 
-// fieldValue is the value of e's field named key, in record order; nil
-// (Python's None) when e has none.
-func fieldValue(e *telemetry.Event, key string) slog.Value {
-	if v, ok := e.Lookup(key); ok {
-		return v
-	}
+// otherValue is the value of e's field named key that is not in its
+// metadata, in record order: a measurement, else a non-empty correlation
+// id; nil (Python's None) when e has none.
+func otherValue(e *telemetry.Event, key string) slog.Value {
 	if n, ok := e.Measurement(key); ok {
 		return n.Value()
 	}

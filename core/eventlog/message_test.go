@@ -2,6 +2,7 @@ package eventlog_test
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,4 +277,53 @@ func TestAppendMessageAllocations(t *testing.T) {
 	if string(buf) != "Approval granted for command call_8f14e45f: approved" {
 		t.Errorf("message %q", buf)
 	}
+}
+
+// FuzzAppendMessageMatchesMap: for any order, repetition and omission of
+// an entry's fields, as metadata, measurements or correlation ids,
+// AppendMessage renders from the event in place the message Map gives the
+// record.
+func FuzzAppendMessageMatchesMap(f *testing.F) {
+	f.Add(0, []byte{0, 1, 2, 3, 4})
+	f.Add(3, []byte{2, 1, 0, 130, 65})
+	f.Add(7, []byte{200, 2, 2, 1, 66})
+	f.Add(78, []byte{0xf0}) // a correlation id as the only field (codex.thread.start's thread_id when written)
+	f.Add(1, []byte{})
+	entries := catalog.All()
+	f.Fuzz(func(t *testing.T, which int, order []byte) {
+		if which < 0 {
+			which = -which
+		}
+		entry := entries[which%len(entries)]
+		keys := []string{"thread_id", "turn_id", "no_such_field"}
+		for _, fd := range entry.Metadata {
+			keys = append(keys, fd.Key)
+		}
+		for _, fd := range entry.Measurements {
+			keys = append(keys, fd.Key)
+		}
+		e := telemetry.NewEvent(entry.Name, time.Unix(1, 0))
+		var ids correlation.IDs
+		for i, o := range order {
+			key := keys[int(o&0x3f)%len(keys)]
+			switch o >> 6 { // the top two bits: where the field goes
+			case 0:
+				e.AddMetadata(slog.String(key, strings.Repeat("v", i%3)+string(rune('a'+i%26))))
+			case 1:
+				e.AddMetadata(slog.Int(key, i))
+			case 2:
+				e.AddMeasurements(telemetry.Float(key, float64(i)/4))
+			default:
+				ids.Set(key, "id-"+string(rune('a'+i%26)))
+			}
+		}
+		e.SetIDs(ids)
+		var m eventlog.Mapper
+		var want pylog.Record
+		m.Map(&want, &e)
+		tmpl, _ := entry.MessageFor(e.Has)
+		if got := string(eventlog.AppendMessage(nil, tmpl, &e)); got != want.Message {
+			t.Errorf("%s %v: AppendMessage %q, Map %q", entry.Name, order, got, want.Message)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package pylog
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 )
@@ -104,6 +105,10 @@ func BenchmarkAppendStr(b *testing.B) {
 		{"float", slog.Float64Value(0.4821)},
 		{"group", slog.GroupValue(slog.String("k", "v"), slog.Int("n", 1), slog.Bool("ok", true))},
 		{"time", slog.TimeValue(time.Date(2025, 12, 2, 10, 52, 12, 123456789, time.UTC))},
+		{"string_7", slog.StringValue("command")},
+		{"string_13", slog.StringValue("call_8f14e45f")},
+		{"string_32", slog.StringValue("0123456789abcdef0123456789abcdef")},
+		{"string_1k", slog.StringValue(strings.Repeat("x", 1024))},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			buf := make([]byte, 0, 256)

@@ -77,11 +77,21 @@ func appendValidUTF8(dst []byte, s string) []byte {
 }
 
 // isShortASCII reports whether s is at most 32 bytes of ASCII: for the
-// short values most fields hold, a plain loop answers in a fraction of the
-// time utf8.ValidString takes to get going.
+// short values most fields hold, eight bytes at a time (overlapping at the
+// end) answer in a fraction of the time utf8.ValidString takes to get going.
 func isShortASCII(s string) bool {
-	if len(s) > 32 {
+	const hi = 0x8080808080808080
+	switch n := len(s); {
+	case n > 32:
 		return false
+	case n >= 8:
+		w := word(s, n-8)
+		for i := 0; i < n-8; i += 8 {
+			w |= word(s, i)
+		}
+		return w&hi == 0
+	case n >= 4:
+		return (half(s, 0)|half(s, n-4))&hi == 0
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -89,6 +99,20 @@ func isShortASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// word returns the eight bytes of s at i, little-endian: one load on the
+// architectures that allow unaligned ones.
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// half returns the four bytes of s at i, little-endian, as word does.
+func half(s string, i int) uint64 {
+	s = s[i : i+4]
+	return uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
 }
 
 // runeCount is the number of characters Python would count in s

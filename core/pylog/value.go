@@ -46,7 +46,11 @@ func (m mode) json() bool { return m >= modeJSON }
 // of them do not allocate.
 func AppendStr(dst []byte, v slog.Value) []byte {
 	if v.Kind() == slog.KindString {
-		// The common case, without the general switch.
+		// The common case, without the general switch, and for a short
+		// ASCII text without appendValidUTF8's call.
+		if s := v.String(); isShortASCII(s) {
+			return append(dst, s...)
+		}
 		return appendValidUTF8(dst, v.String())
 	}
 	return appendValue(dst, v, modeStr, 0)

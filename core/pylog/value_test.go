@@ -206,6 +206,29 @@ func TestPlainWord(t *testing.T) {
 	}
 }
 
+// TestShortASCII checks the word-at-a-time ASCII test against a byte loop,
+// for every length from 0 to 40 with no byte, and with each byte in turn,
+// set to each value from 0x7f up, so that every word and the overlapping
+// last one are seen to be read.
+func TestShortASCII(t *testing.T) {
+	for n := range 41 {
+		s := []byte(strings.Repeat("a", n))
+		if got, want := isShortASCII(string(s)), n <= 32; got != want {
+			t.Errorf("isShortASCII(%d ASCII bytes) = %v, want %v", n, got, want)
+		}
+		for pos := range n {
+			for c := 0x7f; c < 256; c++ {
+				s[pos] = byte(c)
+				want := n <= 32 && c < 0x80
+				if got := isShortASCII(string(s)); got != want {
+					t.Errorf("isShortASCII(%q) = %v, want %v", s, got, want)
+				}
+			}
+			s[pos] = 'a'
+		}
+	}
+}
+
 // TestFloatReprFastPath checks appendFloatRepr's strconv shortcut against
 // the digit-by-digit layout it stands in for, on random bit patterns and
 // on the neighbours of the range limits.
