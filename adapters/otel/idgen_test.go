@@ -9,16 +9,11 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// withIDs returns a copy of ctx that asks the ID generator for these ids,
-// as a Handler does for the span of an event.
-func withIDs(ctx context.Context, traceID trace.TraceID, spanID trace.SpanID) context.Context {
-	return context.WithValue(ctx, wantIDsKey{}, &wantIDs{traceID, spanID})
-}
-
-// TestWithIDs: a span whose context asks for ids keeps them: both
-// for a root span, the span id under a remote parent (whose trace it
-// joins), and random ones for invalid ids.
-func TestWithIDs(t *testing.T) {
+// TestRequestedIDs: a span started as a Handler starts one, under a
+// startContext that asks the ID generator for ids, keeps them: both for a
+// root span, the span id under a remote parent (whose trace it joins), and
+// random ones for invalid ids.
+func TestRequestedIDs(t *testing.T) {
 	tid, _ := trace.TraceIDFromHex("5b8efff798038103d269b633813fc60c")
 	parentTID, _ := trace.TraceIDFromHex("0af7651916cd43dd8448eb211c80319c")
 	sid, _ := trace.SpanIDFromHex("eee19b7ec3c1b174")
@@ -42,7 +37,7 @@ func TestWithIDs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := tracetest.NewSpanRecorder()
 			tp := sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(NewIDGenerator()), sdktrace.WithSpanProcessor(rec))
-			_, sp := tp.Tracer("test").Start(withIDs(tc.ctx, tc.tid, tc.sid), "s")
+			_, sp := tp.Tracer("test").Start(&startContext{Context: tc.ctx, want: wantIDs{tc.tid, tc.sid}}, "s")
 			sp.End()
 			got := rec.Ended()[0]
 			sc := got.SpanContext()

@@ -208,7 +208,7 @@ func (h *handler) write(st *state, ent zapcore.Entry) {
 		for m := range e.Measurements {
 			fs = append(fs, measurementField(m))
 		}
-		if ids := e.IDs(); hasIDs(&ids) {
+		if ids := e.IDs(); ids.HasFields() {
 			for _, f := range ids.Fields() {
 				if f.Value != "" {
 					fs = append(fs, zap.String(f.Key, f.Value))
@@ -218,12 +218,6 @@ func (h *handler) write(st *state, ent zapcore.Entry) {
 	}
 	st.fields = fs
 	ce.Write(fs...)
-}
-
-// hasIDs reports whether ids has any id: one test of their lengths, where
-// comparing the struct with its zero value is a call.
-func hasIDs(ids *correlation.IDs) bool {
-	return len(ids.Correlation)|len(ids.Thread)|len(ids.Turn)|len(ids.Span)|len(ids.ParentSpan) != 0
 }
 
 // measurementField is the zap field of m, as appendField makes its slog

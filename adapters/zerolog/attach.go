@@ -10,7 +10,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/codextel/codextel/core/catalog"
-	"github.com/codextel/codextel/core/correlation"
 	"github.com/codextel/codextel/core/eventlog"
 	"github.com/codextel/codextel/core/pylog"
 	"github.com/codextel/codextel/core/telemetry"
@@ -154,7 +153,7 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	for m := range e.Measurements {
 		addMeasurement(ev, m)
 	}
-	if ids := e.IDs(); hasIDs(&ids) {
+	if ids := e.IDs(); ids.HasFields() {
 		for _, f := range ids.Fields() {
 			if f.Value != "" {
 				ev.Str(f.Key, f.Value)
@@ -166,12 +165,6 @@ func (h *handler) handle(ctx context.Context, e *telemetry.Event, pl pylog.Level
 	}
 	h.writeMessage(ev, e, tmpl, st)
 	st.release()
-}
-
-// hasIDs reports whether ids has any id: one test of their lengths, where
-// comparing the struct with its zero value is a call.
-func hasIDs(ids *correlation.IDs) bool {
-	return len(ids.Correlation)|len(ids.Thread)|len(ids.Turn)|len(ids.Span)|len(ids.ParentSpan) != 0
 }
 
 // A state is what handle needs while it writes one event: a copy of its

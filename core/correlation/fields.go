@@ -28,6 +28,13 @@ func (ids IDs) Fields() [NumFields]Field {
 	}
 }
 
+// HasFields reports whether any of the fields [IDs.Fields] lists has a
+// value: what a handler tests before walking them. It tests their lengths
+// at once, where comparing ids with the zero IDs is a call.
+func (ids IDs) HasFields() bool {
+	return len(ids.Correlation)|len(ids.Thread)|len(ids.Turn)|len(ids.Span)|len(ids.ParentSpan) != 0
+}
+
 // Lookup returns the id named key ("thread_id"), and whether key names a
 // correlation field.
 func (ids IDs) Lookup(key string) (string, bool) {

@@ -46,3 +46,28 @@ func nonEmpty(ids IDs) []Field {
 	}
 	return out
 }
+
+// TestHasFields: HasFields is true exactly when one of the fields Fields
+// lists has a value; NextSpan, which Fields does not list, does not count.
+func TestHasFields(t *testing.T) {
+	if (IDs{}).HasFields() || (IDs{NextSpan: "00f067aa0ba902b7"}).HasFields() {
+		t.Error("HasFields of ids without fields is true")
+	}
+	for i := range NumFields {
+		var ids IDs
+		ptrs := [NumFields]*string{&ids.Correlation, &ids.Thread, &ids.Turn, &ids.Span, &ids.ParentSpan}
+		*ptrs[i] = "x"
+		if !ids.HasFields() {
+			t.Errorf("HasFields of %+v is false", ids)
+		}
+		set := 0
+		for _, f := range ids.Fields() {
+			if f.Value != "" {
+				set++
+			}
+		}
+		if set != 1 {
+			t.Errorf("field %d: Fields lists %d set, want 1: HasFields tests a field Fields does not list", i, set)
+		}
+	}
+}

@@ -46,6 +46,33 @@ func TestKeptEventIsPoisoned(t *testing.T) {
 	}
 }
 
+// TestKeptEventIdsArePoisoned: an event without fields, kept past Handle,
+// reads another emission's ids and entry once its record is reused, and
+// poison in race builds, where it must not pass for a valid event.
+func TestKeptEventIdsArePoisoned(t *testing.T) {
+	bus := telemetry.New()
+	var kept []telemetry.Event
+	mustAttach(t, bus, "keep", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+		kept = append(kept, e)
+	}), "codex.*", "myapp.*")
+	bus.Emit(correlation.With(context.Background(), correlation.IDs{Thread: "t1"}), catalog.ToolStart, nil)
+	bus.Emit(correlation.With(context.Background(), correlation.IDs{Thread: "t2"}), "myapp.event", nil)
+	e := kept[0]
+	if e.IDs().Thread == "t1" && e.Entry() != nil && e.Entry().Name == catalog.ToolStart {
+		t.Errorf("an event kept past Handle still reads its ids %+v and entry %s", e.IDs(), e.Entry().Name)
+	}
+	if raceEnabled {
+		for i, e := range kept {
+			if e.IDs().Thread != e.IDs().Correlation || !strings.Contains(e.IDs().Thread, "event used after Handle returned") {
+				t.Errorf("kept event %d has ids %+v, want poisoned", i, e.IDs())
+			}
+			if en := e.Entry(); en == nil || !strings.Contains(en.Name, "event used after Handle returned") {
+				t.Errorf("kept event %d has entry %v, want poisoned", i, en)
+			}
+		}
+	}
+}
+
 // TestOneClockReadPerEmission: with one handler the bus reads its clock
 // only when the handler asks for the time, and once however often it asks;
 // with two, once before dispatch, so both have one time.
@@ -257,5 +284,37 @@ func TestAddToBorrowedEvent(t *testing.T) {
 	}
 	if !changedAt.Equal(got.When()) {
 		t.Errorf("the adder's copy has time %v, the emission %v", changedAt, got.When())
+	}
+}
+
+// TestAddDetachesBorrowedEvent: a borrowed event a handler adds to becomes
+// an event of its own, fields and all: kept past Handle, it still reads as
+// it was after the bus reuses the emission's record.
+func TestAddDetachesBorrowedEvent(t *testing.T) {
+	for _, add := range []struct {
+		name string
+		add  func(e *telemetry.Event)
+		want string
+	}{
+		{"metadata", func(e *telemetry.Event) { e.AddMetadata(slog.String("mine", "x")) }, "myapp.event{n=1}[k=v1, mine=x]"},
+		{"measurements", func(e *telemetry.Event) { e.AddMeasurements(telemetry.Int("m", 3)) }, "myapp.event{n=1, m=3}[k=v1]"},
+		{"ids", func(e *telemetry.Event) { e.SetIDs(correlation.IDs{Thread: "mine"}) }, "myapp.event{n=1}[k=v1]"},
+	} {
+		t.Run(add.name, func(t *testing.T) {
+			bus := telemetry.New()
+			var kept []telemetry.Event
+			mustAttach(t, bus, "keep", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) {
+				add.add(&e)
+				kept = append(kept, e)
+			}), "myapp.*")
+			bus.Emit(context.Background(), "myapp.event", []telemetry.Measurement{telemetry.Int("n", 1)}, slog.String("k", "v1"))
+			bus.Emit(context.Background(), "myapp.event", []telemetry.Measurement{telemetry.Int("n", 2)}, slog.String("k", "v2"))
+			if got := kept[0].String(); got != add.want {
+				t.Errorf("kept after an Add = %s, want %s", got, add.want)
+			}
+			if kept[0].When().IsZero() || kept[0].When().Equal(time.Date(1, 2, 3, 4, 5, 6, 7, time.UTC)) {
+				t.Errorf("kept after an Add has time %v", kept[0].When())
+			}
+		})
 	}
 }

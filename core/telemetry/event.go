@@ -27,6 +27,8 @@ import (
 // nothing that an Add method changes, since the Add methods copy on write.
 // They copy what they are given, so the caller may reuse its slices.
 type Event struct {
+	_ [0]func() // events are not comparable: == would compare records, not contents
+
 	// Name is the dotted event name, such as "codex.tool.start".
 	Name string
 
@@ -114,14 +116,20 @@ func (e *Event) Clone() Event {
 
 // own gives e a record of its own, a copy of the one it has, for an Add
 // method to change: copies of e, and the bus's record a borrowed event
-// reads, stay as they were. A borrowed event keeps its emission's time.
+// reads, stay as they were. A borrowed event becomes an event of its own,
+// as [Event.Clone] makes one: it keeps its emission's time, ids and
+// fields after Handle returns.
 func (e *Event) own() *record {
 	r := new(record)
 	if o := e.rec; o != nil {
 		r.ids, r.entry = o.ids, o.entry
-		r.measurements, r.metadata = slices.Clip(o.measurements), slices.Clip(o.metadata)
-		if e.Time.IsZero() && o.clock != nil {
-			e.Time = o.when()
+		if o.clock != nil { // the bus's record, reused after Handle
+			if e.Time.IsZero() {
+				e.Time = o.when()
+			}
+			r.measurements, r.metadata = slices.Clone(o.measurements), slices.Clone(o.metadata)
+		} else {
+			r.measurements, r.metadata = slices.Clip(o.measurements), slices.Clip(o.metadata)
 		}
 	}
 	e.rec = r

@@ -135,8 +135,17 @@ const poisonKey = "!telemetry: event used after Handle returned; keep Event.Clon
 
 var poisonTime = time.Date(1, 2, 3, 4, 5, 6, 7, time.UTC)
 
-// poison overwrites r after its emission, in race builds: every attribute
-// and measurement a kept event still points at reads as garbage.
+// poisonIDs and poisonEntry are the correlation ids and the catalog entry
+// such an event reads.
+var (
+	poisonIDs = correlation.IDs{Correlation: poisonKey, Thread: poisonKey, Turn: poisonKey,
+		Span: poisonKey, ParentSpan: poisonKey}
+	poisonEntry = &catalog.Entry{Name: poisonKey, Logger: poisonKey}
+)
+
+// poison overwrites r after its emission, in race builds: every attribute,
+// measurement, correlation id and the catalog entry a kept event still
+// points at reads as garbage.
 func poison(r *record) {
 	for i := range r.metadata {
 		r.metadata[i] = slog.String(poisonKey, poisonKey)
@@ -144,6 +153,7 @@ func poison(r *record) {
 	for i := range r.measurements {
 		r.measurements[i] = Int(poisonKey, -1)
 	}
+	r.ids, r.entry = &poisonIDs, poisonEntry
 	r.time = poisonTime
 	r.state.Store(timeRead)
 }
