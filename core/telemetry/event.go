@@ -21,7 +21,9 @@ import (
 // handler that keeps the event, or hands it to work that outlives Handle,
 // keeps [Event.Clone]'s copy instead. Race-detector builds enforce this: once
 // every handler has returned, the bus overwrites the record, so a kept event
-// that was not cloned reads poisoned metadata in tests.
+// that was not cloned reads poisoned metadata, measurements, ids, entry and
+// time in tests. A borrowed event that a handler adds to (an Add method,
+// [Event.SetIDs]) becomes an event of its own, as a clone is.
 //
 // An event of one's own ([NewEvent], or a clone) is a value: copies share
 // nothing that an Add method changes, since the Add methods copy on write.
@@ -197,7 +199,8 @@ func (e *Event) Measurement(key string) (Number, bool) {
 
 // AddMeasurements appends ms to the event's measurements. It copies on
 // write: other copies of the event, and the record a borrowed event points
-// into, are not changed.
+// into, are not changed; a borrowed event becomes one of its own, valid
+// after Handle returns.
 func (e *Event) AddMeasurements(ms ...Measurement) {
 	if len(ms) > 0 {
 		r := e.own()
