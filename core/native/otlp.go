@@ -40,7 +40,9 @@ type logRecord struct {
 	SpanID               string          `json:"spanId"`
 }
 
-type tracesBody struct {
+// A tracesBody is a trace body with its spans as S: wireSpan for the
+// join, which does not read a span's events, keptSpan with KeepSpans.
+type tracesBody[S any] struct {
 	ResourceSpans []struct {
 		Resource struct {
 			Attributes             []keyValue `json:"attributes"`
@@ -51,11 +53,14 @@ type tracesBody struct {
 				Name    string `json:"name"`
 				Version string `json:"version"`
 			} `json:"scope"`
-			Spans []wireSpan `json:"spans"`
+			Spans []S `json:"spans"`
 		} `json:"scopeSpans"`
 	} `json:"resourceSpans"`
 }
 
+// A wireSpan is a span without its events: encoding/json skips a member
+// the type does not name without copying it, so the join's decoding of a
+// body does not copy every span's events to drop them.
 type wireSpan struct {
 	TraceID                string          `json:"traceId"`
 	SpanID                 string          `json:"spanId"`
@@ -67,13 +72,17 @@ type wireSpan struct {
 	EndTimeUnixNano        json.RawMessage `json:"endTimeUnixNano"`
 	Attributes             []keyValue      `json:"attributes"`
 	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
-	// Decoded only with KeepSpans: the join does not read them.
-	Events             rawList `json:"events"`
-	DroppedEventsCount wireInt `json:"droppedEventsCount"`
-	Status             struct {
+	DroppedEventsCount     wireInt         `json:"droppedEventsCount"`
+	Status                 struct {
 		Code    wireInt `json:"code"`
 		Message string  `json:"message"`
 	} `json:"status"`
+}
+
+// A keptSpan is a span with its events, as KeepSpans decodes it.
+type keptSpan struct {
+	wireSpan
+	Events rawList `json:"events"`
 }
 
 type wireEvent struct {
@@ -467,7 +476,9 @@ type Span struct {
 	// instrumentation scope it was exported under; and whether its parent
 	// is in another process (the caller's TRACEPARENT). The Dropped counts
 	// are Codex's own plus what was left out here (past a bound, not a
-	// scalar, or unreadable).
+	// scalar, or unreadable; an event that cannot be read is dropped
+	// alone). An events value that is not a list counts as one event
+	// dropped: how many it held is unknown.
 	Kind              int
 	Attributes        []Attribute
 	DroppedAttributes int
@@ -532,8 +543,8 @@ var processSpans = map[string]bool{
 
 // span decodes one span; ok is false for Codex's internal plumbing unless
 // all is set, which also keeps the span's kind, attributes, status and
-// events (the caller sets its resource and scope).
-func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
+// events, the list events (the caller sets its resource and scope).
+func (d *decoder) span(ws *wireSpan, events rawList, all bool) (Span, bool) {
 	a := attrMap(ws.Attributes)
 	s := Span{
 		TraceID: ws.TraceID, SpanID: ws.SpanID, ParentSpanID: ws.ParentSpanID, Name: ws.Name,
@@ -564,7 +575,7 @@ func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
 		s.Attributes, s.DroppedAttributes = d.attributes("", ws.Attributes)
 		s.DroppedAttributes += d.dropped("droppedAttributesCount", ws.DroppedAttributesCount)
 		s.Status = d.status(ws.Status.Code, ws.Status.Message)
-		s.Events, s.DroppedEvents = d.events(ws.Events)
+		s.Events, s.DroppedEvents = d.events(events)
 		s.DroppedEvents += d.dropped("droppedEventsCount", ws.DroppedEventsCount)
 	}
 	return s, true
@@ -593,26 +604,35 @@ func (d *decoder) status(code wireInt, message string) Status {
 }
 
 // events reads a span's events, at most maxSpanEvents of them; dropped
-// counts the others. A list that is not one of events is a problem.
+// counts the others. Each event is decoded on its own: one that cannot be
+// read is a problem named by its place in the list, and dropped. A value
+// that is not a list is a problem, and counted as one event dropped (how
+// many it held is unknown).
 func (d *decoder) events(raw rawList) (events []SpanEvent, dropped int) {
 	if raw == nil {
 		return nil, 0
 	}
-	var wes []wireEvent
-	if err := json.Unmarshal(raw, &wes); err != nil {
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
 		d.problem("events", "not a list of span events: %v", err)
-		return nil, 0
+		return nil, 1
 	}
-	if len(wes) > maxSpanEvents {
-		dropped = len(wes) - maxSpanEvents
-		wes = wes[:maxSpanEvents]
+	if len(list) > maxSpanEvents {
+		dropped = len(list) - maxSpanEvents
+		list = list[:maxSpanEvents]
 	}
-	if len(wes) > 0 {
-		events = make([]SpanEvent, 0, len(wes))
+	if len(list) > 0 {
+		events = make([]SpanEvent, 0, len(list))
 	}
-	for i := range wes {
-		we := &wes[i]
-		field := fmt.Sprintf("events[%d].", i)
+	for i, raw := range list {
+		field := fmt.Sprintf("events[%d]", i)
+		var we wireEvent
+		if err := json.Unmarshal(raw, &we); err != nil {
+			d.problem(field, "not a span event: %v", err)
+			dropped++
+			continue
+		}
+		field += "."
 		e := SpanEvent{Name: we.Name, Time: d.unixNano(field+"timeUnixNano", we.TimeUnixNano)}
 		e.Attributes, e.DroppedAttributes = d.attributes(field, we.Attributes)
 		e.DroppedAttributes += d.dropped(field+"droppedAttributesCount", we.DroppedAttributesCount)
