@@ -179,6 +179,7 @@ type options struct {
 	timeline                                    string // --timeline FILE, or the timeline subcommand's -o
 	prices, model                               string
 	logModel, logTool, quiet                    bool
+	modelData, toolData                         bool // the bus's redaction policy (flags and environment), set by newBus
 	nativeSpans                                 bool // --native-spans: exec forwards Codex's own spans
 	maxLine                                     int
 	grace                                       time.Duration
@@ -368,7 +369,9 @@ func (o *options) now() time.Time {
 // errReported is a failure already reported on stderr: exit status 1.
 var errReported = errors.New("reported on stderr")
 
-// scrubber removes secrets from what codextel prints on stderr.
+// scrubber removes secrets from what codextel prints on stderr and from
+// what it sends outside the bus (Codex's forwarded spans, the Agents SDK
+// traces): scrub.New(), the scrubber the bus has by default.
 var scrubber = sync.OnceValue(func() *scrub.Scrubber { return scrub.New() })
 
 // scrubbed returns text with its secrets replaced.
@@ -558,7 +561,8 @@ func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	opts := []telemetry.Option{telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
+	o.modelData, o.toolData = model || o.logModel, tool || o.logTool
+	opts := []telemetry.Option{telemetry.WithModelData(o.modelData), telemetry.WithToolData(o.toolData),
 		telemetry.WithClock(clock)}
 	if o.seeded || !o.fixed.IsZero() {
 		// Reproducible output needs reproducible ids as well as times.
