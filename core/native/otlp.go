@@ -40,9 +40,19 @@ type logRecord struct {
 	SpanID               string          `json:"spanId"`
 }
 
-// A tracesBody is a trace body with its spans as S: wireSpan for the
-// join, which does not read a span's events, keptSpan with KeepSpans.
-type tracesBody[S any] struct {
+// A joinBody is a trace body as the join reads it: members a type does not
+// name are skipped by encoding/json without a copy, so the join does not
+// pay for what only KeepSpans reads (resources, scopes, events, statuses).
+type joinBody struct {
+	ResourceSpans []struct {
+		ScopeSpans []struct {
+			Spans []wireSpan `json:"spans"`
+		} `json:"scopeSpans"`
+	} `json:"resourceSpans"`
+}
+
+// A keptBody is a trace body as KeepSpans reads it: all of it.
+type keptBody struct {
 	ResourceSpans []struct {
 		Resource struct {
 			Attributes             []keyValue `json:"attributes"`
@@ -53,36 +63,34 @@ type tracesBody[S any] struct {
 				Name    string `json:"name"`
 				Version string `json:"version"`
 			} `json:"scope"`
-			Spans []S `json:"spans"`
+			Spans []keptSpan `json:"spans"`
 		} `json:"scopeSpans"`
 	} `json:"resourceSpans"`
 }
 
-// A wireSpan is a span without its events: encoding/json skips a member
-// the type does not name without copying it, so the join's decoding of a
-// body does not copy every span's events to drop them.
+// A wireSpan is what the join reads of a span.
 type wireSpan struct {
-	TraceID                string          `json:"traceId"`
-	SpanID                 string          `json:"spanId"`
-	ParentSpanID           string          `json:"parentSpanId"`
-	Flags                  wireInt         `json:"flags"`
-	Name                   string          `json:"name"`
-	Kind                   int             `json:"kind"`
-	StartTimeUnixNano      json.RawMessage `json:"startTimeUnixNano"`
-	EndTimeUnixNano        json.RawMessage `json:"endTimeUnixNano"`
-	Attributes             []keyValue      `json:"attributes"`
-	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
-	DroppedEventsCount     wireInt         `json:"droppedEventsCount"`
+	TraceID           string          `json:"traceId"`
+	SpanID            string          `json:"spanId"`
+	ParentSpanID      string          `json:"parentSpanId"`
+	Name              string          `json:"name"`
+	Kind              int             `json:"kind"`
+	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
+	EndTimeUnixNano   json.RawMessage `json:"endTimeUnixNano"`
+	Attributes        []keyValue      `json:"attributes"`
+}
+
+// A keptSpan is a span as KeepSpans decodes it: all of it.
+type keptSpan struct {
+	wireSpan
+	Flags                  wireInt `json:"flags"`
+	DroppedAttributesCount wireInt `json:"droppedAttributesCount"`
+	Events                 rawList `json:"events"`
+	DroppedEventsCount     wireInt `json:"droppedEventsCount"`
 	Status                 struct {
 		Code    wireInt `json:"code"`
 		Message string  `json:"message"`
 	} `json:"status"`
-}
-
-// A keptSpan is a span with its events, as KeepSpans decodes it.
-type keptSpan struct {
-	wireSpan
-	Events rawList `json:"events"`
 }
 
 type wireEvent struct {
@@ -542,9 +550,11 @@ var processSpans = map[string]bool{
 }
 
 // span decodes one span; ok is false for Codex's internal plumbing unless
-// all is set, which also keeps the span's kind, attributes, status and
-// events, the list events (the caller sets its resource and scope).
-func (d *decoder) span(ws *wireSpan, events rawList, all bool) (Span, bool) {
+// kept, the whole span as KeepSpans decodes it, is given: then the span's
+// kind, attributes, status and events are kept too (the caller sets its
+// resource and scope).
+func (d *decoder) span(ws *wireSpan, kept *keptSpan) (Span, bool) {
+	all := kept != nil
 	a := attrMap(ws.Attributes)
 	s := Span{
 		TraceID: ws.TraceID, SpanID: ws.SpanID, ParentSpanID: ws.ParentSpanID, Name: ws.Name,
@@ -569,14 +579,14 @@ func (d *decoder) span(ws *wireSpan, events rawList, all bool) (Span, bool) {
 			s.Kind = ws.Kind
 		}
 		// Bit 9 of the flags: the parent is remote (OTLP SpanFlags).
-		if flags, ok := d.count("flags", ws.Flags); ok {
+		if flags, ok := d.count("flags", kept.Flags); ok {
 			s.ParentRemote = flags&0x200 != 0
 		}
 		s.Attributes, s.DroppedAttributes = d.attributes("", ws.Attributes)
-		s.DroppedAttributes += d.dropped("droppedAttributesCount", ws.DroppedAttributesCount)
-		s.Status = d.status(ws.Status.Code, ws.Status.Message)
-		s.Events, s.DroppedEvents = d.events(events)
-		s.DroppedEvents += d.dropped("droppedEventsCount", ws.DroppedEventsCount)
+		s.DroppedAttributes += d.dropped("droppedAttributesCount", kept.DroppedAttributesCount)
+		s.Status = d.status(kept.Status.Code, kept.Status.Message)
+		s.Events, s.DroppedEvents = d.events(kept.Events)
+		s.DroppedEvents += d.dropped("droppedEventsCount", kept.DroppedEventsCount)
 	}
 	return s, true
 }

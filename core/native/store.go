@@ -168,9 +168,9 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 		}
 		var err error
 		if s.limits.KeepSpans {
-			spans, skipped, err = decodeSpans(d, name, body, true, func(ks *keptSpan) (*wireSpan, rawList) { return &ks.wireSpan, ks.Events })
+			spans, err = keptSpans(d, name, body)
 		} else {
-			spans, skipped, err = decodeSpans(d, name, body, false, func(ws *wireSpan) (*wireSpan, rawList) { return ws, nil })
+			spans, skipped, err = joinSpans(d, name, body)
 		}
 		if err != nil {
 			return s.reject(err)
@@ -181,28 +181,17 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 	return s.keep(d, records, spans, points, skipped)
 }
 
-// decodeSpans decodes a trace body whose spans are S (see tracesBody),
-// wire giving a span's members and its events; keep keeps every span with
-// its resource and scope, and decodes its events.
-func decodeSpans[S any](d *decoder, name string, body []byte, keep bool, wire func(*S) (*wireSpan, rawList)) (spans []Span, skipped int, err error) {
-	var b tracesBody[S]
+// joinSpans decodes a trace body for the join: the spans with a join key.
+func joinSpans(d *decoder, name string, body []byte) (spans []Span, skipped int, err error) {
+	var b joinBody
 	if err := unmarshal(name, body, &b); err != nil {
 		return nil, 0, err
 	}
 	for i, rs := range b.ResourceSpans {
-		var res *Resource
-		if keep {
-			d.path = fmt.Sprintf("resourceSpans[%d].resource", i)
-			res = d.resource(rs.Resource.Attributes, rs.Resource.DroppedAttributesCount)
-		}
 		for j, ss := range rs.ScopeSpans {
 			for k := range ss.Spans {
 				d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
-				ws, events := wire(&ss.Spans[k])
-				if sp, ok := d.span(ws, events, keep); ok {
-					if keep {
-						sp.Resource, sp.Scope = res, Scope{ss.Scope.Name, ss.Scope.Version}
-					}
+				if sp, ok := d.span(&ss.Spans[k], nil); ok {
 					spans = append(spans, sp)
 				} else {
 					skipped++
@@ -211,6 +200,29 @@ func decodeSpans[S any](d *decoder, name string, body []byte, keep bool, wire fu
 		}
 	}
 	return spans, skipped, nil
+}
+
+// keptSpans decodes a trace body for KeepSpans: every span, whole, with
+// its resource and scope.
+func keptSpans(d *decoder, name string, body []byte) (spans []Span, err error) {
+	var b keptBody
+	if err := unmarshal(name, body, &b); err != nil {
+		return nil, err
+	}
+	for i, rs := range b.ResourceSpans {
+		d.path = fmt.Sprintf("resourceSpans[%d].resource", i)
+		res := d.resource(rs.Resource.Attributes, rs.Resource.DroppedAttributesCount)
+		for j, ss := range rs.ScopeSpans {
+			for k := range ss.Spans {
+				d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
+				ks := &ss.Spans[k]
+				sp, _ := d.span(&ks.wireSpan, ks) // kept: every span is
+				sp.Resource, sp.Scope = res, Scope{ss.Scope.Name, ss.Scope.Version}
+				spans = append(spans, sp)
+			}
+		}
+	}
+	return spans, nil
 }
 
 // points counts a metrics body's data points, reading their numbers.
