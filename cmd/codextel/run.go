@@ -114,9 +114,14 @@ flags:
                       durations are Codex's, and the model, model requests, time to
                       first token and tool decisions are added (docs/ARCHITECTURE.md)
   --native-spans      exec, with --adapter otel: keep Codex's own spans (hundreds a turn,
-                      dropped by default) and send them, string attributes scrubbed, to
-                      the trace exporter after codex exits; Codex's codex.exec span is a
-                      child of codextel's thread span (turns codextel's spans on)
+                      dropped by default) and send them to the trace exporter after
+                      codex exits; Codex's codex.exec span is a child of codextel's
+                      thread span (turns codextel's spans on). They skip the bus:
+                      names, status and scope are scrubbed, every attribute key and
+                      value (a string under a secret key replaced whole), and
+                      attributes named as model or tool data (arguments, input,
+                      text, ...) are left out unless logged; other data Codex puts
+                      on its spans is not redacted (docs/otel.md)
   --quiet             no summary on stderr at the end
   --timeline FILE     also write the session as a self-contained HTML timeline
                       (replay, appserver, render, exec); -o FILE for timeline
@@ -232,7 +237,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
-	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter")
+	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter (docs/otel.md)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 	fs.StringVar(&o.timeline, "timeline", "", "also write the session as an HTML timeline to FILE")
 	fs.StringVar(&o.prices, "prices", "", "a JSON price table: the cost of each turn and thread")
