@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -345,5 +346,48 @@ func TestForwardSpansCleaned(t *testing.T) {
 	want := []string{"span [REDACTED]", "bad key [REDACTED]", "scope [REDACTED]", "[REDACTED]", "event [REDACTED]"}
 	if !slices.Equal(texts, want) {
 		t.Errorf("texts %q, want %q", texts, want)
+	}
+}
+
+// TestForwardSpansPolicy: the otel output cleans Codex's spans with the
+// run's redaction policy, the bus's: --log-model-data, --log-tool-data and
+// the environment (CODEXTEL_LOG_*_DATA) let the data named in span
+// attributes through as they let it through on the bus.
+func TestForwardSpansPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		logModel, logTool bool
+		env               map[string]string
+		textOut, argsOut  bool // text (model data), arguments (tool data) left out
+	}{
+		{"default", false, false, nil, true, true},
+		{"--log-tool-data", false, true, nil, true, false},
+		{"--log-model-data", true, false, nil, false, true},
+		{"CODEXTEL_LOG_TOOL_DATA", false, false, map[string]string{"CODEXTEL_LOG_TOOL_DATA": "1"}, true, false},
+		{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA=0", false, false, map[string]string{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA": "0"}, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"CODEXTEL_LOG_MODEL_DATA", "CODEXTEL_LOG_TOOL_DATA", "OPENAI_AGENTS_DONT_LOG_MODEL_DATA", "OPENAI_AGENTS_DONT_LOG_TOOL_DATA"} {
+				t.Setenv(k, "")
+				os.Unsetenv(k)
+			}
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			o := &options{logModel: tc.logModel, logTool: tc.logTool, otlpEndpoint: "http://127.0.0.1:4318", nativeSpans: true, errOut: io.Discard}
+			bus, err := newBus(o, time.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := attachOtel(o, bus, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.close()
+			clean := out.(otelOutput).clean
+			if text, args := clean.isData("text"), clean.isData("arguments"); text != tc.textOut || args != tc.argsOut {
+				t.Errorf("text left out %v, arguments %v; want %v, %v", text, args, tc.textOut, tc.argsOut)
+			}
+		})
 	}
 }
