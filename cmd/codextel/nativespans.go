@@ -95,6 +95,7 @@ func (c *spanCleaner) isData(key string) bool {
 // so those that continue codextel's trace (TRACEPARENT) hang from its
 // thread span. Nothing in spans is modified (the store shares them).
 func forwardSpans(queue func([]sdktrace.ReadOnlySpan) (int, error), flush func(context.Context) error, spans []native.Span, clean *spanCleaner) (sent, skipped int, err error) {
+	cl := &spanCleaning{clean, map[string]keyPlan{}}
 	resources := map[*native.Resource]*resource.Resource{}
 	chunk := make([]sdktrace.ReadOnlySpan, 0, min(len(spans), spanChunk))
 	send := func() error {
@@ -107,14 +108,14 @@ func forwardSpans(queue func([]sdktrace.ReadOnlySpan) (int, error), flush func(c
 		return flushWithin(flush)
 	}
 	for _, s := range spans {
-		stub, ok := clean.spanStub(s)
+		stub, ok := cl.spanStub(s)
 		if !ok {
 			skipped++
 			continue
 		}
 		res, ok := resources[s.Resource]
 		if !ok {
-			res = clean.resource(s.Resource)
+			res = cl.resource(s.Resource)
 			resources[s.Resource] = res
 		}
 		stub.Resource = res
@@ -130,7 +131,7 @@ func forwardSpans(queue func([]sdktrace.ReadOnlySpan) (int, error), flush func(c
 
 // spanStub is Codex's span s, cleaned, without its resource; ok is false
 // when its ids are not W3C ids.
-func (c *spanCleaner) spanStub(s native.Span) (tracetest.SpanStub, bool) {
+func (c *spanCleaning) spanStub(s native.Span) (tracetest.SpanStub, bool) {
 	tid, err1 := trace.TraceIDFromHex(s.TraceID)
 	sid, err2 := trace.SpanIDFromHex(s.SpanID)
 	if err1 != nil || err2 != nil {
@@ -175,7 +176,7 @@ func (c *spanCleaner) spanStub(s native.Span) (tracetest.SpanStub, bool) {
 
 // resource is the resource Codex exported its spans under, cleaned; an
 // empty one when the span came without it.
-func (c *spanCleaner) resource(r *native.Resource) *resource.Resource {
+func (c *spanCleaning) resource(r *native.Resource) *resource.Resource {
 	if r == nil {
 		return resource.Empty()
 	}
@@ -183,44 +184,64 @@ func (c *spanCleaner) resource(r *native.Resource) *resource.Resource {
 	return resource.NewSchemaless(attrs...)
 }
 
-// attributes converts Codex's attributes, each scrubbed as the bus scrubs
-// an attribute it has no plan for (scrub.Scrubber.Attr: the key as text,
-// the value under it); with policy, those that name data the redaction
-// policy drops are left out, and counted in dropped.
-func (c *spanCleaner) attributes(as []native.Attribute, policy bool) (kvs []attribute.KeyValue, dropped int) {
+// A spanCleaning is one forwarding's cleaning: the cleaner, and the plan
+// for each attribute key met so far (Codex's spans use a few dozen keys,
+// thousands of times).
+type spanCleaning struct {
+	*spanCleaner
+	keys map[string]keyPlan
+}
+
+// A keyPlan is what cleaning an attribute's value needs to know of its
+// key, found once per key.
+type keyPlan struct {
+	key   string // the key, scrubbed as text
+	plain bool   // scrub.Scrubber.PlainKey: a string under it is scrubbed as text
+	data  bool   // it names data the redaction policy drops (spanCleaner.isData)
+}
+
+func (c *spanCleaning) plan(key string) keyPlan {
+	p, ok := c.keys[key]
+	if !ok {
+		p = keyPlan{key: c.text(key), plain: c.sc.PlainKey(key), data: c.isData(key)}
+		c.keys[key] = p
+	}
+	return p
+}
+
+// attributes converts Codex's attributes, each cleaned as the bus cleans
+// an attribute it has no plan for (scrub.Scrubber.Attr): its key scrubbed
+// as text; a string value scrubbed under the key (as text under a plain
+// key; replaced whole under a secret one); numbers and booleans kept, as
+// the scrubber keeps them under any key. With policy, those that name data
+// the redaction policy drops are left out, and counted in dropped.
+func (c *spanCleaning) attributes(as []native.Attribute, policy bool) (kvs []attribute.KeyValue, dropped int) {
 	if len(as) == 0 {
 		return nil, 0
 	}
 	kvs = make([]attribute.KeyValue, 0, len(as))
 	for _, a := range as {
-		if policy && c.isData(a.Key) {
+		p := c.plan(a.Key)
+		if policy && p.data {
 			dropped++
 			continue
 		}
-		var v slog.Value
-		switch x := a.Value.(type) {
+		switch v := a.Value.(type) {
 		case string:
-			v = slog.StringValue(x)
+			if p.plain {
+				v, _ = c.sc.String(v)
+			} else if clean, changed := c.sc.Value(a.Key, slog.StringValue(v)); changed {
+				v = clean.String()
+			}
+			kvs = append(kvs, attribute.String(p.key, v))
 		case int64:
-			v = slog.Int64Value(x)
+			kvs = append(kvs, attribute.Int64(p.key, v))
 		case float64:
-			v = slog.Float64Value(x)
+			kvs = append(kvs, attribute.Float64(p.key, v))
 		case bool:
-			v = slog.BoolValue(x)
+			kvs = append(kvs, attribute.Bool(p.key, v))
 		default: // native keeps no other kind
 			dropped++
-			continue
-		}
-		clean, _ := c.sc.Attr(slog.Attr{Key: a.Key, Value: v})
-		switch clean.Value.Kind() {
-		case slog.KindString:
-			kvs = append(kvs, attribute.String(clean.Key, clean.Value.String()))
-		case slog.KindInt64:
-			kvs = append(kvs, attribute.Int64(clean.Key, clean.Value.Int64()))
-		case slog.KindFloat64:
-			kvs = append(kvs, attribute.Float64(clean.Key, clean.Value.Float64()))
-		case slog.KindBool:
-			kvs = append(kvs, attribute.Bool(clean.Key, clean.Value.Bool()))
 		}
 	}
 	return kvs, dropped

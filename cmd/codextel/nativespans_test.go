@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -389,5 +390,96 @@ func TestForwardSpansPolicy(t *testing.T) {
 				t.Errorf("text left out %v, arguments %v; want %v, %v", text, args, tc.textOut, tc.argsOut)
 			}
 		})
+	}
+}
+
+// BenchmarkForwardSpans forwards cmd_sleep's 462 spans, kept whole by a
+// store, cleaned as a run without --log-*-data cleans them, to a queue
+// that takes them and does nothing.
+func BenchmarkForwardSpans(b *testing.B) {
+	store := native.NewStore(native.Limits{KeepSpans: true})
+	if err := store.Load(filepath.Join(captures, "cmd_sleep", "native")); err != nil {
+		b.Fatal(err)
+	}
+	spans := store.Spans()
+	queue := func(ros []sdktrace.ReadOnlySpan) (int, error) { return len(ros), nil }
+	flush := func(context.Context) error { return nil }
+	b.ReportAllocs()
+	for b.Loop() {
+		if sent, _, err := forwardSpans(queue, flush, spans, defaultCleaner); err != nil || sent != len(spans) {
+			b.Fatalf("sent %d of %d: %v", sent, len(spans), err)
+		}
+	}
+}
+
+// TestForwardSpansLikeAttr: the forwarded attributes of every span, event
+// and resource of the captures, and of attributes made to hold secrets,
+// are exactly what scrub.Scrubber.Attr, the bus's cleaning of an attribute
+// it has no plan for, makes of them (forwardSpans plans each key once
+// instead of calling it).
+func TestForwardSpansLikeAttr(t *testing.T) {
+	const secret = "sk-proj-Zq8vW2xR5tY7uI9oP1aS3dF6gH4jK0lM"
+	t0 := time.Unix(1796411275, 0)
+	made := []native.Attribute{{Key: "password", Value: "hunter2hunter2"}, {Key: "signature", Value: "9f86d081884c7d659a2feaa0c55ad015"},
+		{Key: "hash", Value: "func(x int) error"}, {Key: "note", Value: "key " + secret}, {Key: "x " + secret, Value: int64(1)},
+		{Key: "api_key", Value: ""}, {Key: "token", Value: true}, {Key: "AccessToken", Value: "abc"}, {Key: "ratio", Value: 0.5}}
+	spans := []native.Span{{TraceID: "5b8efff798038103d269b633813fc60c", SpanID: "eee19b7ec3c1b174", Start: t0, End: t0,
+		Attributes: made, Events: []native.SpanEvent{{Name: "e", Attributes: made}}, Resource: &native.Resource{Attributes: made}}}
+	for _, capture := range []string{"cmd_sleep", "mcp_calls", "parallel_cmds"} {
+		store := native.NewStore(native.Limits{KeepSpans: true})
+		if err := store.Load(filepath.Join(captures, capture, "native")); err != nil {
+			t.Fatal(err)
+		}
+		spans = append(spans, store.Spans()...)
+	}
+	exp := tracetest.NewInMemoryExporter()
+	if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return nil }, spans, newSpanCleaner(scrubber(), true, true)); err != nil {
+		t.Fatal(err)
+	}
+	got := exp.GetSpans()
+	if len(got) != len(spans) {
+		t.Fatalf("%d spans forwarded of %d", len(got), len(spans))
+	}
+	attrs := func(as []native.Attribute) string {
+		var b strings.Builder
+		for _, a := range as {
+			clean, _ := scrubber().Attr(slog.Any(a.Key, a.Value))
+			fmt.Fprintf(&b, "%s=%v;", clean.Key, clean.Value.Any())
+		}
+		return b.String()
+	}
+	kvs := func(kvs []attribute.KeyValue) string {
+		var b strings.Builder
+		for _, kv := range kvs {
+			fmt.Fprintf(&b, "%s=%v;", kv.Key, kv.Value.AsInterface())
+		}
+		return b.String()
+	}
+	checked := 0
+	for i, s := range spans {
+		g := got[i]
+		pairs := [][2]string{{kvs(g.Attributes), attrs(s.Attributes)}, {kvs(g.Resource.Attributes()), ""}}
+		if s.Resource != nil {
+			// The SDK's resource sorts its attributes by key.
+			sorted := slices.Clone(s.Resource.Attributes)
+			for j := range sorted {
+				clean, _ := scrubber().Attr(slog.Any(sorted[j].Key, sorted[j].Value))
+				sorted[j].Key = clean.Key
+			}
+			slices.SortStableFunc(sorted, func(a, b native.Attribute) int { return strings.Compare(a.Key, b.Key) })
+			pairs[1][1] = attrs(sorted)
+		}
+		for j, e := range s.Events {
+			pairs = append(pairs, [2]string{kvs(g.Events[j].Attributes), attrs(e.Attributes)})
+		}
+		for _, p := range pairs {
+			if p[0] != p[1] {
+				t.Errorf("span %d (%s): forwarded\n%s\nAttr gives\n%s", i, s.Name, p[0], p[1])
+			}
+			checked += strings.Count(p[1], ";")
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d attributes checked", checked)
 	}
 }
