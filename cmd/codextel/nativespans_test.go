@@ -314,7 +314,7 @@ func TestForwardSpansCleaned(t *testing.T) {
 			}
 			var forwarded []string
 			for _, kv := range kvs {
-				forwarded = append(forwarded, string(kv.Key)+"="+kv.Value.Emit())
+				forwarded = append(forwarded, string(kv.Key)+"="+kv.Value.String())
 				if kv.Value.Type() != attribute.STRING && kv.Value.AsInterface() != tc.value {
 					t.Errorf("%s: %v (%s), want %v", kv.Key, kv.Value.AsInterface(), kv.Value.Type(), tc.value)
 				}
