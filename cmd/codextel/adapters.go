@@ -208,21 +208,23 @@ func attachOtel(o *options, bus *telemetry.Bus, _ io.Writer) (output, error) {
 	if err != nil {
 		return nil, usagef("--adapter otel: %v", err)
 	}
-	return otelOutput{p, said}, nil
+	return otelOutput{p: p, said: said, clean: newSpanCleaner(scrubber(), o.modelData, o.toolData)}, nil
 }
 
 // otelOutput is the otel adapter's pipeline as an output.
 type otelOutput struct {
-	p    *codexotlp.Pipeline
-	said *saidErrors
+	p     *codexotlp.Pipeline
+	said  *saidErrors
+	clean *spanCleaner // what Codex's spans get before they are forwarded
 }
 
 func (o otelOutput) close() error { return o.said.trim(o.p.Shutdown(context.Background())) }
 
 // forwardSpans sends Codex's spans to the pipeline's trace exporter,
-// scrubbed (see the function forwardSpans).
+// scrubbed, and without the data the redaction policy drops (see the
+// function forwardSpans).
 func (o otelOutput) forwardSpans(spans []native.Span) (int, int, error) {
-	return forwardSpans(o.p.ForwardSpans, o.p.ForceFlush, spans, scrubbed)
+	return forwardSpans(o.p.ForwardSpans, o.p.ForceFlush, spans, o.clean)
 }
 
 // saidErrors reports the otel pipeline's problems while it runs, on the

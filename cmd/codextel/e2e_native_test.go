@@ -142,7 +142,7 @@ func TestE2ENative(t *testing.T) {
 // TestE2ENativeSpans runs `codextel exec --adapter otel --native-spans` on
 // the real Codex CLI: Codex's own spans reach the collector, its codex.exec
 // span a child of codextel's thread span (the invoke_agent span's parent),
-// all in codextel's trace, with their string attributes scrubbed, under
+// all in codextel's trace, with their attributes scrubbed, key and value, under
 // Codex's own resource and scope, with their events.
 func TestE2ENativeSpans(t *testing.T) {
 	codex := os.Getenv("CODEXTEL_E2E_CODEX")

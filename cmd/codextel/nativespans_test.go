@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +29,10 @@ import (
 	"github.com/codextel/codextel/core/native"
 	"github.com/codextel/codextel/core/telemetry"
 )
+
+// defaultCleaner cleans spans as a run without --log-model-data or
+// --log-tool-data does.
+var defaultCleaner = newSpanCleaner(scrubber(), false, false)
 
 // exporterQueue is a queue for forwardSpans that hands every span to an
 // in-memory exporter, as the pipeline's queue hands them to its OTLP one.
@@ -70,7 +77,7 @@ func TestForwardSpans(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	flushes := 0
 	flush := func(context.Context) error { flushes++; return nil }
-	sent, skipped, err := forwardSpans(exporterQueue(exp), flush, spans, scrubbed)
+	sent, skipped, err := forwardSpans(exporterQueue(exp), flush, spans, defaultCleaner)
 	if err != nil || sent != 2 || skipped != 1 || flushes != 1 {
 		t.Fatalf("sent %d, skipped %d, %d flushes, err %v; want 2, 1, 1, nil", sent, skipped, flushes, err)
 	}
@@ -126,16 +133,16 @@ func TestForwardSpans(t *testing.T) {
 		many[i] = native.Span{TraceID: traceID, SpanID: fmt.Sprintf("%016x", i+1), Name: "s", Start: t0, End: t0}
 	}
 	flushes = 0
-	if sent, _, err := forwardSpans(exporterQueue(exp), flush, many, scrubbed); err != nil || sent != len(many) || flushes != 2 {
+	if sent, _, err := forwardSpans(exporterQueue(exp), flush, many, defaultCleaner); err != nil || sent != len(many) || flushes != 2 {
 		t.Errorf("%d spans: sent %d, %d flushes, err %v; want all, 2, nil", len(many), sent, flushes, err)
 	}
 	boom := errors.New("collector down")
-	if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return boom }, spans, scrubbed); !errors.Is(err, boom) {
+	if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return boom }, spans, defaultCleaner); !errors.Is(err, boom) {
 		t.Errorf("a failed flush gave %v, want it", err)
 	}
 	off := errors.New("spans are off")
 	queueOff := func([]sdktrace.ReadOnlySpan) (int, error) { return 0, off }
-	if sent, _, err := forwardSpans(queueOff, flush, spans, scrubbed); !errors.Is(err, off) || sent != 0 {
+	if sent, _, err := forwardSpans(queueOff, flush, spans, defaultCleaner); !errors.Is(err, off) || sent != 0 {
 		t.Errorf("a queue that takes nothing: sent %d, err %v", sent, err)
 	}
 }
@@ -188,7 +195,7 @@ func TestForwardCaptureSpans(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = bus.Span(context.Background(), "codex.turn", nil, func(context.Context) error { return nil })
-	out := otelOutput{p, &saidErrors{w: io.Discard}}
+	out := otelOutput{p: p, said: &saidErrors{w: io.Discard}, clean: defaultCleaner}
 	sent, skipped, err := out.forwardSpans(store.Spans())
 	if err != nil || sent != 679 || skipped != 0 {
 		t.Fatalf("sent %d, skipped %d, err %v; want 679, 0, nil", sent, skipped, err)
@@ -229,5 +236,250 @@ func TestForwardCaptureSpans(t *testing.T) {
 	}
 	if byService["codex_exec"] != 679 || byService["codextel"] != 1 || len(byService) != 2 || events != 20 {
 		t.Errorf("spans by service %v, %d events; want 679 of codex_exec with their 20 events, 1 of codextel", byService, events)
+	}
+}
+
+// TestForwardSpansCleaned: every string a forwarded span carries is
+// cleaned as the bus would clean it, though the span never passes the bus:
+// names, the status message and the scope's name and version scrubbed as
+// text; the attributes of the span, of its events and of its resource
+// scrubbed key and value, as the bus scrubs an attribute it has no plan
+// for (a string under a secret key replaced whole; numbers and booleans,
+// Codex's auth.env_*_present flags, kept); and the span's and its events'
+// attributes that name model or tool data left out unless that data is
+// logged, counted dropped.
+func TestForwardSpansCleaned(t *testing.T) {
+	const secret = "sk-proj-Zq8vW2xR5tY7uI9oP1aS3dF6gH4jK0lM"
+	type where int
+	const (
+		onSpan where = iota
+		onEvent
+		onResource
+	)
+	for _, tc := range []struct {
+		name                string
+		where               where
+		key                 string
+		value               any
+		modelData, toolData bool
+		want                string // the attribute forwarded, key=value; "" when left out
+	}{
+		{"secret key's value", onSpan, "password", "hunter2hunter2", false, false, "password=[REDACTED]"},
+		{"authorization header", onSpan, "authorization", "Basic dXNlcjpwYXNz", false, false, "authorization=[REDACTED]"},
+		{"resource's secret key", onResource, "deployment.api_key", "hunter2hunter2", false, false, "deployment.api_key=[REDACTED]"},
+		{"event's secret key", onEvent, "client_secret", "hunter2hunter2", false, false, "client_secret=[REDACTED]"},
+		{"secret in a span's key", onSpan, "x " + secret, "v", false, false, "x [REDACTED]=v"},
+		{"secret in an event's key", onEvent, "x " + secret, "v", false, false, "x [REDACTED]=v"},
+		{"secret in a resource's key", onResource, "x " + secret, "v", false, false, "x [REDACTED]=v"},
+		{"secret in a value", onSpan, "cwd", "/home/u/" + secret, false, false, "cwd=/home/u/[REDACTED]"},
+		{"presence flag under a secret key", onEvent, "auth.env_openai_api_key_present", true, false, false, "auth.env_openai_api_key_present=true"},
+		{"count under a secret key", onSpan, "api_key_count", int64(2), false, false, "api_key_count=2"},
+		{"number under a secret key", onResource, "token", 1.5, false, false, "token=1.5"},
+		{"plain", onSpan, "codex.op", "user_input", false, false, "codex.op=user_input"},
+		{"tool data", onSpan, "arguments", `{"cmd":"ls"}`, false, false, ""},
+		{"tool data logged", onSpan, "arguments", `{"cmd":"ls"}`, false, true, `arguments={"cmd":"ls"}`},
+		{"tool data as the last part of a key", onEvent, "gen_ai.tool.call.result", "out", true, false, ""},
+		{"model data", onEvent, "text", "the answer", false, true, ""},
+		{"model data logged", onEvent, "text", "the answer", true, false, "text=the answer"},
+		{"model or tool data, one logged", onSpan, "input", "ls", true, false, ""},
+		{"model or tool data, both logged", onSpan, "input", "ls", true, true, "input=ls"},
+		{"a length is not data", onEvent, "arguments_length", int64(42), false, false, "arguments_length=42"},
+		{"a resource has no data", onResource, "command", "codex exec", false, false, "command=codex exec"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t0 := time.Unix(1796411275, 0)
+			attr := []native.Attribute{{Key: tc.key, Value: tc.value}}
+			span := native.Span{TraceID: "5b8efff798038103d269b633813fc60c", SpanID: "eee19b7ec3c1b174", Name: "s", Start: t0, End: t0,
+				DroppedAttributes: 1, Resource: &native.Resource{}, Events: []native.SpanEvent{{Name: "e", Time: t0, DroppedAttributes: 1}}}
+			switch tc.where {
+			case onSpan:
+				span.Attributes = attr
+			case onEvent:
+				span.Events[0].Attributes = attr
+			case onResource:
+				span.Resource.Attributes = attr
+			}
+			exp := tracetest.NewInMemoryExporter()
+			if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return nil }, []native.Span{span},
+				newSpanCleaner(scrubber(), tc.modelData, tc.toolData)); err != nil {
+				t.Fatal(err)
+			}
+			got := exp.GetSpans()[0]
+			kvs, dropped := got.Attributes, got.DroppedAttributes
+			switch tc.where {
+			case onEvent:
+				kvs, dropped = got.Events[0].Attributes, got.Events[0].DroppedAttributeCount
+			case onResource:
+				kvs, dropped = got.Resource.Attributes(), 1
+			}
+			var forwarded []string
+			for _, kv := range kvs {
+				forwarded = append(forwarded, string(kv.Key)+"="+kv.Value.String())
+				if kv.Value.Type() != attribute.STRING && kv.Value.AsInterface() != tc.value {
+					t.Errorf("%s: %v (%s), want %v", kv.Key, kv.Value.AsInterface(), kv.Value.Type(), tc.value)
+				}
+			}
+			want, wantDropped := []string{tc.want}, 1
+			if tc.want == "" {
+				want, wantDropped = nil, 2
+			}
+			if fmt.Sprint(forwarded) != fmt.Sprint(want) || dropped != wantDropped {
+				t.Errorf("forwarded %q with %d dropped, want %q with %d", forwarded, dropped, want, wantDropped)
+			}
+			if all := fmt.Sprintf("%+v", got); strings.Contains(all, secret[8:]) || strings.Contains(all, "hunter2") || strings.Contains(all, "dXNlcjpwYXNz") {
+				t.Errorf("a secret reached the exporter: %s", all)
+			}
+		})
+	}
+
+	// The texts: names, the status message, the scope.
+	t0 := time.Unix(1796411275, 0)
+	span := native.Span{TraceID: "5b8efff798038103d269b633813fc60c", SpanID: "eee19b7ec3c1b174", Start: t0, End: t0,
+		Name: "span " + secret, Status: native.Status{Code: 2, Message: "bad key " + secret},
+		Scope:  native.Scope{Name: "scope " + secret, Version: secret},
+		Events: []native.SpanEvent{{Name: "event " + secret, Time: t0}}}
+	exp := tracetest.NewInMemoryExporter()
+	if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return nil }, []native.Span{span}, defaultCleaner); err != nil {
+		t.Fatal(err)
+	}
+	got := exp.GetSpans()[0]
+	texts := []string{got.Name, got.Status.Description, got.InstrumentationScope.Name, got.InstrumentationScope.Version, got.Events[0].Name}
+	want := []string{"span [REDACTED]", "bad key [REDACTED]", "scope [REDACTED]", "[REDACTED]", "event [REDACTED]"}
+	if !slices.Equal(texts, want) {
+		t.Errorf("texts %q, want %q", texts, want)
+	}
+}
+
+// TestForwardSpansPolicy: the otel output cleans Codex's spans with the
+// run's redaction policy, the bus's: --log-model-data, --log-tool-data and
+// the environment (CODEXTEL_LOG_*_DATA) let the data named in span
+// attributes through as they let it through on the bus.
+func TestForwardSpansPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		logModel, logTool bool
+		env               map[string]string
+		textOut, argsOut  bool // text (model data), arguments (tool data) left out
+	}{
+		{"default", false, false, nil, true, true},
+		{"--log-tool-data", false, true, nil, true, false},
+		{"--log-model-data", true, false, nil, false, true},
+		{"CODEXTEL_LOG_TOOL_DATA", false, false, map[string]string{"CODEXTEL_LOG_TOOL_DATA": "1"}, true, false},
+		{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA=0", false, false, map[string]string{"OPENAI_AGENTS_DONT_LOG_MODEL_DATA": "0"}, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"CODEXTEL_LOG_MODEL_DATA", "CODEXTEL_LOG_TOOL_DATA", "OPENAI_AGENTS_DONT_LOG_MODEL_DATA", "OPENAI_AGENTS_DONT_LOG_TOOL_DATA"} {
+				t.Setenv(k, "")
+				os.Unsetenv(k)
+			}
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			o := &options{logModel: tc.logModel, logTool: tc.logTool, otlpEndpoint: "http://127.0.0.1:4318", nativeSpans: true, errOut: io.Discard}
+			bus, err := newBus(o, time.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := attachOtel(o, bus, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.close()
+			clean := out.(otelOutput).clean
+			if text, args := clean.isData("text"), clean.isData("arguments"); text != tc.textOut || args != tc.argsOut {
+				t.Errorf("text left out %v, arguments %v; want %v, %v", text, args, tc.textOut, tc.argsOut)
+			}
+		})
+	}
+}
+
+// BenchmarkForwardSpans forwards cmd_sleep's 462 spans, kept whole by a
+// store, cleaned as a run without --log-*-data cleans them, to a queue
+// that takes them and does nothing.
+func BenchmarkForwardSpans(b *testing.B) {
+	store := native.NewStore(native.Limits{KeepSpans: true})
+	if err := store.Load(filepath.Join(captures, "cmd_sleep", "native")); err != nil {
+		b.Fatal(err)
+	}
+	spans := store.Spans()
+	queue := func(ros []sdktrace.ReadOnlySpan) (int, error) { return len(ros), nil }
+	flush := func(context.Context) error { return nil }
+	b.ReportAllocs()
+	for b.Loop() {
+		if sent, _, err := forwardSpans(queue, flush, spans, defaultCleaner); err != nil || sent != len(spans) {
+			b.Fatalf("sent %d of %d: %v", sent, len(spans), err)
+		}
+	}
+}
+
+// TestForwardSpansLikeAttr: the forwarded attributes of every span, event
+// and resource of the captures, and of attributes made to hold secrets,
+// are exactly what scrub.Scrubber.Attr, the bus's cleaning of an attribute
+// it has no plan for, makes of them (forwardSpans plans each key once
+// instead of calling it).
+func TestForwardSpansLikeAttr(t *testing.T) {
+	const secret = "sk-proj-Zq8vW2xR5tY7uI9oP1aS3dF6gH4jK0lM"
+	t0 := time.Unix(1796411275, 0)
+	made := []native.Attribute{{Key: "password", Value: "hunter2hunter2"}, {Key: "signature", Value: "9f86d081884c7d659a2feaa0c55ad015"},
+		{Key: "hash", Value: "func(x int) error"}, {Key: "note", Value: "key " + secret}, {Key: "x " + secret, Value: int64(1)},
+		{Key: "api_key", Value: ""}, {Key: "token", Value: true}, {Key: "AccessToken", Value: "abc"}, {Key: "ratio", Value: 0.5}}
+	spans := []native.Span{{TraceID: "5b8efff798038103d269b633813fc60c", SpanID: "eee19b7ec3c1b174", Start: t0, End: t0,
+		Attributes: made, Events: []native.SpanEvent{{Name: "e", Attributes: made}}, Resource: &native.Resource{Attributes: made}}}
+	for _, capture := range []string{"cmd_sleep", "mcp_calls", "parallel_cmds"} {
+		store := native.NewStore(native.Limits{KeepSpans: true})
+		if err := store.Load(filepath.Join(captures, capture, "native")); err != nil {
+			t.Fatal(err)
+		}
+		spans = append(spans, store.Spans()...)
+	}
+	exp := tracetest.NewInMemoryExporter()
+	if _, _, err := forwardSpans(exporterQueue(exp), func(context.Context) error { return nil }, spans, newSpanCleaner(scrubber(), true, true)); err != nil {
+		t.Fatal(err)
+	}
+	got := exp.GetSpans()
+	if len(got) != len(spans) {
+		t.Fatalf("%d spans forwarded of %d", len(got), len(spans))
+	}
+	attrs := func(as []native.Attribute) string {
+		var b strings.Builder
+		for _, a := range as {
+			clean, _ := scrubber().Attr(slog.Any(a.Key, a.Value))
+			fmt.Fprintf(&b, "%s=%v;", clean.Key, clean.Value.Any())
+		}
+		return b.String()
+	}
+	kvs := func(kvs []attribute.KeyValue) string {
+		var b strings.Builder
+		for _, kv := range kvs {
+			fmt.Fprintf(&b, "%s=%v;", kv.Key, kv.Value.AsInterface())
+		}
+		return b.String()
+	}
+	checked := 0
+	for i, s := range spans {
+		g := got[i]
+		pairs := [][2]string{{kvs(g.Attributes), attrs(s.Attributes)}, {kvs(g.Resource.Attributes()), ""}}
+		if s.Resource != nil {
+			// The SDK's resource sorts its attributes by key.
+			sorted := slices.Clone(s.Resource.Attributes)
+			for j := range sorted {
+				clean, _ := scrubber().Attr(slog.Any(sorted[j].Key, sorted[j].Value))
+				sorted[j].Key = clean.Key
+			}
+			slices.SortStableFunc(sorted, func(a, b native.Attribute) int { return strings.Compare(a.Key, b.Key) })
+			pairs[1][1] = attrs(sorted)
+		}
+		for j, e := range s.Events {
+			pairs = append(pairs, [2]string{kvs(g.Events[j].Attributes), attrs(e.Attributes)})
+		}
+		for _, p := range pairs {
+			if p[0] != p[1] {
+				t.Errorf("span %d (%s): forwarded\n%s\nAttr gives\n%s", i, s.Name, p[0], p[1])
+			}
+			checked += strings.Count(p[1], ";")
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d attributes checked", checked)
 	}
 }

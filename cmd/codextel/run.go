@@ -114,9 +114,14 @@ flags:
                       durations are Codex's, and the model, model requests, time to
                       first token and tool decisions are added (docs/ARCHITECTURE.md)
   --native-spans      exec, with --adapter otel: keep Codex's own spans (hundreds a turn,
-                      dropped by default) and send them, string attributes scrubbed, to
-                      the trace exporter after codex exits; Codex's codex.exec span is a
-                      child of codextel's thread span (turns codextel's spans on)
+                      dropped by default) and send them to the trace exporter after
+                      codex exits; Codex's codex.exec span is a child of codextel's
+                      thread span (turns codextel's spans on). They skip the bus:
+                      names, status and scope are scrubbed, every attribute key and
+                      value (a string under a secret key replaced whole), and
+                      attributes named as model or tool data (arguments, input,
+                      text, ...) are left out unless logged; other data Codex puts
+                      on its spans is not redacted (docs/otel.md)
   --quiet             no summary on stderr at the end
   --timeline FILE     also write the session as a self-contained HTML timeline
                       (replay, appserver, render, exec); -o FILE for timeline
@@ -179,6 +184,7 @@ type options struct {
 	timeline                                    string // --timeline FILE, or the timeline subcommand's -o
 	prices, model                               string
 	logModel, logTool, quiet                    bool
+	modelData, toolData                         bool // the bus's redaction policy (flags and environment), set by newBus
 	nativeSpans                                 bool // --native-spans: exec forwards Codex's own spans
 	maxLine                                     int
 	grace                                       time.Duration
@@ -231,7 +237,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
-	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter")
+	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter (docs/otel.md)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 	fs.StringVar(&o.timeline, "timeline", "", "also write the session as an HTML timeline to FILE")
 	fs.StringVar(&o.prices, "prices", "", "a JSON price table: the cost of each turn and thread")
@@ -368,7 +374,9 @@ func (o *options) now() time.Time {
 // errReported is a failure already reported on stderr: exit status 1.
 var errReported = errors.New("reported on stderr")
 
-// scrubber removes secrets from what codextel prints on stderr.
+// scrubber removes secrets from what codextel prints on stderr and from
+// what it sends outside the bus (Codex's forwarded spans, the Agents SDK
+// traces): scrub.New(), the scrubber the bus has by default.
 var scrubber = sync.OnceValue(func() *scrub.Scrubber { return scrub.New() })
 
 // scrubbed returns text with its secrets replaced.
@@ -558,7 +566,8 @@ func newBus(o *options, clock func() time.Time) (*telemetry.Bus, error) {
 	if !o.fixed.IsZero() {
 		clock = o.now
 	}
-	opts := []telemetry.Option{telemetry.WithModelData(model || o.logModel), telemetry.WithToolData(tool || o.logTool),
+	o.modelData, o.toolData = model || o.logModel, tool || o.logTool
+	opts := []telemetry.Option{telemetry.WithModelData(o.modelData), telemetry.WithToolData(o.toolData),
 		telemetry.WithClock(clock)}
 	if o.seeded || !o.fixed.IsZero() {
 		// Reproducible output needs reproducible ids as well as times.

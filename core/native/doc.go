@@ -59,5 +59,8 @@
 // package keeps them only to pair native records with stream items; the
 // bridge never emits them, and everything it does emit from a native
 // record (an error message, a model name) goes through the bus's redaction
-// and scrubbing like stream content.
+// and scrubbing like stream content. The spans kept with KeepSpans are not
+// emitted on the bus: they are kept as Codex sent them, and whoever sends
+// them on scrubs them (codextel's --native-spans scrubs every text and
+// every attribute, key and value).
 package native

@@ -571,7 +571,8 @@ func TestKeepSpansAsExported(t *testing.T) {
 // number or as its protobuf name); a bad status code, event time or count
 // is a problem naming the span and the field, and the rest of the span is
 // kept; what is over the bounds, not a scalar or unreadable is counted
-// dropped, with Codex's own dropped counts.
+// dropped, with Codex's own dropped counts (an events value that is not a
+// list counts as one event dropped: how many it held is unknown).
 func TestSpanStatusEvents(t *testing.T) {
 	attrs := func(n int) string {
 		kvs := make([]string, n)
@@ -626,8 +627,8 @@ func TestSpanStatusEvents(t *testing.T) {
 		t.Errorf("span 2: status %+v, %d attributes (%d dropped), %d events (%d dropped); want ok, 128 (2), 128 (2)",
 			two.Status, len(two.Attributes), two.DroppedAttributes, len(two.Events), two.DroppedEvents)
 	}
-	if three.Status != (Status{Message: "m"}) || three.Events != nil || three.DroppedEvents != 0 {
-		t.Errorf("span 3: status %+v, events %v (%d dropped)", three.Status, three.Events, three.DroppedEvents)
+	if three.Status != (Status{Message: "m"}) || three.Events != nil || three.DroppedEvents != 1 {
+		t.Errorf("span 3: status %+v, events %v (%d dropped), want none (1 dropped)", three.Status, three.Events, three.DroppedEvents)
 	}
 	var got []string
 	for _, p := range s.Problems() {
@@ -643,5 +644,65 @@ func TestSpanStatusEvents(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems\n%s\nwant\n%s\n(%v)", strings.Join(got, "\n"), strings.Join(want, "\n"), s.Problems())
+	}
+}
+
+// TestSpanEventsOneByOne: a span's events are decoded one by one, so that
+// an event that cannot be read is dropped alone: it is a problem naming
+// its place in the list and counted in DroppedEvents with Codex's own
+// count and those past the bound, and the readable ones are kept.
+func TestSpanEventsOneByOne(t *testing.T) {
+	many := make([]string, maxSpanEvents+2)
+	for i := range many {
+		many[i] = fmt.Sprintf(`{"name":"e%d"}`, i)
+	}
+	many[1] = `{"name":["not","a","name"]}`
+	for _, tc := range []struct {
+		name     string
+		members  string // after the span's ids and times
+		names    []string
+		dropped  int
+		problems []string
+	}{
+		{"one bad of two", `,"events":[{"name":"ok","timeUnixNano":"5"},{"name":5}],"droppedEventsCount":1`,
+			[]string{"ok"}, 2, []string{"events[1]"}},
+		{"bad first", `,"events":[7,{"name":"ok"}]`, []string{"ok"}, 1, []string{"events[0]"}},
+		{"all bad", `,"events":[{"attributes":{}},"x"]`, nil, 2, []string{"events[0]", "events[1]"}},
+		{"a bad value in a good event is its own problem", `,"events":[{"name":"t","timeUnixNano":"x"}]`,
+			[]string{"t"}, 0, []string{"events[0].timeUnixNano"}},
+		{"past the bound, one bad within it", `,"events":[` + strings.Join(many, ",") + `]`,
+			nil, 3, []string{"events[1]"}},
+		{"not a list", `,"events":{"name":"e"},"droppedEventsCount":2`, nil, 3, []string{"events"}},
+		{"null", `,"events":null`, nil, 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","startTimeUnixNano":"1","endTimeUnixNano":"2"` +
+				tc.members + `}]}]}]}`
+			s := NewStore(Limits{KeepSpans: true})
+			if err := s.Add(Traces, "b", []byte(body)); err != nil {
+				t.Fatal(err)
+			}
+			sp := s.Spans()[0]
+			var names []string
+			for _, e := range sp.Events {
+				names = append(names, e.Name)
+			}
+			if tc.names != nil && !slices.Equal(names, tc.names) || tc.names == nil && len(names) != 0 && len(names) != maxSpanEvents-1 {
+				t.Errorf("events %q, want %q", names, tc.names)
+			}
+			if sp.DroppedEvents != tc.dropped {
+				t.Errorf("DroppedEvents %d, want %d", sp.DroppedEvents, tc.dropped)
+			}
+			var problems []string
+			for _, p := range s.Problems() {
+				if p.Record != "resourceSpans[0].scopeSpans[0].spans[0]" {
+					t.Errorf("problem %v names the wrong record", p)
+				}
+				problems = append(problems, p.Field)
+			}
+			if !slices.Equal(problems, tc.problems) {
+				t.Errorf("problems %q, want %q (%v)", problems, tc.problems, s.Problems())
+			}
+		})
 	}
 }

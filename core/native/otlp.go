@@ -40,7 +40,19 @@ type logRecord struct {
 	SpanID               string          `json:"spanId"`
 }
 
-type tracesBody struct {
+// A joinBody is a trace body as the join reads it: members a type does not
+// name are skipped by encoding/json without a copy, so the join does not
+// pay for what only KeepSpans reads (resources, scopes, events, statuses).
+type joinBody struct {
+	ResourceSpans []struct {
+		ScopeSpans []struct {
+			Spans []wireSpan `json:"spans"`
+		} `json:"scopeSpans"`
+	} `json:"resourceSpans"`
+}
+
+// A keptBody is a trace body as KeepSpans reads it: all of it.
+type keptBody struct {
 	ResourceSpans []struct {
 		Resource struct {
 			Attributes             []keyValue `json:"attributes"`
@@ -51,26 +63,31 @@ type tracesBody struct {
 				Name    string `json:"name"`
 				Version string `json:"version"`
 			} `json:"scope"`
-			Spans []wireSpan `json:"spans"`
+			Spans []keptSpan `json:"spans"`
 		} `json:"scopeSpans"`
 	} `json:"resourceSpans"`
 }
 
+// A wireSpan is what the join reads of a span.
 type wireSpan struct {
-	TraceID                string          `json:"traceId"`
-	SpanID                 string          `json:"spanId"`
-	ParentSpanID           string          `json:"parentSpanId"`
-	Flags                  wireInt         `json:"flags"`
-	Name                   string          `json:"name"`
-	Kind                   int             `json:"kind"`
-	StartTimeUnixNano      json.RawMessage `json:"startTimeUnixNano"`
-	EndTimeUnixNano        json.RawMessage `json:"endTimeUnixNano"`
-	Attributes             []keyValue      `json:"attributes"`
-	DroppedAttributesCount wireInt         `json:"droppedAttributesCount"`
-	// Decoded only with KeepSpans: the join does not read them.
-	Events             rawList `json:"events"`
-	DroppedEventsCount wireInt `json:"droppedEventsCount"`
-	Status             struct {
+	TraceID           string          `json:"traceId"`
+	SpanID            string          `json:"spanId"`
+	ParentSpanID      string          `json:"parentSpanId"`
+	Name              string          `json:"name"`
+	Kind              int             `json:"kind"`
+	StartTimeUnixNano json.RawMessage `json:"startTimeUnixNano"`
+	EndTimeUnixNano   json.RawMessage `json:"endTimeUnixNano"`
+	Attributes        []keyValue      `json:"attributes"`
+}
+
+// A keptSpan is a span as KeepSpans decodes it: all of it.
+type keptSpan struct {
+	wireSpan
+	Flags                  wireInt `json:"flags"`
+	DroppedAttributesCount wireInt `json:"droppedAttributesCount"`
+	Events                 rawList `json:"events"`
+	DroppedEventsCount     wireInt `json:"droppedEventsCount"`
+	Status                 struct {
 		Code    wireInt `json:"code"`
 		Message string  `json:"message"`
 	} `json:"status"`
@@ -467,7 +484,9 @@ type Span struct {
 	// instrumentation scope it was exported under; and whether its parent
 	// is in another process (the caller's TRACEPARENT). The Dropped counts
 	// are Codex's own plus what was left out here (past a bound, not a
-	// scalar, or unreadable).
+	// scalar, or unreadable; an event that cannot be read is dropped
+	// alone). An events value that is not a list counts as one event
+	// dropped: how many it held is unknown.
 	Kind              int
 	Attributes        []Attribute
 	DroppedAttributes int
@@ -531,9 +550,11 @@ var processSpans = map[string]bool{
 }
 
 // span decodes one span; ok is false for Codex's internal plumbing unless
-// all is set, which also keeps the span's kind, attributes, status and
-// events (the caller sets its resource and scope).
-func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
+// kept, the whole span as KeepSpans decodes it, is given: then the span's
+// kind, attributes, status and events are kept too (the caller sets its
+// resource and scope).
+func (d *decoder) span(ws *wireSpan, kept *keptSpan) (Span, bool) {
+	all := kept != nil
 	a := attrMap(ws.Attributes)
 	s := Span{
 		TraceID: ws.TraceID, SpanID: ws.SpanID, ParentSpanID: ws.ParentSpanID, Name: ws.Name,
@@ -558,14 +579,14 @@ func (d *decoder) span(ws *wireSpan, all bool) (Span, bool) {
 			s.Kind = ws.Kind
 		}
 		// Bit 9 of the flags: the parent is remote (OTLP SpanFlags).
-		if flags, ok := d.count("flags", ws.Flags); ok {
+		if flags, ok := d.count("flags", kept.Flags); ok {
 			s.ParentRemote = flags&0x200 != 0
 		}
 		s.Attributes, s.DroppedAttributes = d.attributes("", ws.Attributes)
-		s.DroppedAttributes += d.dropped("droppedAttributesCount", ws.DroppedAttributesCount)
-		s.Status = d.status(ws.Status.Code, ws.Status.Message)
-		s.Events, s.DroppedEvents = d.events(ws.Events)
-		s.DroppedEvents += d.dropped("droppedEventsCount", ws.DroppedEventsCount)
+		s.DroppedAttributes += d.dropped("droppedAttributesCount", kept.DroppedAttributesCount)
+		s.Status = d.status(kept.Status.Code, kept.Status.Message)
+		s.Events, s.DroppedEvents = d.events(kept.Events)
+		s.DroppedEvents += d.dropped("droppedEventsCount", kept.DroppedEventsCount)
 	}
 	return s, true
 }
@@ -593,26 +614,35 @@ func (d *decoder) status(code wireInt, message string) Status {
 }
 
 // events reads a span's events, at most maxSpanEvents of them; dropped
-// counts the others. A list that is not one of events is a problem.
+// counts the others. Each event is decoded on its own: one that cannot be
+// read is a problem named by its place in the list, and dropped. A value
+// that is not a list is a problem, and counted as one event dropped (how
+// many it held is unknown).
 func (d *decoder) events(raw rawList) (events []SpanEvent, dropped int) {
 	if raw == nil {
 		return nil, 0
 	}
-	var wes []wireEvent
-	if err := json.Unmarshal(raw, &wes); err != nil {
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
 		d.problem("events", "not a list of span events: %v", err)
-		return nil, 0
+		return nil, 1
 	}
-	if len(wes) > maxSpanEvents {
-		dropped = len(wes) - maxSpanEvents
-		wes = wes[:maxSpanEvents]
+	if len(list) > maxSpanEvents {
+		dropped = len(list) - maxSpanEvents
+		list = list[:maxSpanEvents]
 	}
-	if len(wes) > 0 {
-		events = make([]SpanEvent, 0, len(wes))
+	if len(list) > 0 {
+		events = make([]SpanEvent, 0, len(list))
 	}
-	for i := range wes {
-		we := &wes[i]
-		field := fmt.Sprintf("events[%d].", i)
+	for i, raw := range list {
+		field := fmt.Sprintf("events[%d]", i)
+		var we wireEvent
+		if err := json.Unmarshal(raw, &we); err != nil {
+			d.problem(field, "not a span event: %v", err)
+			dropped++
+			continue
+		}
+		field += "."
 		e := SpanEvent{Name: we.Name, Time: d.unixNano(field+"timeUnixNano", we.TimeUnixNano)}
 		e.Attributes, e.DroppedAttributes = d.attributes(field, we.Attributes)
 		e.DroppedAttributes += d.dropped(field+"droppedAttributesCount", we.DroppedAttributesCount)

@@ -29,9 +29,11 @@ type Limits struct {
 	// events, resource and scope (see [Span]), not only those with a join
 	// key: for forwarding Codex's internal spans to a trace exporter
 	// (codextel exec --native-spans). Trace bodies are then decoded in a
-	// live store too. The spans are kept as Codex sent them: scrub their
-	// strings (attributes, status message, events' attributes, the
-	// resource's attributes) before they leave.
+	// live store too. The spans are kept as Codex sent them, nothing
+	// scrubbed or redacted: before they leave, scrub every text in them
+	// (span and event names, the status message, the scope's name and
+	// version) and every attribute, key and value, of the span, of its
+	// events and of its resource.
 	KeepSpans bool
 
 	// Live has trace and metric bodies counted, not decoded (trace bodies
@@ -164,35 +166,63 @@ func (s *Store) Add(sig Signal, name string, body []byte) error {
 			points = b.points(d)
 			break
 		}
-		var b tracesBody
-		if err := unmarshal(name, body, &b); err != nil {
-			return s.reject(err)
+		var err error
+		if s.limits.KeepSpans {
+			spans, err = keptSpans(d, name, body)
+		} else {
+			spans, skipped, err = joinSpans(d, name, body)
 		}
-		keep := s.limits.KeepSpans
-		for i, rs := range b.ResourceSpans {
-			var res *Resource
-			if keep {
-				d.path = fmt.Sprintf("resourceSpans[%d].resource", i)
-				res = d.resource(rs.Resource.Attributes, rs.Resource.DroppedAttributesCount)
-			}
-			for j, ss := range rs.ScopeSpans {
-				for k := range ss.Spans {
-					d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
-					if sp, ok := d.span(&ss.Spans[k], keep); ok {
-						if keep {
-							sp.Resource, sp.Scope = res, Scope{ss.Scope.Name, ss.Scope.Version}
-						}
-						spans = append(spans, sp)
-					} else {
-						skipped++
-					}
-				}
-			}
+		if err != nil {
+			return s.reject(err)
 		}
 	default:
 		return s.reject(fmt.Errorf("native: %s: unknown signal %q", name, sig))
 	}
 	return s.keep(d, records, spans, points, skipped)
+}
+
+// joinSpans decodes a trace body for the join: the spans with a join key.
+func joinSpans(d *decoder, name string, body []byte) (spans []Span, skipped int, err error) {
+	var b joinBody
+	if err := unmarshal(name, body, &b); err != nil {
+		return nil, 0, err
+	}
+	for i, rs := range b.ResourceSpans {
+		for j, ss := range rs.ScopeSpans {
+			for k := range ss.Spans {
+				d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
+				if sp, ok := d.span(&ss.Spans[k], nil); ok {
+					spans = append(spans, sp)
+				} else {
+					skipped++
+				}
+			}
+		}
+	}
+	return spans, skipped, nil
+}
+
+// keptSpans decodes a trace body for KeepSpans: every span, whole, with
+// its resource and scope.
+func keptSpans(d *decoder, name string, body []byte) (spans []Span, err error) {
+	var b keptBody
+	if err := unmarshal(name, body, &b); err != nil {
+		return nil, err
+	}
+	for i, rs := range b.ResourceSpans {
+		d.path = fmt.Sprintf("resourceSpans[%d].resource", i)
+		res := d.resource(rs.Resource.Attributes, rs.Resource.DroppedAttributesCount)
+		for j, ss := range rs.ScopeSpans {
+			for k := range ss.Spans {
+				d.path = fmt.Sprintf("resourceSpans[%d].scopeSpans[%d].spans[%d]", i, j, k)
+				ks := &ss.Spans[k]
+				sp, _ := d.span(&ks.wireSpan, ks) // kept: every span is
+				sp.Resource, sp.Scope = res, Scope{ss.Scope.Name, ss.Scope.Version}
+				spans = append(spans, sp)
+			}
+		}
+	}
+	return spans, nil
 }
 
 // points counts a metrics body's data points, reading their numbers.
@@ -337,7 +367,9 @@ func (s *Store) Records() []Record {
 	return rs
 }
 
-// Spans returns a copy of the spans kept, by start time.
+// Spans returns the spans kept, by start time: a new slice, but a shallow
+// copy, whose spans share their Attributes, Events and *Resource with the
+// store (and a Resource with other spans). Callers must not modify them.
 func (s *Store) Spans() []Span {
 	s.mu.Lock()
 	ss := slices.Clone(s.spans)

@@ -160,3 +160,58 @@ func TestForwardSpans(t *testing.T) {
 	held.unblock()
 	_ = full.Shutdown(context.Background())
 }
+
+// TestForwardSpansAfterShutdown: once Shutdown has begun ForwardSpans
+// queues nothing and says so, so that Stats never counts emitted a span no
+// exporter will see; what it queued before is exported by Shutdown.
+func TestForwardSpansAfterShutdown(t *testing.T) {
+	t0 := time.Unix(1796411462, 0)
+	stub := tracetest.SpanStub{Name: "late", StartTime: t0, EndTime: t0,
+		SpanContext: trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1}, SpanID: trace.SpanID{1}, TraceFlags: trace.FlagsSampled})}
+	for _, tc := range []struct {
+		name             string
+		before, after    int // spans forwarded before and after Shutdown
+		emitted, arrived int
+	}{
+		{"before only", 2, 0, 2, 2},
+		{"after only", 0, 1, 0, 0},
+		{"before and after", 1, 3, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := newTraceSink(t)
+			p, err := Start(context.Background(), telemetry.New(), WithEnv(envMap{}.lookup), WithEndpoint(sink.srv.URL), WithSpans(true),
+				WithErrorHandler(func(err error) { t.Errorf("reported: %v", err) }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			spans := func(n int) []sdktrace.ReadOnlySpan {
+				ros := make([]sdktrace.ReadOnlySpan, n)
+				for i := range ros {
+					ros[i] = stub.Snapshot()
+				}
+				return ros
+			}
+			if n, err := p.ForwardSpans(spans(tc.before)); n != tc.before || err != nil {
+				t.Errorf("before Shutdown: %d queued, err %v; want %d, nil", n, err, tc.before)
+			}
+			if err := p.Shutdown(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			n, err := p.ForwardSpans(spans(tc.after))
+			if tc.after > 0 && (n != 0 || err == nil || !strings.Contains(err.Error(), "shut down")) {
+				t.Errorf("after Shutdown: %d queued, err %v; want 0 and an error saying it is shut down", n, err)
+			}
+			if st := p.Stats().Spans; st.Emitted != uint64(tc.emitted) || st.Exported != uint64(tc.emitted) || st.Dropped != 0 {
+				t.Errorf("stats %+v, want %d emitted and exported, none dropped", st, tc.emitted)
+			}
+			got, _ := sink.services()
+			arrived := 0
+			for _, spans := range got {
+				arrived += len(spans)
+			}
+			if arrived != tc.arrived {
+				t.Errorf("received %v, want %d spans", got, tc.arrived)
+			}
+		})
+	}
+}

@@ -57,6 +57,12 @@ type Pipeline struct {
 	sdkErrors           atomic.Uint64
 	closeWait           time.Duration // the longest export timeout: Shutdown's bound
 
+	// forwarding is held (read) by ForwardSpans while it queues a span,
+	// and (write) by Shutdown to set shut: no span is queued once
+	// Shutdown has begun, so none is counted emitted and never exported.
+	forwarding sync.RWMutex
+	shut       bool
+
 	shutdown sync.Once
 	err      error
 }
@@ -746,16 +752,25 @@ func (p *Pipeline) Stats() Stats {
 // span that does not fit in the queue is dropped and counted (waited for
 // under [WithBackPressure]), and one that is not sampled is not exported.
 // Scrubbing them is the caller's business. It returns how many spans were
-// queued, and an error, queueing none, when the pipeline's spans are off.
+// queued, and an error, queueing none, when the pipeline's spans are off;
+// once [Pipeline.Shutdown] has begun it queues nothing more and returns
+// the spans queued before, and an error (a span queued before Shutdown
+// is exported by it, or counted lost in its report).
 func (p *Pipeline) ForwardSpans(spans []sdktrace.ReadOnlySpan) (int, error) {
 	if p.spanQueue == nil {
 		return 0, errors.New("codexotlp: spans are off (WithSpans, CODEX_OTLP_ENABLE, OTEL_TRACES_EXPORTER): nothing to forward them to")
 	}
 	queued := 0
-	for _, s := range spans {
+	for i, s := range spans {
+		p.forwarding.RLock()
+		if p.shut {
+			p.forwarding.RUnlock()
+			return queued, fmt.Errorf("codexotlp: the pipeline is shut down: %d of %d spans not forwarded", len(spans)-i, len(spans))
+		}
 		if p.spanQueue.queue(s) {
 			queued++
 		}
+		p.forwarding.RUnlock()
 	}
 	return queued, nil
 }
@@ -796,6 +811,11 @@ func (p *Pipeline) ForceFlush(ctx context.Context) error {
 func (p *Pipeline) Shutdown(ctx context.Context) error {
 	p.shutdown.Do(func() {
 		defer unrouteSDK(p)
+		// A span being queued under back-pressure holds this for the
+		// queue's wait at most.
+		p.forwarding.Lock()
+		p.shut = true
+		p.forwarding.Unlock()
 		var errs []error
 		if p.detach != nil {
 			if err := p.detach(); err != nil && !errors.Is(err, telemetry.ErrUnknownHandler) {
