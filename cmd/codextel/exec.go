@@ -226,15 +226,9 @@ func runExec(o *options, args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	bus.Close()
-	if f, ok := out.(spanForwarder); ok && o.nativeSpans {
+	if receiver != nil {
 		// Codex posted its spans at its exit: they are all in.
-		sent, skipped, err := f.forwardSpans(receiver.Store().Spans())
-		if err != nil {
-			reportTelemetryLoss(errw, err)
-		}
-		if !o.quiet {
-			fmt.Fprintf(errw, "codextel: native: %d of Codex's spans forwarded, %d with bad ids skipped\n", sent, skipped)
-		}
+		forwardNativeSpans(o, out, receiver.Store(), errw)
 	}
 	closed := make(chan error, 1)
 	go func() { closed <- out.close() }()

@@ -66,10 +66,6 @@ func TestExecNative(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q", flags, code, errOut)
 		}
 	}
-	var stdout, stderr strings.Builder
-	if code := run([]string{"--native-spans"}, strings.NewReader(""), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "it goes with exec, not replay") {
-		t.Errorf("a replay with --native-spans: exit %d, stderr %q", code, stderr.String())
-	}
 }
 
 // TestCallerTrace: a W3C traceparent gives the caller's trace and span;

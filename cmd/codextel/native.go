@@ -26,12 +26,14 @@ func execNative(o *options) (bool, error) {
 }
 
 // loadNative reads the export --native names for a replay, or the bundled
-// session's own for it; nil without either. A path that cannot be read is
+// session's own for it, keeping its spans with --native-spans; nil
+// without either. A path that cannot be read is
 // a usage error; bodies that cannot be read are described on stderr (the
 // first few, scrubbed) and the replay goes on with the rest.
 func loadNative(o *options, cmd string, bundled bool, stderr io.Writer) (*native.Store, error) {
+	limits := native.Limits{KeepSpans: o.nativeSpans}
 	if o.native == "" && bundled {
-		store := native.NewStore(native.Limits{})
+		store := native.NewStore(limits)
 		if err := store.LoadLines(strings.NewReader(sampleNative), "sample.native.jsonl"); err != nil {
 			return nil, fmt.Errorf("the bundled session's export: %w", err)
 		}
@@ -46,7 +48,7 @@ func loadNative(o *options, cmd string, bundled bool, stderr io.Writer) (*native
 	if _, err := os.Stat(o.native); err != nil {
 		return nil, usagef("cannot read the native export %s: %v", o.native, errors.Unwrap(err))
 	}
-	store := native.NewStore(native.Limits{})
+	store := native.NewStore(limits)
 	if err := store.Load(o.native); err != nil {
 		lines := strings.Split(err.Error(), "\n")
 		for i, line := range lines {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -28,6 +29,23 @@ const spanChunk = 1024
 
 // flushWait bounds each flush of forwarded spans.
 const flushWait = 10 * time.Second
+
+// forwardNativeSpans forwards the spans store kept (--native-spans) to
+// out's trace exporter, once the run's own events are all delivered, and
+// says on stderr how many went.
+func forwardNativeSpans(o *options, out output, store *native.Store, stderr io.Writer) {
+	f, ok := out.(spanForwarder)
+	if !ok || !o.nativeSpans || store == nil {
+		return
+	}
+	sent, skipped, err := f.forwardSpans(store.Spans())
+	if err != nil {
+		reportTelemetryLoss(stderr, err)
+	}
+	if !o.quiet {
+		fmt.Fprintf(stderr, "codextel: native: %d of Codex's spans forwarded, %d with bad ids skipped\n", sent, skipped)
+	}
+}
 
 // A spanForwarder is an output that can send Codex's own spans on
 // (--native-spans): the otel adapter's.

@@ -483,3 +483,53 @@ func TestForwardSpansLikeAttr(t *testing.T) {
 		t.Errorf("only %d attributes checked", checked)
 	}
 }
+
+// TestReplayForwardsSpans: a replay of a recorded pair with --native-spans
+// forwards the spans of Codex's export, after the run's own, under Codex's
+// resource; the flag is refused where there is no export to forward or no
+// trace exporter to forward to.
+func TestReplayForwardsSpans(t *testing.T) {
+	recv := &traceReceiver{}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+	stream := filepath.Join(captures, "mcp_calls", "exec.jsonl")
+	export := filepath.Join(captures, "mcp_calls", "native")
+	code, _, errOut := runWith(t, "", "--adapter", "otel", "--otlp-endpoint", srv.URL, "--native", export, "--native-spans", stream)
+	if code != 0 || !strings.Contains(errOut, "codextel: native: 679 of Codex's spans forwarded, 0 with bad ids skipped") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	byService := map[string]int{}
+	recv.mu.Lock()
+	for _, rs := range recv.got {
+		for _, kv := range rs.GetResource().GetAttributes() {
+			if kv.Key == "service.name" {
+				for _, ss := range rs.ScopeSpans {
+					byService[kv.Value.GetStringValue()] += len(ss.Spans)
+				}
+			}
+		}
+	}
+	recv.mu.Unlock()
+	if byService["codex_exec"] != 679 || byService["codextel"] == 0 {
+		t.Errorf("spans by service %v, want 679 of codex_exec and codextel's own", byService)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no export", []string{"--adapter", "otel", "--otlp-endpoint", srv.URL, "--native-spans", stream},
+			"--native-spans forwards the spans of Codex's own export: a replay of " + stream + " needs --native PATH"},
+		{"no trace exporter", []string{"--native", export, "--native-spans", stream},
+			"--native-spans sends Codex's own spans to a trace exporter: it needs --adapter otel"},
+		{"bundled, no trace exporter", []string{"--native-spans"},
+			"--native-spans sends Codex's own spans to a trace exporter: it needs --adapter otel"},
+		{"render", []string{"render", "--adapter", "otel", "--otlp-endpoint", srv.URL, "--native-spans", stream},
+			"--native-spans forwards the spans of Codex's own export: it goes with exec or a replay, not render"},
+	} {
+		if code, _, errOut := runWith(t, "", tc.args...); code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q, want 2 and %q", tc.name, code, errOut, tc.want)
+		}
+	}
+}

@@ -113,10 +113,11 @@ flags:
                       JSON-lines file of bodies): records take Codex's times, tool
                       durations are Codex's, and the model, model requests, time to
                       first token and tool decisions are added (docs/ARCHITECTURE.md)
-  --native-spans      exec, with --adapter otel: keep Codex's own spans (hundreds a turn,
-                      dropped by default) and send them to the trace exporter after
-                      codex exits; Codex's codex.exec span is a child of codextel's
-                      thread span (turns codextel's spans on). They skip the bus:
+  --native-spans      exec, or a replay with --native PATH, with --adapter otel: keep
+                      Codex's own spans (hundreds a turn, dropped by default) and send
+                      them to the trace exporter after codex exits or the replay ends
+                      (turns codextel's spans on); in exec, Codex's codex.exec span is a
+                      child of codextel's thread span. They skip the bus:
                       names, status and scope are scrubbed, every attribute key and
                       value (a string under a secret key replaced whole), and
                       attributes named as model or tool data (arguments, input,
@@ -185,7 +186,7 @@ type options struct {
 	prices, model                               string
 	logModel, logTool, quiet                    bool
 	modelData, toolData                         bool // the bus's redaction policy (flags and environment), set by newBus
-	nativeSpans                                 bool // --native-spans: exec forwards Codex's own spans
+	nativeSpans                                 bool // --native-spans: exec and replay forward Codex's own spans
 	maxLine                                     int
 	grace                                       time.Duration
 	seed                                        uint64
@@ -237,7 +238,7 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "exec: how long codex has to exit after a passed-on signal")
 	fs.IntVar(&o.maxLine, "max-line", bridge.DefaultMaxLine, "the longest stream line accepted, in bytes")
 	fs.StringVar(&o.native, "native", "", "exec: on or off (default on); replay: Codex's own OTLP/JSON export of the same run (a directory of NNN_v1_*.json bodies or a JSON-lines file of bodies)")
-	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec with --adapter otel: forward Codex's own spans, scrubbed, to the trace exporter (docs/otel.md)")
+	fs.BoolVar(&o.nativeSpans, "native-spans", false, "exec or a replay with --native PATH, with --adapter otel: forward Codex's own spans, cleaned, to the trace exporter (docs/otel.md)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no summary on stderr")
 	fs.StringVar(&o.timeline, "timeline", "", "also write the session as an HTML timeline to FILE")
 	fs.StringVar(&o.prices, "prices", "", "a JSON price table: the cost of each turn and thread")
@@ -476,8 +477,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, er
 	if cmd == "timeline" && o.timeline == "" {
 		return 0, usagef("timeline needs -o FILE, the HTML file to write")
 	}
-	if o.nativeSpans {
-		return 0, usagef("--native-spans forwards the spans of a live exec run: it goes with exec, not %s", cmd)
+	if o.nativeSpans && cmd != "replay" {
+		return 0, usagef("--native-spans forwards the spans of Codex's own export: it goes with exec or a replay, not %s", cmd)
+	}
+	if o.nativeSpans && o.adapter != "otel" {
+		return 0, usagef("--native-spans sends Codex's own spans to a trace exporter: it needs --adapter otel")
 	}
 	if len(files) > 1 {
 		return 0, usagef("%s takes one FILE (or - for stdin), got %d: %s", cmd, len(files), strings.Join(files, " "))
@@ -598,6 +602,9 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	if o.nativeSpans && store == nil {
+		return usagef("--native-spans forwards the spans of Codex's own export: a replay of %s needs --native PATH", name)
+	}
 	var fellBack atomic.Int64
 	streamClock := bridge.NewStreamClock(func() time.Time { fellBack.Add(1); return time.Now() })
 	bus, err := newBus(o, streamClock.Now)
@@ -672,6 +679,7 @@ func runStream(o *options, cmd, name string, in io.Reader, stdout, stderr io.Wri
 		prog.stop()
 	}
 	bus.Close()
+	forwardNativeSpans(o, out, store, stderr)
 	closeErr := out.close()
 	// A recording has no exit status: the call ends as codex exiting 0.
 	tracesErr := traces.finish(0)
