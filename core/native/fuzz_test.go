@@ -19,8 +19,10 @@ func FuzzAdd(f *testing.F) {
 	f.Add([]byte(`{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","histogram":{"dataPoints":[{"count":"1e3","asInt":-1}]}}]}]}]}`))
 	f.Add([]byte(`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"observedTimeUnixNano":"-5","attributes":[{"key":"event.name","value":{"stringValue":"codex.sse_event"}},{"key":"event.kind","value":{"stringValue":"response.completed"}},{"key":"input_token_count","value":{"doubleValue":1.5}}]}]}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for i, sig := range []Signal{Logs, Traces, Metrics, Logs, Traces, Metrics} {
-			s := NewStore(Limits{MaxRecords: 10, MaxSpans: 10, MaxText: 8, Live: i >= 3, KeepSpans: i == 4})
+		// Each signal by a replay's store and a live one; traces also with
+		// KeepSpans, by both.
+		for i, sig := range []Signal{Logs, Traces, Metrics, Logs, Traces, Metrics, Traces, Traces} {
+			s := NewStore(Limits{MaxRecords: 10, MaxSpans: 10, MaxText: 8, Live: i >= 3 && i != 6, KeepSpans: i >= 6})
 			err := s.Add(sig, "", body)
 			st := s.Stats()
 			if (err != nil) != (st.BadBodies == 1) || (err == nil) != (st.Bodies == 1) {
