@@ -85,6 +85,9 @@ var sinkLogger *zap.Logger
 //     codextel_noscrub: the same on a bus without the scrubber;
 //     codextel_handle: the adapter's Handle alone, given the event (with
 //     its time, so without the clock read the bus's emission makes);
+//     codextel_handle_clock: the same with a clock read per event, and
+//     codextel_bus: the bus alone, delivering the event to a handler that
+//     does nothing (the two halves of codextel, each measured alone);
 //   - python_json_native and python_json_codextel: the same two into a
 //     NewPythonLogger writing python-json-logger's layout (JSONFormat);
 //   - disabled_native: zap's own disabled path, Check at DEBUG on a logger
@@ -128,6 +131,34 @@ func BenchmarkAdapter(b *testing.B) {
 		telemetrytest.LoopCPU(b, func() {
 			h.Handle(ctx, e)
 		})
+	})
+	b.Run("codextel_handle_clock", func(b *testing.B) {
+		// codextel_handle with a clock read per event, as the bus's
+		// emission makes one: with codextel_bus, the two halves of
+		// codextel, each measured alone.
+		h := codexzap.New(benchLogger(io.Discard))
+		e := telemetry.NewEvent(catalog.ApprovalApproved, time.Time{})
+		e.AddMeasurements(telemetry.Duration("duration", 1500*time.Millisecond), telemetry.Float("duration_ms", 1500))
+		e.AddMetadata(slog.String("approval_kind", approvalKind), slog.String("call_id", callID), slog.String("decision", decision))
+		e = e.Clone()
+		telemetrytest.LoopCPU(b, func() {
+			e.Time = time.Now()
+			h.Handle(ctx, e)
+		})
+	})
+	b.Run("codextel_bus", func(b *testing.B) {
+		// The bus alone: the same emission to a handler that reads only
+		// how many attributes the event has.
+		bus := telemetry.New()
+		defer bus.Close()
+		n := 0
+		if _, err := bus.Attach("count", telemetry.HandlerFunc(func(_ context.Context, e telemetry.Event) { n += e.NumMetadata() }), catalog.ApprovalApproved); err != nil {
+			b.Fatal(err)
+		}
+		telemetrytest.LoopCPU(b, func() {
+			emitEvent(ctx, bus)
+		})
+		sinkInt += n
 	})
 	b.Run("python_json_native", func(b *testing.B) {
 		l := pythonJSONLogger(b, io.Discard).Named("codex.approval")

@@ -135,6 +135,29 @@ func BenchmarkEmit(b *testing.B) {
 		}
 		sink += h.n
 	})
+	// The prebuilt case with parts taken away, for its floor: without the
+	// scrubber (so no field plan's scan), then without fields either.
+	b.Run("one_handler_prebuilt_no_scrubber", func(b *testing.B) {
+		bus := telemetry.New(telemetry.WithScrubber(nil))
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.tool.start")
+		ms, md := prebuilt()
+		b.ReportAllocs()
+		for b.Loop() {
+			bus.Emit(ctx, "codex.tool.start", ms, md...)
+		}
+		sink += h.n
+	})
+	b.Run("one_handler_no_fields", func(b *testing.B) {
+		bus := telemetry.New(telemetry.WithScrubber(nil))
+		h := &noop{}
+		mustAttach(b, bus, "noop", h, "codex.tool.start")
+		b.ReportAllocs()
+		for b.Loop() {
+			bus.Emit(ctx, "codex.tool.start", nil)
+		}
+		sink += h.n
+	})
 	b.Run("disabled_handler", func(b *testing.B) {
 		// A handler attached to the event whose Enabled says no: the level
 		// check a logger at INFO makes for a DEBUG event.
